@@ -1,0 +1,3 @@
+fn main() {
+    println!("vivantio2intercom: under construction");
+}
