@@ -1,0 +1,128 @@
+//! `init`: writes a commented `migration.toml` and a `.gitignore` that keeps state and secrets
+//! out of git.
+
+use std::path::Path;
+
+/// The configuration a new project starts from; every setting explained where it stands.
+pub const CONFIG_TEMPLATE: &str = r#"# vivantio2intercom configuration.
+# Credentials never go on the command line: put them in environment variables (names below),
+# or, if you must, in this file — then keep it private (chmod 600) and out of git.
+
+[vivantio]
+# The tenant's "Platform Url" (Admin > Integration & API > Downloads > API Credentials).
+platform_url = "https://webservices-na01.vivantio.com/"
+# Environment variables holding the API user's name and password (the user needs
+# the "Allow API Access" permission).
+username_env = "VIVANTIO_USERNAME"
+password_env = "VIVANTIO_PASSWORD"
+# Vivantio writes some dates without an offset; they are read in this IANA time zone.
+tenant_time_zone = "UTC"
+# Vivantio publishes no rate limit: at most this many requests in flight.
+max_concurrency = 4
+
+[intercom]
+# US: https://api.intercom.io  EU: https://api.eu.intercom.io  AU: https://api.au.intercom.io
+base_url = "https://api.intercom.io"
+# Environment variables holding access tokens. Listing several private apps of the same
+# workspace spreads the load over their per-app budgets (the workspace cap still applies).
+token_envs = ["INTERCOM_TOKEN"]
+# Writes in flight at once; the client paces itself to the rate limit Intercom reports.
+concurrency = 8
+# Teammate (email or admin id) who authors parts whose Vivantio agent has no Intercom seat.
+# fallback_admin = "migration@example.com"
+
+[paths]
+# State folder: the SQLite journal and ID map, logs. Keep it; it is what makes re-runs safe
+# and rollback possible.
+state_dir = ".vivantio2intercom"
+mapping = "mapping.toml"
+reports = "reports"
+# Workflows, business rules, reports, SLA policies and portal settings have no Vivantio API;
+# export them by hand into this file to get them in the written inventory.
+# inventory = "inventory.json"
+# Plain HTTP is refused except to loopback; allow it only for a trusted local proxy.
+allow_insecure_http = false
+"#;
+
+/// Lines the project's `.gitignore` must hold.
+pub const GITIGNORE_LINES: &[&str] = &[
+    "# vivantio2intercom: state, logs and reports hold customer data",
+    ".vivantio2intercom/",
+    "reports/",
+    "*.sqlite",
+    "*.sqlite-wal",
+    "*.sqlite-shm",
+    ".env",
+];
+
+/// What `init` did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InitOutcome {
+    /// The configuration file was written (false: it existed and was kept).
+    pub config_written: bool,
+    /// Lines added to `.gitignore`.
+    pub gitignore_lines_added: usize,
+}
+
+/// Writes the configuration (unless it exists and `force` is off) and completes `.gitignore`.
+pub fn run(dir: &Path, force: bool) -> std::io::Result<InitOutcome> {
+    std::fs::create_dir_all(dir)?;
+    let config_path = dir.join(crate::config::CONFIG_FILE);
+    let config_written = force || !config_path.exists();
+    if config_written {
+        std::fs::write(&config_path, CONFIG_TEMPLATE)?;
+    }
+    let gitignore_path = dir.join(".gitignore");
+    let existing = std::fs::read_to_string(&gitignore_path).unwrap_or_default();
+    let missing: Vec<&str> = GITIGNORE_LINES
+        .iter()
+        .copied()
+        .filter(|line| !existing.lines().any(|present| present.trim() == *line))
+        .collect();
+    if !missing.is_empty() {
+        let mut text = existing;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        for line in &missing {
+            text.push_str(line);
+            text.push('\n');
+        }
+        std::fs::write(&gitignore_path, text)?;
+    }
+    Ok(InitOutcome {
+        config_written,
+        gitignore_lines_added: missing.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn the_template_is_a_valid_configuration() {
+        let config: Config = toml::from_str(CONFIG_TEMPLATE).expect("template parses");
+        assert_eq!(config.intercom.token_envs, vec!["INTERCOM_TOKEN".to_string()]);
+    }
+
+    #[test]
+    fn init_keeps_an_existing_config_and_completes_gitignore_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".gitignore"), "target/").unwrap();
+        let first = run(dir.path(), false).unwrap();
+        assert!(first.config_written);
+        assert_eq!(first.gitignore_lines_added, GITIGNORE_LINES.len());
+        std::fs::write(dir.path().join("migration.toml"), "# edited").unwrap();
+        let second = run(dir.path(), false).unwrap();
+        assert!(!second.config_written);
+        assert_eq!(second.gitignore_lines_added, 0);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("migration.toml")).unwrap(),
+            "# edited"
+        );
+        let ignore = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+        assert!(ignore.starts_with("target/\n"));
+    }
+}

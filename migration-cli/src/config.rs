@@ -1,0 +1,397 @@
+//! `migration.toml`: where the two APIs are, which environment variables hold the credentials,
+//! how hard to push, and where to keep state and reports.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::secret::Secret;
+
+/// Default name of the configuration file.
+pub const CONFIG_FILE: &str = "migration.toml";
+
+/// The whole configuration file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The Vivantio side.
+    pub vivantio: VivantioConfig,
+    /// The Intercom side.
+    pub intercom: IntercomConfig,
+    /// Where things are kept.
+    #[serde(default)]
+    pub paths: PathsConfig,
+}
+
+/// Where Vivantio is and how to sign in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VivantioConfig {
+    /// The tenant's Platform Url (Admin > Integration & API > API Credentials).
+    pub platform_url: String,
+    /// Environment variable holding the API user name.
+    #[serde(default = "default_vivantio_username_env")]
+    pub username_env: String,
+    /// Environment variable holding the API password.
+    #[serde(default = "default_vivantio_password_env")]
+    pub password_env: String,
+    /// The user name itself, when kept in this file instead of the environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The password itself, when kept in this file (keep the file private: mode 600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// IANA time zone in which the tenant writes dates without an offset.
+    #[serde(default = "default_time_zone")]
+    pub tenant_time_zone: String,
+    /// Most requests in flight at once (Vivantio publishes no limit).
+    #[serde(default = "default_vivantio_concurrency")]
+    pub max_concurrency: usize,
+}
+
+/// Where Intercom is and how to sign in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntercomConfig {
+    /// API base URL: US, EU or AU region, a sandbox, a proxy or a simulator.
+    #[serde(default = "default_intercom_url")]
+    pub base_url: String,
+    /// Environment variables holding access tokens; more than one spreads the load over several
+    /// private apps of the same workspace.
+    #[serde(default = "default_intercom_token_envs")]
+    pub token_envs: Vec<String>,
+    /// An access token kept in this file instead of the environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<Secret>,
+    /// Writes in flight at once.
+    #[serde(default = "default_intercom_concurrency")]
+    pub concurrency: usize,
+    /// Admin used as author when a Vivantio agent has no Intercom teammate (id or email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_admin: Option<String>,
+}
+
+/// Folders and files the tool reads and writes, relative to the configuration file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathsConfig {
+    /// State folder (SQLite database, logs). Keep it out of git.
+    #[serde(default = "default_state_dir")]
+    pub state_dir: PathBuf,
+    /// The mapping specification.
+    #[serde(default = "default_mapping")]
+    pub mapping: PathBuf,
+    /// Where reports are written.
+    #[serde(default = "default_reports")]
+    pub reports: PathBuf,
+    /// Admin inventory (workflows, rules, reports, SLAs, portal settings) exported by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<PathBuf>,
+    /// Allow plain HTTP to hosts other than loopback (never for production).
+    #[serde(default)]
+    pub allow_insecure_http: bool,
+}
+
+impl Default for PathsConfig {
+    fn default() -> Self {
+        Self {
+            state_dir: default_state_dir(),
+            mapping: default_mapping(),
+            reports: default_reports(),
+            inventory: None,
+            allow_insecure_http: false,
+        }
+    }
+}
+
+fn default_vivantio_username_env() -> String {
+    "VIVANTIO_USERNAME".into()
+}
+fn default_vivantio_password_env() -> String {
+    "VIVANTIO_PASSWORD".into()
+}
+fn default_time_zone() -> String {
+    "UTC".into()
+}
+fn default_vivantio_concurrency() -> usize {
+    4
+}
+fn default_intercom_url() -> String {
+    "https://api.intercom.io".into()
+}
+fn default_intercom_token_envs() -> Vec<String> {
+    vec!["INTERCOM_TOKEN".into()]
+}
+fn default_intercom_concurrency() -> usize {
+    8
+}
+fn default_state_dir() -> PathBuf {
+    ".vivantio2intercom".into()
+}
+fn default_mapping() -> PathBuf {
+    "mapping.toml".into()
+}
+fn default_reports() -> PathBuf {
+    "reports".into()
+}
+
+/// A configuration problem, phrased as what to do about it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The file is missing.
+    #[error("no configuration at {0}; run `vivantio2intercom init` to write one")]
+    Missing(PathBuf),
+    /// The file could not be read.
+    #[error("cannot read {path}: {detail}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        detail: String,
+    },
+    /// The file is not valid TOML for this tool.
+    #[error("{path} is not a valid configuration: {detail}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message (line, column, key).
+        detail: String,
+    },
+    /// A URL is malformed or uses plain HTTP where HTTPS is required.
+    #[error("{field} = {value:?}: {reason}")]
+    BadUrl {
+        /// The setting.
+        field: &'static str,
+        /// Its value.
+        value: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// A credential is missing.
+    #[error("{what} is not set: export {variable}=... (or set it in {file}) and run again")]
+    MissingCredential {
+        /// Which credential.
+        what: &'static str,
+        /// The environment variable to set.
+        variable: String,
+        /// The config file where it may go instead.
+        file: String,
+    },
+}
+
+/// Credentials resolved from the environment or the file, never printed.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// Vivantio API user name.
+    pub vivantio_username: String,
+    /// Vivantio API password.
+    pub vivantio_password: Secret,
+    /// One Intercom token per private app.
+    pub intercom_tokens: Vec<Secret>,
+}
+
+impl Credentials {
+    /// Every secret, for scrubbing text before it is shown or stored.
+    pub fn secrets(&self) -> impl Iterator<Item = &Secret> {
+        std::iter::once(&self.vivantio_password).chain(self.intercom_tokens.iter())
+    }
+
+    /// `text` with every secret replaced by `[redacted]`.
+    pub fn redact(&self, text: &str) -> String {
+        self.secrets()
+            .fold(text.to_string(), |text, secret| secret.redact_in(&text))
+    }
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ConfigError::Missing(path.to_path_buf()))
+            }
+            Err(error) => {
+                return Err(ConfigError::Unreadable {
+                    path: path.to_path_buf(),
+                    detail: error.to_string(),
+                })
+            }
+        };
+        let config: Config = toml::from_str(&text).map_err(|error| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            detail: error.to_string(),
+        })?;
+        config.check_urls()?;
+        Ok(config)
+    }
+
+    /// The Vivantio platform URL, checked.
+    pub fn vivantio_url(&self) -> Result<Url, ConfigError> {
+        checked_url(
+            "vivantio.platform_url",
+            &self.vivantio.platform_url,
+            self.paths.allow_insecure_http,
+        )
+    }
+
+    /// The Intercom base URL, checked.
+    pub fn intercom_url(&self) -> Result<Url, ConfigError> {
+        checked_url(
+            "intercom.base_url",
+            &self.intercom.base_url,
+            self.paths.allow_insecure_http,
+        )
+    }
+
+    fn check_urls(&self) -> Result<(), ConfigError> {
+        self.vivantio_url()?;
+        self.intercom_url()?;
+        Ok(())
+    }
+
+    /// Resolves credentials: the environment first, then the file. `env` is the lookup
+    /// (`std::env::var` in the binary; a map in tests).
+    pub fn credentials(
+        &self,
+        file: &Path,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Credentials, ConfigError> {
+        let file = file.display().to_string();
+        let missing = |what, variable: &str| ConfigError::MissingCredential {
+            what,
+            variable: variable.to_string(),
+            file: file.clone(),
+        };
+        let non_empty = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+        let vivantio_username = non_empty(env(&self.vivantio.username_env))
+            .or_else(|| non_empty(self.vivantio.username.clone()))
+            .ok_or_else(|| missing("the Vivantio API user name", &self.vivantio.username_env))?;
+        let vivantio_password = non_empty(env(&self.vivantio.password_env))
+            .map(Secret::new)
+            .or_else(|| self.vivantio.password.clone())
+            .ok_or_else(|| missing("the Vivantio API password", &self.vivantio.password_env))?;
+        let mut intercom_tokens: Vec<Secret> = self
+            .intercom
+            .token_envs
+            .iter()
+            .filter_map(|name| non_empty(env(name)).map(Secret::new))
+            .collect();
+        if intercom_tokens.is_empty() {
+            intercom_tokens.extend(self.intercom.token.clone());
+        }
+        if intercom_tokens.is_empty() {
+            let variable = self
+                .intercom
+                .token_envs
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "INTERCOM_TOKEN".into());
+            return Err(missing("the Intercom access token", &variable));
+        }
+        Ok(Credentials {
+            vivantio_username,
+            vivantio_password,
+            intercom_tokens,
+        })
+    }
+}
+
+/// Parses a URL and requires HTTPS unless the host is loopback or insecure HTTP is allowed.
+pub fn checked_url(field: &'static str, value: &str, allow_insecure: bool) -> Result<Url, ConfigError> {
+    let bad = |reason: String| ConfigError::BadUrl {
+        field,
+        value: value.to_string(),
+        reason,
+    };
+    let url = Url::parse(value).map_err(|error| bad(format!("not a URL ({error})")))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_insecure || is_loopback(&url) => Ok(url),
+        "http" => Err(bad(
+            "plain HTTP is refused except for loopback addresses; use https:// (or set paths.allow_insecure_http = true for a trusted proxy)".into(),
+        )),
+        other => Err(bad(format!("unsupported scheme {other:?}; use https://"))),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Config {
+        toml::from_str(
+            r#"
+            [vivantio]
+            platform_url = "https://webservices-na01.vivantio.com/"
+            [intercom]
+            token_envs = ["TOKEN_A", "TOKEN_B"]
+            "#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn defaults_fill_the_gaps() {
+        let config = sample();
+        assert_eq!(config.vivantio.username_env, "VIVANTIO_USERNAME");
+        assert_eq!(config.intercom.base_url, "https://api.intercom.io");
+        assert_eq!(config.paths.state_dir, PathBuf::from(".vivantio2intercom"));
+    }
+
+    #[test]
+    fn https_is_required_except_on_loopback() {
+        for (url, ok) in [
+            ("https://api.eu.intercom.io", true),
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:9", true),
+            ("http://[::1]:9", true),
+            ("http://proxy.internal:8080", false),
+            ("ftp://api.intercom.io", false),
+            ("not a url", false),
+        ] {
+            assert_eq!(checked_url("x", url, false).is_ok(), ok, "{url}");
+        }
+        assert!(checked_url("x", "http://proxy.internal:8080", true).is_ok());
+    }
+
+    #[test]
+    fn credentials_come_from_the_environment_and_name_the_missing_variable() {
+        let config = sample();
+        let path = Path::new("migration.toml");
+        let error = config.credentials(path, |_| None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the Vivantio API user name is not set: export VIVANTIO_USERNAME=... (or set it in migration.toml) and run again"
+        );
+        let env = |name: &str| match name {
+            "VIVANTIO_USERNAME" => Some("api".to_string()),
+            "VIVANTIO_PASSWORD" => Some("pw".to_string()),
+            "TOKEN_B" => Some("tok-b".to_string()),
+            _ => None,
+        };
+        let credentials = config.credentials(path, env).unwrap();
+        assert_eq!(credentials.intercom_tokens.len(), 1);
+        assert_eq!(credentials.redact("pw and tok-b"), "[redacted] and [redacted]");
+        assert!(!format!("{credentials:?}").contains("tok-b"));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_name() {
+        let error = toml::from_str::<Config>(
+            "[vivantio]\nplatform_url = \"https://x/\"\nplatfrom = 1\n[intercom]\n",
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("platfrom"), "{error}");
+    }
+}

@@ -1,0 +1,261 @@
+//! The project's state: an SQLite database (WAL mode) in the state folder, holding the confirmed
+//! mapping's hash, the ID map, the write journal with before-images, per-record status, attachment
+//! checksums and run watermarks.
+//!
+//! Every write to Intercom is journalled as an *intent* before it is sent and marked *done* after,
+//! each in its own committed transaction, so a crash at any instant leaves a journal from which
+//! the next run knows exactly which writes may need reconciling.
+
+mod journal;
+mod records;
+mod schema;
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+pub use journal::{JournalEntry, JournalState};
+pub use records::{IdMapEntry, RecordStatus, RunInfo};
+pub use schema::SCHEMA_VERSION;
+
+/// File name of the database inside the state folder.
+pub const DATABASE_FILE: &str = "state.sqlite";
+/// File name of the lock that keeps a second run out.
+pub const LOCK_FILE: &str = "state.lock";
+
+/// Why the state store refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another run holds the state folder.
+    #[error("the state folder {0} is in use by another run; wait for it to finish (or stop it) and try again")]
+    Locked(PathBuf),
+    /// The database was written by a newer version of the tool.
+    #[error("the state database has schema version {found}, newer than this tool supports ({supported}); upgrade vivantio2intercom — the file was left untouched")]
+    NewerSchema {
+        /// Version found in the file.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// The file is not a database this tool can read.
+    #[error("the state database {path} is corrupt or not a vivantio2intercom state file ({detail}); it was left untouched — restore it from a backup or move it away to start afresh")]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// The disk is full; the last write was not recorded and the run stopped cleanly.
+    #[error("the disk holding the state database is full; free some space and run the same command again to resume")]
+    DiskFull,
+    /// Creating the folder or lock file failed.
+    #[error("cannot prepare the state folder {path}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Any other SQLite failure.
+    #[error("state database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            _ => StoreError::Sqlite(error),
+        }
+    }
+}
+
+/// The open state store. One per state folder at a time: opening takes an exclusive lock that the
+/// operating system releases if the process dies, so a crashed run never blocks the next one.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+    // Held for its lock; released when the store is dropped.
+    _lock: File,
+}
+
+impl Store {
+    /// Opens (creating and migrating if needed) the state database in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        create_private_dir(dir)?;
+        let lock = open_lock(dir)?;
+        let path = dir.join(DATABASE_FILE);
+        let existed = path.exists();
+        if !existed {
+            create_private_file(&path)?;
+        }
+        let corrupt = |error: rusqlite::Error| StoreError::Corrupt {
+            path: path.clone(),
+            detail: error.to_string(),
+        };
+        let mut conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(corrupt)?;
+        // Reading the schema first proves the file is a database before anything is written.
+        let check: Result<String, _> =
+            conn.query_row("PRAGMA quick_check", [], |row| row.get(0));
+        match check {
+            Ok(result) if result == "ok" => {}
+            Ok(result) => {
+                return Err(StoreError::Corrupt {
+                    path,
+                    detail: result,
+                })
+            }
+            Err(error) => return Err(corrupt(error)),
+        }
+        if existed {
+            verify_application(&conn, &path)?;
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        schema::migrate(&mut conn)?;
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('application', 'vivantio2intercom')",
+            [],
+        )?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path,
+            _lock: lock,
+        })
+    }
+
+    /// Path of the database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
+        // back), so a poisoned mutex is safe to reuse.
+        self.conn.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Records the person's approval of a mapping with this content hash.
+    pub fn confirm_mapping(&self, hash: &str, content: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO mapping_confirmations (hash, confirmed_at, content) VALUES (?1, ?2, ?3)",
+            (hash, now(), content),
+        )?;
+        Ok(())
+    }
+
+    /// Whether a mapping with this hash was confirmed.
+    pub fn is_mapping_confirmed(&self, hash: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM mapping_confirmations WHERE hash = ?1",
+                [hash],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Reads a watermark (for example the instant the last delta started).
+    pub fn watermark(&self, scope: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT value FROM watermarks WHERE scope = ?1", [scope], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets a watermark.
+    pub fn set_watermark(&self, scope: &str, value: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO watermarks (scope, value) VALUES (?1, ?2)
+             ON CONFLICT (scope) DO UPDATE SET value = excluded.value",
+            (scope, value),
+        )?;
+        Ok(())
+    }
+}
+
+/// The current instant as RFC 3339 UTC text (the store's only time format).
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn verify_application(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version == 0 {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+        if tables > 0 {
+            return Err(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: "a database, but not one written by vivantio2intercom".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn open_lock(dir: &Path) -> Result<File, StoreError> {
+    let path = dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| StoreError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    restrict(dir, 0o700).map_err(io)
+}
+
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(io)?;
+    restrict(path, 0o600).map_err(io)
+}
+
+/// Makes a path readable by its owner only (state can hold customer data).
+fn restrict(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}

@@ -1,0 +1,2 @@
+//! Replaced by the mapping benchmark.
+fn main() {}
