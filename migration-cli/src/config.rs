@@ -299,7 +299,11 @@ impl Config {
 }
 
 /// Parses a URL and requires HTTPS unless the host is loopback or insecure HTTP is allowed.
-pub fn checked_url(field: &'static str, value: &str, allow_insecure: bool) -> Result<Url, ConfigError> {
+pub fn checked_url(
+    field: &'static str,
+    value: &str,
+    allow_insecure: bool,
+) -> Result<Url, ConfigError> {
     let bad = |reason: String| ConfigError::BadUrl {
         field,
         value: value.to_string(),
@@ -382,7 +386,10 @@ mod tests {
         };
         let credentials = config.credentials(path, env).unwrap();
         assert_eq!(credentials.intercom_tokens.len(), 1);
-        assert_eq!(credentials.redact("pw and tok-b"), "[redacted] and [redacted]");
+        assert_eq!(
+            credentials.redact("pw and tok-b"),
+            "[redacted] and [redacted]"
+        );
         assert!(!format!("{credentials:?}").contains("tok-b"));
     }
 

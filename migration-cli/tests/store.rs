@@ -1,6 +1,16 @@
 //! The state store: creation, permissions, locking, refusal of foreign or newer files, journal.
 
-use migration_cli::store::{IdMapEntry, JournalState, RecordStatus, Store, StoreError, DATABASE_FILE};
+use futures::StreamExt;
+use migration_cli::store::{Store, StoreError, DATABASE_FILE};
+use migration_core::delta::Watermark;
+use migration_core::model::source::{SourceKind, SourceRef};
+use migration_core::ops::{DestinationOp, Operation, Phase};
+use migration_core::ports::{
+    ExecutionOutcome, RecordStatus, ResolvedRefs, StateStore, WriteEffect,
+};
+use migration_core::rollback::JournalState;
+use migration_core::spec::SpecHash;
+use migration_core::{DestinationRef, RecordKey};
 
 fn temp_state() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
@@ -16,7 +26,11 @@ fn creates_private_folder_and_database() {
     {
         use std::os::unix::fs::PermissionsExt;
         let dir_mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        let file_mode = std::fs::metadata(store.path()).unwrap().permissions().mode() & 0o777;
+        let file_mode = std::fs::metadata(store.path())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(dir_mode, 0o700);
         assert_eq!(file_mode, 0o600);
     }
@@ -67,72 +81,96 @@ fn a_database_from_a_newer_tool_is_refused() {
 fn a_foreign_database_is_refused() {
     let root = temp_state();
     let conn = rusqlite::Connection::open(root.path().join(DATABASE_FILE)).unwrap();
-    conn.execute_batch("CREATE TABLE invoices (id INTEGER)").unwrap();
+    conn.execute_batch("CREATE TABLE invoices (id INTEGER)")
+        .unwrap();
     drop(conn);
     let error = Store::open(root.path()).expect_err("must refuse");
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
 }
 
-#[test]
-fn journal_records_intent_then_settles_and_survives_reopen() {
+fn tag_operation(name: &str) -> Operation {
+    Operation::creating(
+        Phase::Schema,
+        RecordKey::tag(name),
+        DestinationOp::EnsureTag { name: name.into() },
+    )
+}
+
+fn created(id: &str) -> ExecutionOutcome {
+    ExecutionOutcome {
+        destination: Some(DestinationRef::id(id)),
+        effect: WriteEffect::Created,
+    }
+}
+
+#[tokio::test]
+async fn journal_records_intent_then_done_and_survives_reopen() {
     let root = temp_state();
-    let (run, done_seq, open_seq);
+    let (done_seq, open_seq);
     {
         let store = Store::open(root.path()).unwrap();
-        run = store.begin_run("full", Some("abc")).unwrap();
-        done_seq = store
-            .journal_intent(run, "contact:caller:1", "create", "contact", None, None)
-            .unwrap();
-        store
-            .journal_settle(done_seq, JournalState::Done, Some("c-1"), None)
-            .unwrap();
+        store.begin_run("full", Some("abc")).unwrap();
+        let first = tag_operation("vip");
+        done_seq = store.begin(&first, &ResolvedRefs::default()).await.unwrap();
+        store.complete(done_seq, &created("t-1")).await.unwrap();
         open_seq = store
-            .journal_intent(run, "contact:caller:2", "create", "contact", None, None)
+            .begin(&tag_operation("urgent"), &ResolvedRefs::default())
+            .await
             .unwrap();
     }
     let store = Store::open(root.path()).unwrap();
     let unsettled = store.journal_unsettled().unwrap();
     assert_eq!(unsettled.len(), 1);
-    assert_eq!(unsettled[0].seq, open_seq);
-    let latest = store.journal_latest("contact:caller:1").unwrap().unwrap();
-    assert_eq!(latest.state, JournalState::Done);
-    assert_eq!(latest.dest_id.as_deref(), Some("c-1"));
-    let rollback = store.journal_for_rollback(Some(run)).unwrap();
+    assert_eq!(unsettled[0].entry.sequence, open_seq);
+    assert_eq!(unsettled[0].entry.state, JournalState::Intent);
+    let mark = tag_operation("vip").mark;
+    assert_eq!(store.completed(&mark).await.unwrap(), Some(created("t-1")));
+    assert_eq!(store.completed("tag:never").await.unwrap(), None);
+
+    let journal: Vec<_> = store.journal().collect().await;
+    assert_eq!(journal.len(), 2);
+    assert_eq!(journal[0].as_ref().unwrap().sequence, done_seq);
+
+    store.journal_undo(done_seq, true, None).unwrap();
     assert_eq!(
-        rollback.iter().map(|e| e.seq).collect::<Vec<_>>(),
-        vec![open_seq, done_seq],
-        "rollback order is newest first"
+        store.completed(&mark).await.unwrap(),
+        None,
+        "undone is not done"
     );
+    let live: Vec<_> = store.journal().collect().await;
+    assert_eq!(live.len(), 1, "undone entries leave the live journal");
 }
 
-#[test]
-fn id_map_status_checksums_and_watermarks_round_trip() {
+#[tokio::test]
+async fn id_map_status_checksums_and_watermarks_round_trip() {
     let root = temp_state();
     let store = Store::open(root.path()).unwrap();
-    let entry = IdMapEntry {
-        source_kind: "client".into(),
-        source_id: "7".into(),
-        dest_kind: "company".into(),
-        dest_id: "abc".into(),
-        run_id: Some(1),
-        existed_before: true,
-    };
-    store.id_map_put(&entry).unwrap();
-    assert_eq!(store.id_map_get("client", "7").unwrap(), Some(entry));
-    assert_eq!(store.id_map_get("client", "8").unwrap(), None);
-    assert_eq!(store.id_map_counts().unwrap(), vec![("client".into(), 1)]);
-    store.id_map_remove("client", "7").unwrap();
-    assert_eq!(store.id_map_get("client", "7").unwrap(), None);
+    let key = RecordKey::company(7);
+    store
+        .remember(&key, &DestinationRef::id("abc"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.lookup(&key).await.unwrap(),
+        Some(DestinationRef::id("abc"))
+    );
+    assert_eq!(store.lookup(&RecordKey::company(8)).await.unwrap(), None);
+    assert_eq!(store.id_map_counts().unwrap(), vec![("company".into(), 1)]);
+    store.forget(&key).await.unwrap();
+    assert_eq!(store.lookup(&key).await.unwrap(), None);
 
-    let rejected = RecordStatus {
-        source_kind: "caller".into(),
-        source_id: "3".into(),
-        status: "rejected".into(),
-        reason_code: Some("email_malformed".into()),
-        reason: Some("the email has no domain".into()),
+    let caller = SourceRef::new(SourceKind::Caller, 3);
+    let failed = RecordStatus::Failed {
+        message: "the email has no domain".into(),
     };
-    store.set_record_status(&rejected, 1).unwrap();
-    assert_eq!(store.records_with_status("rejected").unwrap(), vec![rejected]);
+    store
+        .set_record_status(caller, failed.clone())
+        .await
+        .unwrap();
+    assert_eq!(store.record_status(caller).await.unwrap(), Some(failed));
+    let listed = store.records_with_status("failed").unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].source_id, 3);
 
     store
         .put_attachment_checksum("att:g1", "deadbeef", 12, Some("part:9"))
@@ -142,17 +180,29 @@ fn id_map_status_checksums_and_watermarks_round_trip() {
         Some(("deadbeef".into(), 12))
     );
 
-    assert_eq!(store.watermark("delta").unwrap(), None);
-    store.set_watermark("delta", "2026-01-01T00:00:00Z").unwrap();
-    store.set_watermark("delta", "2026-02-01T00:00:00Z").unwrap();
+    assert_eq!(StateStore::watermark(&store).await.unwrap(), None);
+    StateStore::set_watermark(&store, Watermark::at(100))
+        .await
+        .unwrap();
+    StateStore::set_watermark(&store, Watermark::at(200))
+        .await
+        .unwrap();
     assert_eq!(
-        store.watermark("delta").unwrap().as_deref(),
-        Some("2026-02-01T00:00:00Z")
+        StateStore::watermark(&store).await.unwrap(),
+        Some(Watermark::at(200))
     );
 
     assert!(!store.is_mapping_confirmed("h1").unwrap());
     store.confirm_mapping("h1", "[mapping]").unwrap();
     assert!(store.is_mapping_confirmed("h1").unwrap());
-    let runs = store.runs().unwrap();
-    assert!(runs.is_empty());
+    assert_eq!(store.confirmed_hash().await.unwrap(), None);
+    store
+        .set_confirmed_hash(&SpecHash::from_stored("h1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.confirmed_hash().await.unwrap(),
+        Some(SpecHash::from_stored("h1"))
+    );
+    assert!(store.runs().unwrap().is_empty());
 }

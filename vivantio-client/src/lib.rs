@@ -1,1 +1,261 @@
-//! Placeholder crate root; filled in by its issue.
+//! A typed async client for the Vivantio RPC-style REST API.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use vivantio_client::{query::Query, Client};
+//!
+//! # async fn run() -> Result<(), vivantio_client::Error> {
+//! let client = Client::builder()
+//!     .platform_url("https://webservices-na01.vivantio.com/")
+//!     .credentials("api-user", "secret")
+//!     .tenant_time_zone(chrono_tz::Europe::London)
+//!     .build()?;
+//! for ticket_type in client.configuration().ticket_types().await? {
+//!     println!("{} {:?}", ticket_type.id, ticket_type.name_plural);
+//! }
+//! let mut tickets = client.tickets().stream(Query::match_all());
+//! while let Some(ticket) = tickets.try_next().await? {
+//!     println!("{} {:?}", ticket.id, ticket.title);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! * Every call is `POST {platform_url}api/{Controller}/{Action}` with HTTP Basic auth; the
+//!   platform URL always comes from configuration (Vivantio hosts tenants in several regions).
+//! * Answers are unwrapped from Vivantio's envelope; `Successful: false` is an [`Error::Api`]
+//!   carrying Vivantio's messages.
+//! * Large sets are streamed item by item through a [`paging::Pager`] (by default the
+//!   [`paging::IdWindowPager`]), in memory bounded by one window.
+//! * An [`limiter::AdaptiveLimiter`] caps concurrency and backs off on throttling.
+//! * Dates keep what was sent ([`VivantioDate`]); naive values are resolved in the tenant time
+//!   zone, see [`dates`].
+//! * Facts about the API that rest on inference are gathered in [`endpoints`] and
+//!   [`assumptions`].
+#![warn(missing_docs)]
+
+pub mod actions;
+pub mod articles;
+pub mod assumptions;
+pub mod attachments;
+mod builder;
+pub mod callers;
+pub mod clients;
+pub mod config;
+pub mod custom_forms;
+pub mod dates;
+mod de;
+pub mod endpoints;
+pub mod enums;
+pub mod envelope;
+pub mod error;
+pub mod limiter;
+pub mod locations;
+pub mod paging;
+pub mod query;
+pub mod records;
+pub mod ticket;
+pub mod tickets;
+mod transport;
+pub mod writes;
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+
+pub use builder::{ClientBuilder, Credentials, DEFAULT_TIMEOUT};
+pub use dates::VivantioDate;
+pub use endpoints::{Confidence, Endpoint};
+pub use enums::{ErrorType, FieldType, InfoType, StatusType, SystemArea};
+pub use error::Error;
+pub use limiter::{LimiterSettings, LimiterSnapshot};
+pub use paging::{IdWindowPager, Pager, WindowSettings};
+
+use envelope::Answer;
+use transport::{Request, Transport};
+
+struct Inner {
+    transport: Transport,
+    tenant_zone: Tz,
+    window: WindowSettings,
+}
+
+/// A Vivantio API client. Cheap to clone; clones share one connection pool and one limiter.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_root", &self.inner.transport.api_root().as_str())
+            .field("tenant_zone", &self.inner.tenant_zone)
+            .field("limiter", &self.inner.transport.limiter().snapshot())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder; the platform URL and credentials are required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Ticket types, statuses, priorities, categories, agents, groups, SLA targets, legacy fields.
+    pub fn configuration(&self) -> config::ConfigurationApi<'_> {
+        config::ConfigurationApi::new(self)
+    }
+
+    /// Tickets: queries, history, SLA stages, and writes.
+    pub fn tickets(&self) -> tickets::TicketsApi<'_> {
+        tickets::TicketsApi::new(self)
+    }
+
+    /// Clients (organisations).
+    pub fn clients(&self) -> clients::ClientsApi<'_> {
+        clients::ClientsApi::new(self)
+    }
+
+    /// Callers (end users).
+    pub fn callers(&self) -> callers::CallersApi<'_> {
+        callers::CallersApi::new(self)
+    }
+
+    /// Locations.
+    pub fn locations(&self) -> locations::LocationsApi<'_> {
+        locations::LocationsApi::new(self)
+    }
+
+    /// Knowledge-base articles and their categories.
+    pub fn articles(&self) -> articles::ArticlesApi<'_> {
+        articles::ArticlesApi::new(self)
+    }
+
+    /// Custom forms (the `Entity/*` actions).
+    pub fn custom_forms(&self) -> custom_forms::CustomFormsApi<'_> {
+        custom_forms::CustomFormsApi::new(self)
+    }
+
+    /// Attachment listings and downloads.
+    pub fn attachments(&self) -> attachments::AttachmentsApi<'_> {
+        attachments::AttachmentsApi::new(self)
+    }
+
+    /// The zone naive dates are read in.
+    pub fn tenant_time_zone(&self) -> Tz {
+        self.inner.tenant_zone
+    }
+
+    /// A Vivantio date as a UTC instant, naive values read in the tenant time zone.
+    pub fn to_utc(&self, date: &VivantioDate) -> DateTime<Utc> {
+        date.to_utc(self.inner.tenant_zone)
+    }
+
+    /// A UTC instant as the naive tenant-local time Vivantio queries expect.
+    pub fn to_tenant_naive(&self, instant: DateTime<Utc>) -> chrono::NaiveDateTime {
+        dates::to_tenant_naive(instant, self.inner.tenant_zone)
+    }
+
+    /// The API root all paths are joined to (`{platform_url}api/`).
+    pub fn api_root(&self) -> &Url {
+        self.inner.transport.api_root()
+    }
+
+    /// What the rate limiter is doing now.
+    pub fn limiter_snapshot(&self) -> LimiterSnapshot {
+        self.inner.transport.limiter().snapshot()
+    }
+
+    /// The window settings of the default pager.
+    pub fn window_settings(&self) -> &WindowSettings {
+        &self.inner.window
+    }
+
+    /// Calls any action that answers `Results`, for actions this crate does not wrap (and for
+    /// custom [`Pager`] strategies). `path_id` becomes the last path segment; `body` is sent as
+    /// JSON (none: an empty body).
+    pub async fn call_results<T, B>(
+        &self,
+        endpoint: Endpoint,
+        path_id: Option<i64>,
+        body: Option<&B>,
+    ) -> Result<Vec<T>, Error>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
+        let mut request = match body {
+            Some(body) => Request::json(body)?,
+            None => Request::empty(),
+        };
+        request.path_id = path_id;
+        self.results(endpoint, request).await
+    }
+
+    /// Calls any action that answers `Item`; see [`Client::call_results`].
+    pub async fn call_item<T, B>(
+        &self,
+        endpoint: Endpoint,
+        path_id: Option<i64>,
+        body: Option<&B>,
+    ) -> Result<Option<T>, Error>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
+        let mut request = match body {
+            Some(body) => Request::json(body)?,
+            None => Request::empty(),
+        };
+        request.path_id = path_id;
+        self.item(endpoint, request).await
+    }
+
+    pub(crate) async fn results<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        request: Request,
+    ) -> Result<Vec<T>, Error> {
+        let body = self.inner.transport.send(endpoint, &request).await?;
+        Answer::parse(endpoint.path, &body)?.results()
+    }
+
+    /// `Item` of the answer; `None` when it is absent or Vivantio answers `ItemNotFound`.
+    pub(crate) async fn item<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        request: Request,
+    ) -> Result<Option<T>, Error> {
+        // An HTTP 404 stays an error: it more likely means a wrong platform URL than a
+        // missing record, which Vivantio reports inside the envelope.
+        let body = self.inner.transport.send(endpoint, &request).await?;
+        match Answer::parse(endpoint.path, &body) {
+            Ok(answer) => answer.item(),
+            Err(error) if error.is_not_found() => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    pub(crate) async fn insert(&self, endpoint: Endpoint, request: Request) -> Result<i64, Error> {
+        let body = self.inner.transport.send(endpoint, &request).await?;
+        Answer::parse(endpoint.path, &body)?.inserted_item_id()
+    }
+
+    pub(crate) async fn execute(&self, endpoint: Endpoint, request: Request) -> Result<(), Error> {
+        let body = self.inner.transport.send(endpoint, &request).await?;
+        Answer::parse(endpoint.path, &body).map(|_| ())
+    }
+
+    pub(crate) async fn raw_answer(
+        &self,
+        endpoint: Endpoint,
+        request: Request,
+    ) -> Result<Vec<u8>, Error> {
+        self.inner.transport.send(endpoint, &request).await
+    }
+}

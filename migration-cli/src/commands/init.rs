@@ -104,7 +104,10 @@ mod tests {
     #[test]
     fn the_template_is_a_valid_configuration() {
         let config: Config = toml::from_str(CONFIG_TEMPLATE).expect("template parses");
-        assert_eq!(config.intercom.token_envs, vec!["INTERCOM_TOKEN".to_string()]);
+        assert_eq!(
+            config.intercom.token_envs,
+            vec!["INTERCOM_TOKEN".to_string()]
+        );
     }
 
     #[test]

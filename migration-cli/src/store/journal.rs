@@ -1,184 +1,249 @@
-//! The write journal: one row per write to the destination, recorded as an intent before the
-//! request is sent and completed after, so a crash leaves an exact account of what may exist.
+//! The write journal: one row per destination write, recorded as an intent before the request is
+//! sent and completed after, so a crash leaves an exact account of what may exist.
 
+use migration_core::ops::Operation;
+use migration_core::ports::{ExecutionOutcome, ResolvedRefs};
+use migration_core::rollback::{JournalEntry, JournalState};
 use rusqlite::{OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
 
 use super::{now, Store, StoreError};
 
-/// Where a journalled write stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a row of the journal stands, including the rollback states the core's journal view
+/// does not need to see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum JournalState {
+pub enum RowState {
     /// About to be sent: may or may not have reached the destination.
     Intent,
     /// Confirmed by the destination.
     Done,
-    /// Refused by the destination: nothing was written.
-    Failed,
     /// Undone by a rollback.
     Undone,
-    /// A rollback tried and could not undo it.
+    /// A rollback tried and could not undo it (see the row's detail).
     UndoFailed,
 }
 
-impl JournalState {
+impl RowState {
     fn as_str(self) -> &'static str {
         match self {
-            JournalState::Intent => "intent",
-            JournalState::Done => "done",
-            JournalState::Failed => "failed",
-            JournalState::Undone => "undone",
-            JournalState::UndoFailed => "undo_failed",
+            RowState::Intent => "intent",
+            RowState::Done => "done",
+            RowState::Undone => "undone",
+            RowState::UndoFailed => "undo_failed",
         }
     }
 
-    fn parse(text: &str) -> rusqlite::Result<Self> {
+    fn parse(text: &str) -> Result<Self, StoreError> {
         Ok(match text {
-            "intent" => JournalState::Intent,
-            "done" => JournalState::Done,
-            "failed" => JournalState::Failed,
-            "undone" => JournalState::Undone,
-            "undo_failed" => JournalState::UndoFailed,
+            "intent" => RowState::Intent,
+            "done" => RowState::Done,
+            "undone" => RowState::Undone,
+            "undo_failed" => RowState::UndoFailed,
             other => {
-                return Err(rusqlite::Error::FromSqlConversionFailure(
-                    0,
-                    rusqlite::types::Type::Text,
-                    format!("unknown journal state {other:?}").into(),
-                ))
+                return Err(StoreError::Malformed(format!(
+                    "unknown journal state {other:?}"
+                )))
             }
         })
     }
 }
 
-/// One journalled write.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JournalEntry {
-    /// Position in the journal (writes happen in this order).
-    pub seq: i64,
-    /// The run that made it.
-    pub run_id: i64,
-    /// The operation's idempotency key (stable across runs).
-    pub op_key: String,
-    /// What was done: `create`, `update`, `attach`, `reply`, ...
-    pub action: String,
-    /// Kind of destination record.
-    pub dest_kind: String,
-    /// Destination id, once known.
-    pub dest_id: Option<String>,
-    /// Where it stands.
-    pub state: JournalState,
-    /// The record as it was before an update (JSON), for rollback.
-    pub before_image: Option<String>,
-    /// Free detail: an error, or what a rollback could not undo.
+/// One row of the journal as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JournalRow {
+    /// The core's view of the entry.
+    pub entry: JournalEntry,
+    /// The stored state, rollback states included.
+    pub row_state: RowState,
+    /// The run that wrote it.
+    pub run_id: Option<i64>,
+    /// Detail recorded by a rollback that could not undo it.
     pub detail: Option<String>,
 }
 
-impl JournalEntry {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
-        let state: String = row.get("state")?;
+struct RawRow {
+    seq: i64,
+    run_id: Option<i64>,
+    operation: String,
+    refs: String,
+    state: String,
+    outcome: Option<String>,
+    detail: Option<String>,
+}
+
+impl RawRow {
+    fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             seq: row.get("seq")?,
             run_id: row.get("run_id")?,
-            op_key: row.get("op_key")?,
-            action: row.get("action")?,
-            dest_kind: row.get("dest_kind")?,
-            dest_id: row.get("dest_id")?,
-            state: JournalState::parse(&state)?,
-            before_image: row.get("before_image")?,
+            operation: row.get("operation")?,
+            refs: row.get("refs")?,
+            state: row.get("state")?,
+            outcome: row.get("outcome")?,
             detail: row.get("detail")?,
+        })
+    }
+
+    fn decode(self) -> Result<JournalRow, StoreError> {
+        let operation: Operation = decode_json(&self.operation, "operation")?;
+        let refs: ResolvedRefs = decode_json(&self.refs, "refs")?;
+        let row_state = RowState::parse(&self.state)?;
+        let state = match (&self.outcome, row_state) {
+            (Some(outcome), RowState::Done | RowState::Undone | RowState::UndoFailed) => {
+                JournalState::Done(decode_json::<ExecutionOutcome>(outcome, "outcome")?)
+            }
+            _ => JournalState::Intent,
+        };
+        Ok(JournalRow {
+            entry: JournalEntry {
+                sequence: u64::try_from(self.seq).unwrap_or_default(),
+                operation,
+                refs,
+                state,
+            },
+            row_state,
+            run_id: self.run_id,
+            detail: self.detail,
         })
     }
 }
 
-const COLUMNS: &str = "seq, run_id, op_key, action, dest_kind, dest_id, state, before_image, detail";
+fn decode_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|error| StoreError::Malformed(format!("journal {what} unreadable: {error}")))
+}
+
+fn encode_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|error| StoreError::Malformed(error.to_string()))
+}
+
+const COLUMNS: &str = "seq, run_id, operation, refs, state, outcome, detail";
 
 impl Store {
-    /// Records the intent to write, before the request is sent. Returns the journal position.
+    /// Journals the intent to run `operation`; returns its sequence number.
     pub fn journal_intent(
         &self,
-        run_id: i64,
-        op_key: &str,
-        action: &str,
-        dest_kind: &str,
-        dest_id: Option<&str>,
-        before_image: Option<&str>,
-    ) -> Result<i64, StoreError> {
+        operation: &Operation,
+        refs: &ResolvedRefs,
+    ) -> Result<u64, StoreError> {
         let conn = self.conn();
         conn.execute(
-            "INSERT INTO journal (run_id, op_key, action, dest_kind, dest_id, state, before_image, intent_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'intent', ?6, ?7)",
-            (run_id, op_key, action, dest_kind, dest_id, before_image, now()),
+            "INSERT INTO journal (run_id, mark, phase, operation, refs, state, intent_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'intent', ?6)",
+            (
+                self.current_run(),
+                &operation.mark,
+                format!("{:?}", operation.phase),
+                encode_json(operation)?,
+                encode_json(refs)?,
+                now(),
+            ),
         )?;
-        Ok(conn.last_insert_rowid())
+        Ok(u64::try_from(conn.last_insert_rowid()).unwrap_or_default())
     }
 
-    /// Moves a journalled write to a new state (done, failed, undone, undo_failed).
-    pub fn journal_settle(
+    /// Journals an operation as done, with what it did.
+    pub fn journal_done(
         &self,
-        seq: i64,
-        state: JournalState,
-        dest_id: Option<&str>,
+        sequence: u64,
+        outcome: &ExecutionOutcome,
+    ) -> Result<(), StoreError> {
+        self.settle(sequence, RowState::Done, Some(&encode_json(outcome)?), None)
+    }
+
+    /// Journals that a rollback undid an entry (or could not, with the reason).
+    pub fn journal_undo(
+        &self,
+        sequence: u64,
+        undone: bool,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE journal SET state = ?2, dest_id = COALESCE(?3, dest_id), detail = ?4, done_at = ?5 WHERE seq = ?1",
-            (seq, state.as_str(), dest_id, detail, now()),
+        let state = if undone {
+            RowState::Undone
+        } else {
+            RowState::UndoFailed
+        };
+        self.settle(sequence, state, None, detail)
+    }
+
+    fn settle(
+        &self,
+        sequence: u64,
+        state: RowState,
+        outcome: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE journal SET state = ?2, outcome = COALESCE(?3, outcome), detail = ?4, done_at = ?5
+             WHERE seq = ?1",
+            (sequence as i64, state.as_str(), outcome, detail, now()),
         )?;
+        if changed == 0 {
+            return Err(StoreError::Malformed(format!(
+                "no journal entry {sequence}"
+            )));
+        }
         Ok(())
     }
 
-    /// The latest journal entry for an operation key, if any.
-    pub fn journal_latest(&self, op_key: &str) -> Result<Option<JournalEntry>, StoreError> {
-        Ok(self
+    /// The outcome of the latest done entry with this mark (undone entries do not count).
+    pub fn journal_completed(&self, mark: &str) -> Result<Option<ExecutionOutcome>, StoreError> {
+        let outcome: Option<String> = self
             .conn()
             .query_row(
-                &format!("SELECT {COLUMNS} FROM journal WHERE op_key = ?1 ORDER BY seq DESC LIMIT 1"),
-                [op_key],
-                JournalEntry::from_row,
+                "SELECT outcome FROM journal WHERE mark = ?1 AND state = 'done' ORDER BY seq DESC LIMIT 1",
+                [mark],
+                |row| row.get(0),
             )
-            .optional()?)
+            .optional()?;
+        outcome
+            .map(|text| decode_json(&text, "outcome"))
+            .transpose()
     }
 
-    /// Every write left as an intent (sent or about to be, outcome unknown), oldest first.
-    pub fn journal_unsettled(&self) -> Result<Vec<JournalEntry>, StoreError> {
+    /// Every row of the journal, oldest first.
+    pub fn journal_rows(&self) -> Result<Vec<JournalRow>, StoreError> {
+        self.journal_query("ORDER BY seq", [])
+    }
+
+    /// The rows a rollback still has to consider (neither undone nor never sent), oldest first.
+    pub fn journal_live(&self) -> Result<Vec<JournalRow>, StoreError> {
+        self.journal_query(
+            "WHERE state IN ('intent', 'done', 'undo_failed') ORDER BY seq",
+            [],
+        )
+    }
+
+    /// Every write left as an intent (outcome unknown), oldest first.
+    pub fn journal_unsettled(&self) -> Result<Vec<JournalRow>, StoreError> {
         self.journal_query("WHERE state = 'intent' ORDER BY seq", [])
     }
 
-    /// The writes of one run that a rollback must consider, newest first.
-    pub fn journal_for_rollback(&self, run_id: Option<i64>) -> Result<Vec<JournalEntry>, StoreError> {
-        match run_id {
-            Some(run) => self.journal_query(
-                "WHERE run_id = ?1 AND state IN ('done', 'intent', 'undo_failed') ORDER BY seq DESC",
-                [run],
-            ),
-            None => self.journal_query(
-                "WHERE state IN ('done', 'intent', 'undo_failed') ORDER BY seq DESC",
-                [],
-            ),
-        }
-    }
-
-    /// Number of journal entries per state.
-    pub fn journal_counts(&self) -> Result<Vec<(JournalState, i64)>, StoreError> {
-        let conn = self.conn();
-        let mut statement =
-            conn.prepare("SELECT state, count(*) FROM journal GROUP BY state ORDER BY state")?;
-        let rows = statement.query_map([], |row| {
-            let state: String = row.get(0)?;
-            Ok((JournalState::parse(&state)?, row.get(1)?))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    /// Number of journal rows per state.
+    pub fn journal_counts(&self) -> Result<Vec<(RowState, i64)>, StoreError> {
+        let raw: Vec<(String, i64)> = {
+            let conn = self.conn();
+            let mut statement =
+                conn.prepare("SELECT state, count(*) FROM journal GROUP BY state ORDER BY state")?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        raw.into_iter()
+            .map(|(state, count)| Ok((RowState::parse(&state)?, count)))
+            .collect()
     }
 
     fn journal_query<P: rusqlite::Params>(
         &self,
         clause: &str,
         params: P,
-    ) -> Result<Vec<JournalEntry>, StoreError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM journal {clause}"))?;
-        let rows = statement.query_map(params, JournalEntry::from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    ) -> Result<Vec<JournalRow>, StoreError> {
+        let raw: Vec<RawRow> = {
+            let conn = self.conn();
+            let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM journal {clause}"))?;
+            let rows = statement.query_map(params, RawRow::read)?;
+            rows.collect::<Result<_, _>>()?
+        };
+        raw.into_iter().map(RawRow::decode).collect()
     }
 }

@@ -7,17 +7,19 @@
 //! the next run knows exactly which writes may need reconciling.
 
 mod journal;
+mod port;
 mod records;
 mod schema;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-pub use journal::{JournalEntry, JournalState};
-pub use records::{IdMapEntry, RecordStatus, RunInfo};
+pub use journal::{JournalRow, RowState};
+pub use records::{status_name, RunInfo, StoredStatus};
 pub use schema::SCHEMA_VERSION;
 
 /// File name of the database inside the state folder.
@@ -58,6 +60,9 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A stored value could not be read back.
+    #[error("state database holds an unreadable value: {0}")]
+    Malformed(String),
     /// Any other SQLite failure.
     #[error("state database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -78,6 +83,8 @@ impl From<rusqlite::Error> for StoreError {
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
+    // 0 until a run begins: journal rows written outside a run (rare) carry no run id.
+    current_run: AtomicI64,
     // Held for its lock; released when the store is dropped.
     _lock: File,
 }
@@ -102,8 +109,7 @@ impl Store {
         )
         .map_err(corrupt)?;
         // Reading the schema first proves the file is a database before anything is written.
-        let check: Result<String, _> =
-            conn.query_row("PRAGMA quick_check", [], |row| row.get(0));
+        let check: Result<String, _> = conn.query_row("PRAGMA quick_check", [], |row| row.get(0));
         match check {
             Ok(result) if result == "ok" => {}
             Ok(result) => {
@@ -129,6 +135,7 @@ impl Store {
         Ok(Self {
             conn: Mutex::new(conn),
             path,
+            current_run: AtomicI64::new(0),
             _lock: lock,
         })
     }
@@ -141,7 +148,37 @@ impl Store {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
         // back), so a poisoned mutex is safe to reuse.
-        self.conn.lock().unwrap_or_else(|poison| poison.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    fn current_run(&self) -> Option<i64> {
+        Some(self.current_run.load(Ordering::Relaxed)).filter(|run| *run > 0)
+    }
+
+    fn set_current_run(&self, run: i64) {
+        self.current_run.store(run, Ordering::Relaxed);
+    }
+
+    /// Reads a free-form setting kept in the database.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Writes a free-form setting kept in the database.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )?;
+        Ok(())
     }
 
     /// Records the person's approval of a mapping with this content hash.
@@ -170,9 +207,11 @@ impl Store {
     pub fn watermark(&self, scope: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn()
-            .query_row("SELECT value FROM watermarks WHERE scope = ?1", [scope], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT value FROM watermarks WHERE scope = ?1",
+                [scope],
+                |row| row.get(0),
+            )
             .optional()?)
     }
 
@@ -195,7 +234,8 @@ fn now() -> String {
 fn verify_application(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if version == 0 {
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
         if tables > 0 {
             return Err(StoreError::Corrupt {
                 path: path.to_path_buf(),

@@ -1,41 +1,12 @@
 //! The ID map, per-record status, runs and attachment checksums.
 
+use migration_core::model::source::SourceRef;
+use migration_core::ports::RecordStatus;
+use migration_core::{DestinationRef, RecordKey};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::{now, Store, StoreError};
-
-/// Where a source record went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IdMapEntry {
-    /// Kind of source record (`caller`, `client`, `ticket`, ...).
-    pub source_kind: String,
-    /// Source id.
-    pub source_id: String,
-    /// Kind of destination record.
-    pub dest_kind: String,
-    /// Destination id.
-    pub dest_id: String,
-    /// The run that made the link.
-    pub run_id: Option<i64>,
-    /// The destination record existed before the migration touched it (never delete it).
-    pub existed_before: bool,
-}
-
-/// The outcome for one source record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordStatus {
-    /// Kind of source record.
-    pub source_kind: String,
-    /// Source id.
-    pub source_id: String,
-    /// `moved`, `rejected`, `skipped`, ...
-    pub status: String,
-    /// Machine-readable reason (for rejections).
-    pub reason_code: Option<String>,
-    /// Human sentence (for rejections).
-    pub reason: Option<String>,
-}
 
 /// One run of the tool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,31 +23,39 @@ pub struct RunInfo {
     pub finished_at: Option<String>,
     /// How it ended.
     pub outcome: Option<String>,
-    /// Source watermark it read up to.
-    pub watermark: Option<String>,
+}
+
+/// A source record's status as stored, with its key for listing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredStatus {
+    /// Kind of source record (`caller`, `ticket`, ...).
+    pub source_kind: String,
+    /// Vivantio id.
+    pub source_id: i64,
+    /// The status.
+    pub status: RecordStatus,
 }
 
 impl Store {
-    /// Starts a run and returns its number.
+    /// Starts a run; later journal rows belong to it. Returns its number.
     pub fn begin_run(&self, mode: &str, mapping_hash: Option<&str>) -> Result<i64, StoreError> {
-        let conn = self.conn();
-        conn.execute(
-            "INSERT INTO runs (mode, mapping_hash, started_at) VALUES (?1, ?2, ?3)",
-            (mode, mapping_hash, now()),
-        )?;
-        Ok(conn.last_insert_rowid())
+        let id = {
+            let conn = self.conn();
+            conn.execute(
+                "INSERT INTO runs (mode, mapping_hash, started_at) VALUES (?1, ?2, ?3)",
+                (mode, mapping_hash, now()),
+            )?;
+            conn.last_insert_rowid()
+        };
+        self.set_current_run(id);
+        Ok(id)
     }
 
     /// Ends a run.
-    pub fn finish_run(
-        &self,
-        run_id: i64,
-        outcome: &str,
-        watermark: Option<&str>,
-    ) -> Result<(), StoreError> {
+    pub fn finish_run(&self, run_id: i64, outcome: &str) -> Result<(), StoreError> {
         self.conn().execute(
-            "UPDATE runs SET finished_at = ?2, outcome = ?3, watermark = COALESCE(?4, watermark) WHERE id = ?1",
-            (run_id, now(), outcome, watermark),
+            "UPDATE runs SET finished_at = ?2, outcome = ?3 WHERE id = ?1",
+            (run_id, now(), outcome),
         )?;
         Ok(())
     }
@@ -85,7 +64,7 @@ impl Store {
     pub fn runs(&self) -> Result<Vec<RunInfo>, StoreError> {
         let conn = self.conn();
         let mut statement = conn.prepare(
-            "SELECT id, mode, mapping_hash, started_at, finished_at, outcome, watermark FROM runs ORDER BY id",
+            "SELECT id, mode, mapping_hash, started_at, finished_at, outcome FROM runs ORDER BY id",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(RunInfo {
@@ -95,112 +74,128 @@ impl Store {
                 started_at: row.get(3)?,
                 finished_at: row.get(4)?,
                 outcome: row.get(5)?,
-                watermark: row.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Links a source record to its destination record.
-    pub fn id_map_put(&self, entry: &IdMapEntry) -> Result<(), StoreError> {
+    /// Links a destination record to its key.
+    pub fn id_map_put(
+        &self,
+        key: &RecordKey,
+        destination: &DestinationRef,
+    ) -> Result<(), StoreError> {
         self.conn().execute(
-            "INSERT INTO id_map (source_kind, source_id, dest_kind, dest_id, run_id, existed_before)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (source_kind, source_id) DO UPDATE SET
-                dest_kind = excluded.dest_kind, dest_id = excluded.dest_id",
+            "INSERT INTO id_map (record_key, kind, dest_id, dest_url, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (record_key) DO UPDATE SET dest_id = excluded.dest_id, dest_url = excluded.dest_url",
             (
-                &entry.source_kind,
-                &entry.source_id,
-                &entry.dest_kind,
-                &entry.dest_id,
-                entry.run_id,
-                entry.existed_before,
+                key.to_string(),
+                key.kind().prefix(),
+                &destination.id,
+                &destination.url,
+                self.current_run(),
             ),
         )?;
         Ok(())
     }
 
-    /// The destination of a source record, if it has moved.
-    pub fn id_map_get(
-        &self,
-        source_kind: &str,
-        source_id: &str,
-    ) -> Result<Option<IdMapEntry>, StoreError> {
+    /// The destination record of a key.
+    pub fn id_map_get(&self, key: &RecordKey) -> Result<Option<DestinationRef>, StoreError> {
         Ok(self
             .conn()
             .query_row(
-                "SELECT source_kind, source_id, dest_kind, dest_id, run_id, existed_before
-                 FROM id_map WHERE source_kind = ?1 AND source_id = ?2",
-                (source_kind, source_id),
+                "SELECT dest_id, dest_url FROM id_map WHERE record_key = ?1",
+                [key.to_string()],
                 |row| {
-                    Ok(IdMapEntry {
-                        source_kind: row.get(0)?,
-                        source_id: row.get(1)?,
-                        dest_kind: row.get(2)?,
-                        dest_id: row.get(3)?,
-                        run_id: row.get(4)?,
-                        existed_before: row.get(5)?,
+                    Ok(DestinationRef {
+                        id: row.get(0)?,
+                        url: row.get(1)?,
                     })
                 },
             )
             .optional()?)
     }
 
-    /// Forgets a link (after a rollback deleted the destination record).
-    pub fn id_map_remove(&self, source_kind: &str, source_id: &str) -> Result<(), StoreError> {
+    /// Forgets a key (after a rollback removed its record).
+    pub fn id_map_remove(&self, key: &RecordKey) -> Result<(), StoreError> {
         self.conn().execute(
-            "DELETE FROM id_map WHERE source_kind = ?1 AND source_id = ?2",
-            (source_kind, source_id),
+            "DELETE FROM id_map WHERE record_key = ?1",
+            [key.to_string()],
         )?;
         Ok(())
     }
 
-    /// Number of ID-map entries per source kind.
+    /// Number of ID-map entries per destination kind.
     pub fn id_map_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let conn = self.conn();
-        let mut statement = conn.prepare(
-            "SELECT source_kind, count(*) FROM id_map GROUP BY source_kind ORDER BY source_kind",
-        )?;
+        let mut statement =
+            conn.prepare("SELECT kind, count(*) FROM id_map GROUP BY kind ORDER BY kind")?;
         let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records the outcome for one source record.
-    pub fn set_record_status(&self, status: &RecordStatus, run_id: i64) -> Result<(), StoreError> {
+    /// Records a source record's status.
+    pub fn put_record_status(
+        &self,
+        record: SourceRef,
+        status: &RecordStatus,
+    ) -> Result<(), StoreError> {
+        let detail =
+            serde_json::to_string(status).map_err(|e| StoreError::Malformed(e.to_string()))?;
         self.conn().execute(
-            "INSERT INTO record_status (source_kind, source_id, status, reason_code, reason, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO record_status (source_kind, source_id, status, detail, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (source_kind, source_id) DO UPDATE SET status = excluded.status,
-                reason_code = excluded.reason_code, reason = excluded.reason, run_id = excluded.run_id",
+                detail = excluded.detail, run_id = excluded.run_id",
             (
-                &status.source_kind,
-                &status.source_id,
-                &status.status,
-                &status.reason_code,
-                &status.reason,
-                run_id,
+                record.kind.as_str(),
+                record.id,
+                status_name(status),
+                detail,
+                self.current_run(),
             ),
         )?;
         Ok(())
     }
 
-    /// Every record with the given status (for example every rejection).
-    pub fn records_with_status(&self, status: &str) -> Result<Vec<RecordStatus>, StoreError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare(
-            "SELECT source_kind, source_id, status, reason_code, reason FROM record_status
-             WHERE status = ?1 ORDER BY source_kind, source_id",
-        )?;
-        let rows = statement.query_map([status], |row| {
-            Ok(RecordStatus {
-                source_kind: row.get(0)?,
-                source_id: row.get(1)?,
-                status: row.get(2)?,
-                reason_code: row.get(3)?,
-                reason: row.get(4)?,
+    /// A source record's status.
+    pub fn get_record_status(&self, record: SourceRef) -> Result<Option<RecordStatus>, StoreError> {
+        let detail: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT detail FROM record_status WHERE source_kind = ?1 AND source_id = ?2",
+                (record.kind.as_str(), record.id),
+                |row| row.get(0),
+            )
+            .optional()?;
+        detail
+            .map(|text| {
+                serde_json::from_str(&text).map_err(|e| StoreError::Malformed(e.to_string()))
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .transpose()
+    }
+
+    /// Every record whose status has this name (`rejected`, `failed`, `migrated`, `pending`).
+    pub fn records_with_status(&self, name: &str) -> Result<Vec<StoredStatus>, StoreError> {
+        let raw: Vec<(String, i64, String)> = {
+            let conn = self.conn();
+            let mut statement = conn.prepare(
+                "SELECT source_kind, source_id, detail FROM record_status WHERE status = ?1
+                 ORDER BY source_kind, source_id",
+            )?;
+            let rows =
+                statement.query_map([name], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        raw.into_iter()
+            .map(|(source_kind, source_id, detail)| {
+                Ok(StoredStatus {
+                    source_kind,
+                    source_id,
+                    status: serde_json::from_str(&detail)
+                        .map_err(|e| StoreError::Malformed(e.to_string()))?,
+                })
+            })
+            .collect()
     }
 
     /// Records the checksum of a moved attachment.
@@ -220,8 +215,11 @@ impl Store {
         Ok(())
     }
 
-    /// The checksum recorded for a moved attachment.
-    pub fn attachment_checksum(&self, source_ref: &str) -> Result<Option<(String, u64)>, StoreError> {
+    /// The checksum and size recorded for a moved attachment.
+    pub fn attachment_checksum(
+        &self,
+        source_ref: &str,
+    ) -> Result<Option<(String, u64)>, StoreError> {
         Ok(self
             .conn()
             .query_row(
@@ -230,5 +228,15 @@ impl Store {
                 |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)),
             )
             .optional()?)
+    }
+}
+
+/// The name a status is listed under.
+pub fn status_name(status: &RecordStatus) -> &'static str {
+    match status {
+        RecordStatus::Pending => "pending",
+        RecordStatus::Migrated => "migrated",
+        RecordStatus::Rejected { .. } => "rejected",
+        RecordStatus::Failed { .. } => "failed",
     }
 }

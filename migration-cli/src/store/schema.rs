@@ -28,36 +28,32 @@ CREATE TABLE runs (
     watermark    TEXT
 );
 CREATE TABLE id_map (
-    source_kind    TEXT NOT NULL,
-    source_id      TEXT NOT NULL,
-    dest_kind      TEXT NOT NULL,
-    dest_id        TEXT NOT NULL,
-    run_id         INTEGER,
-    existed_before INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (source_kind, source_id)
+    record_key TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    dest_id    TEXT NOT NULL,
+    dest_url   TEXT,
+    run_id     INTEGER
 );
-CREATE INDEX id_map_dest ON id_map (dest_kind, dest_id);
+CREATE INDEX id_map_dest ON id_map (kind, dest_id);
 CREATE TABLE journal (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id       INTEGER NOT NULL,
-    op_key       TEXT NOT NULL,
-    action       TEXT NOT NULL,
-    dest_kind    TEXT NOT NULL,
-    dest_id      TEXT,
-    state        TEXT NOT NULL CHECK (state IN ('intent', 'done', 'failed', 'undone', 'undo_failed')),
-    before_image TEXT,
-    detail       TEXT,
-    intent_at    TEXT NOT NULL,
-    done_at      TEXT
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id    INTEGER,
+    mark      TEXT NOT NULL,
+    phase     TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    refs      TEXT NOT NULL,
+    state     TEXT NOT NULL CHECK (state IN ('intent', 'done', 'undone', 'undo_failed')),
+    outcome   TEXT,
+    detail    TEXT,
+    intent_at TEXT NOT NULL,
+    done_at   TEXT
 );
-CREATE INDEX journal_op_key ON journal (op_key);
-CREATE INDEX journal_run ON journal (run_id, seq);
+CREATE INDEX journal_mark ON journal (mark, seq);
 CREATE TABLE record_status (
     source_kind TEXT NOT NULL,
-    source_id   TEXT NOT NULL,
+    source_id   INTEGER NOT NULL,
     status      TEXT NOT NULL,
-    reason_code TEXT,
-    reason      TEXT,
+    detail      TEXT NOT NULL,
     run_id      INTEGER,
     PRIMARY KEY (source_kind, source_id)
 );

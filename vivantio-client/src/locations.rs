@@ -1,0 +1,54 @@
+//! Vivantio *locations*: sites of an organisation (C-off DTO; `Location/Select…` INF).
+
+use serde::{Deserialize, Serialize};
+
+use crate::endpoints as ep;
+use crate::paging::Selectable;
+use crate::records::RecordsApi;
+
+/// A location.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Location {
+    /// Location id.
+    pub id: i64,
+    /// Name.
+    pub name: Option<String>,
+    /// Organisation.
+    pub client_id: Option<i64>,
+    /// Address line 1.
+    pub address1: Option<String>,
+    /// Address line 2.
+    pub address2: Option<String>,
+    /// Address line 3.
+    pub address3: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// County or state.
+    pub county: Option<String>,
+    /// Post code.
+    pub post_code: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Key in an external system.
+    pub external_key: Option<String>,
+    /// Name of that external system.
+    pub external_source: Option<String>,
+}
+
+impl Selectable for Location {
+    const SELECT: ep::Endpoint = ep::LOCATION_SELECT;
+    const SELECT_BY_ID: ep::Endpoint = ep::LOCATION_SELECT_BY_ID;
+    const SELECT_LIST: ep::Endpoint = ep::LOCATION_SELECT_LIST;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+/// The `Location/*` actions; get one from [`Client::locations`](crate::Client::locations).
+pub type LocationsApi<'a> = RecordsApi<'a, Location>;

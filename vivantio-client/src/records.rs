@@ -1,0 +1,77 @@
+//! The actions every queryable record type shares: `Select`, `SelectById`, `SelectList`, and
+//! streaming through a [`Pager`].
+
+use std::marker::PhantomData;
+
+use futures::stream::BoxStream;
+
+use crate::error::Error;
+use crate::paging::{IdWindowPager, Pager, Selectable};
+use crate::query::Query;
+use crate::transport::Request;
+use crate::Client;
+
+/// Queries for one record type; [`TicketsApi`](crate::tickets::TicketsApi) and the other
+/// resource handles are this type with extra actions.
+#[derive(Debug)]
+pub struct RecordsApi<'a, T> {
+    pub(crate) client: &'a Client,
+    record: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for RecordsApi<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for RecordsApi<'_, T> {}
+
+impl<'a, T: Selectable> RecordsApi<'a, T> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            record: PhantomData,
+        }
+    }
+
+    /// Every record matching `query`, in one answer. Vivantio may refuse large answers (see
+    /// [`Error::is_too_many_results`]); use [`stream`](Self::stream) for large sets.
+    pub async fn select(&self, query: &Query) -> Result<Vec<T>, Error> {
+        self.client
+            .results(T::SELECT, Request::json(&query.to_body())?)
+            .await
+    }
+
+    /// One record by id; `None` if it does not exist.
+    pub async fn select_by_id(&self, id: i64) -> Result<Option<T>, Error> {
+        self.client
+            .item(T::SELECT_BY_ID, Request::with_id(id))
+            .await
+    }
+
+    /// The records with these ids (missing ones are simply absent). An empty list makes no call.
+    pub async fn select_list(&self, ids: &[i64]) -> Result<Vec<T>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.client
+            .results(T::SELECT_LIST, Request::json(ids)?)
+            .await
+    }
+
+    /// Streams every record matching `query`, item by item, with the default
+    /// [`IdWindowPager`] configured on the client.
+    pub fn stream(&self, query: Query) -> BoxStream<'static, Result<T, Error>> {
+        IdWindowPager::new(self.client.window_settings().clone()).stream(self.client.clone(), query)
+    }
+
+    /// Streams every record matching `query` with another paging strategy.
+    pub fn stream_with<P: Pager>(
+        &self,
+        pager: &P,
+        query: Query,
+    ) -> BoxStream<'static, Result<T, Error>> {
+        pager.stream(self.client.clone(), query)
+    }
+}
