@@ -1,1 +1,337 @@
-//! Placeholder crate root; filled in by its issue.
+//! A typed async client for the Intercom REST API, pinned to API version **2.16**.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), intercom_client::Error> {
+//! use futures::TryStreamExt;
+//! use intercom_client::{Client, contacts::CreateContactRequest};
+//!
+//! let client = Client::builder()
+//!     .token(std::env::var("INTERCOM_TOKEN").unwrap_or_default())
+//!     .base_url("https://api.eu.intercom.io")
+//!     .build()?;
+//! let admins = client.admins().list().await?;
+//! let contact = client
+//!     .contacts()
+//!     .create(&CreateContactRequest::user("vivantio-42").email("ada@example.com"))
+//!     .await?;
+//! let mut contacts = client.contacts().list(Some(150));
+//! while let Some(contact) = contacts.try_next().await? {
+//!     println!("{} {:?}", contact.id, contact.email);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Every resource has a handler reached from [`Client`] (`client.contacts()`, `client.tags()`, ...)
+//! whose methods take request structs and return response structs that follow the 2.16 OpenAPI
+//! description field by field: optional fields are `Option`s, unknown fields are ignored, and
+//! ids that the description types as integers in some places and strings in others are [`Id`]s.
+//!
+//! # Rate limits
+//! Intercom splits its per-minute budget into 10-second windows and reports them in
+//! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`. All clones of a client
+//! share one budget learnt from those headers (nothing is hard-coded): requests are paced so the
+//! remaining budget is spread over the rest of the window, and a 429 makes every task wait until
+//! the reset before retrying. [`Client::stats`] reports requests, 429s and time spent waiting.
+//!
+//! # Retries and idempotency
+//! 5xx answers, connection drops and timeouts are retried with bounded exponential backoff and
+//! jitter, but only for requests that are safe to repeat (reads, updates, deletes, upserts,
+//! searches, tagging, attaching, state changes). Requests that create something (contacts,
+//! conversations, replies, notes, tickets, articles, collections, attributes, ticket types) are
+//! **never resent after a failure that may have reached Intercom**: the error is returned with
+//! [`Error::may_have_been_applied`] set, and the caller must reconcile before trying again.
+//! For contacts, [`contacts::Contacts::find_by_external_id`] is reliable right after a create;
+//! search is not (its index lags by minutes). For other objects keep your own record of what
+//! was created (the migration journal) and, where possible, check it with a `get`/`list` call.
+//! A 409 from contact creation becomes [`Error::Conflict`] carrying the existing contact's id.
+//!
+//! # What the API cannot do
+//! Admins (teammates), teams, ticket states and help centers cannot be created, changed or
+//! deleted through the API; this client only reads them. Data attributes, ticket types and
+//! ticket type attributes cannot be deleted, only archived; conversation attributes are archived
+//! by their DELETE call.
+#![warn(missing_docs)]
+
+pub mod admins;
+pub mod common;
+pub mod companies;
+pub mod contacts;
+pub mod conversation_attributes;
+pub mod conversations;
+pub mod data_attributes;
+mod error;
+pub mod help_center;
+pub mod ids;
+mod pagination;
+mod rate_limit;
+pub mod replies;
+pub mod search;
+mod serde_helpers;
+mod stats;
+pub mod tags;
+pub mod teams;
+pub mod ticket_states;
+pub mod ticket_types;
+pub mod tickets;
+mod transport;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+pub use error::{ApiErrorItem, Error};
+pub use ids::Id;
+pub use pagination::{ItemStream, Pages, StartingAfterPaging};
+pub use stats::ClientStats;
+
+use crate::rate_limit::RateLimiter;
+use crate::stats::Counters;
+use crate::transport::{RetryPolicy, Transport};
+
+/// The API version this client is written against and sends in `Intercom-Version`.
+pub const API_VERSION: &str = "2.16";
+/// Intercom's US data-hosting endpoint (EU: `https://api.eu.intercom.io`, AU: `https://api.au.intercom.io`).
+pub const DEFAULT_BASE_URL: &str = "https://api.intercom.io";
+
+/// A handle on the Intercom API. Cheap to clone; clones share one connection pool and one rate-limit budget.
+#[derive(Clone, Debug)]
+pub struct Client {
+    transport: Arc<Transport>,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for the US endpoint with default settings.
+    pub fn new(token: impl Into<String>) -> Result<Client, Error> {
+        Client::builder().token(token).build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.transport.base_url
+    }
+
+    /// Counters shared by this client and all its clones.
+    pub fn stats(&self) -> ClientStats {
+        self.transport.stats()
+    }
+
+    /// Contacts (users and leads).
+    pub fn contacts(&self) -> contacts::Contacts<'_> {
+        contacts::Contacts::new(self)
+    }
+
+    /// Companies.
+    pub fn companies(&self) -> companies::Companies<'_> {
+        companies::Companies::new(self)
+    }
+
+    /// Admins (teammates); read-only.
+    pub fn admins(&self) -> admins::Admins<'_> {
+        admins::Admins::new(self)
+    }
+
+    /// Teams; read-only.
+    pub fn teams(&self) -> teams::Teams<'_> {
+        teams::Teams::new(self)
+    }
+
+    /// Contact and company data attributes.
+    pub fn data_attributes(&self) -> data_attributes::DataAttributes<'_> {
+        data_attributes::DataAttributes::new(self)
+    }
+
+    /// Conversation attributes (the 2.16 API).
+    pub fn conversation_attributes(&self) -> conversation_attributes::ConversationAttributes<'_> {
+        conversation_attributes::ConversationAttributes::new(self)
+    }
+
+    /// Tags, and tagging of contacts, conversations and tickets.
+    pub fn tags(&self) -> tags::Tags<'_> {
+        tags::Tags::new(self)
+    }
+
+    /// Conversations.
+    pub fn conversations(&self) -> conversations::Conversations<'_> {
+        conversations::Conversations::new(self)
+    }
+
+    /// Tickets.
+    pub fn tickets(&self) -> tickets::Tickets<'_> {
+        tickets::Tickets::new(self)
+    }
+
+    /// Ticket types and their attributes.
+    pub fn ticket_types(&self) -> ticket_types::TicketTypes<'_> {
+        ticket_types::TicketTypes::new(self)
+    }
+
+    /// Ticket states; read-only.
+    pub fn ticket_states(&self) -> ticket_states::TicketStates<'_> {
+        ticket_states::TicketStates::new(self)
+    }
+
+    /// Help centers (read-only), collections and articles.
+    pub fn help_center(&self) -> help_center::HelpCenter<'_> {
+        help_center::HelpCenter::new(self)
+    }
+
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// The token never appears in `Debug` output, errors or logs.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<String>,
+    version: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+    max_rate_limit_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    rate_limit_safety_margin: f64,
+    user_agent: String,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("version", &self.version)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("max_rate_limit_retries", &self.max_rate_limit_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            token: None,
+            version: API_VERSION.to_owned(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_retries: 4,
+            max_rate_limit_retries: 10,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            rate_limit_safety_margin: 0.05,
+            user_agent: format!("intercom-client-rs/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The access token (sent as `Authorization: Bearer <token>`). Required.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The API root: a regional endpoint, a simulator or a proxy (a path prefix is kept).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Overrides the `Intercom-Version` header. The types in this crate match 2.16 only.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// Timeout for a whole request, body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How often a 5xx, dropped connection or timeout is retried (default 4).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// How often a 429 is retried after waiting for the window to reset (default 10).
+    pub fn max_rate_limit_retries(mut self, retries: u32) -> Self {
+        self.max_rate_limit_retries = retries;
+        self
+    }
+
+    /// Backoff before the first retry and its cap (defaults 500 ms and 30 s); doubled per attempt, with jitter.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Share of each rate-limit window left unused as a cushion (default 0.05, at least one request).
+    pub fn rate_limit_safety_margin(mut self, fraction: f64) -> Self {
+        self.rate_limit_safety_margin = fraction;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let token = self
+            .token
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| Error::Config("an access token is required".into()))?;
+        let base_url = Url::parse(&self.base_url)
+            .map_err(|e| Error::Config(format!("invalid base URL {:?}: {e}", self.base_url)))?;
+        if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "the base URL {:?} must be an http(s) URL",
+                self.base_url
+            )));
+        }
+        let headers = Transport::default_headers(&token, &self.version, &self.user_agent)?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let transport = Transport {
+            http,
+            base_url,
+            headers,
+            policy: RetryPolicy {
+                max_retries: self.max_retries,
+                max_rate_limit_retries: self.max_rate_limit_retries,
+                initial_backoff: self.initial_backoff,
+                max_backoff: self.max_backoff,
+            },
+            limiter: RateLimiter::new(self.rate_limit_safety_margin),
+            counters: Counters::default(),
+        };
+        Ok(Client {
+            transport: Arc::new(transport),
+        })
+    }
+}

@@ -1,0 +1,355 @@
+//! Conversation response types (`conversation`, `conversation_part`, `message`, ...).
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::{CustomAttributes, PartAttachment, Reference};
+use crate::ids::Id;
+use crate::serde_helpers::null_as_default;
+use crate::tags::Tag;
+
+/// The answer to creating a conversation (`message` schema): not the conversation itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Always `user_message` here.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// The message id (not the conversation id).
+    pub id: Id,
+    /// Creation time (Unix seconds).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Subject (email only).
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Body.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// `inapp`, `email`, ...
+    #[serde(default)]
+    pub message_type: Option<String>,
+    /// The conversation created; use this id for replies and updates.
+    pub conversation_id: Id,
+}
+
+/// Open, closed or snoozed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConversationState {
+    /// Open.
+    Open,
+    /// Closed.
+    Closed,
+    /// Snoozed.
+    Snoozed,
+    /// A state this client version does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+/// A conversation (`conversation`; list and search items have no `conversation_parts`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    /// Always `conversation`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Intercom's id.
+    pub id: Id,
+    /// Title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Creation time (Unix seconds; settable on create for imports).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Last update (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// Since when the contact has been waiting (Unix seconds).
+    #[serde(default)]
+    pub waiting_since: Option<i64>,
+    /// Snoozed until (Unix seconds).
+    #[serde(default)]
+    pub snoozed_until: Option<i64>,
+    /// Whether it is open.
+    #[serde(default)]
+    pub open: Option<bool>,
+    /// Open, closed or snoozed.
+    #[serde(default)]
+    pub state: Option<ConversationState>,
+    /// Whether it has been read.
+    #[serde(default)]
+    pub read: Option<bool>,
+    /// `none`, `low`, `medium`, `high`, `urgent` (2.16) or older `priority` / `not_priority`.
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// Assigned admin (`0` or absent: none).
+    #[serde(default)]
+    pub admin_assignee_id: Option<Id>,
+    /// Assigned team (`0` or absent: none).
+    #[serde(default)]
+    pub team_assignee_id: Option<Id>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Option<TagList>,
+    /// The first message.
+    #[serde(default)]
+    pub source: Option<ConversationSource>,
+    /// Participating contacts.
+    #[serde(default)]
+    pub contacts: Option<ConversationContacts>,
+    /// Participating teammates.
+    #[serde(default)]
+    pub teammates: Option<ConversationTeammates>,
+    /// Conversation attribute values.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub custom_attributes: CustomAttributes,
+    /// Timing statistics.
+    #[serde(default)]
+    pub statistics: Option<ConversationStatistics>,
+    /// The parts (replies, notes, state changes); only on `GET /conversations/{id}`.
+    #[serde(default)]
+    pub conversation_parts: Option<ConversationParts>,
+    /// Linked tickets and conversations.
+    #[serde(default)]
+    pub linked_objects: Option<LinkedObjects>,
+}
+
+/// `{type: "tag.list", tags: [...]}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagList {
+    /// The tags.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tags: Vec<Tag>,
+}
+
+/// The message that started a conversation (`conversation_source`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSource {
+    /// Channel, e.g. `conversation`, `email`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// The source message's id.
+    #[serde(default)]
+    pub id: Option<Id>,
+    /// How it was delivered.
+    #[serde(default)]
+    pub delivered_as: Option<String>,
+    /// Subject.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Body (HTML).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Who wrote it.
+    #[serde(default)]
+    pub author: Option<PartAuthor>,
+    /// Attachments.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub attachments: Vec<PartAttachment>,
+    /// Page URL it was sent from.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Whether it was redacted.
+    #[serde(default)]
+    pub redacted: Option<bool>,
+}
+
+/// The author of a part or source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartAuthor {
+    /// `admin`, `user`, `lead`, `bot`, `team`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Author id.
+    #[serde(default)]
+    pub id: Option<Id>,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether Fin wrote it.
+    #[serde(default)]
+    pub from_ai_agent: Option<bool>,
+    /// Whether it is an AI answer.
+    #[serde(default)]
+    pub is_ai_answer: Option<bool>,
+}
+
+/// Contacts in a conversation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationContacts {
+    /// The contacts.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub contacts: Vec<ContactReference>,
+}
+
+/// `{type: "contact", id, external_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactReference {
+    /// Always `contact`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Intercom's id.
+    pub id: Id,
+    /// External id.
+    #[serde(default)]
+    pub external_id: Option<String>,
+}
+
+/// Teammates in a conversation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationTeammates {
+    /// The teammates.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub teammates: Vec<Reference>,
+}
+
+/// Timing statistics (`conversation_statistics`); times are Unix seconds, durations seconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationStatistics {
+    /// Seconds until first assignment.
+    #[serde(default)]
+    pub time_to_assignment: Option<i64>,
+    /// Seconds until first admin reply.
+    #[serde(default)]
+    pub time_to_admin_reply: Option<i64>,
+    /// Seconds until first close.
+    #[serde(default)]
+    pub time_to_first_close: Option<i64>,
+    /// Seconds until last close.
+    #[serde(default)]
+    pub time_to_last_close: Option<i64>,
+    /// Median seconds to reply.
+    #[serde(default)]
+    pub median_time_to_reply: Option<i64>,
+    /// First contact reply.
+    #[serde(default)]
+    pub first_contact_reply_at: Option<i64>,
+    /// First assignment.
+    #[serde(default)]
+    pub first_assignment_at: Option<i64>,
+    /// First admin reply.
+    #[serde(default)]
+    pub first_admin_reply_at: Option<i64>,
+    /// First close.
+    #[serde(default)]
+    pub first_close_at: Option<i64>,
+    /// Last assignment.
+    #[serde(default)]
+    pub last_assignment_at: Option<i64>,
+    /// Last admin reply after the last assignment.
+    #[serde(default)]
+    pub last_assignment_admin_reply_at: Option<i64>,
+    /// Last contact reply.
+    #[serde(default)]
+    pub last_contact_reply_at: Option<i64>,
+    /// Last admin reply.
+    #[serde(default)]
+    pub last_admin_reply_at: Option<i64>,
+    /// Last close.
+    #[serde(default)]
+    pub last_close_at: Option<i64>,
+    /// Who closed it last.
+    #[serde(default)]
+    pub last_closed_by_id: Option<Id>,
+    /// Number of reopens.
+    #[serde(default)]
+    pub count_reopens: Option<i64>,
+    /// Number of assignments.
+    #[serde(default)]
+    pub count_assignments: Option<i64>,
+    /// Number of parts.
+    #[serde(default)]
+    pub count_conversation_parts: Option<i64>,
+    /// Handling time in seconds.
+    #[serde(default)]
+    pub handling_time: Option<i64>,
+}
+
+/// The parts of a conversation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConversationParts {
+    /// The parts, oldest first (at most 500 are returned).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub conversation_parts: Vec<ConversationPart>,
+    /// Total number of parts.
+    #[serde(default)]
+    pub total_count: Option<u64>,
+}
+
+/// One part: a reply, note, assignment, state change, ... (`conversation_part`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPart {
+    /// Always `conversation_part`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Part id.
+    pub id: Id,
+    /// `comment`, `note`, `assignment`, `close`, `open`, `snoozed`, ...
+    #[serde(default)]
+    pub part_type: Option<String>,
+    /// Body (HTML).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Creation time (Unix seconds).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Last update (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// When the contact was notified (Unix seconds).
+    #[serde(default)]
+    pub notified_at: Option<i64>,
+    /// The new assignee, for assignment parts.
+    #[serde(default)]
+    pub assigned_to: Option<Reference>,
+    /// Who wrote it.
+    #[serde(default)]
+    pub author: Option<PartAuthor>,
+    /// Attachments.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub attachments: Vec<PartAttachment>,
+    /// External id of the part, if any.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Whether it was redacted.
+    #[serde(default)]
+    pub redacted: Option<bool>,
+    /// Conversation state after this part.
+    #[serde(default)]
+    pub state: Option<ConversationState>,
+    /// Tags added to the part.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tags: Vec<Tag>,
+    /// Extra data some part types carry.
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// Linked tickets and conversations (`linked_object_list`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedObjects {
+    /// The links.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub data: Vec<LinkedObject>,
+    /// Total number.
+    #[serde(default)]
+    pub total_count: Option<u64>,
+    /// Whether more exist.
+    #[serde(default)]
+    pub has_more: Option<bool>,
+}
+
+/// One linked object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedObject {
+    /// `ticket` or `conversation`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Its id.
+    pub id: Id,
+    /// Ticket category, for tickets.
+    #[serde(default)]
+    pub category: Option<String>,
+}

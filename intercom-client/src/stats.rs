@@ -1,0 +1,74 @@
+//! Counters shared by every clone of a client, for progress bars and benchmarks.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// A snapshot of what a client (and all its clones) has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientStats {
+    /// HTTP requests sent, retries included.
+    pub requests_sent: u64,
+    /// HTTP 429 answers received.
+    pub rate_limited: u64,
+    /// Requests sent again after a retryable failure (429, 5xx, connection error).
+    pub retries: u64,
+    /// Total time tasks spent waiting for the rate-limit budget (pacing and 429 resets).
+    pub rate_limit_wait: Duration,
+    /// Total time tasks spent in exponential backoff after 5xx and connection errors.
+    pub backoff_wait: Duration,
+    /// `X-RateLimit-Limit` of the most recent response that carried it.
+    pub rate_limit_limit: Option<u32>,
+    /// The client's estimate of the requests left in the current window.
+    pub rate_limit_remaining: Option<u32>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    requests_sent: AtomicU64,
+    rate_limited: AtomicU64,
+    retries: AtomicU64,
+    rate_limit_wait_micros: AtomicU64,
+    backoff_wait_micros: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn request_sent(&self) {
+        self.requests_sent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn rate_limited(&self) {
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn retry(&self) {
+        self.retries.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn waited_for_rate_limit(&self, waited: Duration) {
+        self.rate_limit_wait_micros
+            .fetch_add(micros(waited), Ordering::Relaxed);
+    }
+
+    pub(crate) fn waited_in_backoff(&self, waited: Duration) {
+        self.backoff_wait_micros
+            .fetch_add(micros(waited), Ordering::Relaxed);
+    }
+
+    pub(crate) fn snapshot(&self, limit: Option<u32>, remaining: Option<u32>) -> ClientStats {
+        ClientStats {
+            requests_sent: self.requests_sent.load(Ordering::Relaxed),
+            rate_limited: self.rate_limited.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            rate_limit_wait: Duration::from_micros(
+                self.rate_limit_wait_micros.load(Ordering::Relaxed),
+            ),
+            backoff_wait: Duration::from_micros(self.backoff_wait_micros.load(Ordering::Relaxed)),
+            rate_limit_limit: limit,
+            rate_limit_remaining: remaining,
+        }
+    }
+}
+
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}

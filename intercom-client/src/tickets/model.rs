@@ -1,0 +1,267 @@
+//! Ticket request and response types (`create_ticket_request`, `update_ticket_request`, `ticket`, ...).
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::{CustomAttributes, PartAttachment, Reference};
+use crate::conversations::{ConversationContacts, LinkedObjects, PartAuthor};
+use crate::ids::{self, Id};
+use crate::serde_helpers::null_as_default;
+use crate::ticket_states::TicketState;
+use crate::ticket_types::{TicketCategory, TicketType};
+
+/// How a new ticket names its contact (exactly one per ticket).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketContact {
+    /// Intercom's contact id: `{"id": ...}`.
+    Id(Id),
+    /// Your external id: `{"external_id": ...}`.
+    ExternalId(String),
+    /// An email; Intercom creates the contact if none has it: `{"email": ...}`.
+    Email(String),
+}
+
+/// Initial assignment of a new ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketAssignment {
+    /// Admin to assign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<Id>,
+    /// Team to assign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<Id>,
+}
+
+/// Body of `POST /tickets` (`create_ticket_request` plus `skip_notifications`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTicketRequest {
+    /// The ticket type.
+    pub ticket_type_id: Id,
+    /// The contact (exactly one).
+    pub contacts: Vec<TicketContact>,
+    /// Attribute values: `_default_title_`, `_default_description_` and the type's attributes
+    /// (list attributes take the list item's id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<CustomAttributes>,
+    /// Original creation time (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Company (Intercom's id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<Id>,
+    /// A conversation to link (customer tickets: the conversation becomes the ticket).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_to_link_id: Option<Id>,
+    /// Initial assignee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<TicketAssignment>,
+    /// Do not notify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+}
+
+impl CreateTicketRequest {
+    /// A ticket of a type, for one contact, with a title.
+    pub fn new(
+        ticket_type_id: impl Into<Id>,
+        contact: TicketContact,
+        title: impl Into<String>,
+    ) -> Self {
+        let mut attributes = CustomAttributes::new();
+        attributes.insert("_default_title_".into(), title.into().into());
+        CreateTicketRequest {
+            ticket_type_id: ticket_type_id.into(),
+            contacts: vec![contact],
+            ticket_attributes: Some(attributes),
+            created_at: None,
+            company_id: None,
+            conversation_to_link_id: None,
+            assignment: None,
+            skip_notifications: None,
+        }
+    }
+}
+
+/// Body of `PUT /tickets/{id}` (`update_ticket_request` plus `skip_notifications`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTicketRequest {
+    /// Attribute values to change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<CustomAttributes>,
+    /// New state (from [`crate::ticket_states`]); 2.16 has no state string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state_id: Option<Id>,
+    /// Company (Intercom's id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<Id>,
+    /// `false` closes the ticket, `true` reopens it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Whether the ticket is visible to the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_shared: Option<bool>,
+    /// Snooze until (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<i64>,
+    /// The admin performing the change (sent as an integer, as the description requires).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ids::as_integer::option"
+    )]
+    pub admin_id: Option<Id>,
+    /// New assignee (admin or team id; `0` unassigns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<Id>,
+    /// Do not notify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+}
+
+/// A ticket (`ticket`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// Always `ticket`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// The API id: use this in paths.
+    pub id: Id,
+    /// The inbox number shown to people; never use it in API calls.
+    #[serde(default)]
+    pub ticket_id: Option<Id>,
+    /// Category.
+    #[serde(default)]
+    pub category: Option<TicketCategory>,
+    /// Attribute values.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub ticket_attributes: CustomAttributes,
+    /// Current state.
+    #[serde(default)]
+    pub ticket_state: Option<TicketState>,
+    /// The ticket's type.
+    #[serde(default)]
+    pub ticket_type: Option<TicketType>,
+    /// The contacts.
+    #[serde(default)]
+    pub contacts: Option<ConversationContacts>,
+    /// Assigned admin.
+    #[serde(default)]
+    pub admin_assignee_id: Option<Id>,
+    /// Assigned team.
+    #[serde(default)]
+    pub team_assignee_id: Option<Id>,
+    /// Creation time (Unix seconds).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Last update (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// Whether it is open.
+    #[serde(default)]
+    pub open: Option<bool>,
+    /// Snoozed until (Unix seconds).
+    #[serde(default)]
+    pub snoozed_until: Option<i64>,
+    /// Linked conversations and tickets.
+    #[serde(default)]
+    pub linked_objects: Option<LinkedObjects>,
+    /// The parts.
+    #[serde(default)]
+    pub ticket_parts: Option<TicketParts>,
+    /// Whether the contact can see it.
+    #[serde(default)]
+    pub is_shared: Option<bool>,
+    /// The state before the last change.
+    #[serde(default)]
+    pub previous_ticket_state_id: Option<Id>,
+}
+
+/// The parts of a ticket.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketParts {
+    /// The parts.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub ticket_parts: Vec<TicketPart>,
+    /// Total number.
+    #[serde(default)]
+    pub total_count: Option<u64>,
+}
+
+/// One part of a ticket (`ticket_part`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPart {
+    /// Always `ticket_part`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Part id.
+    pub id: Id,
+    /// `comment`, `note`, `ticket_state_updated_by_admin`, ...
+    #[serde(default)]
+    pub part_type: Option<String>,
+    /// Body (HTML).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// State category before this part.
+    #[serde(default)]
+    pub previous_ticket_state: Option<String>,
+    /// State category after this part.
+    #[serde(default)]
+    pub ticket_state: Option<String>,
+    /// Creation time (Unix seconds).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Last update (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// New assignee, for assignment parts.
+    #[serde(default)]
+    pub assigned_to: Option<Reference>,
+    /// Author.
+    #[serde(default)]
+    pub author: Option<PartAuthor>,
+    /// Attachments.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub attachments: Vec<PartAttachment>,
+    /// External id of the part.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Whether it was redacted.
+    #[serde(default)]
+    pub redacted: Option<bool>,
+    /// Which app created it.
+    #[serde(default)]
+    pub app_package_code: Option<String>,
+    /// The attribute change this part records.
+    #[serde(default)]
+    pub updated_attribute_data: Option<serde_json::Value>,
+}
+
+/// The answer to a ticket reply (`ticket_reply`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketReply {
+    /// Always `ticket_part`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Part id.
+    pub id: Id,
+    /// `comment`, `note` or `quick_reply`.
+    #[serde(default)]
+    pub part_type: Option<String>,
+    /// Body (HTML).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Creation time (Unix seconds).
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    /// Last update (Unix seconds).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// Author.
+    #[serde(default)]
+    pub author: Option<PartAuthor>,
+    /// Attachments.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub attachments: Vec<PartAttachment>,
+    /// Whether it was redacted.
+    #[serde(default)]
+    pub redacted: Option<bool>,
+}
