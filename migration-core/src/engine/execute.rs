@@ -1,0 +1,455 @@
+//! One operation, exactly once: skip it when done; settle an unsettled intent by asking the
+//! destination; resolve what it needs; journal the intent; send it with bounded retries;
+//! remember and journal what it did.
+
+use std::time::Duration;
+
+use super::context::{source_of, Context, Unavailable};
+use super::observer::{Event, WaitReason};
+use super::report::{Failure, FailureCode, OperationCounts};
+use super::stage::Stage;
+use super::EngineError;
+use crate::error::{PortError, PortErrorKind};
+use crate::idmap::DestinationRef;
+use crate::ops::{DestinationOp, Operation};
+use crate::ports::{ExecutionOutcome, ExecutionRequest, FilePayload, RecordStatus, ResolvedRefs};
+
+/// What became of one operation.
+#[derive(Debug)]
+pub(crate) enum Executed {
+    /// Sent and confirmed (or would be sent, in a dry run).
+    Sent,
+    /// Already done.
+    Skipped,
+    /// Did not apply; the record fails.
+    Failed(Failure),
+}
+
+/// Waits for records being created by another record of the same stage.
+pub(crate) trait DependencyWait: Sync {
+    /// Completes when no record in flight is creating `key` any more.
+    fn wait_for<'w>(
+        &'w self,
+        key: &crate::keys::RecordKey,
+    ) -> Option<futures::future::BoxFuture<'w, ()>>;
+}
+
+enum Resolution {
+    Ready(ResolvedRefs),
+    Blocked(Unavailable),
+}
+
+impl Context<'_, '_> {
+    /// Runs `operation` exactly once, counting what it took in `counts`.
+    pub async fn execute_once(
+        &self,
+        stage: Stage,
+        operation: Operation,
+        waits: &dyn DependencyWait,
+        counts: &mut OperationCounts,
+    ) -> Result<Executed, EngineError> {
+        let store = self.store();
+        if let Some(outcome) = store
+            .completed(&operation.mark)
+            .await
+            .map_err(EngineError::Store)?
+        {
+            self.learn(&operation, &outcome);
+            counts.skipped += 1;
+            if self.dry_run {
+                self.emit(Event::OperationPlanned {
+                    stage,
+                    operation: Box::new(operation),
+                    already_done: true,
+                });
+            } else {
+                self.emit(Event::OperationSkipped {
+                    stage,
+                    mark: operation.mark,
+                });
+            }
+            return Ok(Executed::Skipped);
+        }
+        let refs = match self.resolve(&operation, waits).await? {
+            Resolution::Ready(refs) => refs,
+            Resolution::Blocked(unavailable) => {
+                let failure = failure(
+                    &operation,
+                    FailureCode::DependencyFailed,
+                    format!(
+                        "it needs {}, which did not move: {}",
+                        unavailable.key, unavailable.reason
+                    ),
+                );
+                return Ok(self.failed(stage, failure, counts));
+            }
+        };
+        let operation = self.render(operation);
+        if self.dry_run {
+            if let Some(key) = &operation.creates {
+                self.plan_created(key.clone());
+            }
+            counts.sent += 1;
+            self.emit(Event::OperationPlanned {
+                stage,
+                operation: Box::new(operation),
+                already_done: false,
+            });
+            return Ok(Executed::Sent);
+        }
+        let files = match self.files(&operation, counts).await? {
+            Ok(files) => files,
+            Err(failure) => return Ok(self.failed(stage, failure, counts)),
+        };
+        let request = ExecutionRequest {
+            operation: &operation,
+            refs: &refs,
+            files: &files,
+        };
+        if let Some(sequences) = self.take_unsettled(&operation.mark) {
+            // An earlier run journalled the intent and never learnt the outcome.
+            match self.reconcile(request, counts).await {
+                Ok(Some(outcome)) => {
+                    let (last, older) = sequences
+                        .split_last()
+                        .map_or((None, &[][..]), |(last, older)| (Some(*last), older));
+                    self.settle_unapplied(older).await?;
+                    if let Some(sequence) = last {
+                        self.finish(stage, &operation, sequence, &outcome, true, counts)
+                            .await?;
+                        return Ok(Executed::Sent);
+                    }
+                }
+                Ok(None) => self.settle_unapplied(&sequences).await?,
+                Err(error) => {
+                    self.keep_unsettled(&operation.mark, sequences);
+                    return Err(error);
+                }
+            }
+        }
+        let sequence = store
+            .begin(&operation, &refs)
+            .await
+            .map_err(EngineError::Store)?;
+        self.send(stage, request, sequence, counts).await
+    }
+
+    /// Sends with retries: transient failures back off and retry; a lost response is settled
+    /// by asking the destination before anything is sent again.
+    async fn send(
+        &self,
+        stage: Stage,
+        request: ExecutionRequest<'_>,
+        sequence: u64,
+        counts: &mut OperationCounts,
+    ) -> Result<Executed, EngineError> {
+        let operation = request.operation;
+        let policy = self.engine.config.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            counts.requests += 1;
+            if attempt > 1 {
+                counts.retries += 1;
+            }
+            let error = match self.destination().execute(request).await {
+                Ok(outcome) => {
+                    self.finish(stage, operation, sequence, &outcome, false, counts)
+                        .await?;
+                    return Ok(Executed::Sent);
+                }
+                Err(error) => error,
+            };
+            match error.kind {
+                PortErrorKind::Transient => {}
+                PortErrorKind::Uncertain => {
+                    if let Some(outcome) = self.reconcile(request, counts).await? {
+                        self.finish(stage, operation, sequence, &outcome, true, counts)
+                            .await?;
+                        return Ok(Executed::Sent);
+                    }
+                }
+                PortErrorKind::Rejected | PortErrorKind::NotFound => {
+                    // Refused: nothing was applied, so the intent has nothing to undo.
+                    self.settle_unapplied(&[sequence]).await?;
+                    let failure =
+                        failure(operation, FailureCode::DestinationRejected, error.message);
+                    return Ok(self.failed(stage, failure, counts));
+                }
+                PortErrorKind::Unauthorized | PortErrorKind::Other => {
+                    return Err(EngineError::Destination {
+                        mark: operation.mark.clone(),
+                        error,
+                    });
+                }
+            }
+            if attempt >= policy.max_attempts {
+                return Err(EngineError::RetriesExhausted {
+                    mark: operation.mark.clone(),
+                    attempts: attempt,
+                    error,
+                });
+            }
+            self.back_off(&operation.mark, attempt, &error).await;
+        }
+    }
+
+    /// Asks the destination whether an operation was applied, retrying transient failures.
+    async fn reconcile(
+        &self,
+        request: ExecutionRequest<'_>,
+        counts: &mut OperationCounts,
+    ) -> Result<Option<ExecutionOutcome>, EngineError> {
+        let policy = self.engine.config.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            counts.requests += 1;
+            match self.destination().reconcile(request).await {
+                Ok(found) => return Ok(found),
+                Err(error) if error.is_retryable() && attempt < policy.max_attempts => {
+                    counts.retries += 1;
+                    self.back_off(&request.operation.mark, attempt, &error)
+                        .await;
+                }
+                Err(error) if error.is_retryable() => {
+                    return Err(EngineError::RetriesExhausted {
+                        mark: request.operation.mark.clone(),
+                        attempts: attempt,
+                        error,
+                    });
+                }
+                Err(error) => {
+                    return Err(EngineError::Destination {
+                        mark: request.operation.mark.clone(),
+                        error,
+                    })
+                }
+            }
+        }
+    }
+
+    async fn back_off(&self, mark: &str, attempt: u32, error: &PortError) {
+        let delay: Duration = self.engine.config.retry.backoff(attempt, mark);
+        self.emit(Event::Waiting {
+            mark: mark.to_string(),
+            reason: WaitReason::Backoff {
+                attempt,
+                delay_ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                error: error.message.clone(),
+            },
+        });
+        self.engine.sleeper.sleep(delay).await;
+    }
+
+    /// Remembers the record and journals the operation done (in that order: a crash between
+    /// the two leaves an intent that reconciliation settles).
+    async fn finish(
+        &self,
+        stage: Stage,
+        operation: &Operation,
+        sequence: u64,
+        outcome: &ExecutionOutcome,
+        reconciled: bool,
+        counts: &mut OperationCounts,
+    ) -> Result<(), EngineError> {
+        let store = self.store();
+        if let (Some(key), Some(destination)) = (&operation.creates, &outcome.destination) {
+            store
+                .remember(key, destination)
+                .await
+                .map_err(EngineError::Store)?;
+        }
+        store
+            .complete(sequence, outcome)
+            .await
+            .map_err(EngineError::Store)?;
+        self.learn(operation, outcome);
+        counts.sent += 1;
+        if reconciled {
+            counts.reconciled += 1;
+        }
+        self.emit(Event::OperationDone {
+            stage,
+            mark: operation.mark.clone(),
+            operation: operation.op.name(),
+            reconciled,
+        });
+        Ok(())
+    }
+
+    async fn settle_unapplied(&self, sequences: &[u64]) -> Result<(), EngineError> {
+        for sequence in sequences {
+            self.store()
+                .mark_undone(*sequence, Ok(()))
+                .await
+                .map_err(EngineError::Store)?;
+        }
+        Ok(())
+    }
+
+    fn learn(&self, operation: &Operation, outcome: &ExecutionOutcome) {
+        if let (Some(key), Some(destination)) = (&operation.creates, &outcome.destination) {
+            self.know_article(key, destination);
+        }
+    }
+
+    fn failed(
+        &self,
+        stage: Stage,
+        failure: Failure,
+        counts: &mut OperationCounts,
+    ) -> Executed {
+        counts.failed += 1;
+        self.emit(Event::OperationFailed {
+            stage,
+            failure: failure.clone(),
+        });
+        Executed::Failed(failure)
+    }
+
+    /// The destination records `operation` requires. A missing one is waited for when another
+    /// record of the stage is creating it, blocks the record when it was rejected or failed,
+    /// is left out when it was looked for and does not exist (a group with no team), and is
+    /// otherwise a bug in the load order.
+    async fn resolve(
+        &self,
+        operation: &Operation,
+        waits: &dyn DependencyWait,
+    ) -> Result<Resolution, EngineError> {
+        let store = self.store();
+        let mut refs = ResolvedRefs::default();
+        for key in &operation.requires {
+            let mut waited = false;
+            loop {
+                if let Some(found) = store.lookup(key).await.map_err(EngineError::Store)? {
+                    refs.0.insert(key.clone(), found);
+                    break;
+                }
+                if self.dry_run && self.is_planned(key) {
+                    refs.0
+                        .insert(key.clone(), DestinationRef::id(format!("(planned {key})")));
+                    break;
+                }
+                if !waited {
+                    if let Some(wait) = waits.wait_for(key) {
+                        self.emit(Event::Waiting {
+                            mark: operation.mark.clone(),
+                            reason: WaitReason::Dependency { key: key.clone() },
+                        });
+                        wait.await;
+                        waited = true;
+                        continue;
+                    }
+                }
+                if let Some(unavailable) = self.unavailable(key) {
+                    return Ok(Resolution::Blocked(unavailable));
+                }
+                if let Some(outcome) = store
+                    .completed(&key.to_string())
+                    .await
+                    .map_err(EngineError::Store)?
+                {
+                    if outcome.destination.is_none() {
+                        break;
+                    }
+                }
+                if let Some(record) = source_of(key) {
+                    let reason = match store
+                        .record_status(record)
+                        .await
+                        .map_err(EngineError::Store)?
+                    {
+                        Some(RecordStatus::Rejected { code }) => {
+                            Some(format!("{record} was rejected ({})", code.as_str()))
+                        }
+                        Some(RecordStatus::Failed { message }) => {
+                            Some(format!("{record} failed: {message}"))
+                        }
+                        _ => None,
+                    };
+                    if let Some(reason) = reason {
+                        return Ok(Resolution::Blocked(Unavailable {
+                            key: key.clone(),
+                            reason,
+                        }));
+                    }
+                }
+                return Err(EngineError::MissingRequirement {
+                    mark: operation.mark.clone(),
+                    key: key.clone(),
+                });
+            }
+        }
+        Ok(Resolution::Ready(refs))
+    }
+
+    /// An article relink carries the source HTML; it is rendered now that every article
+    /// exists, and the destination receives the rendered body in `source_html`.
+    fn render(&self, mut operation: Operation) -> Operation {
+        if let DestinationOp::RelinkArticle { source_html, .. } = &mut operation.op {
+            let rendered = self
+                .with_articles(|articles| self.mapper.render_article_body(source_html, articles));
+            *source_html = rendered.html;
+        }
+        operation
+    }
+
+    /// The bytes of a part's files, fetched from the source (transient failures retried).
+    async fn files(
+        &self,
+        operation: &Operation,
+        counts: &mut OperationCounts,
+    ) -> Result<Result<Vec<FilePayload>, Failure>, EngineError> {
+        let DestinationOp::AddPart { part, .. } = &operation.op else {
+            return Ok(Ok(Vec::new()));
+        };
+        let mut files = Vec::with_capacity(part.attachments.len());
+        for file in &part.attachments {
+            let mut attempt = 0;
+            let payload = loop {
+                attempt += 1;
+                match self.source().attachment(file).await {
+                    Ok(payload) => break payload,
+                    Err(error)
+                        if error.is_retryable()
+                            && attempt < self.engine.config.retry.max_attempts =>
+                    {
+                        counts.retries += 1;
+                        self.back_off(&operation.mark, attempt, &error).await;
+                    }
+                    Err(error)
+                        if matches!(
+                            error.kind,
+                            PortErrorKind::NotFound | PortErrorKind::Rejected
+                        ) =>
+                    {
+                        let message = format!(
+                            "attachment {} ({}) cannot be read from Vivantio: {}",
+                            file.attachment_id, file.file_name, error.message
+                        );
+                        return Ok(Err(failure(
+                            operation,
+                            FailureCode::SourceFileUnavailable,
+                            message,
+                        )));
+                    }
+                    Err(error) => return Err(EngineError::Source(error)),
+                }
+            };
+            files.push(payload);
+        }
+        Ok(Ok(files))
+    }
+}
+
+fn failure(operation: &Operation, code: FailureCode, message: String) -> Failure {
+    Failure {
+        record: operation.source,
+        mark: operation.mark.clone(),
+        operation: operation.op.name().to_string(),
+        code,
+        message,
+        fix: code.fix().to_string(),
+    }
+}

@@ -1,0 +1,315 @@
+//! Rollback: the journal's entries undone newest first (core's [`plan_rollback`]), each
+//! settled in the state store as it is undone, so an interrupted rollback resumes where it
+//! stopped. Records that existed before the run are restored, never deleted; what the runs did
+//! not write is never touched.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use futures::TryStreamExt;
+use serde::{Deserialize, Serialize};
+
+use super::{Engine, EngineError, Event};
+use crate::error::{PortError, PortErrorKind};
+use crate::keys::RecordKey;
+use crate::ops::DestinationOp;
+use crate::ports::{ExecutionRequest, RecordStatus};
+use crate::rollback::{plan_rollback, JournalEntry, JournalState, UndoStep};
+
+/// How to roll back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollbackOptions {
+    /// List the steps without running them (the destination is only read).
+    pub dry_run: bool,
+}
+
+/// A journal entry that could not be undone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndoFailure {
+    /// The journal entry.
+    pub sequence: u64,
+    /// Its operation's mark.
+    pub mark: String,
+    /// The step tried, if there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<UndoStep>,
+    /// Why it could not be undone.
+    pub reason: String,
+}
+
+/// What a rollback did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RollbackReport {
+    /// Whether nothing was changed.
+    pub dry_run: bool,
+    /// The steps planned, newest first.
+    pub steps: Vec<UndoStep>,
+    /// Steps run.
+    pub undone: u64,
+    /// Steps whose record was already gone.
+    pub already_absent: u64,
+    /// Entries that needed no step (matches, changes on records the run created and deletes).
+    pub settled_without_step: u64,
+    /// Operations journalled with an unknown outcome that were found never applied.
+    pub never_applied: u64,
+    /// Entries that could not be undone, with why.
+    pub failures: Vec<UndoFailure>,
+    /// Entries whose outcome is still unknown (the destination could not say).
+    pub uncertain: Vec<String>,
+    /// Whether it was stopped before the end (run it again to resume).
+    pub interrupted: bool,
+    /// Wall time, in milliseconds.
+    pub duration_ms: u64,
+}
+
+impl RollbackReport {
+    /// Whether everything the journal held is undone.
+    pub fn is_complete(&self) -> bool {
+        self.failures.is_empty() && self.uncertain.is_empty() && !self.interrupted
+    }
+}
+
+/// Drops what rollback planning does not read (bodies, attribute values), so a journal of
+/// millions of entries fits in memory.
+fn slim(mut entry: JournalEntry) -> JournalEntry {
+    match &mut entry.operation.op {
+        DestinationOp::AddPart { part, .. } => {
+            part.body_html.clear();
+            part.attachments.clear();
+        }
+        DestinationOp::CreateConversation(opening) => opening.body.clear(),
+        DestinationOp::CreateTicket(ticket) => {
+            ticket.description.clear();
+            ticket.attributes.clear();
+        }
+        DestinationOp::CreateArticle(article) => article.body_html.clear(),
+        DestinationOp::RelinkArticle { source_html, .. } => source_html.clear(),
+        DestinationOp::UpsertContact(contact) => contact.custom_attributes.clear(),
+        DestinationOp::UpsertCompany(company) => company.custom_attributes.clear(),
+        DestinationOp::UpdateThread {
+            custom_attributes, ..
+        } => custom_attributes.clear(),
+        _ => {}
+    }
+    entry
+}
+
+/// Rolls back.
+pub(crate) async fn rollback(
+    engine: &Engine<'_>,
+    options: &RollbackOptions,
+) -> Result<RollbackReport, EngineError> {
+    let started = Instant::now();
+    let store = engine.store();
+    let mut report = RollbackReport {
+        dry_run: options.dry_run,
+        ..RollbackReport::default()
+    };
+    let mut entries = Vec::new();
+    let mut journal = store.journal();
+    while let Some(entry) = journal.try_next().await.map_err(EngineError::Store)? {
+        if let Some(entry) = settle_intent(engine, entry, options.dry_run, &mut report).await? {
+            entries.push(slim(entry));
+        }
+    }
+    drop(journal);
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.sequence));
+    let plan = plan_rollback(&entries);
+    report.steps = plan.steps.clone();
+    if options.dry_run {
+        report.duration_ms = elapsed(started);
+        return Ok(report);
+    }
+    // Each entry's own step, matched against the plan in order: the plan leaves out steps on
+    // records it deletes anyway.
+    let mut planned = plan.steps.into_iter().peekable();
+    let mut remaining: HashMap<RecordKey, usize> = HashMap::new();
+    for key in entries
+        .iter()
+        .filter_map(|entry| entry.operation.creates.clone())
+    {
+        *remaining.entry(key).or_default() += 1;
+    }
+    let mut reset = HashSet::new();
+    for entry in &entries {
+        if engine.stop.is_stopped() {
+            report.interrupted = true;
+            break;
+        }
+        if entry.state == JournalState::Intent {
+            continue;
+        }
+        let own = plan_rollback(std::slice::from_ref(entry))
+            .steps
+            .into_iter()
+            .next();
+        let step = match (&own, planned.peek()) {
+            (Some(own), Some(next)) if own == next => planned.next(),
+            _ => None,
+        };
+        let Some(step) = step else {
+            report.settled_without_step += 1;
+            settle(engine, entry, &mut remaining, &mut reset).await?;
+            continue;
+        };
+        match undo(engine, &step).await? {
+            Ok(()) => {
+                report.undone += 1;
+                engine.emit(Event::UndoDone { step });
+                settle(engine, entry, &mut remaining, &mut reset).await?;
+            }
+            Err(error) if error.kind == PortErrorKind::NotFound => {
+                report.already_absent += 1;
+                engine.emit(Event::UndoDone { step });
+                settle(engine, entry, &mut remaining, &mut reset).await?;
+            }
+            Err(error) => {
+                let reason = error.message.clone();
+                store
+                    .mark_undone(entry.sequence, Err(reason.clone()))
+                    .await
+                    .map_err(EngineError::Store)?;
+                engine.emit(Event::UndoFailed {
+                    step: step.clone(),
+                    reason: reason.clone(),
+                });
+                report.failures.push(UndoFailure {
+                    sequence: entry.sequence,
+                    mark: entry.operation.mark.clone(),
+                    step: Some(step),
+                    reason,
+                });
+            }
+        }
+    }
+    report.duration_ms = elapsed(started);
+    Ok(report)
+}
+
+/// An intent with no outcome: asks the destination whether it was applied. Applied → journalled
+/// done (so it is undone like the rest); not applied → settled and dropped; unknown → kept and
+/// reported.
+async fn settle_intent(
+    engine: &Engine<'_>,
+    mut entry: JournalEntry,
+    dry_run: bool,
+    report: &mut RollbackReport,
+) -> Result<Option<JournalEntry>, EngineError> {
+    if entry.state != JournalState::Intent {
+        return Ok(Some(entry));
+    }
+    let store = engine.store();
+    let request = ExecutionRequest {
+        operation: &entry.operation,
+        refs: &entry.refs,
+        files: &[],
+    };
+    match engine.destination().reconcile(request).await {
+        Ok(Some(outcome)) => {
+            if !dry_run {
+                if let (Some(key), Some(destination)) =
+                    (&entry.operation.creates, &outcome.destination)
+                {
+                    store
+                        .remember(key, destination)
+                        .await
+                        .map_err(EngineError::Store)?;
+                }
+                store
+                    .complete(entry.sequence, &outcome)
+                    .await
+                    .map_err(EngineError::Store)?;
+            }
+            entry.state = JournalState::Done(outcome);
+            Ok(Some(entry))
+        }
+        Ok(None) => {
+            report.never_applied += 1;
+            if !dry_run {
+                store
+                    .mark_undone(entry.sequence, Ok(()))
+                    .await
+                    .map_err(EngineError::Store)?;
+            }
+            Ok(None)
+        }
+        Err(error) => {
+            report
+                .uncertain
+                .push(format!("{}: {}", entry.operation.mark, error.message));
+            Ok(Some(entry))
+        }
+    }
+}
+
+/// Runs one step, retrying transient failures; `Err` inside when the destination refuses it.
+async fn undo(engine: &Engine<'_>, step: &UndoStep) -> Result<Result<(), PortError>, EngineError> {
+    let policy = engine.config().retry;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match engine.destination().undo(step).await {
+            Ok(()) => return Ok(Ok(())),
+            Err(error) if error.is_retryable() && attempt < policy.max_attempts => {
+                let mark = format!("{step:?}");
+                engine.sleeper.sleep(policy.backoff(attempt, &mark)).await;
+            }
+            Err(error) if error.is_retryable() => {
+                return Err(EngineError::RetriesExhausted {
+                    mark: format!("undo {step:?}"),
+                    attempts: attempt,
+                    error,
+                });
+            }
+            Err(error)
+                if matches!(
+                    error.kind,
+                    PortErrorKind::Rejected | PortErrorKind::NotFound
+                ) =>
+            {
+                return Ok(Err(error))
+            }
+            Err(error) => {
+                return Err(EngineError::Destination {
+                    mark: format!("undo {step:?}"),
+                    error,
+                })
+            }
+        }
+    }
+}
+
+/// Marks an entry undone; forgets its record once no older entry of it is left; sets its
+/// source record back to pending.
+async fn settle(
+    engine: &Engine<'_>,
+    entry: &JournalEntry,
+    remaining: &mut HashMap<RecordKey, usize>,
+    reset: &mut HashSet<crate::model::source::SourceRef>,
+) -> Result<(), EngineError> {
+    let store = engine.store();
+    store
+        .mark_undone(entry.sequence, Ok(()))
+        .await
+        .map_err(EngineError::Store)?;
+    if let Some(key) = &entry.operation.creates {
+        let left = remaining.entry(key.clone()).or_default();
+        *left = left.saturating_sub(1);
+        if *left == 0 {
+            store.forget(key).await.map_err(EngineError::Store)?;
+        }
+    }
+    if let Some(record) = entry.operation.source {
+        if reset.insert(record) {
+            store
+                .set_record_status(record, RecordStatus::Pending)
+                .await
+                .map_err(EngineError::Store)?;
+        }
+    }
+    Ok(())
+}
+
+fn elapsed(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,498 @@
+//! The stage loop of a full or delta run: schema, people, companies, contacts, collections,
+//! articles, article links, tickets (streamed), links; each stage that moves source records
+//! is checked against the source count before the next starts.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use futures::{stream, Stream, StreamExt, TryStreamExt};
+
+use super::context::Context;
+use super::observer::Event;
+use super::pipeline::{Group, Work};
+use super::report::{Reconciliation, RunOutcome, RunReport};
+use super::stage::Stage;
+use super::ticket::ParentLink;
+use super::{Engine, EngineError, RunMode};
+use crate::delta::{changed_since, Changed, Watermark};
+use crate::keys::RecordKey;
+use crate::model::source::{SourceKind, SourceRef, KNOWLEDGE_BASE_RECORD_TYPE};
+use crate::ops::{DestinationOp, Operation, Phase};
+use crate::plan::LoadPlan;
+use crate::reject::{Finding, ReasonCode, Rejection, Severity};
+use crate::spec::ConfirmedSpec;
+use crate::transform::Mapped;
+
+/// Runs (or dry-runs) `mode`.
+pub(crate) async fn run(
+    engine: &Engine<'_>,
+    spec: &ConfirmedSpec,
+    mode: RunMode,
+    dry_run: bool,
+) -> Result<RunReport, EngineError> {
+    let started = Instant::now();
+    engine.emit(Event::RunStarted { mode, dry_run });
+    check_spec(engine, spec, dry_run).await?;
+    let mut context = Context::prepare(engine, spec, dry_run).await?;
+    if mode == RunMode::Delta {
+        let since = engine
+            .store()
+            .watermark()
+            .await
+            .map_err(EngineError::Store)?;
+        context.since = Some(since.ok_or(EngineError::NoWatermark)?);
+    }
+    let mut report = RunReport::new(mode, dry_run);
+    match mode {
+        RunMode::Sample { tickets } => {
+            super::sample::run_sample(&context, tickets, &mut report).await?
+        }
+        RunMode::Full | RunMode::Delta => run_stages(&context, &mut report).await?,
+    }
+    if report.outcome == RunOutcome::Completed
+        && !dry_run
+        && !matches!(mode, RunMode::Sample { .. })
+    {
+        let start = context.since.unwrap_or(Watermark::at(i64::MIN));
+        let watermark = context
+            .latest_change()
+            .map_or(start, |seen| start.max(seen));
+        if watermark.at > i64::MIN {
+            engine
+                .store()
+                .set_watermark(watermark)
+                .await
+                .map_err(EngineError::Store)?;
+            report.watermark = Some(watermark);
+        }
+    }
+    report.findings = context.findings();
+    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    engine.emit(Event::RunFinished {
+        outcome: report.outcome.clone(),
+    });
+    Ok(report)
+}
+
+/// Refuses a specification other than the one the state store's run was made with, unless
+/// nothing of that run is left (it was rolled back).
+async fn check_spec(
+    engine: &Engine<'_>,
+    spec: &ConfirmedSpec,
+    dry_run: bool,
+) -> Result<(), EngineError> {
+    let store = engine.store();
+    let current = spec.hash();
+    let stored = store.confirmed_hash().await.map_err(EngineError::Store)?;
+    if stored.as_ref() == Some(&current) {
+        return Ok(());
+    }
+    if let Some(stored) = stored {
+        let journal_empty = store
+            .journal()
+            .next()
+            .await
+            .transpose()
+            .map_err(EngineError::Store)?
+            .is_none();
+        if !journal_empty {
+            return Err(EngineError::SpecChanged { stored, current });
+        }
+    }
+    if !dry_run {
+        store
+            .set_confirmed_hash(&current)
+            .await
+            .map_err(EngineError::Store)?;
+    }
+    Ok(())
+}
+
+/// Runs one stage and adds it to the report; `false` when the run must stop (interrupted, or
+/// a count mismatch the configuration does not let pass).
+pub(crate) async fn stage<S>(
+    context: &Context<'_, '_>,
+    report: &mut RunReport,
+    stage: Stage,
+    total: Option<u64>,
+    work: S,
+) -> Result<bool, EngineError>
+where
+    S: Stream<Item = Result<Work, EngineError>> + Send,
+{
+    let outcome = context.run_stage(stage, total, work).await?;
+    report.rejections.extend(outcome.rejections);
+    report.failures.extend(outcome.failures);
+    let mut stage_report = outcome.report;
+    let mismatch = stage.source_kind().and_then(|_| {
+        let records = stage_report.records;
+        let present = records.moved + records.skipped;
+        let reconciliation = Reconciliation {
+            source: records.source,
+            present,
+            rejected: records.rejected,
+            failed: records.failed,
+            unaccounted: records.source.saturating_sub(records.accounted()),
+            matches: records.failed == 0 && records.source == present + records.rejected,
+        };
+        stage_report.reconciliation = Some(reconciliation.clone());
+        (!reconciliation.matches).then_some(reconciliation)
+    });
+    context.emit(Event::StageFinished {
+        report: stage_report.clone(),
+    });
+    report.push_stage(stage_report);
+    if context.stopped() {
+        report.outcome = RunOutcome::Interrupted;
+        return Ok(false);
+    }
+    if let Some(reconciliation) = mismatch {
+        context.emit(Event::Mismatch {
+            stage,
+            reconciliation,
+        });
+        if !context.engine.config.continue_on_mismatch {
+            report.outcome = RunOutcome::StoppedOnMismatch { stage };
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Work items from operations that each stand alone, in the given order.
+pub(crate) fn singles(operations: Vec<Operation>) -> Vec<Result<Work, EngineError>> {
+    operations
+        .into_iter()
+        .map(|operation| Ok(Work::Group(Group::new(operation.source, vec![operation]))))
+        .collect()
+}
+
+/// Splits setup operations into the schema and people stages, in dependency order.
+pub(crate) fn setup_stages(operations: Vec<Operation>) -> (Vec<Operation>, Vec<Operation>) {
+    LoadPlan::from_operations(operations)
+        .operations()
+        .iter()
+        .cloned()
+        .partition(|operation| Stage::of(operation.phase) == Stage::Schema)
+}
+
+/// A mapped record as work; in a delta, its content updates get delta marks.
+pub(crate) fn work_of(
+    context: &Context<'_, '_>,
+    record: SourceRef,
+    mapped: Result<Mapped, Rejection>,
+) -> Work {
+    match mapped {
+        Err(rejection) => Work::Rejected(rejection),
+        Ok(mut mapped) => {
+            context.count_findings(&mapped.findings);
+            if let Some(since) = context.since {
+                super::delta::rekey(&mut mapped.operations, since);
+            }
+            Work::Group(Group::new(Some(record), mapped.operations))
+        }
+    }
+}
+
+async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result<(), EngineError> {
+    let source = context.source();
+    let since = context.since;
+    let zone = context.mapper.zone();
+    let unchanged = |changed: bool| since.is_some() && !changed;
+
+    let (schema, people) = setup_stages(context.mapper.setup_operations(&context.schema));
+    let total = Some(schema.len() as u64);
+    if !stage(
+        context,
+        report,
+        Stage::Schema,
+        total,
+        stream::iter(singles(schema)),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    let total = Some(people.len() as u64);
+    if !stage(
+        context,
+        report,
+        Stage::People,
+        total,
+        stream::iter(singles(people)),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+
+    let companies = source
+        .organisations()
+        .map_err(EngineError::Source)
+        .map_ok(|organisation| {
+            let at = organisation.changed_at(zone);
+            context.saw_change(at);
+            if unchanged(since.is_none_or(|since| changed_since(&organisation, since, zone))) {
+                return Work::Unchanged;
+            }
+            let record = SourceRef::new(SourceKind::Organisation, organisation.id);
+            work_of(
+                context,
+                record,
+                context.mapper.map_organisation(&organisation),
+            )
+        });
+    if !stage(context, report, Stage::Companies, None, companies).await? {
+        return Ok(());
+    }
+
+    let contacts = source
+        .callers()
+        .map_err(EngineError::Source)
+        .map_ok(|caller| {
+            context.saw_change(caller.changed_at(zone));
+            if unchanged(since.is_none_or(|since| changed_since(&caller, since, zone))) {
+                return Work::Unchanged;
+            }
+            let record = SourceRef::new(SourceKind::Caller, caller.id);
+            work_of(context, record, context.mapper.map_caller(&caller))
+        });
+    if !stage(context, report, Stage::Contacts, None, contacts).await? {
+        return Ok(());
+    }
+
+    let collections = collection_work(context);
+    let total = Some(collections.len() as u64);
+    if !stage(
+        context,
+        report,
+        Stage::Collections,
+        total,
+        stream::iter(collections),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+
+    let relinks: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
+    let articles = source
+        .articles()
+        .map_err(EngineError::Source)
+        .and_then(|article| {
+            let relinks = &relinks;
+            async move {
+                context.saw_change(article.changed_at(zone));
+                let key = RecordKey::article(article.id);
+                let record = SourceRef::new(SourceKind::Article, article.id);
+                let known = context
+                    .store()
+                    .lookup(&key)
+                    .await
+                    .map_err(EngineError::Store)?;
+                if let Some(known) = &known {
+                    context.know_article(&key, known);
+                }
+                let changed = since.is_none_or(|since| changed_since(&article, since, zone));
+                match (since, known) {
+                    _ if unchanged(changed) => Ok(Work::Unchanged),
+                    (Some(since), Some(_)) => {
+                        push(relinks, super::delta::article_update(&article, since));
+                        Ok(Work::Group(Group::new(Some(record), Vec::new())))
+                    }
+                    _ => {
+                        let mapped = context.with_articles(|articles| {
+                            context.mapper.map_article(&article, articles)
+                        });
+                        let mut work = work_of(context, record, mapped);
+                        if let Work::Group(group) = &mut work {
+                            let (now, later) =
+                                std::mem::take(&mut group.operations).into_iter().partition(
+                                    |operation: &Operation| operation.phase != Phase::ArticleLinks,
+                                );
+                            group.operations = now;
+                            for operation in later {
+                                push(relinks, operation);
+                            }
+                        }
+                        Ok(work)
+                    }
+                }
+            }
+        });
+    if !stage(context, report, Stage::Articles, None, articles).await? {
+        return Ok(());
+    }
+    let relinks = take(relinks);
+    let total = Some(relinks.len() as u64);
+    if !stage(
+        context,
+        report,
+        Stage::ArticleLinks,
+        total,
+        stream::iter(singles(relinks)),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+
+    let links: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
+    let parents: Mutex<Vec<ParentLink>> = Mutex::new(Vec::new());
+    let tickets = source
+        .tickets(since)
+        .map_err(EngineError::Source)
+        .and_then(|ticket| {
+            let (links, parents) = (&links, &parents);
+            async move {
+                let work = context.ticket_work(&ticket).await?;
+                context.count_findings(&work.findings);
+                for link in work.links {
+                    push(links, link);
+                }
+                if let Some(parent) = work.parent {
+                    push(parents, parent);
+                }
+                Ok(stream::iter(work.work.into_iter().map(Ok)))
+            }
+        })
+        .try_flatten();
+    if !stage(context, report, Stage::Tickets, None, tickets).await? {
+        return Ok(());
+    }
+
+    let mut links = take(links);
+    links.extend(parent_links(context, take(parents), report).await?);
+    let total = Some(links.len() as u64);
+    stage(
+        context,
+        report,
+        Stage::Links,
+        total,
+        stream::iter(singles(links)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Knowledge-base categories, parents first.
+pub(crate) fn collection_work(context: &Context<'_, '_>) -> Vec<Result<Work, EngineError>> {
+    let mut rejected = Vec::new();
+    let mut operations = Vec::new();
+    for category in context
+        .schema
+        .categories
+        .iter()
+        .filter(|category| category.record_type_id == KNOWLEDGE_BASE_RECORD_TYPE)
+    {
+        match context.mapper.map_category(category) {
+            Ok(mapped) => {
+                context.count_findings(&mapped.findings);
+                operations.extend(mapped.operations);
+            }
+            Err(rejection) => rejected.push(Ok(Work::Rejected(rejection))),
+        }
+    }
+    let mut work = rejected;
+    work.extend(singles(
+        LoadPlan::from_operations(operations).operations().to_vec(),
+    ));
+    work
+}
+
+/// Links children to parents now that every thread exists; a parent that did not move leaves
+/// its child tagged but unlinked (reported). Parents get the parent tag.
+pub(crate) async fn parent_links(
+    context: &Context<'_, '_>,
+    parents: Vec<ParentLink>,
+    report: &mut RunReport,
+) -> Result<Vec<Operation>, EngineError> {
+    let spec = context.mapper.spec();
+    let parent_tag = Some(spec.parent_child.parent_tag.trim())
+        .filter(|name| !name.is_empty())
+        .map(RecordKey::tag);
+    let tag_exists = match &parent_tag {
+        Some(tag) => {
+            context
+                .store()
+                .lookup(tag)
+                .await
+                .map_err(EngineError::Store)?
+                .is_some()
+                || context.is_planned(tag)
+        }
+        None => false,
+    };
+    let mut tagged = std::collections::HashSet::new();
+    let mut operations = Vec::new();
+    for link in parents {
+        let mut parent = None;
+        for key in [
+            RecordKey::conversation(link.parent_id),
+            RecordKey::ticket(link.parent_id),
+        ] {
+            if context
+                .store()
+                .lookup(&key)
+                .await
+                .map_err(EngineError::Store)?
+                .is_some()
+                || context.is_planned(&key)
+            {
+                parent = Some(key);
+                break;
+            }
+        }
+        let Some(parent) = parent else {
+            context.count_findings(&[Finding::new(
+                Severity::Warning,
+                link.record,
+                ReasonCode::MissingParent,
+                format!("parent ticket {} did not move, so the child is tagged but not linked", link.parent_id),
+                "check why the parent ticket did not move",
+            )]);
+            report.unlinked_children.push(link.record);
+            continue;
+        };
+        if let (Some(tag), true) = (&parent_tag, tag_exists) {
+            if tagged.insert(parent.clone()) {
+                operations.push(
+                    Operation::changing(
+                        Phase::Links,
+                        format!("tagging:{parent}:{tag}"),
+                        DestinationOp::TagThread {
+                            thread: parent.clone(),
+                            tag: tag.clone(),
+                        },
+                    )
+                    .requiring([parent.clone(), tag.clone()])
+                    .from_source(SourceRef::new(SourceKind::Ticket, link.parent_id)),
+                );
+            }
+        }
+        operations.push(
+            Operation::changing(
+                Phase::Links,
+                format!("link:{parent}:{}", link.child),
+                DestinationOp::LinkThreads {
+                    parent: parent.clone(),
+                    child: link.child.clone(),
+                },
+            )
+            .requiring([parent, link.child])
+            .from_source(link.record),
+        );
+    }
+    Ok(operations)
+}
+
+fn push<T>(list: &Mutex<Vec<T>>, item: T) {
+    list.lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push(item);
+}
+
+fn take<T>(list: Mutex<Vec<T>>) -> Vec<T> {
+    list.into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

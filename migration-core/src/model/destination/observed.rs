@@ -1,0 +1,25 @@
+//! Destination records as read back, flattened for field-by-field comparison.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::keys::RecordKey;
+
+/// A record as the destination returned it, flattened to dotted field names.
+///
+/// The field names are the ones [`crate::verify`] expects: `name`, `email`, `phone`,
+/// `custom_attributes.<name>`, `tags` (sorted list of lowercase names), `state`, `title`,
+/// `parts.<n>.body`, `parts.<n>.created_at`, `parts.<n>.author`, `parts.<n>.kind`,
+/// `parts.<n>.attachments` (count), `parts.count` and so on; the adapter that reads the
+/// destination produces them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ObservedRecord {
+    /// The record's key.
+    pub key: Option<RecordKey>,
+    /// The destination's id for it.
+    pub id: String,
+    /// Its fields.
+    pub fields: BTreeMap<String, Value>,
+}

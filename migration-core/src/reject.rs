@@ -1,0 +1,170 @@
+//! Machine-readable reasons, and the findings and rejections that carry them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::source::SourceRef;
+
+/// Why something will not move as it is; stable codes for reports and scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    /// A caller has no email.
+    MissingEmail,
+    /// A caller's email cannot be an address.
+    MalformedEmail,
+    /// Several callers share an email; they become one contact.
+    DuplicateEmail,
+    /// A phone number could not be read as E.164; it is kept as text.
+    UnparsedPhone,
+    /// A caller names an organisation that does not exist.
+    OrphanedCaller,
+    /// A ticket names a caller that does not exist (or none).
+    OrphanedTicket,
+    /// A ticket names a parent ticket that does not exist.
+    MissingParent,
+    /// Parent/child links form a cycle.
+    ParentCycle,
+    /// A ticket carries values of legacy extension fields.
+    LegacyField,
+    /// An attachment is over the size limit.
+    AttachmentTooLarge,
+    /// A ticket's type has no rule in the specification.
+    UnmappedTicketType,
+    /// A status, priority, category or origin has no rule; a default applies.
+    UnmappedValue,
+    /// Actions are dated before the ticket or before each other; they are reordered.
+    PartOrderConflict,
+    /// A custom value could not be converted; it is kept in the archive note.
+    InvalidValue,
+    /// A ticket has no date to place it in time.
+    MissingDate,
+    /// A record was deleted in Vivantio and is skipped.
+    DeletedRecord,
+    /// An author has no admin; the fallback admin writes it.
+    UnmatchedAuthor,
+    /// An inline image has no re-hosted copy; the link keeps pointing at Vivantio.
+    UnresolvedImage,
+    /// An article's category is not a knowledge-base category.
+    MissingCategory,
+    /// A history event without text is not a message and is not moved.
+    SkippedEvent,
+    /// A ticket has more attachments on a part than Intercom takes; they are split over parts.
+    SplitAttachments,
+}
+
+impl ReasonCode {
+    /// The code as text (`missing_email`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::MissingEmail => "missing_email",
+            ReasonCode::MalformedEmail => "malformed_email",
+            ReasonCode::DuplicateEmail => "duplicate_email",
+            ReasonCode::UnparsedPhone => "unparsed_phone",
+            ReasonCode::OrphanedCaller => "orphaned_caller",
+            ReasonCode::OrphanedTicket => "orphaned_ticket",
+            ReasonCode::MissingParent => "missing_parent",
+            ReasonCode::ParentCycle => "parent_cycle",
+            ReasonCode::LegacyField => "legacy_field",
+            ReasonCode::AttachmentTooLarge => "attachment_too_large",
+            ReasonCode::UnmappedTicketType => "unmapped_ticket_type",
+            ReasonCode::UnmappedValue => "unmapped_value",
+            ReasonCode::PartOrderConflict => "part_order_conflict",
+            ReasonCode::InvalidValue => "invalid_value",
+            ReasonCode::MissingDate => "missing_date",
+            ReasonCode::DeletedRecord => "deleted_record",
+            ReasonCode::UnmatchedAuthor => "unmatched_author",
+            ReasonCode::UnresolvedImage => "unresolved_image",
+            ReasonCode::MissingCategory => "missing_category",
+            ReasonCode::SkippedEvent => "skipped_event",
+            ReasonCode::SplitAttachments => "split_attachments",
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Moves, with a change worth knowing.
+    Info,
+    /// Moves, but not as it is (flagged, defaulted, archived into a note).
+    Warning,
+    /// Does not move.
+    Error,
+}
+
+/// Something a person should know before anything moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// How serious.
+    pub severity: Severity,
+    /// The record it is about.
+    pub record: SourceRef,
+    /// Machine-readable reason.
+    pub code: ReasonCode,
+    /// What is wrong, in a sentence.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl Finding {
+    /// A finding.
+    pub fn new(
+        severity: Severity,
+        record: SourceRef,
+        code: ReasonCode,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity,
+            record,
+            code,
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+/// A record that cannot be mapped at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{record} rejected ({}): {message}", code.as_str())]
+pub struct Rejection {
+    /// The record.
+    pub record: SourceRef,
+    /// Machine-readable reason.
+    pub code: ReasonCode,
+    /// Why, in a sentence.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl Rejection {
+    /// A rejection.
+    pub fn new(
+        record: SourceRef,
+        code: ReasonCode,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            record,
+            code,
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+
+    /// The rejection as an error finding, for reports.
+    pub fn to_finding(&self) -> Finding {
+        Finding::new(
+            Severity::Error,
+            self.record,
+            self.code,
+            self.message.clone(),
+            self.fix.clone(),
+        )
+    }
+}

@@ -1,0 +1,81 @@
+//! The mapping specification: the document, its proposer, its checker and its confirmation.
+//!
+//! Nothing moves until a specification is confirmed: [`ConfirmedSpec`] is the only way to
+//! hand a specification to the load planner, and it can only be built from a specification
+//! whose confirmation hash matches its content and which passes [`check`].
+
+mod check;
+mod classify;
+mod document;
+mod hash;
+pub mod names;
+mod policies;
+mod propose;
+mod propose_people;
+mod rules;
+mod targets;
+
+pub use check::{check, CheckReport, IssueCode, SpecIssue};
+pub use document::{Confirmation, MappingSpec, SPEC_FORMAT_VERSION};
+pub use hash::SpecHash;
+pub use policies::{
+    AdminPolicy, ArticlePolicy, ArticleStatePolicy, AttachmentPolicy, CategoryMode, CategoryPolicy,
+    CompanyPolicy, ContactPolicy, HtmlPolicy, MissingEmailPolicy, OriginPolicy, OrphanTicketPolicy,
+    ParentChildPolicy, SlaHandling, SlaMode, TeamPolicy, TicketPolicy,
+};
+pub use propose::{propose, Confidence, Proposal, ProposalNote, ProposalOptions};
+pub use rules::{
+    BuiltinField, FieldRule, LegacyDecision, LegacyFieldRule, ParseSourceFieldError, PriorityRule,
+    SourceField, StatusRule, TargetModel, ThreadTarget, TicketTypeRule, Transform,
+};
+pub use targets::{
+    attribute_targets, sla_attribute_name, thread_places, AttributeTarget, ThreadPlace,
+};
+
+use crate::error::SpecError;
+use crate::model::destination::DestinationSchema;
+use crate::model::source::SourceSchema;
+
+/// A specification a person confirmed, whose content has not changed since and which passes
+/// the checker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfirmedSpec {
+    spec: MappingSpec,
+}
+
+impl ConfirmedSpec {
+    /// Accepts `spec` if it carries a confirmation for its current content and passes
+    /// [`check`] against the instance and workspace.
+    pub fn new(
+        spec: MappingSpec,
+        source: &SourceSchema,
+        destination: &DestinationSchema,
+    ) -> Result<Self, SpecError> {
+        let Some(confirmation) = &spec.confirmation else {
+            return Err(SpecError::NotConfirmed);
+        };
+        let actual = spec.content_hash();
+        if confirmation.content_hash != actual {
+            return Err(SpecError::StaleConfirmation {
+                confirmed: confirmation.content_hash.clone(),
+                actual,
+            });
+        }
+        let report = check(&spec, source, destination);
+        if !report.is_ok() {
+            return Err(SpecError::Invalid(report));
+        }
+        Ok(Self { spec })
+    }
+
+    /// The specification.
+    pub fn spec(&self) -> &MappingSpec {
+        &self.spec
+    }
+
+    /// The hash that was confirmed (the state store keeps it so a run can refuse a changed
+    /// specification mid-migration).
+    pub fn hash(&self) -> SpecHash {
+        self.spec.content_hash()
+    }
+}

@@ -1,0 +1,140 @@
+//! Knowledge-base categories to collections and articles to Help Center articles.
+
+use crate::idmap::IdMapView;
+use crate::keys::RecordKey;
+use crate::model::destination::{ArticleRecord, ArticleState, CollectionRecord};
+use crate::model::source::{Article, Category, SourceKind, SourceRef, KNOWLEDGE_BASE_RECORD_TYPE};
+use crate::ops::{DestinationOp, Operation, Phase};
+use crate::reject::{Finding, ReasonCode, Rejection, Severity};
+use crate::spec::ArticleStatePolicy;
+
+use super::html::RenderedHtml;
+use super::parts::unresolved_image;
+use super::{Mapped, Mapper};
+
+impl Mapper {
+    /// Maps a knowledge-base category to a collection, nested under its parent's.
+    pub fn map_category(&self, category: &Category) -> Result<Mapped, Rejection> {
+        let record = SourceRef::new(SourceKind::Category, category.id);
+        if category.record_type_id != KNOWLEDGE_BASE_RECORD_TYPE {
+            return Err(Rejection::new(
+                record,
+                ReasonCode::MissingCategory,
+                "only knowledge-base categories become collections; ticket categories become tags",
+                "nothing to do",
+            ));
+        }
+        let parent = category
+            .parent_id
+            .filter(|id| *id != category.id && self.lookup.kb_categories.contains_key(id))
+            .map(RecordKey::collection);
+        let name = category.name.trim();
+        let operation = Operation::creating(
+            Phase::Collections,
+            RecordKey::collection(category.id),
+            DestinationOp::CreateCollection(CollectionRecord {
+                name: if name.is_empty() {
+                    format!("Collection {}", category.id)
+                } else {
+                    name.to_string()
+                },
+                parent: parent.clone(),
+            }),
+        )
+        .requiring(parent)
+        .from_source(record);
+        Ok(Mapped {
+            operations: vec![operation],
+            findings: Vec::new(),
+        })
+    }
+
+    /// Maps an article; links to articles the ID map does not know yet are fixed by a later
+    /// relink operation.
+    pub fn map_article(&self, article: &Article, ids: &dyn IdMapView) -> Result<Mapped, Rejection> {
+        let record = SourceRef::new(SourceKind::Article, article.id);
+        let mut findings = Vec::new();
+        let author = article
+            .author_id
+            .filter(|id| self.lookup.agents.contains_key(id))
+            .map_or_else(RecordKey::fallback_admin, RecordKey::admin);
+        let parent = match article.category_id {
+            Some(id) if self.lookup.kb_categories.contains_key(&id) => {
+                Some(RecordKey::collection(id))
+            }
+            other => {
+                findings.push(Finding::new(
+                    Severity::Warning,
+                    record,
+                    ReasonCode::MissingCategory,
+                    match other {
+                        Some(id) => format!("category {id} is not a knowledge-base category; the article is not in a collection"),
+                        None => "the article has no category; it is not in a collection".to_string(),
+                    },
+                    "put the article in a knowledge-base category in Vivantio, or move it in Intercom",
+                ));
+                None
+            }
+        };
+        let rendered = self.render_article_body(&article.body_html, ids);
+        for guid in &rendered.unresolved_images {
+            findings.push(unresolved_image(record, guid));
+        }
+        let state = match self.spec.articles.state {
+            ArticleStatePolicy::Draft => ArticleState::Draft,
+            ArticleStatePolicy::FollowSource if article.is_published() && article.is_public => {
+                ArticleState::Published
+            }
+            ArticleStatePolicy::FollowSource => ArticleState::Draft,
+        };
+        let key = RecordKey::article(article.id);
+        let title = article.title.trim();
+        let mut operations = vec![Operation::creating(
+            Phase::Articles,
+            key.clone(),
+            DestinationOp::CreateArticle(ArticleRecord {
+                title: if title.is_empty() {
+                    format!("Article {}", article.id)
+                } else {
+                    title.to_string()
+                },
+                description: article
+                    .summary
+                    .clone()
+                    .filter(|summary| !summary.trim().is_empty()),
+                body_html: rendered.html,
+                author: author.clone(),
+                state,
+                parent: parent.clone(),
+            }),
+        )
+        .requiring([author])
+        .requiring(parent)
+        .from_source(record)];
+        if !rendered.unresolved_articles.is_empty() {
+            operations.push(
+                Operation::changing(
+                    Phase::ArticleLinks,
+                    format!("relink:{key}"),
+                    DestinationOp::RelinkArticle {
+                        article: key.clone(),
+                        source_html: article.body_html.clone(),
+                    },
+                )
+                // Only the article itself: a linked article that never arrives stays unlinked.
+                .requiring([key])
+                .from_source(record),
+            );
+        }
+        Ok(Mapped {
+            operations,
+            findings,
+        })
+    }
+
+    /// Renders an article body with the ID map as it is now (used again at run time by
+    /// [`DestinationOp::RelinkArticle`]).
+    pub fn render_article_body(&self, html: &str, ids: &dyn IdMapView) -> RenderedHtml {
+        self.html.render(html, ids)
+    }
+}

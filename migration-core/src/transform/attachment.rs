@@ -1,0 +1,135 @@
+//! Attachments: the size limit, and Intercom's ten files per part.
+
+use crate::model::destination::FileRef;
+use crate::model::source::Attachment;
+
+/// Whether an attachment can move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachmentCheck {
+    /// It moves as this file.
+    Accepted(FileRef),
+    /// It is over the limit and does not move.
+    TooLarge {
+        /// File name.
+        file_name: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+impl AttachmentCheck {
+    /// Checks one attachment against `max_bytes` (an unknown size is accepted; the engine
+    /// checks the bytes it downloads).
+    pub fn of(attachment: &Attachment, max_bytes: u64) -> Self {
+        match attachment.size {
+            Some(size) if size > max_bytes => AttachmentCheck::TooLarge {
+                file_name: attachment.file_name.clone(),
+                size,
+                limit: max_bytes,
+            },
+            _ => AttachmentCheck::Accepted(FileRef {
+                attachment_id: attachment.id,
+                guid: attachment.guid.clone(),
+                file_name: attachment.file_name.clone(),
+                content_type: attachment.content_type.clone(),
+                size: attachment.size,
+            }),
+        }
+    }
+}
+
+/// Splits files into groups of at most `per_part` (at least one), keeping their order; no
+/// files gives one empty group, so a part without files is still one part.
+pub fn split_attachments(files: Vec<FileRef>, per_part: usize) -> Vec<Vec<FileRef>> {
+    if files.is_empty() {
+        return vec![Vec::new()];
+    }
+    files
+        .chunks(per_part.max(1))
+        .map(<[FileRef]>::to_vec)
+        .collect()
+}
+
+/// A human size ("25.0 MB").
+pub(crate) fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(id: i64) -> FileRef {
+        FileRef {
+            attachment_id: id,
+            guid: format!("g{id}"),
+            file_name: format!("f{id}.txt"),
+            content_type: None,
+            size: Some(1),
+        }
+    }
+
+    #[test]
+    fn files_split_into_parts_of_ten_in_order() {
+        let cases = [
+            (0, vec![0]),
+            (1, vec![1]),
+            (10, vec![10]),
+            (11, vec![10, 1]),
+            (25, vec![10, 10, 5]),
+        ];
+        for (count, sizes) in cases {
+            let groups = split_attachments((0..count).map(file).collect(), 10);
+            assert_eq!(
+                groups.iter().map(Vec::len).collect::<Vec<_>>(),
+                sizes,
+                "{count}"
+            );
+            let order: Vec<i64> = groups.iter().flatten().map(|f| f.attachment_id).collect();
+            assert_eq!(order, (0..count).collect::<Vec<_>>());
+        }
+        assert_eq!(split_attachments(vec![file(1), file(2)], 0).len(), 2);
+    }
+
+    #[test]
+    fn the_size_limit_is_inclusive() {
+        let mut attachment = Attachment {
+            id: 1,
+            guid: "g".into(),
+            file_name: "big.iso".into(),
+            content_type: None,
+            size: Some(100),
+            private: false,
+            created_at: None,
+        };
+        assert!(matches!(
+            AttachmentCheck::of(&attachment, 100),
+            AttachmentCheck::Accepted(_)
+        ));
+        attachment.size = Some(101);
+        assert!(matches!(
+            AttachmentCheck::of(&attachment, 100),
+            AttachmentCheck::TooLarge { size: 101, .. }
+        ));
+        attachment.size = None;
+        assert!(matches!(
+            AttachmentCheck::of(&attachment, 100),
+            AttachmentCheck::Accepted(_)
+        ));
+        assert_eq!(human_size(512), "512 bytes");
+        assert_eq!(human_size(25 * 1024 * 1024), "25.0 MB");
+    }
+}

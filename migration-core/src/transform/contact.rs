@@ -1,0 +1,256 @@
+//! Callers to contacts: email dedupe, anonymous leads, E.164 phones.
+
+use crate::keys::RecordKey;
+use crate::model::destination::{AttributeValue, ContactRecord, ContactRole};
+use crate::model::source::{Caller, SourceKind, SourceRef};
+use crate::ops::{DestinationOp, Operation, Phase};
+use crate::reject::{Finding, ReasonCode, Rejection, Severity};
+use crate::spec::{BuiltinField, MissingEmailPolicy, TargetModel};
+
+use super::email::{normalise_email, EmailProblem};
+use super::phone::{to_e164, Phone};
+use super::{Gathered, Mapped, Mapper};
+
+/// The `external_id` of a caller's contact.
+pub fn external_id(caller_id: i64) -> String {
+    format!("vivantio-caller-{caller_id}")
+}
+
+impl Mapper {
+    /// Maps a caller to a contact upsert, its company link and its flag tag; a caller whose
+    /// email another caller already has only adds its company to that contact.
+    pub fn map_caller(&self, caller: &Caller) -> Result<Mapped, Rejection> {
+        let record = SourceRef::new(SourceKind::Caller, caller.id);
+        if caller.deleted && self.spec.contacts.skip_deleted {
+            return Err(Rejection::new(
+                record,
+                ReasonCode::DeletedRecord,
+                "the caller is deleted in Vivantio and is not moved",
+                "restore it in Vivantio or set contacts.skip_deleted = false",
+            ));
+        }
+        let mut mapped = Mapped::default();
+        let canonical = self
+            .directory
+            .caller(caller.id)
+            .map_or(caller.id, |entry| entry.canonical_id);
+        let contact = RecordKey::contact(canonical);
+        if canonical != caller.id {
+            mapped.findings.push(Finding::new(
+                Severity::Info,
+                record,
+                ReasonCode::DuplicateEmail,
+                format!("the email is also caller {canonical}'s; both become one contact"),
+                "nothing to do unless they are different people: then give one a different email in Vivantio",
+            ));
+            if let Some(link) = self.company_link(caller, &contact, record, &mut mapped.findings) {
+                mapped.operations.push(link);
+            }
+            return Ok(mapped);
+        }
+        let (role, email) = match normalise_email(caller.email.as_deref()) {
+            Ok(email) => {
+                if email.had_several {
+                    mapped.findings.push(Finding::new(
+                        Severity::Info,
+                        record,
+                        ReasonCode::MalformedEmail,
+                        format!("several emails given; {} is used", email.address),
+                        "keep one email per caller in Vivantio",
+                    ));
+                }
+                (ContactRole::User, Some(email.address))
+            }
+            Err(problem) => {
+                let (code, message) = match &problem {
+                    EmailProblem::Missing => (
+                        ReasonCode::MissingEmail,
+                        "the caller has no email".to_string(),
+                    ),
+                    EmailProblem::Malformed { .. } => {
+                        (ReasonCode::MalformedEmail, problem.to_string())
+                    }
+                };
+                if self.spec.contacts.missing_email == MissingEmailPolicy::Reject {
+                    return Err(Rejection::new(record, code, message, "add a valid email in Vivantio, or set contacts.missing_email = \"anonymous_lead\""));
+                }
+                mapped.findings.push(Finding::new(
+                    Severity::Warning,
+                    record,
+                    code,
+                    format!("{message}; it becomes an anonymous lead, tagged \"{}\"", self.spec.contacts.flag_tag),
+                    "add a valid email in Vivantio before the run, or merge the lead in Intercom later",
+                ));
+                (ContactRole::Lead, None)
+            }
+        };
+        let mut gathered = Gathered::default();
+        let phone = match caller
+            .phone
+            .as_deref()
+            .and_then(|raw| to_e164(raw, self.phone_region))
+        {
+            Some(Phone::E164(number)) => Some(number),
+            Some(Phone::Unparsed(text)) => {
+                let attribute = &self.spec.contacts.unparsed_phone_attribute;
+                if attribute.is_empty() {
+                    gathered.archive.push(format!("phone: {text}"));
+                } else {
+                    gathered.set(
+                        attribute,
+                        RecordKey::attribute("contact", attribute),
+                        AttributeValue::String(text.clone()),
+                    );
+                }
+                mapped.findings.push(Finding::new(
+                    Severity::Info,
+                    record,
+                    ReasonCode::UnparsedPhone,
+                    format!("phone `{text}` is not an international number; it is kept as text in `{attribute}`"),
+                    "write it with its country code (+44 …) in Vivantio, or set contacts.phone_default_region",
+                ));
+                None
+            }
+            None => None,
+        };
+        for (builtin, binding) in self.lookup.builtins(TargetModel::Contact) {
+            let raw = match builtin {
+                BuiltinField::CallerLocation => {
+                    caller.location_name.clone().map(serde_json::Value::String)
+                }
+                BuiltinField::CallerNotes => caller.notes.clone().map(serde_json::Value::String),
+                BuiltinField::CallerExternalKey => {
+                    caller.external_key.clone().map(serde_json::Value::String)
+                }
+                BuiltinField::CallerCreatedAt => {
+                    caller.created_at.map(|at| at.to_unix(self.zone).into())
+                }
+                _ => None,
+            };
+            self.gather(
+                &mut gathered,
+                record,
+                &binding.rule,
+                None,
+                &raw.unwrap_or_default(),
+                |name| RecordKey::attribute("contact", name),
+            );
+        }
+        self.gather_custom(
+            &mut gathered,
+            record,
+            &caller.custom_values,
+            TargetModel::Contact,
+        );
+        self.archive_as_findings(&mut gathered, record);
+        mapped.findings.append(&mut gathered.findings);
+        let upsert = Operation::creating(
+            Phase::Contacts,
+            contact.clone(),
+            DestinationOp::UpsertContact(ContactRecord {
+                role,
+                external_id: external_id(caller.id),
+                email,
+                phone,
+                name: caller.display_name(),
+                signed_up_at: caller.created_at.map(|at| at.to_unix(self.zone)),
+                custom_attributes: gathered.values,
+            }),
+        )
+        .requiring(gathered.requires)
+        .from_source(record);
+        mapped.operations.push(upsert);
+        if let Some(link) = self.company_link(caller, &contact, record, &mut mapped.findings) {
+            mapped.operations.push(link);
+        }
+        if role == ContactRole::Lead {
+            if let Some(tag) = self.lookup.policy_tag(&self.spec.contacts.flag_tag) {
+                mapped.operations.push(tag_contact(&contact, tag, record));
+            }
+        }
+        Ok(mapped)
+    }
+
+    /// The placeholder contact that orphaned tickets are attributed to.
+    pub fn placeholder_contact_operations(&self) -> Vec<Operation> {
+        let contact = RecordKey::placeholder_contact();
+        let record = SourceRef::new(SourceKind::Instance, 0);
+        let mut operations = vec![Operation::creating(
+            Phase::Contacts,
+            contact.clone(),
+            DestinationOp::UpsertContact(ContactRecord {
+                role: ContactRole::Lead,
+                external_id: "vivantio-placeholder-unknown-caller".into(),
+                email: None,
+                phone: None,
+                name: Some(self.spec.tickets.placeholder_contact_name.clone()),
+                signed_up_at: None,
+                custom_attributes: Default::default(),
+            }),
+        )
+        .from_source(record)];
+        if let Some(tag) = self.lookup.policy_tag(&self.spec.tickets.orphan_tag) {
+            operations.push(tag_contact(&contact, tag, record));
+        }
+        operations
+    }
+
+    fn company_link(
+        &self,
+        caller: &Caller,
+        contact: &RecordKey,
+        record: SourceRef,
+        findings: &mut Vec<Finding>,
+    ) -> Option<Operation> {
+        let client_id = caller.client_id?;
+        let canonical = self
+            .directory
+            .caller(caller.id)
+            .map_or(caller.id, |entry| entry.canonical_id);
+        if canonical != caller.id
+            && self
+                .directory
+                .caller(canonical)
+                .and_then(|entry| entry.client_id)
+                == Some(client_id)
+        {
+            // The shared contact is already attached to this company.
+            return None;
+        }
+        let Some(company) = self.company_for(client_id) else {
+            findings.push(Finding::new(
+                Severity::Warning,
+                record,
+                ReasonCode::OrphanedCaller,
+                format!("the caller's organisation {client_id} does not exist or is not moved; the contact is not attached to a company"),
+                "fix the caller's organisation in Vivantio",
+            ));
+            return None;
+        };
+        Some(
+            Operation::changing(
+                Phase::Contacts,
+                format!("company-link:{contact}:{company}"),
+                DestinationOp::AttachContactToCompany {
+                    contact: contact.clone(),
+                    company: company.clone(),
+                },
+            )
+            .requiring([contact.clone(), company])
+            .from_source(record),
+        )
+    }
+}
+
+fn tag_contact(contact: &RecordKey, tag: RecordKey, record: SourceRef) -> Operation {
+    Operation::changing(
+        Phase::Contacts,
+        format!("tagging:{contact}:{tag}"),
+        DestinationOp::TagContact {
+            contact: contact.clone(),
+            tag: tag.clone(),
+        },
+    )
+    .requiring([contact.clone(), tag])
+    .from_source(record)
+}

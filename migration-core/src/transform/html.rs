@@ -1,0 +1,506 @@
+//! HTML to what Intercom renders: sanitised, with Vivantio links and inline images rewritten
+//! through the ID map; and the plain-text forms Intercom wants in some places.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use regex::{Captures, Regex};
+
+use crate::error::SpecError;
+use crate::idmap::IdMapView;
+use crate::keys::RecordKey;
+use crate::spec::HtmlPolicy;
+
+/// Tags kept in bodies: what Intercom's composer and Help Center render.
+const ALLOWED_TAGS: &[&str] = &[
+    "a",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+];
+
+/// Tags the fast path accepts without running the sanitiser: no attributes possible.
+const SIMPLE_TAGS: &[&str] = &[
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "u",
+    "ul",
+];
+
+/// The result of rendering one body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedHtml {
+    /// The HTML to send.
+    pub html: String,
+    /// GUIDs of inline images that have no re-hosted copy in the ID map.
+    pub unresolved_images: Vec<String>,
+    /// Ids of Vivantio articles linked to that have no Intercom article yet.
+    pub unresolved_articles: Vec<i64>,
+}
+
+/// Renders HTML for Intercom with one compiled policy.
+pub struct HtmlRenderer {
+    sanitizer: ammonia::Builder<'static>,
+    article_link: Regex,
+    inline_image: Regex,
+    attribute: Regex,
+}
+
+impl std::fmt::Debug for HtmlRenderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HtmlRenderer")
+            .field("article_link", &self.article_link.as_str())
+            .field("inline_image", &self.inline_image.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl HtmlRenderer {
+    /// Compiles the policy's patterns.
+    pub fn new(policy: &HtmlPolicy) -> Result<Self, SpecError> {
+        let compile = |path: &str, pattern: &str| {
+            Regex::new(pattern).map_err(|error| SpecError::Setting {
+                path: path.to_string(),
+                message: error.to_string(),
+            })
+        };
+        let mut sanitizer = ammonia::Builder::default();
+        sanitizer
+            .tags(ALLOWED_TAGS.iter().copied().collect::<HashSet<_>>())
+            .generic_attributes(HashSet::new())
+            .tag_attributes(
+                [("a", ["href"].into()), ("img", ["src", "alt"].into())]
+                    .into_iter()
+                    .collect(),
+            )
+            .url_schemes(["http", "https", "mailto"].into())
+            .link_rel(None);
+        Ok(Self {
+            sanitizer,
+            article_link: compile("html.article_link_pattern", &policy.article_link_pattern)?,
+            inline_image: compile("html.inline_image_pattern", &policy.inline_image_pattern)?,
+            // Ammonia writes every attribute as name="value", so this sees all of them.
+            attribute: compile("html", r#"\b(href|src)="([^"]*)""#)?,
+        })
+    }
+
+    /// Sanitises `html` and rewrites Vivantio article links and inline images to their
+    /// Intercom copies where the ID map has them.
+    pub fn render(&self, html: &str, ids: &dyn IdMapView) -> RenderedHtml {
+        let mut rendered = RenderedHtml {
+            html: String::new(),
+            unresolved_images: Vec::new(),
+            unresolved_articles: Vec::new(),
+        };
+        if is_simple_html(html) {
+            // The common case, and the hot path of large runs: nothing the sanitiser would
+            // change and no attribute to rewrite.
+            rendered.html = html.trim().to_string();
+            return rendered;
+        }
+        let clean = self.sanitizer.clean(html).to_string();
+        let rewritten = self.attribute.replace_all(&clean, |captures: &Captures| {
+            let name = &captures[1];
+            let value = captures[2].replace("&amp;", "&");
+            let replacement = if name == "href" {
+                self.rewrite_link(&value, ids, &mut rendered.unresolved_articles)
+            } else {
+                self.rewrite_image(&value, ids, &mut rendered.unresolved_images)
+            };
+            match replacement {
+                Some(url) => format!("{name}=\"{}\"", escape_attribute(&url)),
+                None => captures[0].to_string(),
+            }
+        });
+        rendered.html = rewritten.trim().to_string();
+        rendered
+    }
+
+    fn rewrite_link(
+        &self,
+        url: &str,
+        ids: &dyn IdMapView,
+        unresolved: &mut Vec<i64>,
+    ) -> Option<String> {
+        let id: i64 = self
+            .article_link
+            .captures(url)?
+            .get(1)?
+            .as_str()
+            .parse()
+            .ok()?;
+        match ids.get(&RecordKey::article(id)) {
+            Some(destination) => destination.url.clone(),
+            None => {
+                unresolved.push(id);
+                None
+            }
+        }
+    }
+
+    fn rewrite_image(
+        &self,
+        url: &str,
+        ids: &dyn IdMapView,
+        unresolved: &mut Vec<String>,
+    ) -> Option<String> {
+        let guid = self
+            .inline_image
+            .captures(url)?
+            .get(1)?
+            .as_str()
+            .to_lowercase();
+        match ids.get(&RecordKey::file(&guid)) {
+            Some(destination) => destination.url.clone(),
+            None => {
+                unresolved.push(guid);
+                None
+            }
+        }
+    }
+}
+
+/// Whether `html` uses only attribute-free simple tags, properly nested, and well-formed
+/// entities: then sanitising would not change it.
+pub fn is_simple_html(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let mut open: Vec<&str> = Vec::new();
+    let mut position = 0;
+    while position < bytes.len() {
+        match bytes[position] {
+            b'<' => {
+                let Some(length) = html[position..].find('>') else {
+                    return false;
+                };
+                let inner = &html[position + 1..position + length];
+                let (closing, rest) = match inner.strip_prefix('/') {
+                    Some(rest) => (true, rest),
+                    None => (false, inner),
+                };
+                let (name, self_closing) = match rest.strip_suffix('/') {
+                    Some(name) => (name.trim_end(), true),
+                    None => (rest.trim_end(), false),
+                };
+                let Some(tag) = SIMPLE_TAGS.iter().find(|tag| **tag == name) else {
+                    return false;
+                };
+                if *tag == "br" {
+                    if closing {
+                        return false;
+                    }
+                } else if closing {
+                    if open.pop() != Some(*tag) {
+                        return false;
+                    }
+                } else if self_closing {
+                    return false;
+                } else {
+                    open.push(tag);
+                }
+                position += length + 1;
+            }
+            b'>' => return false,
+            b'&' => {
+                let Some(length) = html[position..].find(';').filter(|length| *length <= 10) else {
+                    return false;
+                };
+                let entity = &html[position + 1..position + length];
+                let named = entity.len() > 1 && entity.bytes().all(|b| b.is_ascii_alphabetic());
+                let numeric = entity.strip_prefix('#').is_some_and(|digits| {
+                    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+                });
+                if !(named || numeric) {
+                    return false;
+                }
+                position += length + 1;
+            }
+            _ => position += 1,
+        }
+    }
+    open.is_empty()
+}
+
+/// Plain text as HTML: escaped, blank lines separating paragraphs, single line breaks as
+/// `<br>`.
+pub fn text_to_html(text: &str) -> String {
+    let normalised = super::values::multi_line(text);
+    let mut html = String::with_capacity(normalised.len() + 16);
+    for paragraph in normalised.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        html.push_str("<p>");
+        for (index, line) in paragraph.split('\n').enumerate() {
+            if index > 0 {
+                html.push_str("<br>");
+            }
+            html.push_str(&escape_text(line));
+        }
+        html.push_str("</p>");
+    }
+    html
+}
+
+/// HTML as plain text: tags dropped, block ends as line breaks, list items as "- ", common
+/// entities decoded, scripts and styles removed.
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut position = 0;
+    while position < html.len() {
+        let rest = &html[position..];
+        if rest.starts_with('<') {
+            let Some(length) = rest.find('>') else {
+                text.push_str(rest);
+                break;
+            };
+            let inner = &rest[1..length];
+            let closing = inner.starts_with('/');
+            let name: String = inner
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            position += length + 1;
+            if !closing && (name == "script" || name == "style") {
+                let end_tag = format!("</{name}");
+                match html[position..].to_ascii_lowercase().find(&end_tag) {
+                    Some(end) => position += end,
+                    None => break,
+                }
+                continue;
+            }
+            match name.as_str() {
+                "br" | "p" | "div" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+                | "blockquote" | "pre" | "ul" | "ol" | "table" => {
+                    text.push('\n');
+                }
+                "li" if !closing => text.push_str("\n- "),
+                "td" | "th" if closing => text.push(' '),
+                _ => {}
+            }
+        } else if rest.starts_with('&') {
+            let decoded = rest
+                .find(';')
+                .filter(|end| *end <= 10)
+                .and_then(|end| decode_entity(&rest[1..end]).map(|c| (c, end + 1)));
+            match decoded {
+                Some((c, length)) => {
+                    text.push(c);
+                    position += length;
+                }
+                None => {
+                    text.push('&');
+                    position += 1;
+                }
+            }
+        } else {
+            let next = rest.find(['<', '&']).unwrap_or(rest.len());
+            text.push_str(&rest[..next]);
+            position += next;
+        }
+    }
+    let lines: Vec<String> = text.split('\n').map(super::values::single_line).collect();
+    super::values::multi_line(&lines.join("\n"))
+}
+
+fn decode_entity(entity: &str) -> Option<char> {
+    match entity {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" | "#39" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let code = entity.strip_prefix('#')?;
+            let value = match code.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => code.parse().ok()?,
+            };
+            char::from_u32(value)
+        }
+    }
+}
+
+/// Escapes text for use between tags.
+pub fn escape_text(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>']) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;"),
+    )
+}
+
+fn escape_attribute(text: &str) -> String {
+    escape_text(text).replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::idmap::{DestinationRef, IdMap};
+
+    fn renderer() -> HtmlRenderer {
+        HtmlRenderer::new(&HtmlPolicy::default()).unwrap()
+    }
+
+    #[test]
+    fn simple_html_takes_the_fast_path_unchanged() {
+        for html in [
+            "<p>Hello <b>there</b></p>",
+            "a<br>b<br/>c",
+            "<ul><li>x</li></ul>",
+            "fish &amp; chips &#39;",
+            "plain",
+        ] {
+            assert!(is_simple_html(html), "{html}");
+            assert_eq!(renderer().render(html, &IdMap::new()).html, html);
+        }
+        for html in [
+            "<p>open",
+            "<p class=x>a</p>",
+            "<script>x</script>",
+            "a & b",
+            "a > b",
+            "</p>",
+            "<br></br>",
+            "<p/>",
+        ] {
+            assert!(!is_simple_html(html), "{html}");
+        }
+    }
+
+    #[test]
+    fn unsafe_html_is_sanitised() {
+        let cases = [
+            (
+                "<p onclick=\"x()\">Hi</p><script>alert(1)</script>",
+                "<p>Hi</p>",
+            ),
+            ("<p>open", "<p>open</p>"),
+            ("a & b", "a &amp; b"),
+            ("<a href=\"javascript:alert(1)\">x</a>", "<a>x</a>"),
+            ("<div><span style=\"color:red\">text</span></div>", "text"),
+            (
+                "<img src=\"https://cdn.example.com/a.png\" width=\"3\">",
+                "<img src=\"https://cdn.example.com/a.png\">",
+            ),
+        ];
+        for (html, expected) in cases {
+            assert_eq!(
+                renderer().render(html, &IdMap::new()).html,
+                expected,
+                "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_and_images_are_rewritten_through_the_id_map() {
+        let mut ids = IdMap::new();
+        ids.insert(
+            RecordKey::article(42),
+            DestinationRef {
+                id: "9".into(),
+                url: Some("https://help.example.com/articles/9".into()),
+            },
+        );
+        let guid = "0b9f6c1e-3f4a-4c1e-9a57-1f2e3d4c5b6a";
+        ids.insert(
+            RecordKey::file(guid),
+            DestinationRef {
+                id: "f1".into(),
+                url: Some("https://files.example.com/f1.png".into()),
+            },
+        );
+        let html = format!(
+            "<p><a href=\"https://acme.vivantio.com/kb/article/42\">see</a> <a href=\"https://x/Page?ArticleId=7&amp;y=1\">other</a> <img src=\"https://acme.vivantio.com/file?guid={guid}\"> <img src=\"https://acme.vivantio.com/file?guid=ffffffff-ffff-ffff-ffff-ffffffffffff\"></p>"
+        );
+        let rendered = renderer().render(&html, &ids);
+        assert!(
+            rendered
+                .html
+                .contains("href=\"https://help.example.com/articles/9\""),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered
+                .html
+                .contains("src=\"https://files.example.com/f1.png\""),
+            "{}",
+            rendered.html
+        );
+        assert!(rendered.html.contains("ArticleId=7"), "{}", rendered.html);
+        assert_eq!(rendered.unresolved_articles, vec![7]);
+        assert_eq!(
+            rendered.unresolved_images,
+            vec!["ffffffff-ffff-ffff-ffff-ffffffffffff".to_string()]
+        );
+    }
+
+    #[test]
+    fn text_and_html_convert_both_ways() {
+        assert_eq!(
+            text_to_html("Hi <team>,\r\nline two\n\n\nBye & thanks"),
+            "<p>Hi &lt;team&gt;,<br>line two</p><p>Bye &amp; thanks</p>"
+        );
+        assert_eq!(text_to_html("   "), "");
+        let cases = [
+            (
+                "<p>Hello&nbsp;<b>world</b></p><p>Second</p>",
+                "Hello world\n\nSecond",
+            ),
+            ("<ul><li>one</li><li>two</li></ul>", "- one\n- two"),
+            (
+                "a<br>b &amp; c &lt;d&gt; &#65;&#x42; &bogus; &",
+                "a\nb & c <d> AB &bogus; &",
+            ),
+            ("<style>p{}</style><script>x</script>text", "text"),
+            ("unclosed <b", "unclosed <b"),
+        ];
+        for (html, expected) in cases {
+            assert_eq!(html_to_text(html), expected, "{html}");
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! Indexes built once from the specification and the source schema, so that mapping one
+//! record is lookups, not searches.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::keys::RecordKey;
+use crate::model::destination::{
+    AttributeModel, ConversationState, PriorityLevel, TicketStateCategory,
+};
+use crate::model::source::{
+    Agent, Category, FieldDefinition, SourceSchema, StatusKind, KNOWLEDGE_BASE_RECORD_TYPE,
+};
+use crate::spec::{
+    sla_attribute_name, BuiltinField, CategoryMode, FieldRule, LegacyFieldRule, MappingSpec,
+    SlaMode, SourceField, TargetModel, ThreadTarget,
+};
+
+/// Where tickets of one type go.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub target: ThreadTarget,
+    /// Intercom ticket type name and key, for ticket targets.
+    pub ticket_type: Option<(String, RecordKey)>,
+    /// Keys of the thread attributes the specification writes, made once.
+    pub attribute_keys: HashMap<String, RecordKey>,
+}
+
+impl Route {
+    /// The key of the thread a ticket of this route becomes.
+    pub fn thread_key(&self, ticket_id: i64) -> RecordKey {
+        match self.target {
+            ThreadTarget::Conversation => RecordKey::conversation(ticket_id),
+            ThreadTarget::Ticket => RecordKey::ticket(ticket_id),
+        }
+    }
+
+    /// The key of a thread attribute named `name` on this route.
+    pub fn attribute_key(&self, name: &str) -> RecordKey {
+        if let Some(key) = self.attribute_keys.get(name) {
+            return key.clone();
+        }
+        self.make_attribute_key(name)
+    }
+
+    fn make_attribute_key(&self, name: &str) -> RecordKey {
+        match &self.ticket_type {
+            Some((type_name, _)) => RecordKey::ticket_type_attribute(type_name, name),
+            None => RecordKey::attribute(AttributeModel::Conversation.as_str(), name),
+        }
+    }
+}
+
+/// A field rule with the custom field definition it reads, when custom.
+#[derive(Debug, Clone)]
+pub(crate) struct Binding {
+    pub rule: FieldRule,
+    pub field: Option<FieldDefinition>,
+}
+
+/// The attribute names of one SLA stage.
+#[derive(Debug, Clone)]
+pub(crate) struct SlaNames {
+    pub target: String,
+    pub completed: String,
+    pub breached: String,
+}
+
+/// Everything precomputed.
+#[derive(Debug, Clone)]
+pub(crate) struct Lookup {
+    pub routes: HashMap<i64, Route>,
+    pub states: HashMap<i64, (ConversationState, TicketStateCategory)>,
+    pub priorities: HashMap<i64, (PriorityLevel, Option<RecordKey>)>,
+    pub category_tags: HashMap<i64, RecordKey>,
+    pub category_paths: HashMap<i64, String>,
+    pub kb_categories: HashMap<i64, Category>,
+    pub origin_tags: HashMap<i64, RecordKey>,
+    pub custom_bindings: HashMap<i64, Vec<Binding>>,
+    pub custom_fields: HashMap<i64, FieldDefinition>,
+    /// Record types whose forms hold each custom field.
+    pub field_record_types: HashMap<i64, Vec<i64>>,
+    pub builtin_bindings: Vec<(BuiltinField, Binding)>,
+    pub legacy: HashMap<i64, LegacyFieldRule>,
+    pub agents: HashMap<i64, Agent>,
+    /// Admin key of every agent, made once.
+    pub admin_keys: HashMap<i64, RecordKey>,
+    /// Team key of every group, made once.
+    pub team_keys: HashMap<i64, RecordKey>,
+    /// The fallback admin's key.
+    pub fallback_admin: RecordKey,
+    pub agent_emails: HashMap<String, i64>,
+    pub groups: HashMap<i64, String>,
+    pub sla: HashMap<String, SlaNames>,
+    /// Display name of every tag the mapping can use, by key.
+    pub tag_names: BTreeMap<RecordKey, String>,
+}
+
+impl Lookup {
+    pub fn build(spec: &MappingSpec, schema: &SourceSchema) -> Self {
+        let mut lookup = Lookup {
+            routes: HashMap::new(),
+            states: HashMap::new(),
+            priorities: HashMap::new(),
+            category_tags: HashMap::new(),
+            category_paths: HashMap::new(),
+            kb_categories: HashMap::new(),
+            origin_tags: HashMap::new(),
+            custom_bindings: HashMap::new(),
+            custom_fields: HashMap::new(),
+            field_record_types: HashMap::new(),
+            builtin_bindings: Vec::new(),
+            legacy: HashMap::new(),
+            agents: HashMap::new(),
+            admin_keys: HashMap::new(),
+            team_keys: HashMap::new(),
+            fallback_admin: RecordKey::fallback_admin(),
+            agent_emails: HashMap::new(),
+            groups: HashMap::new(),
+            sla: HashMap::new(),
+            tag_names: BTreeMap::new(),
+        };
+        for rule in &spec.ticket_types {
+            let ticket_type = (rule.target == ThreadTarget::Ticket).then(|| {
+                let name = rule
+                    .intercom_ticket_type
+                    .clone()
+                    .unwrap_or_else(|| rule.source_name.clone());
+                let key = RecordKey::ticket_type(&name);
+                (name, key)
+            });
+            let mut route = Route {
+                target: rule.target,
+                ticket_type,
+                attribute_keys: HashMap::new(),
+            };
+            let names = spec
+                .fields
+                .iter()
+                .filter(|field| field.model == TargetModel::Thread)
+                .map(|field| field.attribute.clone())
+                .chain(
+                    spec.legacy_fields
+                        .iter()
+                        .filter_map(|legacy| legacy.attribute.clone()),
+                )
+                .chain(std::iter::once(
+                    spec.parent_child.reference_attribute.clone(),
+                ))
+                .chain(schema.sla_stage_names().into_iter().flat_map(|stage| {
+                    ["target", "completed", "breached"].map(|suffix| {
+                        sla_attribute_name(&spec.sla.attribute_prefix, &stage, suffix)
+                    })
+                }));
+            for name in names.collect::<Vec<_>>() {
+                let key = route.make_attribute_key(&name);
+                route.attribute_keys.insert(name, key);
+            }
+            lookup.routes.insert(rule.source_id, route);
+        }
+        for status in &schema.statuses {
+            let rule = spec
+                .statuses
+                .iter()
+                .find(|rule| rule.source_id == status.id);
+            let states = match rule {
+                Some(rule) => (rule.conversation_state, rule.ticket_state),
+                None => default_states(status.kind),
+            };
+            lookup.states.insert(status.id, states);
+        }
+        for rule in &spec.statuses {
+            lookup
+                .states
+                .entry(rule.source_id)
+                .or_insert((rule.conversation_state, rule.ticket_state));
+        }
+        for rule in &spec.priorities {
+            let tag = rule
+                .tag
+                .as_deref()
+                .filter(|tag| !tag.trim().is_empty())
+                .map(|tag| lookup.tag(tag));
+            lookup.priorities.insert(rule.source_id, (rule.level, tag));
+        }
+        lookup.categories(spec, schema);
+        for policy_tag in [
+            &spec.contacts.flag_tag,
+            &spec.tickets.orphan_tag,
+            &spec.parent_child.parent_tag,
+            &spec.parent_child.child_tag,
+        ] {
+            if !policy_tag.trim().is_empty() {
+                lookup.tag(policy_tag);
+            }
+        }
+        if !spec.origins.tag_prefix.is_empty() {
+            for (code, name) in &spec.origins.names {
+                if let Ok(code) = code.trim().parse::<i64>() {
+                    let tag = format!("{}{}", spec.origins.tag_prefix, name);
+                    let key = lookup.tag(&tag);
+                    lookup.origin_tags.insert(code, key);
+                }
+            }
+        }
+        for (form, field) in schema.custom_fields() {
+            lookup.custom_fields.insert(field.id, field.clone());
+            lookup
+                .field_record_types
+                .entry(field.id)
+                .or_default()
+                .push(form.record_type_id);
+        }
+        for rule in &spec.fields {
+            match rule.source {
+                SourceField::Custom(id) => {
+                    let field = lookup.custom_fields.get(&id).cloned();
+                    lookup.custom_bindings.entry(id).or_default().push(Binding {
+                        rule: rule.clone(),
+                        field,
+                    });
+                }
+                SourceField::Builtin(builtin) => lookup.builtin_bindings.push((
+                    builtin,
+                    Binding {
+                        rule: rule.clone(),
+                        field: None,
+                    },
+                )),
+            }
+        }
+        for rule in &spec.legacy_fields {
+            lookup.legacy.insert(rule.source_id, rule.clone());
+        }
+        for agent in &schema.agents {
+            if let Some(email) = agent.email.as_deref() {
+                lookup
+                    .agent_emails
+                    .insert(email.trim().to_lowercase(), agent.id);
+            }
+            lookup.agents.insert(agent.id, agent.clone());
+            lookup
+                .admin_keys
+                .insert(agent.id, RecordKey::admin(agent.id));
+        }
+        for group in &schema.groups {
+            lookup.groups.insert(group.id, group.name.clone());
+            lookup.team_keys.insert(group.id, RecordKey::team(group.id));
+        }
+        lookup.fallback_admin = RecordKey::fallback_admin();
+        if spec.sla.mode == SlaMode::Attributes {
+            for stage in schema.sla_stage_names() {
+                let name = |suffix| sla_attribute_name(&spec.sla.attribute_prefix, &stage, suffix);
+                lookup.sla.insert(
+                    stage.to_lowercase(),
+                    SlaNames {
+                        target: name("target"),
+                        completed: name("completed"),
+                        breached: name("breached"),
+                    },
+                );
+            }
+        }
+        lookup
+    }
+
+    fn categories(&mut self, spec: &MappingSpec, schema: &SourceSchema) {
+        let by_id: HashMap<i64, &Category> = schema.categories.iter().map(|c| (c.id, c)).collect();
+        for category in &schema.categories {
+            if category.record_type_id == KNOWLEDGE_BASE_RECORD_TYPE {
+                self.kb_categories.insert(category.id, category.clone());
+                continue;
+            }
+            let mut names = vec![category.name.trim().to_string()];
+            let mut parent = category.parent_id;
+            // Bounded walk: a cycle in the source cannot loop forever.
+            while let Some(id) = parent.filter(|_| names.len() < 32) {
+                let Some(up) = by_id.get(&id) else { break };
+                names.push(up.name.trim().to_string());
+                parent = up.parent_id;
+            }
+            names.reverse();
+            let path = names.join(&spec.categories.separator);
+            let tag = match spec.categories.mode {
+                CategoryMode::TagPath => Some(format!("{}{path}", spec.categories.tag_prefix)),
+                CategoryMode::TagLeaf => Some(format!(
+                    "{}{}",
+                    spec.categories.tag_prefix,
+                    category.name.trim()
+                )),
+                CategoryMode::None => None,
+            };
+            if let Some(tag) = tag {
+                let key = self.tag(&tag);
+                self.category_tags.insert(category.id, key);
+            }
+            self.category_paths.insert(category.id, path);
+        }
+    }
+
+    /// Registers a tag name and returns its key.
+    pub fn tag(&mut self, name: &str) -> RecordKey {
+        let name = name.trim();
+        let key = RecordKey::tag(name);
+        self.tag_names
+            .entry(key.clone())
+            .or_insert_with(|| name.to_string());
+        key
+    }
+
+    /// The key of a policy tag, or `None` when the policy leaves it empty.
+    pub fn policy_tag(&self, name: &str) -> Option<RecordKey> {
+        let name = name.trim();
+        (!name.is_empty()).then(|| RecordKey::tag(name))
+    }
+
+    /// The admin key of an agent, if the agent is known.
+    pub fn admin(&self, agent_id: i64) -> Option<RecordKey> {
+        self.admin_keys.get(&agent_id).cloned()
+    }
+
+    /// The bindings of built-in fields owned by `model`.
+    pub fn builtins(&self, model: TargetModel) -> impl Iterator<Item = &(BuiltinField, Binding)> {
+        self.builtin_bindings
+            .iter()
+            .filter(move |(field, _)| field.model() == model)
+    }
+}
+
+/// The states a status kind implies when the specification has no rule for the status.
+pub(crate) fn default_states(kind: StatusKind) -> (ConversationState, TicketStateCategory) {
+    match kind {
+        StatusKind::Open => (ConversationState::Open, TicketStateCategory::Submitted),
+        StatusKind::Pending => (
+            ConversationState::Open,
+            TicketStateCategory::WaitingOnCustomer,
+        ),
+        StatusKind::OnHold => (
+            ConversationState::Snoozed,
+            TicketStateCategory::WaitingOnCustomer,
+        ),
+        StatusKind::Closed | StatusKind::Deleted => {
+            (ConversationState::Closed, TicketStateCategory::Resolved)
+        }
+    }
+}

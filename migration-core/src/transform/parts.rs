@@ -1,0 +1,403 @@
+//! Ticket history to conversation parts, in original order with original timestamps.
+//!
+//! Who wrote what: a private action is an admin note; a public action by an agent is an admin
+//! comment; a public action by a caller is a user comment. An author the instance cannot place
+//! (no agent, no caller with that email) is written as a note by the fallback admin, opened
+//! with the original author's name, so that nothing appears as sent by someone who did not
+//! send it.
+
+use crate::idmap::IdMapView;
+use crate::keys::{Mark, RecordKey};
+use crate::model::destination::{FileRef, PartAuthor, PartKind, PartRecord};
+use crate::model::source::{Action, Attachment, SourceKind, SourceRef, Ticket};
+use crate::ops::{DestinationOp, Operation, Phase};
+use crate::reject::{Finding, ReasonCode, Severity};
+
+use super::attachment::{human_size, split_attachments, AttachmentCheck};
+use super::email::normalise_email;
+use super::html::{escape_text, text_to_html};
+use super::Mapper;
+
+/// The thread the parts go to.
+pub(crate) struct PartContext<'a> {
+    pub ticket: &'a Ticket,
+    pub record: SourceRef,
+    pub thread: RecordKey,
+    pub opened_at: i64,
+}
+
+enum Voice {
+    Admin(RecordKey),
+    Contact(RecordKey),
+    Unknown(String),
+}
+
+impl Mapper {
+    /// The parts of a ticket: the archive note, ticket-level attachments, then every action.
+    pub(crate) fn parts(
+        &self,
+        context: &PartContext<'_>,
+        archive: &[String],
+        ids: &dyn IdMapView,
+        findings: &mut Vec<Finding>,
+    ) -> Vec<Operation> {
+        let mut operations = Vec::new();
+        let mut clock = context.opened_at;
+        let ticket_id = context.ticket.id;
+        if !archive.is_empty() {
+            let mut body =
+                String::from("<p><strong>Vivantio fields kept for reference</strong></p><ul>");
+            for line in archive {
+                body.push_str("<li>");
+                body.push_str(&escape_text(line));
+                body.push_str("</li>");
+            }
+            body.push_str("</ul>");
+            let part = PartRecord {
+                author: PartAuthor::Admin(self.lookup.fallback_admin.clone()),
+                kind: PartKind::Note,
+                body_html: body,
+                created_at: clock,
+                attachments: Vec::new(),
+            };
+            operations.push(self.part_operation(
+                context,
+                format!("part:vivantio-ticket:{ticket_id}:archive"),
+                part,
+            ));
+        }
+        if !context.ticket.attachments.is_empty() {
+            let (files, refused) =
+                self.check_files(&context.ticket.attachments, context.record, findings);
+            let mut body = String::from("<p>Attachments of the Vivantio ticket</p>");
+            body.push_str(&refused);
+            let author = PartAuthor::Admin(self.lookup.fallback_admin.clone());
+            let mark = format!("part:vivantio-ticket:{ticket_id}:attachments");
+            self.push_split(
+                context,
+                &mut operations,
+                mark,
+                author,
+                PartKind::Note,
+                body,
+                clock,
+                files,
+            );
+        }
+        let mut actions: Vec<(i64, &Action)> = context
+            .ticket
+            .actions
+            .iter()
+            .map(|action| (action.at.map_or(clock, |at| at.to_unix(self.zone)), action))
+            .collect();
+        actions.sort_by_key(|(at, action)| (*at, action.id));
+        let mut early = 0;
+        let mut skipped: Vec<&str> = Vec::new();
+        for (at, action) in actions {
+            if at < context.opened_at {
+                early += 1;
+            }
+            clock = clock.max(at);
+            if !self.action_parts(context, action, clock, ids, &mut operations, findings) {
+                skipped.push(action.kind.as_deref().unwrap_or("unnamed"));
+            }
+        }
+        if !skipped.is_empty() {
+            skipped.sort_unstable();
+            skipped.dedup();
+            findings.push(Finding::new(
+                Severity::Info,
+                context.record,
+                ReasonCode::SkippedEvent,
+                format!("history events without text ({}) are not messages and are not moved; the final state is", skipped.join(", ")),
+                "set tickets.events_as_notes = true to keep them as notes",
+            ));
+        }
+        if early > 0 {
+            findings.push(Finding::new(
+                Severity::Warning,
+                context.record,
+                ReasonCode::PartOrderConflict,
+                format!("{early} action(s) are dated before the ticket was opened; they are placed at its opening time, in their order"),
+                "correct the dates in Vivantio if the order matters",
+            ));
+        }
+        operations
+    }
+
+    fn action_parts(
+        &self,
+        context: &PartContext<'_>,
+        action: &Action,
+        at: i64,
+        ids: &dyn IdMapView,
+        operations: &mut Vec<Operation>,
+        findings: &mut Vec<Finding>,
+    ) -> bool {
+        let action_ref = SourceRef::new(SourceKind::Action, action.id);
+        let html = action
+            .notes_html
+            .as_deref()
+            .filter(|html| !html.trim().is_empty());
+        let text = action
+            .notes
+            .as_deref()
+            .filter(|text| !text.trim().is_empty());
+        let mut body = match (html, text) {
+            (Some(html), _) => {
+                let rendered = self.html.render(html, ids);
+                for guid in &rendered.unresolved_images {
+                    findings.push(unresolved_image(action_ref, guid));
+                }
+                rendered.html
+            }
+            (None, Some(text)) => text_to_html(text),
+            (None, None) => String::new(),
+        };
+        if body.is_empty() && action.attachments.is_empty() {
+            if !self.spec.tickets.events_as_notes {
+                return false;
+            }
+            body = format!(
+                "<p>{}</p>",
+                escape_text(action.kind.as_deref().unwrap_or("History event"))
+            );
+        }
+        let (voice, kind) = self.voice_of(action, action_ref, findings);
+        let (author, kind) = match voice {
+            Voice::Admin(key) => (PartAuthor::Admin(key), kind),
+            Voice::Contact(key) if kind == PartKind::Comment => (PartAuthor::Contact(key), kind),
+            Voice::Contact(_) | Voice::Unknown(_) => {
+                let who = match &voice {
+                    Voice::Unknown(who) => who.clone(),
+                    _ => action
+                        .author_name
+                        .clone()
+                        .unwrap_or_else(|| "the caller".into()),
+                };
+                body = format!(
+                    "<p><em>Originally from {}:</em></p>{body}",
+                    escape_text(&who)
+                );
+                (
+                    PartAuthor::Admin(self.lookup.fallback_admin.clone()),
+                    PartKind::Note,
+                )
+            }
+        };
+        let (public_files, private_files): (Vec<&Attachment>, Vec<&Attachment>) = action
+            .attachments
+            .iter()
+            .partition(|file| !file.private || kind == PartKind::Note);
+        let public_files: Vec<Attachment> = public_files.into_iter().cloned().collect();
+        let (files, refused) = self.check_files(&public_files, action_ref, findings);
+        body.push_str(&refused);
+        if body.is_empty() {
+            body = "<p>Attachments</p>".into();
+        }
+        let mark = Mark::new("part:vivantio-action:").int(action.id).build();
+        self.push_split(
+            context,
+            operations,
+            mark.clone(),
+            author,
+            kind,
+            body,
+            at,
+            files,
+        );
+        if !private_files.is_empty() {
+            // Intercom has no private file on a public reply: they go on a note just after.
+            let private: Vec<Attachment> = private_files.into_iter().cloned().collect();
+            let (files, refused) = self.check_files(&private, action_ref, findings);
+            let body = format!("<p>Private attachments of the previous message</p>{refused}");
+            let author = PartAuthor::Admin(self.lookup.fallback_admin.clone());
+            self.push_split(
+                context,
+                operations,
+                format!("{mark}:private"),
+                author,
+                PartKind::Note,
+                body,
+                at,
+                files,
+            );
+        }
+        true
+    }
+
+    fn voice_of(
+        &self,
+        action: &Action,
+        action_ref: SourceRef,
+        findings: &mut Vec<Finding>,
+    ) -> (Voice, PartKind) {
+        let kind = if action.private {
+            PartKind::Note
+        } else {
+            PartKind::Comment
+        };
+        if let Some(agent_id) = action.agent_id {
+            if let Some(admin) = self.lookup.admin(agent_id) {
+                return (Voice::Admin(admin), kind);
+            }
+            findings.push(Finding::new(
+                Severity::Info,
+                action_ref,
+                ReasonCode::UnmatchedAuthor,
+                format!(
+                    "agent {agent_id} is not in the instance; the fallback admin writes this part"
+                ),
+                "add the agent to the discovered schema, or accept the fallback admin",
+            ));
+            return (Voice::Admin(self.lookup.fallback_admin.clone()), kind);
+        }
+        // Clean addresses (the common case) are found without full normalisation.
+        let quick = action
+            .author_email
+            .as_deref()
+            .map(|email| email.trim().to_ascii_lowercase());
+        if let Some(address) = &quick {
+            if let Some(admin) = self
+                .lookup
+                .agent_emails
+                .get(address)
+                .and_then(|id| self.lookup.admin(*id))
+            {
+                return (Voice::Admin(admin), kind);
+            }
+            if let Some(contact) = self.directory.contact_with_email(address) {
+                return (Voice::Contact(contact), kind);
+            }
+        }
+        let email = normalise_email(action.author_email.as_deref())
+            .ok()
+            .map(|email| email.address);
+        if let Some(address) = &email {
+            if let Some(admin) = self
+                .lookup
+                .agent_emails
+                .get(address)
+                .and_then(|id| self.lookup.admin(*id))
+            {
+                return (Voice::Admin(admin), kind);
+            }
+            if let Some(contact) = self.directory.contact_with_email(address) {
+                return (Voice::Contact(contact), kind);
+            }
+        }
+        let name = action
+            .author_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty());
+        let who = match (name, &email) {
+            (Some(name), Some(address)) => format!("{name} <{address}>"),
+            (Some(name), None) => name.to_string(),
+            (None, Some(address)) => address.clone(),
+            (None, None) => "an unknown author".to_string(),
+        };
+        (Voice::Unknown(who), kind)
+    }
+
+    /// Splits refused (too large) files from movable ones; refused ones are named in the body.
+    fn check_files(
+        &self,
+        attachments: &[Attachment],
+        record: SourceRef,
+        findings: &mut Vec<Finding>,
+    ) -> (Vec<FileRef>, String) {
+        let mut files = Vec::new();
+        let mut refused = String::new();
+        for attachment in attachments {
+            match AttachmentCheck::of(attachment, self.spec.attachments.max_bytes) {
+                AttachmentCheck::Accepted(file) => files.push(file),
+                AttachmentCheck::TooLarge {
+                    file_name,
+                    size,
+                    limit,
+                } => {
+                    refused.push_str(&format!(
+                        "<p>[Not moved: {} ({}) is over the {} limit]</p>",
+                        escape_text(&file_name),
+                        human_size(size),
+                        human_size(limit)
+                    ));
+                    findings.push(Finding::new(
+                        Severity::Error,
+                        SourceRef::new(SourceKind::Attachment, attachment.id),
+                        ReasonCode::AttachmentTooLarge,
+                        format!("{file_name} ({}) on {record} is over Intercom's {} limit and is not moved", human_size(size), human_size(limit)),
+                        "store the file elsewhere and link it, or raise attachments.max_bytes if your workspace accepts larger files",
+                    ));
+                }
+            }
+        }
+        (files, refused)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_split(
+        &self,
+        context: &PartContext<'_>,
+        operations: &mut Vec<Operation>,
+        mark: String,
+        author: PartAuthor,
+        kind: PartKind,
+        body: String,
+        at: i64,
+        files: Vec<FileRef>,
+    ) {
+        let groups = split_attachments(files, self.spec.attachments.max_files_per_part);
+        let total = groups.len();
+        for (index, attachments) in groups.into_iter().enumerate() {
+            let body_html = if index == 0 {
+                body.clone()
+            } else {
+                format!("<p>Attachments, continued ({} of {total})</p>", index + 1)
+            };
+            let part_mark = if index == 0 {
+                mark.clone()
+            } else {
+                Mark::new(&mark).text("#").int(index as i64 + 1).build()
+            };
+            let part = PartRecord {
+                author: author.clone(),
+                kind,
+                body_html,
+                created_at: at,
+                attachments,
+            };
+            operations.push(self.part_operation(context, part_mark, part));
+        }
+    }
+
+    fn part_operation(
+        &self,
+        context: &PartContext<'_>,
+        mark: String,
+        part: PartRecord,
+    ) -> Operation {
+        let author = part.author.key().clone();
+        Operation::changing(
+            Phase::Parts,
+            mark,
+            DestinationOp::AddPart {
+                thread: context.thread.clone(),
+                part,
+            },
+        )
+        .requiring([context.thread.clone(), author])
+        .from_source(context.record)
+    }
+}
+
+pub(crate) fn unresolved_image(record: SourceRef, guid: &str) -> Finding {
+    Finding::new(
+        Severity::Warning,
+        record,
+        ReasonCode::UnresolvedImage,
+        format!("inline image {guid} has no re-hosted copy; it keeps pointing at Vivantio, which needs a login"),
+        "re-host the image and record it in the ID map (file key) before the run",
+    )
+}

@@ -1,0 +1,217 @@
+//! What follows a thread's creation: title, priority and attributes, tags, the link to a
+//! parent, the final state and the assignment.
+
+use crate::keys::{Mark, RecordKey};
+use crate::model::destination::ThreadState;
+use crate::model::source::{SourceKind, SourceRef, Ticket};
+use crate::ops::{DestinationOp, Operation, Phase};
+use crate::reject::{Finding, ReasonCode, Severity};
+use crate::spec::ThreadTarget;
+
+use super::lookup::Route;
+use super::{Gathered, Mapped, Mapper};
+
+impl Mapper {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn details(
+        &self,
+        ticket: &Ticket,
+        route: &Route,
+        thread: &RecordKey,
+        company: Option<RecordKey>,
+        gathered: Gathered,
+        orphan: bool,
+        mapped: &mut Mapped,
+    ) {
+        let record = SourceRef::new(SourceKind::Ticket, ticket.id);
+        let priority = ticket
+            .priority_id
+            .and_then(|id| self.lookup.priorities.get(&id));
+        let is_conversation = route.target == ThreadTarget::Conversation;
+        let title = (is_conversation && !ticket.title.trim().is_empty())
+            .then(|| ticket.title.trim().to_string());
+        let company = company.filter(|_| is_conversation);
+        if title.is_some() || priority.is_some() || company.is_some() || !gathered.values.is_empty()
+        {
+            mapped.operations.push(
+                Operation::changing(
+                    Phase::ThreadDetails,
+                    Mark::new("details:").key(thread).build(),
+                    DestinationOp::UpdateThread {
+                        thread: thread.clone(),
+                        title,
+                        priority: priority.map(|(level, _)| *level),
+                        company: company.clone(),
+                        custom_attributes: gathered.values,
+                    },
+                )
+                .requiring([thread.clone()])
+                .requiring(company)
+                .requiring(gathered.requires),
+            );
+        }
+        let mut tags: Vec<RecordKey> = Vec::new();
+        if let Some(id) = ticket.category_id {
+            match self.lookup.category_tags.get(&id) {
+                Some(tag) => tags.push(tag.clone()),
+                None if !self.lookup.category_paths.contains_key(&id) => {
+                    mapped.findings.push(unmapped(record, "category", id))
+                }
+                None => {}
+            }
+        }
+        if let Some((_, Some(tag))) = priority {
+            tags.push(tag.clone());
+        } else if let Some(id) = ticket
+            .priority_id
+            .filter(|id| !self.lookup.priorities.contains_key(id))
+        {
+            mapped.findings.push(unmapped(record, "priority", id));
+        }
+        if let Some(origin) = ticket.origin {
+            match self.lookup.origin_tags.get(&origin) {
+                Some(tag) => tags.push(tag.clone()),
+                None if !self.spec.origins.tag_prefix.is_empty() => {
+                    mapped.findings.push(unmapped(record, "origin", origin))
+                }
+                None => {}
+            }
+        }
+        if orphan {
+            tags.extend(self.lookup.policy_tag(&self.spec.tickets.orphan_tag));
+        }
+        if !ticket.parent_ids.is_empty() {
+            tags.extend(self.lookup.policy_tag(&self.spec.parent_child.child_tag));
+        }
+        if self.directory.is_parent(ticket.id) {
+            tags.extend(self.lookup.policy_tag(&self.spec.parent_child.parent_tag));
+        }
+        tags.dedup();
+        for tag in tags {
+            mapped.operations.push(
+                Operation::changing(
+                    Phase::ThreadDetails,
+                    Mark::new("tagging:")
+                        .key(thread)
+                        .text(":")
+                        .key(&tag)
+                        .build(),
+                    DestinationOp::TagThread {
+                        thread: thread.clone(),
+                        tag: tag.clone(),
+                    },
+                )
+                .requiring([thread.clone(), tag]),
+            );
+        }
+    }
+
+    pub(super) fn links(&self, ticket: &Ticket, thread: &RecordKey, mapped: &mut Mapped) {
+        let Some(parent_id) = ticket.parent_ids.first() else {
+            return;
+        };
+        if !self.spec.parent_child.link {
+            return;
+        }
+        let record = SourceRef::new(SourceKind::Ticket, ticket.id);
+        let parent_route = self
+            .directory
+            .ticket(*parent_id)
+            .and_then(|entry| self.lookup.routes.get(&entry.record_type_id));
+        let Some(parent_route) = parent_route else {
+            let why = if self.directory.knows_tickets() {
+                format!("parent ticket {parent_id} does not exist or has an unmapped type; the child is tagged but not linked")
+            } else {
+                format!("parent ticket {parent_id} is not in the directory (tickets were not registered); the link is left to a later pass")
+            };
+            mapped.findings.push(Finding::new(
+                Severity::Warning,
+                record,
+                ReasonCode::MissingParent,
+                why,
+                "check the parent ticket in Vivantio",
+            ));
+            return;
+        };
+        let parent = parent_route.thread_key(*parent_id);
+        mapped.operations.push(
+            Operation::changing(
+                Phase::Links,
+                Mark::new("link:")
+                    .key(&parent)
+                    .text(":")
+                    .key(thread)
+                    .build(),
+                DestinationOp::LinkThreads {
+                    parent: parent.clone(),
+                    child: thread.clone(),
+                },
+            )
+            .requiring([parent, thread.clone()]),
+        );
+    }
+
+    pub(super) fn final_state(
+        &self,
+        ticket: &Ticket,
+        route: &Route,
+        thread: &RecordKey,
+        mapped: &mut Mapped,
+    ) {
+        let admin = ticket.owner_id.and_then(|id| self.lookup.admin(id));
+        let team = ticket
+            .group_id
+            .and_then(|id| self.lookup.team_keys.get(&id).cloned());
+        if admin.is_some() || team.is_some() {
+            mapped.operations.push(
+                Operation::changing(
+                    Phase::StatesAndAssignments,
+                    Mark::new("assign:").key(thread).build(),
+                    DestinationOp::AssignThread {
+                        thread: thread.clone(),
+                        admin: admin.clone(),
+                        team: team.clone(),
+                    },
+                )
+                .requiring([thread.clone()])
+                .requiring(admin)
+                .requiring(team),
+            );
+        }
+        let Some(states) = ticket.status_id.and_then(|id| self.lookup.states.get(&id)) else {
+            if let Some(id) = ticket.status_id {
+                mapped.findings.push(unmapped(
+                    SourceRef::new(SourceKind::Ticket, ticket.id),
+                    "status",
+                    id,
+                ));
+            }
+            return;
+        };
+        let state = match route.target {
+            ThreadTarget::Conversation => ThreadState::Conversation(states.0),
+            ThreadTarget::Ticket => ThreadState::Ticket(states.1),
+        };
+        mapped.operations.push(
+            Operation::changing(
+                Phase::StatesAndAssignments,
+                Mark::new("state:").key(thread).build(),
+                DestinationOp::SetThreadState {
+                    thread: thread.clone(),
+                    state,
+                },
+            )
+            .requiring([thread.clone(), self.lookup.fallback_admin.clone()]),
+        );
+    }
+}
+
+fn unmapped(record: SourceRef, what: &str, id: i64) -> Finding {
+    Finding::new(
+        Severity::Warning,
+        record,
+        ReasonCode::UnmappedValue,
+        format!("{what} {id} is not in the instance's configuration or has no rule; it is not carried over"),
+        format!("add a rule for {what} {id} to the specification"),
+    )
+}

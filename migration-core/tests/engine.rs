@@ -1,0 +1,16 @@
+//! The migration engine end to end over in-memory fakes: a source built from core model
+//! values and a destination that stores records, checks references and injects faults.
+
+mod common;
+
+#[path = "engine/fake_destination.rs"]
+mod fake_destination;
+#[path = "engine/fake_source.rs"]
+mod fake_source;
+#[path = "engine/faulty_store.rs"]
+mod faulty_store;
+#[path = "engine/harness.rs"]
+mod harness;
+
+#[path = "engine/exactly_once.rs"]
+mod exactly_once;

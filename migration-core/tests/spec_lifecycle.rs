@@ -1,0 +1,193 @@
+//! The mapping document: TOML round trip, confirmation tied to content, checker messages.
+
+mod common;
+
+use migration_core::model::destination::{AttributeModel, AttributeType, ExistingAttribute};
+use migration_core::spec::{
+    check, propose, ConfirmedSpec, FieldRule, IssueCode, LegacyDecision, MappingSpec, SourceField,
+    TargetModel, Transform,
+};
+use migration_core::SpecError;
+
+fn proposed() -> (migration_core::model::source::SourceInstance, MappingSpec) {
+    let instance = common::small_instance();
+    let spec = common::default_spec(&instance);
+    (instance, spec)
+}
+
+fn codes(
+    spec: &MappingSpec,
+    instance: &migration_core::model::source::SourceInstance,
+) -> Vec<(IssueCode, String, String)> {
+    check(spec, &instance.schema, &common::destination())
+        .errors()
+        .map(|issue| (issue.code, issue.path.clone(), issue.message.clone()))
+        .collect()
+}
+
+#[test]
+fn the_document_round_trips_through_toml() {
+    let (_, spec) = proposed();
+    let text = spec.to_toml().unwrap();
+    let read = MappingSpec::from_toml(&text).unwrap();
+    assert_eq!(read, spec);
+    assert_eq!(read.content_hash(), spec.content_hash());
+    insta::assert_snapshot!("small_spec_toml", text);
+}
+
+#[test]
+fn the_proposal_explains_every_decision() {
+    let instance = common::small_instance();
+    let proposal = propose(&instance.schema, &common::destination(), &common::options());
+    insta::assert_yaml_snapshot!("small_proposal_notes", proposal.notes);
+    assert!(proposal.notes.iter().all(|note| !note.reason.is_empty()));
+}
+
+#[test]
+fn a_confirmation_holds_only_for_the_content_it_confirmed() {
+    let (instance, spec) = proposed();
+    let destination = common::destination();
+    assert_eq!(
+        ConfirmedSpec::new(spec.clone(), &instance.schema, &destination).unwrap_err(),
+        SpecError::NotConfirmed
+    );
+    let confirmed = spec.confirmed("ann", "2024-06-01T10:00:00Z");
+    let text = confirmed.to_toml().unwrap();
+    assert!(ConfirmedSpec::new(
+        MappingSpec::from_toml(&text).unwrap(),
+        &instance.schema,
+        &destination
+    )
+    .is_ok());
+    let edited = text.replace("tag_prefix = \"Category: \"", "tag_prefix = \"Cat: \"");
+    assert_ne!(edited, text);
+    let error = ConfirmedSpec::new(
+        MappingSpec::from_toml(&edited).unwrap(),
+        &instance.schema,
+        &destination,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, SpecError::StaleConfirmation { .. }),
+        "{error}"
+    );
+    // Reformatting (comments, blank lines) is not a change of content.
+    let commented = format!("# reviewed by Ann\n\n{text}");
+    assert!(ConfirmedSpec::new(
+        MappingSpec::from_toml(&commented).unwrap(),
+        &instance.schema,
+        &destination
+    )
+    .is_ok());
+}
+
+#[test]
+fn the_checker_names_every_inconsistency_precisely() {
+    let (instance, mut spec) = proposed();
+    assert!(
+        codes(&spec, &instance).is_empty(),
+        "{:?}",
+        codes(&spec, &instance)
+    );
+    spec.ticket_types.retain(|rule| rule.source_id != 13);
+    spec.legacy_fields[0].decision = LegacyDecision::Undecided;
+    spec.fields.push(FieldRule {
+        source: SourceField::Custom(8103),
+        label: None,
+        model: TargetModel::Thread,
+        attribute: "has space".into(),
+        data_type: AttributeType::Integer,
+        transform: Transform::Auto,
+        value_map: Some("missing".into()),
+        options: Vec::new(),
+    });
+    let first = spec
+        .fields
+        .iter()
+        .position(|rule| rule.source == SourceField::Custom(8103))
+        .unwrap();
+    let mut duplicate = spec.fields[first].clone();
+    duplicate.source = SourceField::Custom(8108);
+    duplicate.data_type = AttributeType::String;
+    spec.fields.push(duplicate);
+    spec.fields.push(FieldRule {
+        source: SourceField::Builtin(migration_core::spec::BuiltinField::TicketResolvedAt),
+        label: None,
+        model: TargetModel::Thread,
+        attribute: "resolved_on".into(),
+        data_type: AttributeType::Date,
+        transform: Transform::Auto,
+        value_map: None,
+        options: Vec::new(),
+    });
+    spec.fields.push(FieldRule {
+        source: SourceField::Builtin(migration_core::spec::BuiltinField::CallerCreatedAt),
+        label: None,
+        model: TargetModel::Contact,
+        attribute: "vivantio_created_at".into(),
+        data_type: AttributeType::String,
+        transform: Transform::Auto,
+        value_map: None,
+        options: Vec::new(),
+    });
+    spec.source_time_zone = "Mars/Olympus".into();
+    spec.admins.fallback_email.clear();
+    let found = codes(&spec, &instance);
+    insta::assert_yaml_snapshot!("checker_messages", found);
+    for code in [
+        IssueCode::UnmappedTicketType,
+        IssueCode::UndecidedLegacyField,
+        IssueCode::InvalidAttributeName,
+        IssueCode::UnknownValueMap,
+        IssueCode::DuplicateTarget,
+        IssueCode::TypeClash,
+        IssueCode::UnsupportedType,
+        IssueCode::InvalidTimeZone,
+        IssueCode::MissingFallbackAdmin,
+    ] {
+        assert!(
+            found.iter().any(|(found, _, _)| *found == code),
+            "{code:?} in {found:?}"
+        );
+    }
+}
+
+#[test]
+fn an_existing_attribute_of_another_type_is_a_clash() {
+    let (instance, spec) = proposed();
+    let mut destination = common::destination();
+    destination.attributes.push(ExistingAttribute {
+        model: AttributeModel::Conversation,
+        name: "vivantio_ticket_number".into(),
+        data_type: AttributeType::Integer,
+        options: Vec::new(),
+        ticket_type: None,
+        archived: false,
+    });
+    let report = check(&spec, &instance.schema, &destination);
+    let clash = report
+        .errors()
+        .find(|issue| issue.code == IssueCode::TypeClash)
+        .expect("a type clash");
+    assert!(
+        clash.message.contains("vivantio_ticket_number"),
+        "{}",
+        clash.message
+    );
+    assert!(clash.message.contains("Integer"), "{}", clash.message);
+    // The proposer, seeing the same workspace, avoids the clash with a new name.
+    let proposal = propose(&instance.schema, &destination, &common::options());
+    assert!(check(&proposal.spec, &instance.schema, &destination).is_ok());
+}
+
+#[test]
+fn unsupported_documents_are_refused() {
+    assert!(matches!(
+        MappingSpec::from_toml("version = 2\nsource_time_zone = \"UTC\""),
+        Err(SpecError::UnsupportedVersion(2))
+    ));
+    assert!(matches!(
+        MappingSpec::from_toml("version = "),
+        Err(SpecError::Parse(_))
+    ));
+}
