@@ -3,10 +3,14 @@
 
 mod common;
 
+#[path = "engine/fake_apply.rs"]
+mod fake_apply;
 #[path = "engine/fake_destination.rs"]
 mod fake_destination;
 #[path = "engine/fake_source.rs"]
 mod fake_source;
+#[path = "engine/fake_world.rs"]
+mod fake_world;
 #[path = "engine/faulty_store.rs"]
 mod faulty_store;
 #[path = "engine/harness.rs"]
@@ -14,3 +18,7 @@ mod harness;
 
 #[path = "engine/exactly_once.rs"]
 mod exactly_once;
+#[path = "engine/modes.rs"]
+mod modes;
+#[path = "engine/verify_rollback.rs"]
+mod verify_rollback;

@@ -112,7 +112,7 @@ impl<'e, 'a> Context<'e, 'a> {
 
     async fn read_unsettled(&self) -> Result<(), EngineError> {
         let mut journal = self.store().journal();
-        let mut unsettled = lock(&self.unsettled);
+        let mut unsettled: HashMap<String, Vec<u64>> = HashMap::new();
         while let Some(entry) = journal.next().await {
             let entry = entry.map_err(EngineError::Store)?;
             match entry.state {
@@ -125,6 +125,7 @@ impl<'e, 'a> Context<'e, 'a> {
                 }
             }
         }
+        *lock(&self.unsettled) = unsettled;
         Ok(())
     }
 

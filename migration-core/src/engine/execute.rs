@@ -4,16 +4,15 @@
 
 use std::time::Duration;
 
-use super::context::{source_of, Context, Unavailable};
+use super::context::Context;
+use super::inputs::{DependencyWait, Resolution};
 use super::observer::{Event, WaitReason};
 use super::report::{Failure, FailureCode, OperationCounts};
 use super::stage::Stage;
 use super::EngineError;
 use crate::error::{PortError, PortErrorKind};
-use crate::idmap::DestinationRef;
-use crate::ops::{DestinationOp, Operation};
-use crate::ports::{ExecutionOutcome, ExecutionRequest, FilePayload, RecordStatus, ResolvedRefs};
-
+use crate::ops::Operation;
+use crate::ports::{ExecutionOutcome, ExecutionRequest};
 /// What became of one operation.
 #[derive(Debug)]
 pub(crate) enum Executed {
@@ -23,20 +22,6 @@ pub(crate) enum Executed {
     Skipped,
     /// Did not apply; the record fails.
     Failed(Failure),
-}
-
-/// Waits for records being created by another record of the same stage.
-pub(crate) trait DependencyWait: Sync {
-    /// Completes when no record in flight is creating `key` any more.
-    fn wait_for<'w>(
-        &'w self,
-        key: &crate::keys::RecordKey,
-    ) -> Option<futures::future::BoxFuture<'w, ()>>;
-}
-
-enum Resolution {
-    Ready(ResolvedRefs),
-    Blocked(Unavailable),
 }
 
 impl Context<'_, '_> {
@@ -73,7 +58,7 @@ impl Context<'_, '_> {
         let refs = match self.resolve(&operation, waits).await? {
             Resolution::Ready(refs) => refs,
             Resolution::Blocked(unavailable) => {
-                let failure = failure(
+                let failure = Failure::of(
                     &operation,
                     FailureCode::DependencyFailed,
                     format!(
@@ -173,7 +158,7 @@ impl Context<'_, '_> {
                     // Refused: nothing was applied, so the intent has nothing to undo.
                     self.settle_unapplied(&[sequence]).await?;
                     let failure =
-                        failure(operation, FailureCode::DestinationRejected, error.message);
+                        Failure::of(operation, FailureCode::DestinationRejected, error.message);
                     return Ok(self.failed(stage, failure, counts));
                 }
                 PortErrorKind::Unauthorized | PortErrorKind::Other => {
@@ -229,7 +214,8 @@ impl Context<'_, '_> {
         }
     }
 
-    async fn back_off(&self, mark: &str, attempt: u32, error: &PortError) {
+    /// Waits before attempt `attempt + 1`, telling the observer why.
+    pub(crate) async fn back_off(&self, mark: &str, attempt: u32, error: &PortError) {
         let delay: Duration = self.engine.config.retry.backoff(attempt, mark);
         self.emit(Event::Waiting {
             mark: mark.to_string(),
@@ -294,162 +280,12 @@ impl Context<'_, '_> {
         }
     }
 
-    fn failed(
-        &self,
-        stage: Stage,
-        failure: Failure,
-        counts: &mut OperationCounts,
-    ) -> Executed {
+    fn failed(&self, stage: Stage, failure: Failure, counts: &mut OperationCounts) -> Executed {
         counts.failed += 1;
         self.emit(Event::OperationFailed {
             stage,
             failure: failure.clone(),
         });
         Executed::Failed(failure)
-    }
-
-    /// The destination records `operation` requires. A missing one is waited for when another
-    /// record of the stage is creating it, blocks the record when it was rejected or failed,
-    /// is left out when it was looked for and does not exist (a group with no team), and is
-    /// otherwise a bug in the load order.
-    async fn resolve(
-        &self,
-        operation: &Operation,
-        waits: &dyn DependencyWait,
-    ) -> Result<Resolution, EngineError> {
-        let store = self.store();
-        let mut refs = ResolvedRefs::default();
-        for key in &operation.requires {
-            let mut waited = false;
-            loop {
-                if let Some(found) = store.lookup(key).await.map_err(EngineError::Store)? {
-                    refs.0.insert(key.clone(), found);
-                    break;
-                }
-                if self.dry_run && self.is_planned(key) {
-                    refs.0
-                        .insert(key.clone(), DestinationRef::id(format!("(planned {key})")));
-                    break;
-                }
-                if !waited {
-                    if let Some(wait) = waits.wait_for(key) {
-                        self.emit(Event::Waiting {
-                            mark: operation.mark.clone(),
-                            reason: WaitReason::Dependency { key: key.clone() },
-                        });
-                        wait.await;
-                        waited = true;
-                        continue;
-                    }
-                }
-                if let Some(unavailable) = self.unavailable(key) {
-                    return Ok(Resolution::Blocked(unavailable));
-                }
-                if let Some(outcome) = store
-                    .completed(&key.to_string())
-                    .await
-                    .map_err(EngineError::Store)?
-                {
-                    if outcome.destination.is_none() {
-                        break;
-                    }
-                }
-                if let Some(record) = source_of(key) {
-                    let reason = match store
-                        .record_status(record)
-                        .await
-                        .map_err(EngineError::Store)?
-                    {
-                        Some(RecordStatus::Rejected { code }) => {
-                            Some(format!("{record} was rejected ({})", code.as_str()))
-                        }
-                        Some(RecordStatus::Failed { message }) => {
-                            Some(format!("{record} failed: {message}"))
-                        }
-                        _ => None,
-                    };
-                    if let Some(reason) = reason {
-                        return Ok(Resolution::Blocked(Unavailable {
-                            key: key.clone(),
-                            reason,
-                        }));
-                    }
-                }
-                return Err(EngineError::MissingRequirement {
-                    mark: operation.mark.clone(),
-                    key: key.clone(),
-                });
-            }
-        }
-        Ok(Resolution::Ready(refs))
-    }
-
-    /// An article relink carries the source HTML; it is rendered now that every article
-    /// exists, and the destination receives the rendered body in `source_html`.
-    fn render(&self, mut operation: Operation) -> Operation {
-        if let DestinationOp::RelinkArticle { source_html, .. } = &mut operation.op {
-            let rendered = self
-                .with_articles(|articles| self.mapper.render_article_body(source_html, articles));
-            *source_html = rendered.html;
-        }
-        operation
-    }
-
-    /// The bytes of a part's files, fetched from the source (transient failures retried).
-    async fn files(
-        &self,
-        operation: &Operation,
-        counts: &mut OperationCounts,
-    ) -> Result<Result<Vec<FilePayload>, Failure>, EngineError> {
-        let DestinationOp::AddPart { part, .. } = &operation.op else {
-            return Ok(Ok(Vec::new()));
-        };
-        let mut files = Vec::with_capacity(part.attachments.len());
-        for file in &part.attachments {
-            let mut attempt = 0;
-            let payload = loop {
-                attempt += 1;
-                match self.source().attachment(file).await {
-                    Ok(payload) => break payload,
-                    Err(error)
-                        if error.is_retryable()
-                            && attempt < self.engine.config.retry.max_attempts =>
-                    {
-                        counts.retries += 1;
-                        self.back_off(&operation.mark, attempt, &error).await;
-                    }
-                    Err(error)
-                        if matches!(
-                            error.kind,
-                            PortErrorKind::NotFound | PortErrorKind::Rejected
-                        ) =>
-                    {
-                        let message = format!(
-                            "attachment {} ({}) cannot be read from Vivantio: {}",
-                            file.attachment_id, file.file_name, error.message
-                        );
-                        return Ok(Err(failure(
-                            operation,
-                            FailureCode::SourceFileUnavailable,
-                            message,
-                        )));
-                    }
-                    Err(error) => return Err(EngineError::Source(error)),
-                }
-            };
-            files.push(payload);
-        }
-        Ok(Ok(files))
-    }
-}
-
-fn failure(operation: &Operation, code: FailureCode, message: String) -> Failure {
-    Failure {
-        record: operation.source,
-        mark: operation.mark.clone(),
-        operation: operation.op.name().to_string(),
-        code,
-        message,
-        fix: code.fix().to_string(),
     }
 }

@@ -14,6 +14,8 @@ mod context;
 mod delta;
 mod error;
 mod execute;
+mod inputs;
+mod links;
 mod observer;
 mod pipeline;
 mod report;
@@ -23,6 +25,7 @@ mod sample;
 mod stage;
 mod ticket;
 mod verify;
+mod work;
 
 pub use error::EngineError;
 pub use observer::{ChannelObserver, CollectingObserver, Event, NoObserver, Observer, WaitReason};
@@ -367,5 +370,30 @@ impl<'a> Engine<'a> {
 
     pub(crate) fn emit(&self, event: Event) {
         self.observer.observe(&event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_a_stable_jitter() {
+        let policy = RetryPolicy {
+            max_attempts: 6,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+        };
+        let waits: Vec<Duration> = (1..=6)
+            .map(|attempt| policy.backoff(attempt, "contact:x"))
+            .collect();
+        assert!(waits.windows(2).all(|pair| pair[0] <= pair[1]), "{waits:?}");
+        assert!(waits[0] >= Duration::from_millis(100) && waits[0] <= Duration::from_millis(125));
+        assert_eq!(waits[5], Duration::from_secs(1));
+        assert_eq!(
+            policy.backoff(2, "contact:x"),
+            waits[1],
+            "a rerun waits the same"
+        );
     }
 }

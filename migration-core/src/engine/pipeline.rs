@@ -14,7 +14,8 @@ use futures::future::{self, BoxFuture, FutureExt, Shared};
 use futures::{SinkExt, Stream, StreamExt};
 
 use super::context::Context;
-use super::execute::{DependencyWait, Executed};
+use super::execute::Executed;
+use super::inputs::DependencyWait;
 use super::observer::Event;
 use super::report::{Failure, OperationCounts, StageReport};
 use super::stage::Stage;

@@ -18,7 +18,8 @@ pub struct ObjectCounts {
     pub source: u64,
     /// Written by this run (at least one request sent, nothing failed).
     pub moved: u64,
-    /// Already done by an earlier run; nothing sent.
+    /// Nothing sent: already done by an earlier run, or nothing to write (a caller whose
+    /// contact another caller's email already gave).
     pub skipped: u64,
     /// Refused by the mapping (see the rejections).
     pub rejected: u64,
@@ -158,6 +159,24 @@ pub struct Failure {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+}
+
+impl Failure {
+    /// The failure of `operation`.
+    pub(crate) fn of(
+        operation: &crate::ops::Operation,
+        code: FailureCode,
+        message: String,
+    ) -> Self {
+        Self {
+            record: operation.source,
+            mark: operation.mark.clone(),
+            operation: operation.op.name().to_string(),
+            code,
+            message,
+            fix: code.fix().to_string(),
+        }
+    }
 }
 
 /// How a run ended.

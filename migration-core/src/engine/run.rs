@@ -8,20 +8,20 @@ use std::time::Instant;
 use futures::{stream, Stream, StreamExt, TryStreamExt};
 
 use super::context::Context;
+use super::links::parent_links;
 use super::observer::Event;
-use super::pipeline::{Group, Work};
+use super::pipeline::Work;
 use super::report::{Reconciliation, RunOutcome, RunReport};
 use super::stage::Stage;
 use super::ticket::ParentLink;
+use super::work::{
+    article_stream, collection_work, setup_stages, singles, take, ticket_stream, work_of,
+};
 use super::{Engine, EngineError, RunMode};
 use crate::delta::{changed_since, Changed, Watermark};
-use crate::keys::RecordKey;
-use crate::model::source::{SourceKind, SourceRef, KNOWLEDGE_BASE_RECORD_TYPE};
-use crate::ops::{DestinationOp, Operation, Phase};
-use crate::plan::LoadPlan;
-use crate::reject::{Finding, ReasonCode, Rejection, Severity};
+use crate::model::source::{SourceKind, SourceRef};
+use crate::ops::Operation;
 use crate::spec::ConfirmedSpec;
-use crate::transform::Mapped;
 
 /// Runs (or dry-runs) `mode`.
 pub(crate) async fn run(
@@ -159,41 +159,6 @@ where
     Ok(true)
 }
 
-/// Work items from operations that each stand alone, in the given order.
-pub(crate) fn singles(operations: Vec<Operation>) -> Vec<Result<Work, EngineError>> {
-    operations
-        .into_iter()
-        .map(|operation| Ok(Work::Group(Group::new(operation.source, vec![operation]))))
-        .collect()
-}
-
-/// Splits setup operations into the schema and people stages, in dependency order.
-pub(crate) fn setup_stages(operations: Vec<Operation>) -> (Vec<Operation>, Vec<Operation>) {
-    LoadPlan::from_operations(operations)
-        .operations()
-        .iter()
-        .cloned()
-        .partition(|operation| Stage::of(operation.phase) == Stage::Schema)
-}
-
-/// A mapped record as work; in a delta, its content updates get delta marks.
-pub(crate) fn work_of(
-    context: &Context<'_, '_>,
-    record: SourceRef,
-    mapped: Result<Mapped, Rejection>,
-) -> Work {
-    match mapped {
-        Err(rejection) => Work::Rejected(rejection),
-        Ok(mut mapped) => {
-            context.count_findings(&mapped.findings);
-            if let Some(since) = context.since {
-                super::delta::rekey(&mut mapped.operations, since);
-            }
-            Work::Group(Group::new(Some(record), mapped.operations))
-        }
-    }
-}
-
 async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result<(), EngineError> {
     let source = context.source();
     let since = context.since;
@@ -276,50 +241,7 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
     }
 
     let relinks: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
-    let articles = source
-        .articles()
-        .map_err(EngineError::Source)
-        .and_then(|article| {
-            let relinks = &relinks;
-            async move {
-                context.saw_change(article.changed_at(zone));
-                let key = RecordKey::article(article.id);
-                let record = SourceRef::new(SourceKind::Article, article.id);
-                let known = context
-                    .store()
-                    .lookup(&key)
-                    .await
-                    .map_err(EngineError::Store)?;
-                if let Some(known) = &known {
-                    context.know_article(&key, known);
-                }
-                let changed = since.is_none_or(|since| changed_since(&article, since, zone));
-                match (since, known) {
-                    _ if unchanged(changed) => Ok(Work::Unchanged),
-                    (Some(since), Some(_)) => {
-                        push(relinks, super::delta::article_update(&article, since));
-                        Ok(Work::Group(Group::new(Some(record), Vec::new())))
-                    }
-                    _ => {
-                        let mapped = context.with_articles(|articles| {
-                            context.mapper.map_article(&article, articles)
-                        });
-                        let mut work = work_of(context, record, mapped);
-                        if let Work::Group(group) = &mut work {
-                            let (now, later) =
-                                std::mem::take(&mut group.operations).into_iter().partition(
-                                    |operation: &Operation| operation.phase != Phase::ArticleLinks,
-                                );
-                            group.operations = now;
-                            for operation in later {
-                                push(relinks, operation);
-                            }
-                        }
-                        Ok(work)
-                    }
-                }
-            }
-        });
+    let articles = article_stream(context, &relinks);
     if !stage(context, report, Stage::Articles, None, articles).await? {
         return Ok(());
     }
@@ -339,24 +261,7 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
 
     let links: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
     let parents: Mutex<Vec<ParentLink>> = Mutex::new(Vec::new());
-    let tickets = source
-        .tickets(since)
-        .map_err(EngineError::Source)
-        .and_then(|ticket| {
-            let (links, parents) = (&links, &parents);
-            async move {
-                let work = context.ticket_work(&ticket).await?;
-                context.count_findings(&work.findings);
-                for link in work.links {
-                    push(links, link);
-                }
-                if let Some(parent) = work.parent {
-                    push(parents, parent);
-                }
-                Ok(stream::iter(work.work.into_iter().map(Ok)))
-            }
-        })
-        .try_flatten();
+    let tickets = ticket_stream(context, &links, &parents);
     if !stage(context, report, Stage::Tickets, None, tickets).await? {
         return Ok(());
     }
@@ -373,126 +278,4 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
     )
     .await?;
     Ok(())
-}
-
-/// Knowledge-base categories, parents first.
-pub(crate) fn collection_work(context: &Context<'_, '_>) -> Vec<Result<Work, EngineError>> {
-    let mut rejected = Vec::new();
-    let mut operations = Vec::new();
-    for category in context
-        .schema
-        .categories
-        .iter()
-        .filter(|category| category.record_type_id == KNOWLEDGE_BASE_RECORD_TYPE)
-    {
-        match context.mapper.map_category(category) {
-            Ok(mapped) => {
-                context.count_findings(&mapped.findings);
-                operations.extend(mapped.operations);
-            }
-            Err(rejection) => rejected.push(Ok(Work::Rejected(rejection))),
-        }
-    }
-    let mut work = rejected;
-    work.extend(singles(
-        LoadPlan::from_operations(operations).operations().to_vec(),
-    ));
-    work
-}
-
-/// Links children to parents now that every thread exists; a parent that did not move leaves
-/// its child tagged but unlinked (reported). Parents get the parent tag.
-pub(crate) async fn parent_links(
-    context: &Context<'_, '_>,
-    parents: Vec<ParentLink>,
-    report: &mut RunReport,
-) -> Result<Vec<Operation>, EngineError> {
-    let spec = context.mapper.spec();
-    let parent_tag = Some(spec.parent_child.parent_tag.trim())
-        .filter(|name| !name.is_empty())
-        .map(RecordKey::tag);
-    let tag_exists = match &parent_tag {
-        Some(tag) => {
-            context
-                .store()
-                .lookup(tag)
-                .await
-                .map_err(EngineError::Store)?
-                .is_some()
-                || context.is_planned(tag)
-        }
-        None => false,
-    };
-    let mut tagged = std::collections::HashSet::new();
-    let mut operations = Vec::new();
-    for link in parents {
-        let mut parent = None;
-        for key in [
-            RecordKey::conversation(link.parent_id),
-            RecordKey::ticket(link.parent_id),
-        ] {
-            if context
-                .store()
-                .lookup(&key)
-                .await
-                .map_err(EngineError::Store)?
-                .is_some()
-                || context.is_planned(&key)
-            {
-                parent = Some(key);
-                break;
-            }
-        }
-        let Some(parent) = parent else {
-            context.count_findings(&[Finding::new(
-                Severity::Warning,
-                link.record,
-                ReasonCode::MissingParent,
-                format!("parent ticket {} did not move, so the child is tagged but not linked", link.parent_id),
-                "check why the parent ticket did not move",
-            )]);
-            report.unlinked_children.push(link.record);
-            continue;
-        };
-        if let (Some(tag), true) = (&parent_tag, tag_exists) {
-            if tagged.insert(parent.clone()) {
-                operations.push(
-                    Operation::changing(
-                        Phase::Links,
-                        format!("tagging:{parent}:{tag}"),
-                        DestinationOp::TagThread {
-                            thread: parent.clone(),
-                            tag: tag.clone(),
-                        },
-                    )
-                    .requiring([parent.clone(), tag.clone()])
-                    .from_source(SourceRef::new(SourceKind::Ticket, link.parent_id)),
-                );
-            }
-        }
-        operations.push(
-            Operation::changing(
-                Phase::Links,
-                format!("link:{parent}:{}", link.child),
-                DestinationOp::LinkThreads {
-                    parent: parent.clone(),
-                    child: link.child.clone(),
-                },
-            )
-            .requiring([parent, link.child])
-            .from_source(link.record),
-        );
-    }
-    Ok(operations)
-}
-
-fn push<T>(list: &Mutex<Vec<T>>, item: T) {
-    list.lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .push(item);
-}
-
-fn take<T>(list: Mutex<Vec<T>>) -> Vec<T> {
-    list.into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -8,10 +8,12 @@ use futures::{stream, TryStreamExt};
 use regex::Regex;
 
 use super::context::Context;
+use super::links::parent_links;
 use super::pipeline::{Group, Work};
 use super::report::RunReport;
-use super::run::{collection_work, parent_links, setup_stages, singles, stage, work_of};
+use super::run::stage;
 use super::stage::Stage;
+use super::work::{collection_work, setup_stages, singles, work_of};
 use super::EngineError;
 use crate::keys::RecordKey;
 use crate::model::source::{SourceKind, SourceRef, Ticket};

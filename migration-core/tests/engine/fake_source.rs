@@ -33,7 +33,8 @@ impl Probe {
     fn read_one(&self) {
         let read = self.tickets_read.fetch_add(1, Ordering::SeqCst) + 1;
         let outstanding = read.saturating_sub(self.tickets_finished.load(Ordering::SeqCst));
-        self.max_outstanding.fetch_max(outstanding, Ordering::SeqCst);
+        self.max_outstanding
+            .fetch_max(outstanding, Ordering::SeqCst);
     }
 }
 
@@ -50,7 +51,11 @@ pub struct FakeSource {
 
 impl FakeSource {
     pub fn new(instance: SourceInstance, zone: &str, probe: Arc<Probe>) -> Self {
-        Self { instance: Mutex::new(instance), zone: zone.parse().unwrap(), probe }
+        Self {
+            instance: Mutex::new(instance),
+            zone: zone.parse().unwrap(),
+            probe,
+        }
     }
 
     /// Changes the instance (for deltas).
@@ -70,7 +75,9 @@ impl Source for FakeSource {
     }
 
     fn organisations(&self) -> PortStream<'_, Organisation> {
-        Box::pin(stream::iter(self.snapshot().organisations.into_iter().map(Ok)))
+        Box::pin(stream::iter(
+            self.snapshot().organisations.into_iter().map(Ok),
+        ))
     }
 
     fn callers(&self) -> PortStream<'_, Caller> {

@@ -22,16 +22,19 @@ pub struct FaultyStore<'a> {
 
 impl<'a> FaultyStore<'a> {
     pub fn new(inner: &'a dyn StateStore, crash_after: u64) -> Self {
-        Self { inner, writes: AtomicU64::new(0), crash_after }
-    }
-
-    pub fn writes(&self) -> u64 {
-        self.writes.load(Ordering::SeqCst)
+        Self {
+            inner,
+            writes: AtomicU64::new(0),
+            crash_after,
+        }
     }
 
     fn write(&self) -> Result<(), PortError> {
         if self.writes.fetch_add(1, Ordering::SeqCst) >= self.crash_after {
-            return Err(PortError::new(PortErrorKind::Other, "simulated crash of the state store"));
+            return Err(PortError::new(
+                PortErrorKind::Other,
+                "simulated crash of the state store",
+            ));
         }
         Ok(())
     }
@@ -42,7 +45,11 @@ impl StateStore for FaultyStore<'_> {
     async fn lookup(&self, key: &RecordKey) -> Result<Option<DestinationRef>, PortError> {
         self.inner.lookup(key).await
     }
-    async fn remember(&self, key: &RecordKey, destination: &DestinationRef) -> Result<(), PortError> {
+    async fn remember(
+        &self,
+        key: &RecordKey,
+        destination: &DestinationRef,
+    ) -> Result<(), PortError> {
         self.write()?;
         self.inner.remember(key, destination).await
     }
@@ -64,11 +71,19 @@ impl StateStore for FaultyStore<'_> {
     fn journal(&self) -> PortStream<'_, JournalEntry> {
         self.inner.journal()
     }
-    async fn mark_undone(&self, sequence: u64, result: Result<(), String>) -> Result<(), PortError> {
+    async fn mark_undone(
+        &self,
+        sequence: u64,
+        result: Result<(), String>,
+    ) -> Result<(), PortError> {
         self.write()?;
         self.inner.mark_undone(sequence, result).await
     }
-    async fn set_record_status(&self, record: SourceRef, status: RecordStatus) -> Result<(), PortError> {
+    async fn set_record_status(
+        &self,
+        record: SourceRef,
+        status: RecordStatus,
+    ) -> Result<(), PortError> {
         self.write()?;
         self.inner.set_record_status(record, status).await
     }

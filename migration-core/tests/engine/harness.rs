@@ -7,10 +7,13 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use futures::StreamExt;
 use migration_core::engine::{Engine, EngineBuilder, Event, Observer, Sleeper, Stage};
+use migration_core::keys::RecordKind;
 use migration_core::model::source::{Attachment, SourceInstance, SourceKind, SourceTime};
-use migration_core::ports::{MemoryStateStore, StateStore};
+use migration_core::ports::{Destination, MemoryStateStore, StateStore};
 use migration_core::rollback::JournalEntry;
 use migration_core::spec::ConfirmedSpec;
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 use super::common;
 use super::fake_destination::FakeDestination;
@@ -21,7 +24,8 @@ pub const ZONE: &str = "Europe/London";
 /// The confirmed default specification of `instance`.
 pub fn confirmed(instance: &SourceInstance) -> ConfirmedSpec {
     let spec = common::default_spec(instance).confirmed("tester", "2024-06-01T00:00:00Z");
-    ConfirmedSpec::new(spec, &instance.schema, &common::destination()).expect("the default specification is valid")
+    ConfirmedSpec::new(spec, &instance.schema, &common::destination())
+        .expect("the default specification is valid")
 }
 
 /// The small instance with `extra` more tickets made from its first one: every ticket type and
@@ -38,7 +42,11 @@ pub fn instance(extra: usize) -> SourceInstance {
         ticket.record_type_id = if index % 2 == 0 { 11 } else { 13 };
         ticket.origin = if index % 3 == 0 { None } else { Some(2) };
         ticket.caller_id = Some(callers[index % callers.len()]);
-        ticket.parent_ids = if index % 5 == 4 { vec![id - 1] } else { Vec::new() };
+        ticket.parent_ids = if index % 5 == 4 {
+            vec![id - 1]
+        } else {
+            Vec::new()
+        };
         if ticket.record_type_id == 13 {
             ticket.custom_values.clear();
             ticket.legacy_values.clear();
@@ -55,7 +63,11 @@ pub fn instance(extra: usize) -> SourceInstance {
 }
 
 fn attachment(id: i64, like: &Attachment) -> Attachment {
-    Attachment { id, guid: format!("00000000-0000-0000-0000-{id:012}"), ..like.clone() }
+    Attachment {
+        id,
+        guid: format!("00000000-0000-0000-0000-{id:012}"),
+        ..like.clone()
+    }
 }
 
 pub fn at(text: &str) -> Option<SourceTime> {
@@ -91,6 +103,16 @@ impl World {
             .read_ahead(4)
     }
 
+    /// The fields the destination returns for a record.
+    pub async fn destination_read(&self, kind: RecordKind, id: &str) -> BTreeMap<String, Value> {
+        self.destination
+            .read_back(kind, id)
+            .await
+            .unwrap()
+            .expect("the record exists")
+            .fields
+    }
+
     pub async fn journal(&self) -> Vec<JournalEntry> {
         self.store.journal().map(Result::unwrap).collect().await
     }
@@ -112,7 +134,12 @@ pub struct TicketCounter(pub Arc<Probe>);
 
 impl Observer for TicketCounter {
     fn observe(&self, event: &Event) {
-        if let Event::RecordFinished { stage: Stage::Tickets, record, .. } = event {
+        if let Event::RecordFinished {
+            stage: Stage::Tickets,
+            record,
+            ..
+        } = event
+        {
             if record.kind == SourceKind::Ticket {
                 self.0.tickets_finished.fetch_add(1, Ordering::SeqCst);
             }

@@ -1,0 +1,161 @@
+//! What an operation needs before it is sent: its required records resolved through the
+//! state store, an article body rendered with the articles that exist now, its files fetched.
+
+use super::context::{source_of, Context, Unavailable};
+use super::observer::{Event, WaitReason};
+use super::report::{Failure, FailureCode, OperationCounts};
+use super::EngineError;
+use crate::error::PortErrorKind;
+use crate::idmap::DestinationRef;
+use crate::ops::{DestinationOp, Operation};
+use crate::ports::{FilePayload, RecordStatus, ResolvedRefs};
+
+/// Waits for records being created by another record of the same stage.
+pub(crate) trait DependencyWait: Sync {
+    /// Completes when no record in flight is creating `key` any more.
+    fn wait_for<'w>(
+        &'w self,
+        key: &crate::keys::RecordKey,
+    ) -> Option<futures::future::BoxFuture<'w, ()>>;
+}
+
+pub(crate) enum Resolution {
+    Ready(ResolvedRefs),
+    Blocked(Unavailable),
+}
+
+impl Context<'_, '_> {
+    /// The destination records `operation` requires. A missing one is waited for when another
+    /// record of the stage is creating it, blocks the record when it was rejected or failed,
+    /// is left out when it was looked for and does not exist (a group with no team), and is
+    /// otherwise a bug in the load order.
+    pub(crate) async fn resolve(
+        &self,
+        operation: &Operation,
+        waits: &dyn DependencyWait,
+    ) -> Result<Resolution, EngineError> {
+        let store = self.store();
+        let mut refs = ResolvedRefs::default();
+        for key in &operation.requires {
+            let mut waited = false;
+            loop {
+                if let Some(found) = store.lookup(key).await.map_err(EngineError::Store)? {
+                    refs.0.insert(key.clone(), found);
+                    break;
+                }
+                if self.dry_run && self.is_planned(key) {
+                    refs.0
+                        .insert(key.clone(), DestinationRef::id(format!("(planned {key})")));
+                    break;
+                }
+                if !waited {
+                    if let Some(wait) = waits.wait_for(key) {
+                        self.emit(Event::Waiting {
+                            mark: operation.mark.clone(),
+                            reason: WaitReason::Dependency { key: key.clone() },
+                        });
+                        wait.await;
+                        waited = true;
+                        continue;
+                    }
+                }
+                if let Some(unavailable) = self.unavailable(key) {
+                    return Ok(Resolution::Blocked(unavailable));
+                }
+                if let Some(outcome) = store
+                    .completed(&key.to_string())
+                    .await
+                    .map_err(EngineError::Store)?
+                {
+                    if outcome.destination.is_none() {
+                        break;
+                    }
+                }
+                if let Some(record) = source_of(key) {
+                    let reason = match store
+                        .record_status(record)
+                        .await
+                        .map_err(EngineError::Store)?
+                    {
+                        Some(RecordStatus::Rejected { code }) => {
+                            Some(format!("{record} was rejected ({})", code.as_str()))
+                        }
+                        Some(RecordStatus::Failed { message }) => {
+                            Some(format!("{record} failed: {message}"))
+                        }
+                        _ => None,
+                    };
+                    if let Some(reason) = reason {
+                        return Ok(Resolution::Blocked(Unavailable {
+                            key: key.clone(),
+                            reason,
+                        }));
+                    }
+                }
+                return Err(EngineError::MissingRequirement {
+                    mark: operation.mark.clone(),
+                    key: key.clone(),
+                });
+            }
+        }
+        Ok(Resolution::Ready(refs))
+    }
+
+    /// An article relink carries the source HTML; it is rendered now that every article
+    /// exists, and the destination receives the rendered body in `source_html`.
+    pub(crate) fn render(&self, mut operation: Operation) -> Operation {
+        if let DestinationOp::RelinkArticle { source_html, .. } = &mut operation.op {
+            let rendered = self
+                .with_articles(|articles| self.mapper.render_article_body(source_html, articles));
+            *source_html = rendered.html;
+        }
+        operation
+    }
+
+    /// The bytes of a part's files, fetched from the source (transient failures retried).
+    pub(crate) async fn files(
+        &self,
+        operation: &Operation,
+        counts: &mut OperationCounts,
+    ) -> Result<Result<Vec<FilePayload>, Failure>, EngineError> {
+        let DestinationOp::AddPart { part, .. } = &operation.op else {
+            return Ok(Ok(Vec::new()));
+        };
+        let mut files = Vec::with_capacity(part.attachments.len());
+        for file in &part.attachments {
+            let mut attempt = 0;
+            let payload = loop {
+                attempt += 1;
+                match self.source().attachment(file).await {
+                    Ok(payload) => break payload,
+                    Err(error)
+                        if error.is_retryable()
+                            && attempt < self.engine.config.retry.max_attempts =>
+                    {
+                        counts.retries += 1;
+                        self.back_off(&operation.mark, attempt, &error).await;
+                    }
+                    Err(error)
+                        if matches!(
+                            error.kind,
+                            PortErrorKind::NotFound | PortErrorKind::Rejected
+                        ) =>
+                    {
+                        let message = format!(
+                            "attachment {} ({}) cannot be read from Vivantio: {}",
+                            file.attachment_id, file.file_name, error.message
+                        );
+                        return Ok(Err(Failure::of(
+                            operation,
+                            FailureCode::SourceFileUnavailable,
+                            message,
+                        )));
+                    }
+                    Err(error) => return Err(EngineError::Source(error)),
+                }
+            };
+            files.push(payload);
+        }
+        Ok(Ok(files))
+    }
+}

@@ -1,0 +1,173 @@
+//! The records to compare: every source record the runs moved, mapped again into what its
+//! destination record should look like.
+
+use std::collections::BTreeMap;
+
+use futures::{Stream, StreamExt, TryStreamExt};
+use serde_json::Value;
+
+use super::super::context::Context;
+use super::super::pipeline::Work;
+use super::super::EngineError;
+use crate::keys::RecordKey;
+use crate::model::destination::FileRef;
+use crate::model::source::{SourceKind, SourceRef};
+use crate::ops::{DestinationOp, Operation};
+use crate::ports::RecordStatus;
+use crate::verify::{expectations, Comparison, Expectation, Expected};
+
+/// A record to compare.
+pub(super) struct Candidate {
+    pub(super) record: SourceRef,
+    pub(super) expectation: Expectation,
+    /// Files per part index, for checksums.
+    pub(super) files: Vec<(usize, Vec<FileRef>)>,
+}
+
+impl Candidate {
+    pub(super) fn key(&self) -> Option<&RecordKey> {
+        self.expectation.key.as_ref()
+    }
+}
+
+/// Every moved record with what it should look like, in source order.
+pub(super) fn candidates<'c>(
+    context: &'c Context<'_, '_>,
+) -> impl Stream<Item = Result<Vec<Candidate>, EngineError>> + Send + 'c {
+    let source = context.source();
+    let mapper = &context.mapper;
+    let companies = source
+        .organisations()
+        .map_err(EngineError::Source)
+        .map_ok(|organisation| {
+            (
+                SourceRef::new(SourceKind::Organisation, organisation.id),
+                mapper
+                    .map_organisation(&organisation)
+                    .map(|mapped| mapped.operations)
+                    .ok(),
+            )
+        });
+    let contacts = source
+        .callers()
+        .map_err(EngineError::Source)
+        .map_ok(|caller| {
+            (
+                SourceRef::new(SourceKind::Caller, caller.id),
+                mapper
+                    .map_caller(&caller)
+                    .map(|mapped| mapped.operations)
+                    .ok(),
+            )
+        });
+    let articles = source
+        .articles()
+        .map_err(EngineError::Source)
+        .map_ok(|article| {
+            let mapped = context.with_articles(|known| mapper.map_article(&article, known));
+            (
+                SourceRef::new(SourceKind::Article, article.id),
+                mapped.map(|mapped| mapped.operations).ok(),
+            )
+        });
+    let tickets =
+        source
+            .tickets(None)
+            .map_err(EngineError::Source)
+            .and_then(move |ticket| async move {
+                let work = context.ticket_work(&ticket).await?;
+                let operations = work.work.into_iter().find_map(|item| match item {
+                    Work::Group(group) if group.record.is_some() => Some(group.operations),
+                    _ => None,
+                });
+                Ok((SourceRef::new(SourceKind::Ticket, ticket.id), operations))
+            });
+    companies
+        .chain(contacts)
+        .chain(articles)
+        .chain(tickets)
+        .and_then(move |(record, operations)| async move {
+            let Some(operations) = operations else {
+                return Ok(Vec::new());
+            };
+            match context
+                .store()
+                .record_status(record)
+                .await
+                .map_err(EngineError::Store)?
+            {
+                Some(RecordStatus::Migrated) => Ok(expected_records(record, &operations)),
+                _ => Ok(Vec::new()),
+            }
+        })
+}
+
+fn expected_records(record: SourceRef, operations: &[Operation]) -> Vec<Candidate> {
+    let mut files: BTreeMap<RecordKey, Vec<(usize, Vec<FileRef>)>> = BTreeMap::new();
+    let mut indexes: BTreeMap<&RecordKey, usize> = BTreeMap::new();
+    for operation in operations {
+        if let DestinationOp::AddPart { thread, part } = &operation.op {
+            let index = indexes.entry(thread).or_default();
+            if !part.attachments.is_empty() {
+                files
+                    .entry(thread.clone())
+                    .or_default()
+                    .push((*index, part.attachments.clone()));
+            }
+            *index += 1;
+        }
+    }
+    expectations(operations)
+        .into_iter()
+        .map(|expectation| {
+            let files = expectation
+                .key
+                .as_ref()
+                .and_then(|key| files.remove(key))
+                .unwrap_or_default();
+            Candidate {
+                record,
+                expectation,
+                files,
+            }
+        })
+        .collect()
+}
+
+/// The links stage tags parents (the mapping of one streamed ticket cannot know it is one);
+/// when it did, the tag is expected too.
+pub(super) async fn expect_parent_tag(
+    context: &Context<'_, '_>,
+    thread: &RecordKey,
+    expectation: &mut Expectation,
+) -> Result<(), EngineError> {
+    let name = context.mapper.spec().parent_child.parent_tag.trim();
+    if name.is_empty() {
+        return Ok(());
+    }
+    let tag = RecordKey::tag(name);
+    let mark = format!("tagging:{thread}:{tag}");
+    if context
+        .store()
+        .completed(&mark)
+        .await
+        .map_err(EngineError::Store)?
+        .is_none()
+    {
+        return Ok(());
+    }
+    let tags = expectation
+        .fields
+        .entry("tags".into())
+        .or_insert_with(|| Expected {
+            value: Value::Array(Vec::new()),
+            comparison: Comparison::Set,
+        });
+    if let Value::Array(list) = &mut tags.value {
+        let id = Value::String(tag.id().to_string());
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! Verification: every moved record (or a seeded random sample of them) read back from the
+//! destination and compared field by field with what the mapping says, parts (order and
+//! times) and attachment checksums included.
+
+mod candidates;
+mod sampling;
+mod types;
+
+pub use types::{Difference, VerifyCounts, VerifyOptions, VerifyReport, VerifySelection};
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use futures::{stream, StreamExt, TryStreamExt};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::context::Context;
+use super::{Engine, EngineError, Event};
+use crate::keys::{RecordKey, RecordKind};
+use crate::spec::ConfirmedSpec;
+use crate::verify::{compare, Comparison, Expected};
+use candidates::{candidates, expect_parent_tag, Candidate};
+use sampling::{key_hash, SplitMix64};
+
+/// Verifies what the runs moved.
+pub(crate) async fn verify(
+    engine: &Engine<'_>,
+    spec: &ConfirmedSpec,
+    options: &VerifyOptions,
+) -> Result<VerifyReport, EngineError> {
+    let started = Instant::now();
+    let context = Context::prepare(engine, spec, true).await?;
+    let mut articles = engine.source().articles();
+    while let Some(article) = articles.try_next().await.map_err(EngineError::Source)? {
+        let key = RecordKey::article(article.id);
+        if let Some(known) = engine
+            .store()
+            .lookup(&key)
+            .await
+            .map_err(EngineError::Store)?
+        {
+            context.know_article(&key, &known);
+        }
+    }
+    let mut report = VerifyReport {
+        selection: options.selection,
+        objects: BTreeMap::new(),
+        differences: Vec::new(),
+        interrupted: false,
+        duration_ms: 0,
+    };
+    let candidates = candidates(&context)
+        .map_ok(|found| stream::iter(found.into_iter().map(Ok::<Candidate, EngineError>)))
+        .try_flatten();
+    let mut candidates = std::pin::pin!(candidates);
+    let mut chosen: Vec<Candidate> = Vec::new();
+    let mut reservoir = match options.selection {
+        VerifySelection::Count { seed, .. } => Some(SplitMix64(seed)),
+        _ => None,
+    };
+    let mut seen = 0u64;
+    let concurrency = engine.config().concurrency;
+    // All and Percent compare as they go (bounded); Count must see every record first.
+    let mut checking = Vec::new();
+    while let Some(candidate) = candidates.try_next().await? {
+        if context.stopped() {
+            report.interrupted = true;
+            break;
+        }
+        let Some(key) = candidate.key().cloned() else {
+            continue;
+        };
+        report.objects.entry(key.kind()).or_default().migrated += 1;
+        match (options.selection, &mut reservoir) {
+            (VerifySelection::All, _) => checking.push(candidate),
+            (VerifySelection::Percent { percent, seed }, _) => {
+                if key_hash(seed, &key) % 100 < u64::from(percent) {
+                    checking.push(candidate);
+                }
+            }
+            (VerifySelection::Count { records, .. }, Some(rng)) => {
+                seen += 1;
+                if chosen.len() < records {
+                    chosen.push(candidate);
+                } else {
+                    let slot = rng.below(seen);
+                    if let Some(place) = usize::try_from(slot).ok().filter(|slot| *slot < records) {
+                        chosen[place] = candidate;
+                    }
+                }
+            }
+            (VerifySelection::Count { .. }, None) => {}
+        }
+        if checking.len() >= concurrency {
+            check_all(
+                &context,
+                options,
+                std::mem::take(&mut checking),
+                &mut report,
+            )
+            .await?;
+        }
+    }
+    checking.append(&mut chosen);
+    check_all(&context, options, checking, &mut report).await?;
+    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(report)
+}
+
+async fn check_all(
+    context: &Context<'_, '_>,
+    options: &VerifyOptions,
+    candidates: Vec<Candidate>,
+    report: &mut VerifyReport,
+) -> Result<(), EngineError> {
+    let concurrency = context.engine.config().concurrency;
+    let mut results = stream::iter(candidates)
+        .map(|candidate| check(context, options, candidate))
+        .buffered(concurrency);
+    while let Some(result) = results.next().await {
+        let (kind, found, differences) = result?;
+        let counts = report.objects.entry(kind).or_default();
+        counts.checked += 1;
+        match (found, differences.is_empty()) {
+            (false, _) => counts.missing += 1,
+            (true, true) => counts.matching += 1,
+            (true, false) => counts.differing += 1,
+        }
+        report.differences.extend(differences);
+    }
+    Ok(())
+}
+
+/// Compares one record: whether it was found, and every difference.
+async fn check(
+    context: &Context<'_, '_>,
+    options: &VerifyOptions,
+    mut candidate: Candidate,
+) -> Result<(RecordKind, bool, Vec<Difference>), EngineError> {
+    let Some(key) = candidate.key().cloned() else {
+        return Ok((RecordKind::File, true, Vec::new()));
+    };
+    let record = candidate.record;
+    let missing = |destination_id: Option<String>, expected: &str| Difference {
+        record,
+        key: key.clone(),
+        destination_id,
+        field: "record".into(),
+        expected: Value::String(expected.into()),
+        found: None,
+    };
+    let Some(destination) = context
+        .store()
+        .lookup(&key)
+        .await
+        .map_err(EngineError::Store)?
+    else {
+        return Ok((key.kind(), false, vec![missing(None, "in the ID map")]));
+    };
+    let observed = context
+        .destination()
+        .read_back(key.kind(), &destination.id)
+        .await
+        .map_err(|error| EngineError::Destination {
+            mark: key.to_string(),
+            error,
+        })?;
+    let Some(observed) = observed else {
+        return Ok((
+            key.kind(),
+            false,
+            vec![missing(Some(destination.id), "present in the destination")],
+        ));
+    };
+    if key.kind().is_thread() {
+        expect_parent_tag(context, &key, &mut candidate.expectation).await?;
+    }
+    if options.attachment_checksums {
+        for (part, files) in std::mem::take(&mut candidate.files) {
+            for (position, file) in files.iter().enumerate() {
+                let payload = context
+                    .source()
+                    .attachment(file)
+                    .await
+                    .map_err(EngineError::Source)?;
+                let checksum = hex::encode(Sha256::digest(&payload.bytes));
+                candidate.expectation.fields.insert(
+                    format!("parts.{part}.attachments.{position}.sha256"),
+                    Expected {
+                        value: Value::String(checksum),
+                        comparison: Comparison::Exact,
+                    },
+                );
+            }
+        }
+    }
+    let diff = compare(&candidate.expectation, &observed);
+    context.emit(Event::RecordVerified {
+        key: key.clone(),
+        differences: diff.differences.len(),
+    });
+    let differences = diff
+        .differences
+        .into_iter()
+        .map(|difference| Difference {
+            record,
+            key: key.clone(),
+            destination_id: Some(observed.id.clone()),
+            field: difference.field,
+            expected: difference.expected,
+            found: difference.actual,
+        })
+        .collect();
+    Ok((key.kind(), true, differences))
+}
