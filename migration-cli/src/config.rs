@@ -48,6 +48,10 @@ pub struct VivantioConfig {
     /// Most requests in flight at once (Vivantio publishes no limit).
     #[serde(default = "default_vivantio_concurrency")]
     pub max_concurrency: usize,
+    /// Shortest spacing between requests, in milliseconds, before the limiter adapts (default
+    /// 200; a simulator or a generous tenant can take 0).
+    #[serde(default = "default_vivantio_interval_ms")]
+    pub request_interval_ms: u64,
 }
 
 /// Where Intercom is and how to sign in.
@@ -116,6 +120,9 @@ fn default_time_zone() -> String {
 }
 fn default_vivantio_concurrency() -> usize {
     4
+}
+fn default_vivantio_interval_ms() -> u64 {
+    200
 }
 fn default_intercom_url() -> String {
     "https://api.intercom.io".into()

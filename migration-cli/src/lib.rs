@@ -3,7 +3,15 @@
 //! A Rust program can embed the whole migration through this crate without the binary.
 #![warn(missing_docs)]
 
+pub mod adapters;
+pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod error;
+pub mod history;
+pub mod logging;
+pub mod progress;
+pub mod project;
+pub mod report;
 pub mod secret;
 pub mod store;

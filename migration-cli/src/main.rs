@@ -1,3 +1,161 @@
+//! `vivantio2intercom`: parses the command line, runs the command, prints the outcome.
+
+use clap::Parser;
+use migration_cli::cli::{Cli, Command};
+use migration_cli::commands::{self, Outcome};
+use migration_cli::error::CliError;
+use migration_cli::progress::{Progress, ProgressMode};
+use migration_cli::project::Project;
+use migration_core::engine::RunMode;
+
 fn main() {
-    println!("vivantio2intercom: under construction");
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            std::process::exit(migration_cli::error::EXIT_FAILED);
+        }
+    };
+    let json = cli.global.json;
+    let code = match runtime.block_on(run(cli)) {
+        Ok(outcome) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&outcome.json).unwrap_or_default()
+                );
+            } else if !outcome.human.is_empty() {
+                println!("{}", outcome.human);
+            }
+            outcome.exit_code
+        }
+        Err(error) => {
+            if json {
+                let body = serde_json::json!({ "error": error.to_string(), "exit_code": error.exit_code() });
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&body).unwrap_or_default()
+                );
+            } else {
+                eprintln!("error: {error}");
+            }
+            error.exit_code()
+        }
+    };
+    std::process::exit(code);
+}
+
+async fn run(cli: Cli) -> Result<Outcome, CliError> {
+    let global = &cli.global;
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let progress = Progress::new(if global.json {
+        ProgressMode::Silent
+    } else {
+        ProgressMode::detect(global.quiet)
+    });
+    let open = || -> Result<Project, CliError> {
+        let project = Project::open(global)?;
+        migration_cli::logging::init(
+            Some(&project.state_dir()),
+            level,
+            project.credentials.secrets().cloned().collect(),
+        );
+        Ok(project)
+    };
+    match &cli.command {
+        Command::Init { dir, force } => {
+            migration_cli::logging::init(None, level, Vec::new());
+            let outcome = commands::init::run(dir, *force).map_err(|error| {
+                CliError::failed(format!("cannot initialise {}: {error}", dir.display()))
+            })?;
+            let human = if outcome.config_written {
+                format!(
+                    "wrote {} — edit it, export the credential variables it names, then run `vivantio2intercom discover`",
+                    dir.join(migration_cli::config::CONFIG_FILE).display()
+                )
+            } else {
+                "kept the existing migration.toml (use --force to overwrite)".to_string()
+            };
+            Ok(Outcome::ok(human, &outcome))
+        }
+        Command::Discover => commands::discover::run(&open()?).await,
+        Command::Plan { force } => commands::plan::run(&open()?, *force).await,
+        Command::Confirm => {
+            let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+            commands::confirm::run(&open()?, &who).await
+        }
+        Command::Migrate(args) => {
+            let project = open()?;
+            let mode = match args.sample {
+                Some(tickets) => RunMode::Sample { tickets },
+                None => RunMode::Full,
+            };
+            if !args.dry_run
+                && !args.yes
+                && !confirm_prompt(&format!(
+                    "Write to Intercom at {}?",
+                    project.config.intercom.base_url
+                ))
+            {
+                return Err(CliError::Refused(
+                    "not confirmed; nothing was sent (use --yes to skip the question)".into(),
+                ));
+            }
+            commands::migrate::run(
+                &project,
+                mode,
+                args.dry_run,
+                args.continue_on_mismatch,
+                &progress,
+            )
+            .await
+        }
+        Command::Status => commands::status::run(&open()?),
+        Command::Verify { sample, seed } => {
+            commands::verify::run(&open()?, *sample, *seed, &progress).await
+        }
+        Command::Delta { yes } => {
+            let project = open()?;
+            if !yes && !confirm_prompt("Move what changed in Vivantio since the last run?") {
+                return Err(CliError::Refused("not confirmed; nothing was sent".into()));
+            }
+            commands::migrate::run(&project, RunMode::Delta, false, false, &progress).await
+        }
+        Command::Rollback { dry_run, yes } => {
+            let project = open()?;
+            if !dry_run && !yes && !confirm_prompt("Delete what the migration created in Intercom?")
+            {
+                return Err(CliError::Refused(
+                    "not confirmed; nothing was undone".into(),
+                ));
+            }
+            commands::rollback::run(&project, *dry_run, &progress).await
+        }
+        Command::Report => commands::report::run(&open()?),
+        Command::Demo { tickets, dir } => {
+            migration_cli::logging::init(None, level, Vec::new());
+            commands::demo::run(dir.clone(), *tickets, &progress).await
+        }
+    }
+}
+
+/// Asks a yes/no question on the terminal; anything but "y"/"yes" (or no terminal) is no.
+fn confirm_prompt(question: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }

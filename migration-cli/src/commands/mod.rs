@@ -1,3 +1,125 @@
-//! One module per command of the binary.
+//! One module per command of the binary. Each returns an [`Outcome`]: a line or two for a
+//! person, a JSON document for `--json`, and the exit code.
 
+pub mod confirm;
+pub mod demo;
+pub mod discover;
 pub mod init;
+pub mod migrate;
+pub mod plan;
+pub mod report;
+pub mod rollback;
+pub mod status;
+pub mod verify;
+
+use std::sync::Arc;
+
+use migration_core::engine::{Engine, Observer, Sleeper};
+use migration_core::ports::{Destination, Source, StateStore};
+use migration_core::spec::{ConfirmedSpec, MappingSpec};
+use serde::Serialize;
+
+use crate::error::{CliError, EXIT_OK};
+use crate::project::Project;
+
+/// What a command produced.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// What to print for a person.
+    pub human: String,
+    /// What to print with `--json`.
+    pub json: serde_json::Value,
+    /// The process exit code.
+    pub exit_code: i32,
+}
+
+impl Outcome {
+    /// A successful outcome with a JSON body.
+    pub fn ok(human: impl Into<String>, json: &impl Serialize) -> Self {
+        Self {
+            human: human.into(),
+            json: serde_json::to_value(json).unwrap_or(serde_json::Value::Null),
+            exit_code: EXIT_OK,
+        }
+    }
+
+    /// The same outcome with another exit code.
+    pub fn with_exit(mut self, code: i32) -> Self {
+        self.exit_code = code;
+        self
+    }
+}
+
+/// Runs the engine's waits on tokio's timer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleeper;
+
+impl Sleeper for TokioSleeper {
+    fn sleep(&self, duration: std::time::Duration) -> futures::future::BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// Builds an engine over the project's ports with its configured concurrency.
+pub fn engine<'a>(
+    project: &Project,
+    source: &'a dyn Source,
+    destination: &'a dyn Destination,
+    store: &'a dyn StateStore,
+    observer: Arc<dyn Observer + 'a>,
+    continue_on_mismatch: bool,
+) -> Engine<'a> {
+    Engine::builder(source, destination, store)
+        .concurrency(project.config.intercom.concurrency)
+        .continue_on_mismatch(continue_on_mismatch)
+        .observer(observer)
+        .sleeper(Arc::new(TokioSleeper))
+        .build()
+}
+
+/// Reads mapping.toml.
+pub fn read_mapping(project: &Project) -> Result<MappingSpec, CliError> {
+    let path = project.mapping_path();
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::NotFound {
+            CliError::Refused(format!(
+                "no mapping at {}; run `vivantio2intercom plan` first",
+                path.display()
+            ))
+        } else {
+            CliError::failed(format!("cannot read {}: {error}", path.display()))
+        }
+    })?;
+    MappingSpec::from_toml(&text).map_err(|error| {
+        CliError::Refused(format!(
+            "{} is not a valid mapping: {error}",
+            path.display()
+        ))
+    })
+}
+
+/// The confirmed specification, or a refusal that says what to do.
+pub async fn confirmed_spec(
+    project: &Project,
+    source: &dyn Source,
+    destination: &dyn Destination,
+) -> Result<ConfirmedSpec, CliError> {
+    let spec = read_mapping(project)?;
+    let source_schema = source.schema().await.map_err(port_failure)?;
+    let destination_schema = destination.schema().await.map_err(port_failure)?;
+    ConfirmedSpec::new(spec, &source_schema, &destination_schema).map_err(|error| {
+        CliError::Refused(format!(
+            "the mapping is not confirmed for its current content ({error}); review it and run `vivantio2intercom confirm`"
+        ))
+    })
+}
+
+/// A port failure as a command failure.
+pub fn port_failure(error: migration_core::PortError) -> CliError {
+    CliError::failed(error)
+}
+
+/// An engine failure as a command failure.
+pub fn engine_failure(error: migration_core::engine::EngineError) -> CliError {
+    CliError::failed(error)
+}

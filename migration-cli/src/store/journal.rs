@@ -186,12 +186,13 @@ impl Store {
         Ok(())
     }
 
-    /// The outcome of the latest done entry with this mark (undone entries do not count).
+    /// The outcome of the latest entry with this mark whose write exists (done, or a failed
+    /// undo); undone entries do not count.
     pub fn journal_completed(&self, mark: &str) -> Result<Option<ExecutionOutcome>, StoreError> {
         let outcome: Option<String> = self
             .conn()
             .query_row(
-                "SELECT outcome FROM journal WHERE mark = ?1 AND state = 'done' ORDER BY seq DESC LIMIT 1",
+                "SELECT outcome FROM journal WHERE mark = ?1 AND state IN ('done', 'undo_failed') ORDER BY seq DESC LIMIT 1",
                 [mark],
                 |row| row.get(0),
             )

@@ -61,6 +61,17 @@ impl StateStore for Store {
         }
     }
 
+    async fn mark_undone(
+        &self,
+        sequence: u64,
+        result: Result<(), String>,
+    ) -> Result<(), PortError> {
+        match result {
+            Ok(()) => Ok(self.journal_undo(sequence, true, None)?),
+            Err(reason) => Ok(self.journal_undo(sequence, false, Some(&reason))?),
+        }
+    }
+
     async fn set_record_status(
         &self,
         record: SourceRef,

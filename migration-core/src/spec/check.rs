@@ -391,7 +391,7 @@ fn check_targets(
                     || existing.ticket_type.as_deref().map(str::to_lowercase)
                         == target.ticket_type.as_deref().map(str::to_lowercase))
         }) {
-            if existing.data_type != target.data_type {
+            if !same_stored_type(target.model, existing.data_type, target.data_type) {
                 report.error(
                     &path,
                     IssueCode::TypeClash,
@@ -452,4 +452,19 @@ fn check_targets(
             }
         }
     }
+}
+
+/// Whether an existing attribute of type `existing` can hold what a rule writes as `written`.
+/// Intercom reports contact and company `datetime` attributes as `date` (the 2.16 response
+/// enum has no `datetime`), and both hold a Unix timestamp.
+fn same_stored_type(
+    model: AttributeModel,
+    existing: AttributeType,
+    written: AttributeType,
+) -> bool {
+    let people = matches!(model, AttributeModel::Contact | AttributeModel::Company);
+    existing == written
+        || (people
+            && matches!(existing, AttributeType::Date | AttributeType::Datetime)
+            && matches!(written, AttributeType::Date | AttributeType::Datetime))
 }

@@ -7,7 +7,7 @@
 //! send it.
 
 use crate::idmap::IdMapView;
-use crate::keys::{Mark, RecordKey};
+use crate::keys::{Mark, RecordKey, RecordKind};
 use crate::model::destination::{FileRef, PartAuthor, PartKind, PartRecord};
 use crate::model::source::{Action, Attachment, SourceKind, SourceRef, Ticket};
 use crate::ops::{DestinationOp, Operation, Phase};
@@ -185,10 +185,14 @@ impl Mapper {
                 )
             }
         };
+        // Intercom refuses uploaded files on a contact's reply to a ticket (URLs only), so
+        // there they travel on the note just after, like private files do.
+        let contact_on_ticket =
+            matches!(author, PartAuthor::Contact(_)) && context.thread.kind() == RecordKind::Ticket;
         let (public_files, private_files): (Vec<&Attachment>, Vec<&Attachment>) = action
             .attachments
             .iter()
-            .partition(|file| !file.private || kind == PartKind::Note);
+            .partition(|file| !contact_on_ticket && (!file.private || kind == PartKind::Note));
         let public_files: Vec<Attachment> = public_files.into_iter().cloned().collect();
         let (files, refused) = self.check_files(&public_files, action_ref, findings);
         body.push_str(&refused);
@@ -210,7 +214,12 @@ impl Mapper {
             // Intercom has no private file on a public reply: they go on a note just after.
             let private: Vec<Attachment> = private_files.into_iter().cloned().collect();
             let (files, refused) = self.check_files(&private, action_ref, findings);
-            let body = format!("<p>Private attachments of the previous message</p>{refused}");
+            let heading = if contact_on_ticket {
+                "Attachments of the previous message"
+            } else {
+                "Private attachments of the previous message"
+            };
+            let body = format!("<p>{heading}</p>{refused}");
             let author = PartAuthor::Admin(self.lookup.fallback_admin.clone());
             self.push_split(
                 context,

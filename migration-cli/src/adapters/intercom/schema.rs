@@ -1,0 +1,399 @@
+//! Schema operations: data and conversation attributes, ticket types and their attributes,
+//! tags.
+//!
+//! "Ensure" means: use the live object of that name if the workspace has one (`Matched`),
+//! unarchive it if it is archived (`Updated`, so rollback archives it again), else create it.
+//! The lists are read once per process (one call per kind, one per ticket type).
+
+use std::collections::{BTreeMap, HashMap};
+
+use intercom_client::data_attributes::{DataAttributeModel, UpdateDataAttributeRequest};
+use intercom_client::ticket_types::{
+    CreateTicketTypeRequest, UpdateTicketTypeAttributeRequest, UpdateTicketTypeRequest,
+};
+use migration_core::model::destination::{
+    AttributeDefinition, AttributeModel, TicketTypeDefinition,
+};
+use migration_core::ports::{ExecutionOutcome, WriteEffect};
+use migration_core::PortError;
+use serde_json::Value;
+
+use super::destination::{outcome, updated, IntercomDestination};
+use super::errors::{reading, rejected, writing};
+use super::schema_requests::{
+    conversation_attribute_request, data_attribute_request, ticket_attribute_request, wire_category,
+};
+use super::session::{find_in, remember_in, KnownObject};
+use super::values::name_key;
+
+impl IntercomDestination {
+    pub(crate) async fn ensure_attribute(
+        &self,
+        definition: &AttributeDefinition,
+    ) -> Result<ExecutionOutcome, PortError> {
+        match definition.model {
+            AttributeModel::Contact | AttributeModel::Company => self.ensure_data_attribute(definition).await,
+            AttributeModel::Conversation => self.ensure_conversation_attribute(definition).await,
+            AttributeModel::Ticket => Err(rejected(format!(
+                "ticket attribute {} has no ticket type; ticket attributes are ensured on their ticket type",
+                definition.name
+            ))),
+        }
+    }
+
+    async fn ensure_data_attribute(
+        &self,
+        definition: &AttributeDefinition,
+    ) -> Result<ExecutionOutcome, PortError> {
+        let model = if definition.model == AttributeModel::Contact {
+            DataAttributeModel::Contact
+        } else {
+            DataAttributeModel::Company
+        };
+        let key = format!(
+            "{}:{}",
+            definition.model.as_str(),
+            name_key(&definition.name)
+        );
+        let index = &self.session.data_attributes;
+        let found = find_in(index, &key, || self.load_data_attributes()).await?;
+        if let Some(existing) = found {
+            if !existing.archived {
+                return Ok(outcome(existing.id, WriteEffect::Matched));
+            }
+            let request = UpdateDataAttributeRequest {
+                archived: Some(false),
+                ..Default::default()
+            };
+            self.client
+                .data_attributes()
+                .update(&existing.id, &request)
+                .await
+                .map_err(writing(format!(
+                    "unarchiving data attribute {}",
+                    definition.name
+                )))?;
+            remember_in(
+                index,
+                &key,
+                KnownObject {
+                    id: existing.id.clone(),
+                    archived: false,
+                },
+            )
+            .await;
+            return Ok(updated(existing.id, archived_before()));
+        }
+        let request = data_attribute_request(definition, model);
+        let created = self
+            .client
+            .data_attributes()
+            .create(&request)
+            .await
+            .map_err(writing(format!(
+                "creating {} attribute {}",
+                definition.model.as_str(),
+                definition.name
+            )))?;
+        let id = created
+            .id
+            .map(|id| id.into_string())
+            .unwrap_or_else(|| definition.name.clone());
+        remember_in(
+            index,
+            &key,
+            KnownObject {
+                id: id.clone(),
+                archived: false,
+            },
+        )
+        .await;
+        Ok(outcome(id, WriteEffect::Created))
+    }
+
+    async fn load_data_attributes(&self) -> Result<HashMap<String, KnownObject>, PortError> {
+        let attributes = self
+            .client
+            .data_attributes()
+            .list(None, true)
+            .await
+            .map_err(reading("listing data attributes"))?;
+        Ok(attributes
+            .into_iter()
+            .filter_map(|attribute| {
+                let model = attribute.model?;
+                let name = attribute.name?;
+                let id = attribute
+                    .id
+                    .map(|id| id.into_string())
+                    .unwrap_or_else(|| name.clone());
+                let known = KnownObject {
+                    id,
+                    archived: attribute.archived.unwrap_or(false),
+                };
+                Some((format!("{model}:{}", name_key(&name)), known))
+            })
+            .collect())
+    }
+
+    async fn ensure_conversation_attribute(
+        &self,
+        definition: &AttributeDefinition,
+    ) -> Result<ExecutionOutcome, PortError> {
+        let key = name_key(&definition.name);
+        let index = &self.session.conversation_attributes;
+        let found = find_in(index, &key, || async {
+            let attributes = self
+                .client
+                .conversation_attributes()
+                .list(false)
+                .await
+                .map_err(reading("listing conversation attributes"))?;
+            Ok(attributes
+                .into_iter()
+                .filter_map(|attribute| {
+                    let name = attribute.name?;
+                    let known = KnownObject {
+                        id: attribute.id.into_string(),
+                        archived: attribute.archived.unwrap_or(false),
+                    };
+                    Some((name_key(&name), known))
+                })
+                .collect())
+        })
+        .await?;
+        // Archived conversation attributes do not hold their name, so only a live one matches.
+        if let Some(existing) = found.filter(|existing| !existing.archived) {
+            return Ok(outcome(existing.id, WriteEffect::Matched));
+        }
+        let request = conversation_attribute_request(definition)?;
+        let created = self
+            .client
+            .conversation_attributes()
+            .create(&request)
+            .await
+            .map_err(writing(format!(
+                "creating conversation attribute {}",
+                definition.name
+            )))?;
+        let id = created.id.into_string();
+        remember_in(
+            index,
+            &key,
+            KnownObject {
+                id: id.clone(),
+                archived: false,
+            },
+        )
+        .await;
+        Ok(outcome(id, WriteEffect::Created))
+    }
+
+    pub(crate) async fn ensure_ticket_type(
+        &self,
+        definition: &TicketTypeDefinition,
+    ) -> Result<ExecutionOutcome, PortError> {
+        let key = name_key(&definition.name);
+        let index = &self.session.ticket_types;
+        let found = find_in(index, &key, || async {
+            let types = self
+                .client
+                .ticket_types()
+                .list()
+                .await
+                .map_err(reading("listing ticket types"))?;
+            Ok(types
+                .into_iter()
+                .filter_map(|ticket_type| {
+                    let name = ticket_type.name?;
+                    let known = KnownObject {
+                        id: ticket_type.id.into_string(),
+                        archived: ticket_type.archived.unwrap_or(false),
+                    };
+                    Some((name_key(&name), known))
+                })
+                .collect())
+        })
+        .await?;
+        if let Some(existing) = found {
+            if !existing.archived {
+                return Ok(outcome(existing.id, WriteEffect::Matched));
+            }
+            let request = UpdateTicketTypeRequest {
+                archived: Some(false),
+                ..Default::default()
+            };
+            self.client
+                .ticket_types()
+                .update(&existing.id, &request)
+                .await
+                .map_err(writing(format!(
+                    "unarchiving ticket type {}",
+                    definition.name
+                )))?;
+            remember_in(
+                index,
+                &key,
+                KnownObject {
+                    id: existing.id.clone(),
+                    archived: false,
+                },
+            )
+            .await;
+            return Ok(updated(existing.id, archived_before()));
+        }
+        let request = CreateTicketTypeRequest {
+            name: definition.name.clone(),
+            description: Some(definition.description.clone()).filter(|text| !text.is_empty()),
+            category: Some(wire_category(definition.category)),
+            ..Default::default()
+        };
+        let created = self
+            .client
+            .ticket_types()
+            .create(&request)
+            .await
+            .map_err(writing(format!("creating ticket type {}", definition.name)))?;
+        let id = created.id.into_string();
+        remember_in(
+            index,
+            &key,
+            KnownObject {
+                id: id.clone(),
+                archived: false,
+            },
+        )
+        .await;
+        Ok(outcome(id, WriteEffect::Created))
+    }
+
+    pub(crate) async fn ensure_ticket_type_attribute(
+        &self,
+        ticket_type_id: &str,
+        definition: &AttributeDefinition,
+    ) -> Result<ExecutionOutcome, PortError> {
+        let key = name_key(&definition.name);
+        let mut indexes = self.session.ticket_type_attributes.lock().await;
+        if !indexes.contains_key(ticket_type_id) {
+            let attributes = self
+                .client
+                .ticket_types()
+                .list_attributes(ticket_type_id)
+                .await
+                .map_err(reading(format!(
+                    "listing the attributes of ticket type {ticket_type_id}"
+                )))?;
+            let known = attributes
+                .into_iter()
+                .filter_map(|attribute| {
+                    let name = attribute.name?;
+                    let known = KnownObject {
+                        id: attribute.id.into_string(),
+                        archived: attribute.archived.unwrap_or(false),
+                    };
+                    Some((name_key(&name), known))
+                })
+                .collect();
+            indexes.insert(ticket_type_id.to_owned(), known);
+        }
+        let index = indexes.entry(ticket_type_id.to_owned()).or_default();
+        if let Some(existing) = index.get(&key).cloned() {
+            if !existing.archived {
+                return Ok(outcome(existing.id, WriteEffect::Matched));
+            }
+            let request = UpdateTicketTypeAttributeRequest {
+                archived: Some(false),
+                ..Default::default()
+            };
+            self.client
+                .ticket_types()
+                .update_attribute(ticket_type_id, &existing.id, &request)
+                .await
+                .map_err(writing(format!(
+                    "unarchiving ticket attribute {}",
+                    definition.name
+                )))?;
+            index.insert(
+                key,
+                KnownObject {
+                    id: existing.id.clone(),
+                    archived: false,
+                },
+            );
+            return Ok(updated(existing.id, archived_before()));
+        }
+        let request = ticket_attribute_request(definition)?;
+        let created = self
+            .client
+            .ticket_types()
+            .create_attribute(ticket_type_id, &request)
+            .await
+            .map_err(writing(format!(
+                "creating ticket attribute {}",
+                definition.name
+            )))?;
+        let id = created.id.into_string();
+        index.insert(
+            key,
+            KnownObject {
+                id: id.clone(),
+                archived: false,
+            },
+        );
+        Ok(outcome(id, WriteEffect::Created))
+    }
+
+    pub(crate) async fn ensure_tag(&self, name: &str) -> Result<ExecutionOutcome, PortError> {
+        let key = name_key(name);
+        let index = &self.session.tags;
+        let found = find_in(index, &key, || async {
+            let tags = self
+                .client
+                .tags()
+                .list()
+                .await
+                .map_err(reading("listing tags"))?;
+            Ok(tags
+                .into_iter()
+                .filter_map(|tag| {
+                    let name = tag.name?;
+                    Some((
+                        name_key(&name),
+                        KnownObject {
+                            id: tag.id.into_string(),
+                            archived: false,
+                        },
+                    ))
+                })
+                .collect())
+        })
+        .await?;
+        if let Some(existing) = found {
+            return Ok(outcome(existing.id, WriteEffect::Matched));
+        }
+        // `POST /tags` answers with the existing tag when the name is taken, so a tag created
+        // since the list was read is matched rather than duplicated.
+        let tag = self
+            .client
+            .tags()
+            .create(name)
+            .await
+            .map_err(writing(format!("creating tag {name}")))?;
+        let id = tag.id.into_string();
+        remember_in(
+            index,
+            &key,
+            KnownObject {
+                id: id.clone(),
+                archived: false,
+            },
+        )
+        .await;
+        Ok(outcome(id, WriteEffect::Created))
+    }
+}
+
+/// The before-image of an object the run unarchived.
+fn archived_before() -> BTreeMap<String, Value> {
+    BTreeMap::from([("archived".to_owned(), Value::Bool(true))])
+}

@@ -1,0 +1,174 @@
+//! What the destination remembers between operations of one process: workspace lists read
+//! once (admins, teams, ticket states, tags, attributes, ticket types), the acting admin, the
+//! records it created itself, and reconciliation misses.
+//!
+//! Nothing here is needed for correctness after a restart: every list is read again when
+//! first needed, and a record not known to be created by this process is simply treated as
+//! one that may have existed before (its before-image is read).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use migration_core::PortError;
+use tokio::sync::{Mutex as AsyncMutex, OnceCell};
+
+/// A name → id index of one kind of workspace object, loaded on first use.
+pub(crate) type NameIndex = AsyncMutex<Option<HashMap<String, KnownObject>>>;
+
+/// An object of the workspace found by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KnownObject {
+    /// Its id.
+    pub(crate) id: String,
+    /// Whether it is archived.
+    pub(crate) archived: bool,
+}
+
+/// The per-process memory of an [`IntercomDestination`](super::IntercomDestination).
+#[derive(Debug, Default)]
+pub(crate) struct Session {
+    /// Admins as `(id, name, email)`.
+    pub(crate) admins: OnceCell<Vec<(String, String, Option<String>)>>,
+    /// Teams as `(id, name)`.
+    pub(crate) teams: OnceCell<Vec<(String, String)>>,
+    /// Live ticket states as `(id, category)`.
+    pub(crate) ticket_states: OnceCell<Vec<(String, String)>>,
+    /// The admin the token belongs to.
+    pub(crate) me: OnceCell<String>,
+    /// The fallback admin matched by `MatchFallbackAdmin`.
+    pub(crate) fallback_admin: Mutex<Option<String>>,
+    /// Tags by lowercase name.
+    pub(crate) tags: NameIndex,
+    /// Contact and company data attributes by `model:lowercase name`.
+    pub(crate) data_attributes: NameIndex,
+    /// Conversation attributes by lowercase name.
+    pub(crate) conversation_attributes: NameIndex,
+    /// Ticket types by lowercase name.
+    pub(crate) ticket_types: NameIndex,
+    /// Ticket type attributes by `ticket type id:lowercase name`, loaded per ticket type.
+    pub(crate) ticket_type_attributes: AsyncMutex<HashMap<String, HashMap<String, KnownObject>>>,
+    /// Ids of conversations, tickets and articles this process created: changing them needs no
+    /// before-image, because rollback deletes them.
+    created: Mutex<HashSet<String>>,
+    /// When reconciliation first looked for a mark and did not find it.
+    first_misses: Mutex<HashMap<String, Instant>>,
+}
+
+impl Session {
+    /// Remembers that this process created `id`.
+    pub(crate) fn note_created(&self, id: &str) {
+        if let Ok(mut created) = self.created.lock() {
+            created.insert(id.to_owned());
+        }
+    }
+
+    /// Whether this process created `id`.
+    pub(crate) fn created_here(&self, id: &str) -> bool {
+        self.created
+            .lock()
+            .map(|created| created.contains(id))
+            .unwrap_or(false)
+    }
+
+    /// When reconciliation first missed `mark` (now, if this is the first time).
+    pub(crate) fn first_miss(&self, mark: &str) -> Instant {
+        match self.first_misses.lock() {
+            Ok(mut misses) => *misses.entry(mark.to_owned()).or_insert_with(Instant::now),
+            Err(_) => Instant::now(),
+        }
+    }
+
+    /// Records the fallback admin.
+    pub(crate) fn set_fallback_admin(&self, id: &str) {
+        if let Ok(mut fallback) = self.fallback_admin.lock() {
+            *fallback = Some(id.to_owned());
+        }
+    }
+
+    /// The fallback admin, when one was matched.
+    pub(crate) fn fallback_admin(&self) -> Option<String> {
+        self.fallback_admin
+            .lock()
+            .ok()
+            .and_then(|fallback| fallback.clone())
+    }
+}
+
+/// Looks `name` up in `index`, loading it with `load` first if needed.
+pub(crate) async fn find_in<F, Fut>(
+    index: &NameIndex,
+    name: &str,
+    load: F,
+) -> Result<Option<KnownObject>, PortError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<HashMap<String, KnownObject>, PortError>>,
+{
+    let mut guard = index.lock().await;
+    if guard.is_none() {
+        *guard = Some(load().await?);
+    }
+    Ok(guard.as_ref().and_then(|known| known.get(name).cloned()))
+}
+
+/// Records `name` in `index` (after a create or an unarchive); a no-op while unloaded.
+pub(crate) async fn remember_in(index: &NameIndex, name: &str, object: KnownObject) {
+    if let Some(known) = index.lock().await.as_mut() {
+        known.insert(name.to_owned(), object);
+    }
+}
+
+/// Forgets everything in `index`, so the next lookup reads the workspace again.
+pub(crate) async fn invalidate(index: &NameIndex) {
+    *index.lock().await = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn indexes_load_once_and_learn_new_objects() {
+        let index = NameIndex::default();
+        let loads = std::sync::atomic::AtomicUsize::new(0);
+        let load = || async {
+            loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(HashMap::from([(
+                "vip".to_string(),
+                KnownObject {
+                    id: "1".into(),
+                    archived: false,
+                },
+            )]))
+        };
+        assert_eq!(find_in(&index, "vip", load).await.unwrap().unwrap().id, "1");
+        assert!(find_in(&index, "new", load).await.unwrap().is_none());
+        remember_in(
+            &index,
+            "new",
+            KnownObject {
+                id: "2".into(),
+                archived: false,
+            },
+        )
+        .await;
+        assert_eq!(find_in(&index, "new", load).await.unwrap().unwrap().id, "2");
+        assert_eq!(loads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        invalidate(&index).await;
+        assert_eq!(find_in(&index, "vip", load).await.unwrap().unwrap().id, "1");
+        assert_eq!(loads.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn created_ids_and_first_misses_are_remembered() {
+        let session = Session::default();
+        session.note_created("7000001");
+        assert!(session.created_here("7000001"));
+        assert!(!session.created_here("7000002"));
+        let first = session.first_miss("conversation:vivantio-ticket:1");
+        assert_eq!(session.first_miss("conversation:vivantio-ticket:1"), first);
+        session.set_fallback_admin("991267004");
+        assert_eq!(session.fallback_admin().as_deref(), Some("991267004"));
+    }
+}

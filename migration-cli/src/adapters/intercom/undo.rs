@@ -1,0 +1,386 @@
+//! Rollback steps: delete what the run created, archive what Intercom cannot delete, put back
+//! the previous values of what the run changed, and remove tags and company links it added.
+//!
+//! A step touches only the record it names. A 404 counts as done, so a rollback can be run
+//! again after an interruption.
+
+use std::collections::BTreeMap;
+
+use intercom_client::companies::{UpdateCompanyRequest, UpsertCompanyRequest};
+use intercom_client::contacts::ContactRequest;
+use intercom_client::conversations::{Assignee, UpdateConversationRequest};
+use intercom_client::help_center::UpdateArticleRequest;
+use intercom_client::tickets::UpdateTicketRequest;
+use intercom_client::{Error, Id};
+use migration_core::model::destination::ConversationState;
+use migration_core::ports::ResolvedRefs;
+use migration_core::rollback::UndoStep;
+use migration_core::{PortError, PortErrorKind, RecordKey, RecordKind};
+use serde_json::Value;
+
+use super::destination::IntercomDestination;
+use super::errors::{rejected, write_error};
+use super::threads::TITLE_ATTRIBUTE;
+use super::values::{custom_from_previous, previous_text};
+
+impl IntercomDestination {
+    pub(crate) async fn run_undo(&self, step: &UndoStep) -> Result<(), PortError> {
+        let result = match step {
+            UndoStep::Delete { kind, id, key } => self.delete(*kind, id, key).await,
+            UndoStep::Archive { kind, id, key } => self.archive(*kind, id, Some(key)).await,
+            UndoStep::Restore { kind, id, previous } => self.restore(*kind, id, previous).await,
+            UndoStep::Untag { kind, id, tag_id } => self.untag(*kind, id, tag_id).await,
+            UndoStep::Detach { contact_id, company_id } => {
+                let detached = self.client.contacts().detach_company(contact_id, company_id).await;
+                detached.map(drop).map_err(|error| {
+                    write_error(&format!("detaching contact {contact_id} from company {company_id}"), &error)
+                })
+            }
+            UndoStep::RedactPart { kind, thread_id, part_id } => Err(rejected(format!(
+                "cannot redact part {part_id} of {} {thread_id}: intercom-client has no POST /conversations/redact",
+                kind.prefix()
+            ))),
+            UndoStep::Unlink { parent_id, child_id } => Err(rejected(format!(
+                "cannot unlink {child_id} from {parent_id}: the adapter never links threads (see LinkThreads)"
+            ))),
+        };
+        match result {
+            Err(error) if error.kind == PortErrorKind::NotFound => {
+                tracing::debug!(?step, "already gone; rollback step counts as done");
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    async fn delete(&self, kind: RecordKind, id: &str, key: &RecordKey) -> Result<(), PortError> {
+        let client = &self.client;
+        let context =
+            |error: Error| write_error(&format!("deleting {} {id}", kind.prefix()), &error);
+        match kind {
+            RecordKind::Conversation => {
+                let retain = (!self.options.retain_metrics_on_delete).then_some(false);
+                client
+                    .conversations()
+                    .delete(id, retain)
+                    .await
+                    .map(drop)
+                    .map_err(context)
+            }
+            RecordKind::Ticket => client.tickets().delete(id).await.map(drop).map_err(context),
+            RecordKind::Contact => client
+                .contacts()
+                .delete(id)
+                .await
+                .map(drop)
+                .map_err(context),
+            // Intercom's company delete archives the company and detaches its contacts.
+            RecordKind::Company => client
+                .companies()
+                .delete(id)
+                .await
+                .map(drop)
+                .map_err(context),
+            RecordKind::Article => client
+                .help_center()
+                .articles()
+                .delete(id)
+                .await
+                .map(drop)
+                .map_err(context),
+            RecordKind::Collection => client
+                .help_center()
+                .collections()
+                .delete(id)
+                .await
+                .map(drop)
+                .map_err(context),
+            RecordKind::Tag => client.tags().delete(id).await.map_err(context),
+            RecordKind::Attribute | RecordKind::TicketType | RecordKind::TicketTypeAttribute => {
+                self.archive(kind, id, Some(key)).await
+            }
+            RecordKind::Admin | RecordKind::Team | RecordKind::File => Err(rejected(format!(
+                "{} {id} cannot be deleted through the API",
+                kind.prefix()
+            ))),
+        }
+    }
+
+    /// Archives an attribute, a ticket type or a ticket type attribute. The key tells a
+    /// conversation attribute from a data attribute; without one, the conversation attributes
+    /// are asked first.
+    async fn archive(
+        &self,
+        kind: RecordKind,
+        id: &str,
+        key: Option<&RecordKey>,
+    ) -> Result<(), PortError> {
+        let client = &self.client;
+        let context =
+            |error: Error| write_error(&format!("archiving {} {id}", kind.prefix()), &error);
+        match kind {
+            RecordKind::Attribute => {
+                let conversation = match key {
+                    Some(key) => key.id().starts_with("conversation:"),
+                    None => match client.conversation_attributes().get(id).await {
+                        Ok(_) => true,
+                        Err(error) if error.is_not_found() => false,
+                        Err(error) => return Err(context(error)),
+                    },
+                };
+                if conversation {
+                    client
+                        .conversation_attributes()
+                        .archive(id)
+                        .await
+                        .map(drop)
+                        .map_err(context)
+                } else {
+                    client
+                        .data_attributes()
+                        .archive(id)
+                        .await
+                        .map(drop)
+                        .map_err(context)
+                }
+            }
+            RecordKind::TicketType => client
+                .ticket_types()
+                .archive(id)
+                .await
+                .map(drop)
+                .map_err(context),
+            RecordKind::TicketTypeAttribute => {
+                match self.find_ticket_type_attribute(id).await.map_err(context)? {
+                    Some((type_id, _)) => client
+                        .ticket_types()
+                        .archive_attribute(&type_id, id)
+                        .await
+                        .map(drop)
+                        .map_err(context),
+                    None => Ok(()),
+                }
+            }
+            other => Err(rejected(format!(
+                "{} {id} cannot be archived",
+                other.prefix()
+            ))),
+        }
+    }
+
+    async fn restore(
+        &self,
+        kind: RecordKind,
+        id: &str,
+        previous: &BTreeMap<String, Value>,
+    ) -> Result<(), PortError> {
+        let client = &self.client;
+        let context =
+            |error: Error| write_error(&format!("restoring {} {id}", kind.prefix()), &error);
+        match kind {
+            RecordKind::Company => {
+                let custom_attributes = custom_from_previous(previous);
+                let website = previous_text(previous, "website");
+                let name = previous_text(previous, "name");
+                match previous_text(previous, "company_id") {
+                    // Upserting by company_id is the only way to put remote_created_at back.
+                    Some(company_id) => {
+                        let request = UpsertCompanyRequest {
+                            company_id,
+                            name,
+                            website,
+                            custom_attributes,
+                            remote_created_at: previous
+                                .get("remote_created_at")
+                                .and_then(Value::as_i64),
+                            ..Default::default()
+                        };
+                        client
+                            .companies()
+                            .upsert(&request)
+                            .await
+                            .map(drop)
+                            .map_err(context)
+                    }
+                    None => {
+                        let request = UpdateCompanyRequest {
+                            name,
+                            website,
+                            custom_attributes,
+                            ..Default::default()
+                        };
+                        client
+                            .companies()
+                            .update(id, &request)
+                            .await
+                            .map(drop)
+                            .map_err(context)
+                    }
+                }
+            }
+            RecordKind::Contact => {
+                // Fields that were empty before cannot be emptied again through the typed
+                // request; custom attributes can (they are sent as null).
+                let request = ContactRequest {
+                    external_id: previous_text(previous, "external_id"),
+                    email: previous_text(previous, "email"),
+                    phone: previous_text(previous, "phone"),
+                    name: previous_text(previous, "name"),
+                    signed_up_at: previous.get("signed_up_at").and_then(Value::as_i64),
+                    custom_attributes: custom_from_previous(previous),
+                    ..Default::default()
+                };
+                client
+                    .contacts()
+                    .update(id, &request)
+                    .await
+                    .map(drop)
+                    .map_err(context)
+            }
+            RecordKind::Conversation | RecordKind::Ticket => {
+                self.restore_thread(kind, id, previous).await
+            }
+            RecordKind::Article => match previous_text(previous, "body") {
+                Some(body) => {
+                    let request = UpdateArticleRequest {
+                        body: Some(body),
+                        ..Default::default()
+                    };
+                    client
+                        .help_center()
+                        .articles()
+                        .update(id, &request)
+                        .await
+                        .map(drop)
+                        .map_err(context)
+                }
+                None => Ok(()),
+            },
+            RecordKind::Attribute | RecordKind::TicketType | RecordKind::TicketTypeAttribute => {
+                if previous.get("archived") == Some(&Value::Bool(true)) {
+                    self.archive(kind, id, None).await
+                } else {
+                    Ok(())
+                }
+            }
+            other => Err(rejected(format!(
+                "{} {id} has nothing the run could have changed",
+                other.prefix()
+            ))),
+        }
+    }
+
+    async fn restore_thread(
+        &self,
+        kind: RecordKind,
+        id: &str,
+        previous: &BTreeMap<String, Value>,
+    ) -> Result<(), PortError> {
+        let context =
+            |error: Error| write_error(&format!("restoring {} {id}", kind.prefix()), &error);
+        let title = previous
+            .get("title")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let mut attributes = custom_from_previous(previous);
+        if kind == RecordKind::Conversation {
+            if title.is_some() || attributes.is_some() {
+                let request = UpdateConversationRequest {
+                    title,
+                    custom_attributes: attributes,
+                    ..Default::default()
+                };
+                self.client
+                    .conversations()
+                    .update(id, &request)
+                    .await
+                    .map_err(context)?;
+            }
+        } else {
+            if let Some(title) = title {
+                attributes
+                    .get_or_insert_with(Default::default)
+                    .insert(TITLE_ATTRIBUTE.to_owned(), Value::String(title));
+            }
+            if attributes.is_some() {
+                let request = UpdateTicketRequest {
+                    ticket_attributes: attributes,
+                    ..Default::default()
+                };
+                self.client
+                    .tickets()
+                    .update(id, &request)
+                    .await
+                    .map_err(context)?;
+            }
+        }
+        let needs_admin = [
+            "state",
+            "ticket_state_id",
+            "admin_assignee_id",
+            "team_assignee_id",
+        ]
+        .iter()
+        .any(|field| previous.contains_key(*field));
+        if !needs_admin {
+            return Ok(());
+        }
+        let acting = self.acting_admin(&ResolvedRefs::default()).await?;
+        match kind {
+            RecordKind::Conversation => {
+                let state = match previous.get("state").and_then(Value::as_str) {
+                    Some("open") => Some(ConversationState::Open),
+                    Some("closed") => Some(ConversationState::Closed),
+                    Some("snoozed") => Some(ConversationState::Snoozed),
+                    _ => None,
+                };
+                if let Some(state) = state {
+                    self.set_conversation_state(id, &acting, state).await?;
+                }
+            }
+            _ => {
+                if let Some(state_id) = previous_text(previous, "ticket_state_id") {
+                    self.set_ticket_state(id, &acting, &state_id).await?;
+                }
+            }
+        }
+        for (field, team) in [("team_assignee_id", true), ("admin_assignee_id", false)] {
+            let Some(value) = previous.get(field) else {
+                continue;
+            };
+            let assignee = match (value.as_str(), team) {
+                (Some(other), true) => Assignee::Team(Id::from(other)),
+                (Some(other), false) => Assignee::Admin(Id::from(other)),
+                (None, _) => Assignee::Unassigned,
+            };
+            self.assign(kind, id, &acting, assignee).await?;
+        }
+        Ok(())
+    }
+
+    async fn untag(&self, kind: RecordKind, id: &str, tag_id: &str) -> Result<(), PortError> {
+        let tags = self.client.tags();
+        let context =
+            |error: Error| write_error(&format!("untagging {} {id}", kind.prefix()), &error);
+        match kind {
+            RecordKind::Contact => tags
+                .untag_contact(id, tag_id)
+                .await
+                .map(drop)
+                .map_err(context),
+            RecordKind::Conversation | RecordKind::Ticket => {
+                let admin = self.acting_admin(&ResolvedRefs::default()).await?;
+                let untagged = if kind == RecordKind::Conversation {
+                    tags.untag_conversation(id, tag_id, &admin).await
+                } else {
+                    tags.untag_ticket(id, tag_id, &admin).await
+                };
+                untagged.map(drop).map_err(context)
+            }
+            other => Err(rejected(format!(
+                "a tag cannot be removed from a {}",
+                other.prefix()
+            ))),
+        }
+    }
+}

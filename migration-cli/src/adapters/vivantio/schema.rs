@@ -1,0 +1,222 @@
+//! Reading the instance's configuration into the core's [`SourceSchema`].
+
+use std::collections::{BTreeSet, HashSet};
+use std::future::Future;
+
+use futures::{stream, StreamExt, TryStreamExt};
+use migration_core::model::source::{
+    Origin, SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE, KNOWLEDGE_BASE_RECORD_TYPE,
+};
+use migration_core::PortError;
+use vivantio_client::query::Query;
+use vivantio_client::Client;
+
+use super::convert;
+use super::errors::with_context;
+use super::options::VivantioSourceOptions;
+
+/// Reads ticket types; per ticket type its statuses, priorities, categories, custom forms and
+/// legacy fields; knowledge-base categories; custom forms of organisations and callers; agents;
+/// groups with their members; the SLA targets of every priority; and the origin codes.
+pub async fn read_schema(
+    client: &Client,
+    options: &VivantioSourceOptions,
+) -> Result<SourceSchema, PortError> {
+    let config = client.configuration();
+    let ticket_types = config
+        .ticket_types()
+        .await
+        .map_err(with_context("ticket types"))?;
+    let record_types: Vec<i64> = ticket_types
+        .iter()
+        .map(|ticket_type| ticket_type.id)
+        .collect();
+    let width = options.concurrency();
+
+    let per_type = each(&record_types, width, |record_type| async move {
+        let config = client.configuration();
+        let context = |what: &str| format!("{what} of record type {record_type}");
+        let statuses = config
+            .statuses(record_type)
+            .await
+            .map_err(with_context(context("statuses")))?;
+        let priorities = config
+            .priorities(record_type)
+            .await
+            .map_err(with_context(context("priorities")))?;
+        let categories = config
+            .categories(record_type)
+            .await
+            .map_err(with_context(context("categories")))?;
+        let legacy = config
+            .extension_fields(record_type)
+            .await
+            .map_err(with_context(context("extension fields")))?;
+        Ok::<_, PortError>((
+            statuses
+                .into_iter()
+                .map(|s| convert::status(s, record_type))
+                .collect::<Vec<_>>(),
+            priorities
+                .into_iter()
+                .map(|p| convert::priority(p, record_type))
+                .collect::<Vec<_>>(),
+            categories
+                .into_iter()
+                .map(|c| convert::category(c, record_type))
+                .collect::<Vec<_>>(),
+            legacy
+                .into_iter()
+                .map(|l| convert::legacy_field(l, record_type))
+                .collect::<Vec<_>>(),
+        ))
+    })
+    .await?;
+
+    let mut schema = SourceSchema {
+        ticket_types: ticket_types.into_iter().map(convert::ticket_type).collect(),
+        ..SourceSchema::default()
+    };
+    for (statuses, priorities, categories, legacy) in per_type {
+        schema.statuses.extend(statuses);
+        schema.priorities.extend(priorities);
+        schema.categories.extend(categories);
+        schema.legacy_fields.extend(legacy);
+    }
+    if !record_types.contains(&KNOWLEDGE_BASE_RECORD_TYPE) {
+        let kb = config
+            .knowledge_base_categories()
+            .await
+            .map_err(with_context("knowledge-base categories"))?;
+        schema.categories.extend(
+            kb.into_iter()
+                .map(|c| convert::category(c, KNOWLEDGE_BASE_RECORD_TYPE)),
+        );
+    }
+
+    let form_owners: Vec<i64> = record_types
+        .iter()
+        .copied()
+        .chain([CLIENT_RECORD_TYPE, CALLER_RECORD_TYPE])
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let forms = each(&form_owners, width, |record_type| async move {
+        let definitions = client
+            .custom_forms()
+            .definitions(record_type)
+            .await
+            .map_err(with_context(format!(
+                "custom forms of record type {record_type}"
+            )))?;
+        Ok::<_, PortError>(
+            definitions
+                .into_iter()
+                .map(|form| convert::custom_form(form, record_type))
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await?;
+    schema.custom_forms = forms.into_iter().flatten().collect();
+
+    schema.agents = config
+        .users()
+        .await
+        .map_err(with_context("agents"))?
+        .into_iter()
+        .map(convert::agent)
+        .collect();
+    let groups = config.groups().await.map_err(with_context("groups"))?;
+    schema.groups = each(&groups, width, |group| async move {
+        let members = client
+            .configuration()
+            .users_in_group(group.id)
+            .await
+            .map_err(with_context(format!("members of group {}", group.id)))?;
+        Ok::<_, PortError>(convert::group(group, &members))
+    })
+    .await?;
+
+    dedupe_by_id(&mut schema.statuses, |s| s.id);
+    dedupe_by_id(&mut schema.priorities, |p| p.id);
+    dedupe_by_id(&mut schema.categories, |c| c.id);
+    dedupe_by_id(&mut schema.legacy_fields, |l| l.id);
+    dedupe_by_id(&mut schema.custom_forms, |f| f.id);
+
+    let priority_ids: Vec<i64> = schema.priorities.iter().map(|p| p.id).collect();
+    let targets = each(&priority_ids, width, |priority| async move {
+        let targets = client
+            .configuration()
+            .sla_stage_targets(priority)
+            .await
+            .map_err(with_context(format!("SLA targets of priority {priority}")))?;
+        Ok::<_, PortError>(
+            targets
+                .into_iter()
+                .filter_map(|target| convert::sla_target(target, priority))
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await?;
+    schema.sla_targets = targets.into_iter().flatten().collect();
+    dedupe_by_id(&mut schema.sla_targets, |t| t.id);
+
+    schema.origins = origins(client, options).await?;
+    Ok(schema)
+}
+
+/// The named origins, plus (when asked) every code found on a ticket, sorted by code.
+async fn origins(
+    client: &Client,
+    options: &VivantioSourceOptions,
+) -> Result<Vec<Origin>, PortError> {
+    let mut codes: BTreeSet<i64> = options.origin_names.keys().copied().collect();
+    if options.scan_ticket_origins {
+        let mut tickets = client.tickets().stream(Query::match_all());
+        while let Some(ticket) = tickets
+            .try_next()
+            .await
+            .map_err(with_context("tickets (origin codes)"))?
+        {
+            codes.extend(ticket.call_origin);
+        }
+    }
+    Ok(codes
+        .into_iter()
+        .map(|id| Origin {
+            id,
+            name: options.origin_names.get(&id).cloned(),
+        })
+        .collect())
+}
+
+/// Runs `read` for every item, `width` at a time, keeping the items' order.
+async fn each<I, T, F, Fut>(items: &[I], width: usize, read: F) -> Result<Vec<T>, PortError>
+where
+    I: Clone,
+    F: Fn(I) -> Fut,
+    Fut: Future<Output = Result<T, PortError>>,
+{
+    stream::iter(items.iter().cloned().map(read))
+        .buffered(width)
+        .try_collect()
+        .await
+}
+
+/// Keeps the first record of each id: a tenant may list a shared record under several types.
+fn dedupe_by_id<T>(records: &mut Vec<T>, id: impl Fn(&T) -> i64) {
+    let mut seen = HashSet::new();
+    records.retain(|record| seen.insert(id(record)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedupe_keeps_the_first_of_each_id() {
+        let mut records = vec![(1, "a"), (2, "b"), (1, "c")];
+        dedupe_by_id(&mut records, |record| record.0);
+        assert_eq!(records, [(1, "a"), (2, "b")]);
+    }
+}

@@ -1,0 +1,168 @@
+//! [`VivantioSource`]: the Vivantio client behind the core's [`Source`] port.
+
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt};
+use migration_core::delta::Watermark;
+use migration_core::model::destination::FileRef;
+use migration_core::model::source::{
+    AdminInventory, Article, Caller, Organisation, SourceSchema, Ticket, CALLER_RECORD_TYPE,
+    CLIENT_RECORD_TYPE,
+};
+use migration_core::ports::{FilePayload, PortStream, Source};
+use migration_core::{PortError, PortErrorKind};
+use vivantio_client::query::Query;
+use vivantio_client::{Client, SystemArea};
+
+use super::convert;
+use super::errors::with_context;
+use super::inventory::read_inventory;
+use super::options::VivantioSourceOptions;
+use super::people::{in_id_order, with_custom_values, FormOwner};
+use super::schema::read_schema;
+use super::tickets::ticket_stream;
+
+/// Reads a Vivantio tenant for the migration engine.
+///
+/// ```no_run
+/// use migration_cli::adapters::vivantio::{VivantioSource, VivantioSourceOptions};
+/// use migration_core::ports::Source;
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = vivantio_client::Client::builder()
+///     .platform_url("https://webservices-na01.vivantio.com/")
+///     .credentials("api-user", "secret")
+///     .build()?;
+/// let source = VivantioSource::new(client, VivantioSourceOptions::default());
+/// let schema = source.schema().await?;
+/// println!("{} ticket types", schema.ticket_types.len());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct VivantioSource {
+    client: Client,
+    options: VivantioSourceOptions,
+}
+
+impl VivantioSource {
+    /// A source reading through `client` (whose tenant time zone and rate limits apply).
+    pub fn new(client: Client, options: VivantioSourceOptions) -> Self {
+        Self { client, options }
+    }
+
+    /// The client it reads through.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Its settings.
+    pub fn options(&self) -> &VivantioSourceOptions {
+        &self.options
+    }
+}
+
+#[async_trait]
+impl Source for VivantioSource {
+    async fn schema(&self) -> Result<SourceSchema, PortError> {
+        read_schema(&self.client, &self.options).await
+    }
+
+    fn organisations(&self) -> PortStream<'_, Organisation> {
+        let owner = FormOwner {
+            record_type: CLIENT_RECORD_TYPE,
+            area: SystemArea::Client,
+            noun: "organisation",
+        };
+        let records = self.client.clients().stream(Query::match_all());
+        with_custom_values(
+            self.client.clone(),
+            records,
+            owner,
+            self.options.concurrency(),
+            convert::organisation,
+        )
+    }
+
+    fn callers(&self) -> PortStream<'_, Caller> {
+        let owner = FormOwner {
+            record_type: CALLER_RECORD_TYPE,
+            area: SystemArea::Caller,
+            noun: "caller",
+        };
+        let records = self.client.callers().stream(Query::match_all());
+        let callers = with_custom_values(
+            self.client.clone(),
+            records,
+            owner,
+            self.options.concurrency(),
+            convert::caller,
+        );
+        in_id_order(callers, |caller| caller.id, "caller")
+    }
+
+    fn tickets(&self, changed_since: Option<Watermark>) -> PortStream<'_, Ticket> {
+        ticket_stream(
+            self.client.clone(),
+            self.options.concurrency(),
+            changed_since,
+        )
+    }
+
+    fn articles(&self) -> PortStream<'_, Article> {
+        self.client
+            .articles()
+            .stream(Query::match_all())
+            .map_ok(convert::article)
+            .map_err(with_context("articles"))
+            .boxed()
+    }
+
+    /// Downloads the file and checks its size against the one listed, when one was.
+    async fn attachment(&self, file: &FileRef) -> Result<FilePayload, PortError> {
+        let what = format!("attachment {} ({:?})", file.attachment_id, file.file_name);
+        if file.guid.trim().is_empty() {
+            return Err(PortError::new(
+                PortErrorKind::NotFound,
+                format!("Vivantio: {what} has no GUID to download it with"),
+            ));
+        }
+        let downloaded = self
+            .client
+            .attachments()
+            .download(&file.guid)
+            .await
+            .map_err(with_context(what.clone()))?;
+        if let Some(listed) = file.size.filter(|listed| *listed != downloaded.size) {
+            return Err(PortError::new(
+                PortErrorKind::Other,
+                format!(
+                    "Vivantio: {what}: listed as {listed} bytes but {} bytes were downloaded",
+                    downloaded.size
+                ),
+            ));
+        }
+        tracing::debug!(
+            attachment_id = file.attachment_id,
+            size = downloaded.size,
+            sha256 = %downloaded.sha256,
+            "attachment downloaded"
+        );
+        let file_name = [
+            Some(file.file_name.as_str()),
+            downloaded.file_name.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|name| !name.trim().is_empty())
+        .unwrap_or(file.guid.as_str())
+        .to_string();
+        Ok(FilePayload {
+            file_name,
+            content_type: file.content_type.clone(),
+            bytes: downloaded.content,
+        })
+    }
+
+    async fn admin_inventory(&self) -> Result<AdminInventory, PortError> {
+        read_inventory(self.options.inventory_path.as_deref()).await
+    }
+}

@@ -1,0 +1,134 @@
+//! The command line: every command, flag and its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Move a helpdesk from Vivantio to Intercom: plan the mapping, validate it, load exactly once,
+/// verify field by field, and roll back what was created.
+///
+/// A migration goes: init → discover → plan → (edit mapping.toml) → confirm → migrate --sample N
+/// → verify → migrate → verify → delta (at cutover). `demo` shows all of it against bundled
+/// simulators, with no account anywhere.
+#[derive(Debug, Parser)]
+#[command(name = "vivantio2intercom", version, propagate_version = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file (written by `init`).
+    #[arg(
+        long,
+        short = 'c',
+        global = true,
+        env = "V2I_CONFIG",
+        default_value = "migration.toml"
+    )]
+    pub config: PathBuf,
+    /// Vivantio platform URL, overriding the configuration (a sandbox, a simulator, a proxy).
+    #[arg(long, global = true, env = "V2I_VIVANTIO_URL", value_name = "URL")]
+    pub vivantio_url: Option<String>,
+    /// Intercom API base URL, overriding the configuration (EU/AU region, a simulator, a proxy).
+    #[arg(long, global = true, env = "V2I_INTERCOM_URL", value_name = "URL")]
+    pub intercom_url: Option<String>,
+    /// Print the result as one JSON document on standard output (for scripts).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More detail on the terminal (-v, -vv); the log file in the state folder always has it all.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Only errors on the terminal.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented migration.toml and a .gitignore that keeps state and secrets out of git.
+    Init {
+        /// Folder to initialise.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Overwrite an existing migration.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Audit both sides and write a discovery report (counts, custom fields, attachments,
+    /// articles, agents and groups, SLAs, workflows; Intercom attributes, admins, teams, ticket
+    /// types, Help Center).
+    Discover,
+    /// Propose mapping.toml (with reasons and confidence) and run the pre-flight validation.
+    Plan {
+        /// Replace an existing mapping.toml with a fresh proposal.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Record your approval of exactly the current mapping.toml (an edit needs a new confirmation).
+    Confirm,
+    /// Load into Intercom: a sample first (--sample N), then everything.
+    Migrate(MigrateArgs),
+    /// Show what has moved, what was rejected, and what is pending.
+    Status,
+    /// Re-read what was written and compare it field by field with what the mapping says.
+    Verify {
+        /// Check this percentage of records (chosen at random, reproducibly with --seed).
+        #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
+        sample: Option<u8>,
+        /// Seed for the random sample.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Move what changed in Vivantio since the last run (new tickets, new messages, status changes).
+    Delta {
+        /// Skip the confirmation prompt.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Undo what the migration created, newest first; records that existed are restored.
+    Rollback {
+        /// Print the steps without running them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Skip the confirmation prompt.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Write the report (HTML, Markdown, JSON) from the state folder.
+    Report,
+    /// Run the whole journey against bundled simulators: discover, plan, confirm, sample,
+    /// full migration, verify, delta, rollback.
+    Demo {
+        /// Generate an instance with this many tickets instead of the bundled sample.
+        #[arg(long)]
+        tickets: Option<u64>,
+        /// Folder for the demo's state and reports (default: a new temporary folder).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Options of `migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Move only N tickets chosen across every type and channel, with what they need.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// Print every operation without sending one.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Skip the confirmation prompt.
+    #[arg(long)]
+    pub yes: bool,
+    /// Go on when a phase's count does not match the source (the mismatch stays in the report).
+    #[arg(long)]
+    pub continue_on_mismatch: bool,
+}

@@ -1,0 +1,147 @@
+//! `discover`: audits both sides without writing anything to either.
+
+use std::collections::BTreeMap;
+
+use futures::TryStreamExt;
+use migration_core::inventory::{build_inventory, WrittenInventory};
+use migration_core::ports::{Destination, Source};
+
+use super::report::{keep_section, DISCOVERY_SUMMARY_FILE, INVENTORY_FILE};
+use super::{port_failure, Outcome};
+use crate::error::CliError;
+use crate::project::Project;
+use crate::report::{ArticleTally, DiscoverySummary};
+
+/// How many of the largest attachments the discovery lists.
+const LARGEST_FILES: usize = 10;
+/// Attachments larger than this are counted as over Intercom's limit (the mapping's default).
+const ATTACHMENT_LIMIT: u64 = 20 * 1024 * 1024;
+
+/// Reads every record once, counting, and summarises both sides.
+pub async fn discover(
+    source: &dyn Source,
+    destination: &dyn Destination,
+) -> Result<(DiscoverySummary, WrittenInventory), CliError> {
+    let schema = source.schema().await.map_err(port_failure)?;
+    let destination_schema = destination.schema().await.map_err(port_failure)?;
+    let mut summary = DiscoverySummary::from_schemas(&schema, &destination_schema);
+    let organisations = count(source.organisations()).await?;
+    summary
+        .records
+        .insert("organisations".into(), organisations);
+    summary
+        .records
+        .insert("callers".into(), count(source.callers()).await?);
+    let (mut tickets, mut actions) = (0u64, 0u64);
+    let mut stream = source.tickets(None);
+    while let Some(ticket) = stream.try_next().await.map_err(port_failure)? {
+        tickets += 1;
+        actions += ticket.actions.len() as u64;
+        let attachments = ticket.attachments.iter().chain(
+            ticket
+                .actions
+                .iter()
+                .flat_map(|action| action.attachments.iter()),
+        );
+        for attachment in attachments {
+            summary.attachments.add(
+                ticket.id,
+                &attachment.file_name,
+                attachment.size.unwrap_or(0),
+                ATTACHMENT_LIMIT,
+                LARGEST_FILES,
+            );
+        }
+    }
+    drop(stream);
+    summary.records.insert("tickets".into(), tickets);
+    summary.records.insert("actions".into(), actions);
+    let mut tallies: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut stream = source.articles();
+    while let Some(article) = stream.try_next().await.map_err(port_failure)? {
+        let category = article
+            .category_id
+            .and_then(|id| schema.categories.iter().find(|category| category.id == id))
+            .map_or_else(
+                || "(no category)".to_string(),
+                |category| category.name.clone(),
+            );
+        let language = article
+            .language
+            .clone()
+            .unwrap_or_else(|| "(unknown)".to_string());
+        *tallies.entry((category, language)).or_default() += 1;
+    }
+    drop(stream);
+    summary
+        .records
+        .insert("articles".into(), tallies.values().sum());
+    summary.articles = tallies
+        .into_iter()
+        .map(|((category, language), articles)| ArticleTally {
+            category,
+            language,
+            articles,
+        })
+        .collect();
+    let inventory = build_inventory(&source.admin_inventory().await.map_err(port_failure)?);
+    Ok((summary, inventory))
+}
+
+async fn count<T>(stream: migration_core::ports::PortStream<'_, T>) -> Result<u64, CliError> {
+    stream
+        .map_err(port_failure)
+        .try_fold(0u64, |n, _| async move { Ok(n + 1) })
+        .await
+}
+
+/// The human summary of a discovery.
+pub fn summary(discovery: &DiscoverySummary, inventory: &WrittenInventory) -> String {
+    let mut lines = vec!["Vivantio:".to_string()];
+    for (object, count) in &discovery.records {
+        lines.push(format!("  {object:<16} {count}"));
+    }
+    lines.push(format!(
+        "  custom fields    {} modern, {} legacy",
+        discovery.custom_fields.modern, discovery.custom_fields.legacy
+    ));
+    lines.push(format!(
+        "  attachments      {} ({:.1} MiB, {} over the limit)",
+        discovery.attachments.count,
+        discovery.attachments.total_bytes as f64 / 1_048_576.0,
+        discovery.attachments.over_limit
+    ));
+    lines.push(format!(
+        "  agents / groups  {} / {}",
+        discovery.agents, discovery.groups
+    ));
+    lines.push(format!(
+        "  inventory items  {} (workflows, rules, reports, SLAs, portal)",
+        inventory.items.len()
+    ));
+    lines.push("Intercom:".to_string());
+    lines.push(format!("  admins           {}", discovery.intercom.admins));
+    lines.push(format!(
+        "  teams            {}",
+        discovery.intercom.teams.len()
+    ));
+    lines.push(format!(
+        "  ticket types     {}",
+        discovery.intercom.ticket_types.len()
+    ));
+    lines.push(format!(
+        "  SLA              {}",
+        discovery.intercom.sla_note
+    ));
+    lines.join("\n")
+}
+
+/// Runs discovery for the project and keeps it for the report.
+pub async fn run(project: &Project) -> Result<Outcome, CliError> {
+    let source = project.source()?;
+    let destination = project.destination()?;
+    let (discovery, inventory) = discover(&source, &destination).await?;
+    keep_section(project, DISCOVERY_SUMMARY_FILE, &discovery)?;
+    keep_section(project, INVENTORY_FILE, &inventory)?;
+    Ok(Outcome::ok(summary(&discovery, &inventory), &discovery))
+}

@@ -1,0 +1,138 @@
+//! `migrate` and `delta`: load into Intercom, exactly once, resumable.
+
+use migration_core::engine::{RunMode, RunOutcome, RunReport};
+use migration_core::ports::StateStore;
+
+use super::{confirmed_spec, engine, engine_failure, port_failure, Outcome};
+use crate::error::{CliError, EXIT_PARTIAL, EXIT_REFUSED};
+use crate::progress::Progress;
+use crate::project::Project;
+
+/// Runs the engine in `mode` (or computes it with `dry_run`) and records the run in the store.
+pub async fn run(
+    project: &Project,
+    mode: RunMode,
+    dry_run: bool,
+    continue_on_mismatch: bool,
+    progress: &Progress,
+) -> Result<Outcome, CliError> {
+    let source = project.source()?;
+    let destination = project.destination()?;
+    let spec = confirmed_spec(project, &source, &destination).await?;
+    let store = project.open_store()?;
+    let hash = spec.hash();
+    if !store.is_mapping_confirmed(hash.as_str())? {
+        return Err(CliError::Refused(
+            "this mapping was never confirmed in this project's state; run `vivantio2intercom confirm`".into(),
+        ));
+    }
+    if let Some(previous) = store.confirmed_hash().await.map_err(port_failure)? {
+        if previous != hash && !dry_run && mode != RunMode::Full {
+            // A delta or a sample with another mapping would mix two mappings in one workspace.
+            return Err(CliError::Refused(format!(
+                "the last run used mapping {} but mapping.toml is now {}; roll back first or run a full migration",
+                previous.as_str(),
+                hash.as_str()
+            )));
+        }
+    }
+    let mode_name = mode_name(mode);
+    let run_id = if dry_run {
+        None
+    } else {
+        store
+            .set_confirmed_hash(&hash)
+            .await
+            .map_err(port_failure)?;
+        Some(store.begin_run(mode_name, Some(hash.as_str()))?)
+    };
+    let observer = progress.observer();
+    let engine = engine(
+        project,
+        &source,
+        &destination,
+        &store,
+        observer,
+        continue_on_mismatch,
+    );
+    let result = if dry_run {
+        engine.dry_run(&spec, mode).await
+    } else {
+        engine.run(&spec, mode).await
+    };
+    progress.finish();
+    let report = match result {
+        Ok(report) => report,
+        Err(error) => {
+            if let Some(run_id) = run_id {
+                store.finish_run(run_id, "failed")?;
+            }
+            return Err(engine_failure(error));
+        }
+    };
+    if let Some(run_id) = run_id {
+        store.finish_run(run_id, outcome_name(&report.outcome))?;
+        crate::history::save_run(&project.state_dir(), run_id, &report)?;
+    }
+    Ok(outcome(mode_name, &report))
+}
+
+fn mode_name(mode: RunMode) -> &'static str {
+    match mode {
+        RunMode::Sample { .. } => "sample",
+        RunMode::Full => "full",
+        RunMode::Delta => "delta",
+    }
+}
+
+fn outcome_name(outcome: &RunOutcome) -> &'static str {
+    match outcome {
+        RunOutcome::Completed => "completed",
+        RunOutcome::StoppedOnMismatch { .. } => "stopped_on_mismatch",
+        RunOutcome::Interrupted => "interrupted",
+    }
+}
+
+/// The human and JSON outcome of a run report.
+pub fn outcome(mode_name: &str, report: &RunReport) -> Outcome {
+    let mut lines = vec![format!(
+        "{mode_name}{}: {} in {:.1} s, {} requests ({:.2} per record)",
+        if report.dry_run {
+            " (dry run, nothing sent)"
+        } else {
+            ""
+        },
+        outcome_name(&report.outcome),
+        report.duration_ms as f64 / 1000.0,
+        report.requests,
+        report.requests_per_record
+    )];
+    lines.push(format!(
+        "  {:<14} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "object", "source", "moved", "skipped", "rejected", "failed"
+    ));
+    for (kind, counts) in &report.objects {
+        lines.push(format!(
+            "  {:<14} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            kind.as_str(),
+            counts.source,
+            counts.moved,
+            counts.skipped,
+            counts.rejected,
+            counts.failed
+        ));
+    }
+    if !report.rejections.is_empty() || !report.failures.is_empty() {
+        lines.push(format!(
+            "  {} rejected and {} failed records: see the report for each reason",
+            report.rejections.len(),
+            report.failures.len()
+        ));
+    }
+    let exit = match report.outcome {
+        RunOutcome::StoppedOnMismatch { .. } => EXIT_REFUSED,
+        _ if !report.failures.is_empty() || !report.rejections.is_empty() => EXIT_PARTIAL,
+        _ => crate::error::EXIT_OK,
+    };
+    Outcome::ok(lines.join("\n"), report).with_exit(exit)
+}

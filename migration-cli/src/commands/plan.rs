@@ -1,0 +1,146 @@
+//! `plan`: proposes mapping.toml (with a reason and a confidence per decision) and runs the
+//! pre-flight validation over the whole instance.
+
+use futures::TryStreamExt;
+use migration_core::model::source::SourceInstance;
+use migration_core::ports::{Destination, Source};
+use migration_core::reject::Severity;
+use migration_core::spec::{check, propose, Confidence, ProposalOptions};
+use migration_core::transform::Mapper;
+use migration_core::validate::{preflight, PreflightReport};
+use serde::Serialize;
+
+use super::{port_failure, read_mapping, Outcome};
+use crate::error::{CliError, EXIT_REFUSED};
+use crate::project::{Project, PROPOSAL_NOTES_FILE};
+
+/// What `plan` found.
+#[derive(Debug, Serialize)]
+pub struct PlanOutcome {
+    /// The mapping file was (re)written from a fresh proposal.
+    pub proposed: bool,
+    /// Proposal notes that need a person's look (low confidence).
+    pub low_confidence: usize,
+    /// Problems in the mapping itself.
+    pub mapping_issues: Vec<String>,
+    /// Every pre-flight finding.
+    pub preflight: PreflightReport,
+}
+
+/// Reads the whole instance into memory for pre-flight validation.
+pub async fn read_instance(source: &dyn Source) -> Result<SourceInstance, CliError> {
+    Ok(SourceInstance {
+        schema: source.schema().await.map_err(port_failure)?,
+        organisations: source
+            .organisations()
+            .try_collect()
+            .await
+            .map_err(port_failure)?,
+        callers: source.callers().try_collect().await.map_err(port_failure)?,
+        tickets: source
+            .tickets(None)
+            .try_collect()
+            .await
+            .map_err(port_failure)?,
+        articles: source
+            .articles()
+            .try_collect()
+            .await
+            .map_err(port_failure)?,
+        inventory: source.admin_inventory().await.map_err(port_failure)?,
+    })
+}
+
+/// Proposes (when there is no mapping yet, or `force`), checks and validates.
+pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
+    let source = project.source()?;
+    let destination = project.destination()?;
+    let instance = read_instance(&source).await?;
+    let destination_schema = Destination::schema(&destination)
+        .await
+        .map_err(port_failure)?;
+    let path = project.mapping_path();
+    let proposed = force || !path.exists();
+    let mut low_confidence = 0;
+    if proposed {
+        let fallback = project
+            .config
+            .intercom
+            .fallback_admin
+            .clone()
+            .or_else(|| {
+                destination_schema
+                    .admins
+                    .first()
+                    .and_then(|admin| admin.email.clone())
+            })
+            .unwrap_or_default();
+        let proposal = propose(
+            &instance.schema,
+            &destination_schema,
+            &ProposalOptions {
+                source_time_zone: project.config.vivantio.tenant_time_zone.clone(),
+                fallback_admin_email: fallback,
+            },
+        );
+        low_confidence = proposal
+            .notes
+            .iter()
+            .filter(|note| note.confidence == Confidence::Low)
+            .count();
+        let text = proposal
+            .spec
+            .to_toml()
+            .map_err(|error| CliError::failed(format!("cannot write the mapping: {error}")))?;
+        std::fs::write(&path, text).map_err(|error| {
+            CliError::failed(format!("cannot write {}: {error}", path.display()))
+        })?;
+        let notes_path = project.resolve(std::path::Path::new(PROPOSAL_NOTES_FILE));
+        let notes = serde_json::to_string_pretty(&proposal.notes).map_err(CliError::failed)?;
+        std::fs::write(&notes_path, notes).map_err(|error| {
+            CliError::failed(format!("cannot write {}: {error}", notes_path.display()))
+        })?;
+    }
+    let spec = read_mapping(project)?;
+    let check_report = check(&spec, &instance.schema, &destination_schema);
+    let mapping_issues: Vec<String> = check_report
+        .to_string()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mapper = Mapper::new(&spec, &instance.schema, instance.directory())
+        .map_err(|error| CliError::Refused(format!("the mapping cannot be used: {error}")))?;
+    let report = preflight(&mapper, &instance, &destination_schema);
+    let blocking = report.at_least(Severity::Error).count();
+    let outcome = PlanOutcome {
+        proposed,
+        low_confidence,
+        mapping_issues,
+        preflight: report,
+    };
+    let mut human = Vec::new();
+    if proposed {
+        human.push(format!(
+            "proposed {} ({} decisions need a look; reasons in {PROPOSAL_NOTES_FILE})",
+            path.display(),
+            outcome.low_confidence
+        ));
+    }
+    human.extend(outcome.mapping_issues.iter().cloned());
+    human.push(format!(
+        "pre-flight: {} findings, {} blocking",
+        outcome.preflight.findings.len(),
+        blocking
+    ));
+    for (code, count) in &outcome.preflight.counts {
+        human.push(format!("  {code:?}: {count}"));
+    }
+    super::report::keep_section(project, super::report::PREFLIGHT_FILE, &outcome.preflight)?;
+    let refused = !check_report.is_ok();
+    let result = Outcome::ok(human.join("\n"), &outcome);
+    Ok(if refused {
+        result.with_exit(EXIT_REFUSED)
+    } else {
+        result
+    })
+}

@@ -1,0 +1,88 @@
+//! `report`: writes the report (HTML, Markdown, JSON) from what the state folder and the
+//! reports folder hold; it sends nothing to either API.
+
+use super::Outcome;
+use crate::error::CliError;
+use crate::project::Project;
+use crate::report::{self, MigrationReport, RunSection};
+
+/// File (in the reports folder) where `discover` keeps its summary for the report.
+pub const DISCOVERY_SUMMARY_FILE: &str = "discovery-summary.json";
+/// File (in the reports folder) where `plan` keeps its pre-flight findings for the report.
+pub const PREFLIGHT_FILE: &str = "preflight.json";
+/// File (in the reports folder) where `discover` keeps the written inventory for the report.
+pub const INVENTORY_FILE: &str = "inventory.json";
+
+fn read_optional<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> Result<Option<T>, CliError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| CliError::failed(format!("cannot read {}: {error}", path.display())))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|error| CliError::failed(format!("{} is unreadable: {error}", path.display())))
+}
+
+/// Writes a JSON section file into the reports folder for a later `report`.
+pub fn keep_section(
+    project: &Project,
+    file: &str,
+    value: &impl serde::Serialize,
+) -> Result<(), CliError> {
+    let dir = project.reports_dir();
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| CliError::failed(format!("cannot create {}: {error}", dir.display())))?;
+    let path = dir.join(file);
+    let text = serde_json::to_string_pretty(value).map_err(CliError::failed)?;
+    std::fs::write(&path, text)
+        .map_err(|error| CliError::failed(format!("cannot write {}: {error}", path.display())))
+}
+
+/// Gathers every section that exists and writes the three report files.
+pub fn run(project: &Project) -> Result<Outcome, CliError> {
+    let dir = project.reports_dir();
+    let state = project.state_dir();
+    let name = project
+        .root
+        .canonicalize()
+        .ok()
+        .and_then(|path| {
+            path.file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "migration".to_string());
+    let mut migration = MigrationReport::new(name, chrono::Utc::now());
+    migration.discovery = read_optional(&dir.join(DISCOVERY_SUMMARY_FILE))?;
+    migration.preflight = read_optional(&dir.join(PREFLIGHT_FILE))?;
+    migration.inventory = read_optional(&dir.join(INVENTORY_FILE))?;
+    let runs = project.open_store()?.runs()?;
+    for info in runs.iter().filter(|run| run.mode != "rollback") {
+        if let Some(report) = crate::history::run(&state, info.id)? {
+            migration.runs.push(RunSection {
+                started_at: chrono::DateTime::parse_from_rfc3339(&info.started_at)
+                    .ok()
+                    .map(|at| at.with_timezone(&chrono::Utc)),
+                report,
+            });
+        }
+    }
+    migration.verification = crate::history::latest_verify(&state)?;
+    migration.rollback = crate::history::latest_rollback(&state)?;
+    let paths = report::write_all(&migration, &dir).map_err(|error| {
+        CliError::failed(format!(
+            "cannot write the report into {}: {error}",
+            dir.display()
+        ))
+    })?;
+    Ok(Outcome::ok(
+        format!("report written: {}", paths.html.display()),
+        &serde_json::json!({
+            "html": paths.html,
+            "markdown": paths.markdown,
+            "json": paths.json,
+        }),
+    ))
+}

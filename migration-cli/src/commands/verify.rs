@@ -1,0 +1,74 @@
+//! `verify`: re-reads what was written and compares it field by field with the mapping.
+
+use migration_core::engine::{VerifyOptions, VerifySelection};
+
+use super::{confirmed_spec, engine, engine_failure, Outcome};
+use crate::error::{CliError, EXIT_DIFFERENCES};
+use crate::progress::Progress;
+use crate::project::Project;
+
+/// Verifies every record, or `percent` of them chosen with `seed`.
+pub async fn run(
+    project: &Project,
+    percent: Option<u8>,
+    seed: u64,
+    progress: &Progress,
+) -> Result<Outcome, CliError> {
+    let source = project.source()?;
+    let destination = project.destination()?;
+    let spec = confirmed_spec(project, &source, &destination).await?;
+    let store = project.open_store()?;
+    let selection = match percent {
+        Some(percent) => VerifySelection::Percent { percent, seed },
+        None => VerifySelection::All,
+    };
+    let options = VerifyOptions {
+        selection,
+        // Intercom does not expose the checksum of an uploaded file; checksums are recorded at
+        // upload time and compared in the simulator tests instead.
+        attachment_checksums: false,
+    };
+    let engine = engine(
+        project,
+        &source,
+        &destination,
+        &store,
+        progress.observer(),
+        false,
+    );
+    let report = engine
+        .verify(&spec, &options)
+        .await
+        .map_err(engine_failure)?;
+    progress.finish();
+    crate::history::save_verify(&project.state_dir(), &report)?;
+    let checked: u64 = report.objects.values().map(|counts| counts.checked).sum();
+    let mut lines = vec![format!(
+        "verified {checked} records: {} differences",
+        report.differences.len()
+    )];
+    for difference in report.differences.iter().take(20) {
+        lines.push(format!(
+            "  {} {}: expected {} found {}",
+            difference.key,
+            difference.field,
+            difference.expected,
+            difference
+                .found
+                .as_ref()
+                .map_or_else(|| "nothing".to_string(), ToString::to_string)
+        ));
+    }
+    if report.differences.len() > 20 {
+        lines.push(format!(
+            "  … and {} more in the report",
+            report.differences.len() - 20
+        ));
+    }
+    let outcome = Outcome::ok(lines.join("\n"), &report);
+    Ok(if report.differences.is_empty() {
+        outcome
+    } else {
+        outcome.with_exit(EXIT_DIFFERENCES)
+    })
+}

@@ -1,0 +1,166 @@
+//! A migration project on disk: its configuration, credentials, state folder and the clients,
+//! adapters and store built from them.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::adapters::intercom::{IntercomDestination, IntercomOptions};
+use crate::adapters::vivantio::{VivantioSource, VivantioSourceOptions};
+use crate::cli::GlobalArgs;
+use crate::config::{checked_url, Config, ConfigError, Credentials};
+use crate::error::CliError;
+use crate::store::Store;
+
+/// Name of the proposal notes file written beside the mapping.
+pub const PROPOSAL_NOTES_FILE: &str = "mapping-notes.json";
+
+/// An opened project: configuration checked, credentials resolved.
+#[derive(Debug)]
+pub struct Project {
+    /// The configuration.
+    pub config: Config,
+    /// Where the configuration was read from.
+    pub config_path: PathBuf,
+    /// The folder relative paths are resolved against (the configuration's folder).
+    pub root: PathBuf,
+    /// Resolved credentials (never printed).
+    pub credentials: Credentials,
+}
+
+impl Project {
+    /// Reads the configuration named by the global options, applies URL overrides, and resolves
+    /// credentials from the environment (or the file).
+    pub fn open(global: &GlobalArgs) -> Result<Self, CliError> {
+        Self::open_with_env(global, |name| std::env::var(name).ok())
+    }
+
+    /// [`Project::open`] with an explicit environment lookup (for tests and the demo).
+    pub fn open_with_env(
+        global: &GlobalArgs,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, CliError> {
+        let mut config = Config::load(&global.config)?;
+        if let Some(url) = &global.vivantio_url {
+            checked_url("--vivantio-url", url, config.paths.allow_insecure_http)?;
+            config.vivantio.platform_url = url.clone();
+        }
+        if let Some(url) = &global.intercom_url {
+            checked_url("--intercom-url", url, config.paths.allow_insecure_http)?;
+            config.intercom.base_url = url.clone();
+        }
+        let credentials = config.credentials(&global.config, env)?;
+        let root = global
+            .config
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok(Self {
+            config,
+            config_path: global.config.clone(),
+            root,
+            credentials,
+        })
+    }
+
+    /// A path from the configuration, resolved against the project folder.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.root.join(path)
+        }
+    }
+
+    /// The state folder.
+    pub fn state_dir(&self) -> PathBuf {
+        self.resolve(&self.config.paths.state_dir)
+    }
+
+    /// The mapping specification file.
+    pub fn mapping_path(&self) -> PathBuf {
+        self.resolve(&self.config.paths.mapping)
+    }
+
+    /// The reports folder.
+    pub fn reports_dir(&self) -> PathBuf {
+        self.resolve(&self.config.paths.reports)
+    }
+
+    /// Opens (creating if needed) the state store; refuses while another run holds it.
+    pub fn open_store(&self) -> Result<Store, CliError> {
+        Ok(Store::open(&self.state_dir())?)
+    }
+
+    /// The Vivantio client.
+    pub fn vivantio_client(&self) -> Result<vivantio_client::Client, CliError> {
+        let zone = self
+            .config
+            .vivantio
+            .tenant_time_zone
+            .parse()
+            .map_err(|_| ConfigError::Invalid {
+                path: self.config_path.clone(),
+                detail: format!(
+                    "vivantio.tenant_time_zone = {:?} is not an IANA time zone (for example \"Europe/London\")",
+                    self.config.vivantio.tenant_time_zone
+                ),
+            })?;
+        let mut limiter = vivantio_client::LimiterSettings::default();
+        limiter.max_concurrency = self.config.vivantio.max_concurrency.max(1);
+        limiter.initial_concurrency = limiter.initial_concurrency.min(limiter.max_concurrency);
+        let interval = Duration::from_millis(self.config.vivantio.request_interval_ms);
+        limiter.initial_interval = interval;
+        limiter.min_interval = limiter.min_interval.min(interval);
+        vivantio_client::Client::builder()
+            .platform_url(self.config.vivantio.platform_url.clone())
+            .credentials(
+                self.credentials.vivantio_username.clone(),
+                self.credentials.vivantio_password.expose(),
+            )
+            .tenant_time_zone(zone)
+            .limiter(limiter)
+            .build()
+            .map_err(|error| CliError::failed(self.credentials.redact(&error.to_string())))
+    }
+
+    /// One Intercom client per configured access token (several spread the load over apps).
+    pub fn intercom_clients(&self) -> Result<Vec<intercom_client::Client>, CliError> {
+        self.credentials
+            .intercom_tokens
+            .iter()
+            .map(|token| {
+                intercom_client::Client::builder()
+                    .token(token.expose())
+                    .base_url(self.config.intercom.base_url.clone())
+                    .timeout(Duration::from_secs(60))
+                    .build()
+                    .map_err(|error| CliError::failed(self.credentials.redact(&error.to_string())))
+            })
+            .collect()
+    }
+
+    /// The Vivantio side behind the core's `Source` port.
+    pub fn source(&self) -> Result<VivantioSource, CliError> {
+        let options = VivantioSourceOptions {
+            inventory_path: self
+                .config
+                .paths
+                .inventory
+                .as_ref()
+                .map(|path| self.resolve(path)),
+            ..VivantioSourceOptions::default()
+        };
+        Ok(VivantioSource::new(self.vivantio_client()?, options))
+    }
+
+    /// The Intercom side behind the core's `Destination` port.
+    pub fn destination(&self) -> Result<IntercomDestination, CliError> {
+        let client = self
+            .intercom_clients()?
+            .into_iter()
+            .next()
+            .ok_or_else(|| CliError::failed("no Intercom access token configured"))?;
+        Ok(IntercomDestination::new(client, IntercomOptions::default()))
+    }
+}

@@ -1,0 +1,276 @@
+//! Figures derived from a report that every renderer shows the same way: the counts per
+//! object, the headline numbers, the overall verdict, groupings and human formatting.
+
+use std::collections::BTreeMap;
+
+use migration_core::engine::{
+    Failure, FailureCode, RollbackReport, RunMode, RunOutcome, RunReport,
+};
+use migration_core::inventory::InventoryKind;
+use migration_core::model::source::SourceKind;
+use migration_core::reject::{Finding, ReasonCode, Rejection, Severity};
+use migration_core::RecordKind;
+use serde::{Deserialize, Serialize};
+
+use super::model::{MigrationReport, RunSection};
+
+/// One row of the counts-per-object table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRow {
+    /// The source object.
+    pub object: SourceKind,
+    /// Records the run read.
+    pub source: u64,
+    /// Records in Intercom after the run: moved by it or by an earlier one.
+    pub moved: u64,
+    /// Records the mapping refused.
+    pub rejected: u64,
+    /// Records the destination refused, or that a refused record blocked.
+    pub failed: u64,
+    /// What verification found, when it covered this object.
+    pub verified: Option<VerifiedCounts>,
+}
+
+/// Verification counts of the destination records one source object becomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedCounts {
+    /// Records compared.
+    pub checked: u64,
+    /// Compared and equal.
+    pub matching: u64,
+    /// Compared and different.
+    pub differing: u64,
+    /// Not found in Intercom.
+    pub missing: u64,
+}
+
+/// The numbers at the top of the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Headline {
+    /// Records in Intercom after the baseline run.
+    pub moved: u64,
+    /// Records the baseline run read.
+    pub source: u64,
+    /// Records the mapping refused in the baseline run.
+    pub rejected: u64,
+    /// Records that failed in the baseline run.
+    pub failed: u64,
+    /// Records verification compared.
+    pub checked: u64,
+    /// Records verification found equal.
+    pub matching: u64,
+    /// Field differences verification found.
+    pub differences: u64,
+    /// Pre-flight findings that stop a record from moving.
+    pub blocking_findings: u64,
+    /// Wall time of every run, verification and rollback together, in milliseconds.
+    pub total_ms: u64,
+}
+
+/// How the migration stands, in one word for the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nothing has run yet.
+    NotRun,
+    /// Everything moved and matched.
+    Clean,
+    /// Finished, but some records were rejected by the mapping.
+    WithRejections,
+    /// Failures, differences, a stopped run or an incomplete rollback: a person must look.
+    NeedsAttention,
+}
+
+impl Verdict {
+    /// The verdict as a short phrase.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::NotRun => "No run yet",
+            Verdict::Clean => "Clean",
+            Verdict::WithRejections => "Finished with rejections",
+            Verdict::NeedsAttention => "Needs attention",
+        }
+    }
+}
+
+impl MigrationReport {
+    /// The run the summary counts describe: the latest full run that sent something, else the
+    /// latest run that sent something, else the latest run. Earlier runs (samples) are inside
+    /// it as records already moved; each run keeps its own table below.
+    pub fn baseline_run(&self) -> Option<&RunSection> {
+        let sent = |section: &&RunSection| !section.report.dry_run;
+        self.runs
+            .iter()
+            .rev()
+            .filter(sent)
+            .find(|section| section.report.mode == RunMode::Full)
+            .or_else(|| self.runs.iter().rev().find(sent))
+            .or_else(|| self.runs.last())
+    }
+
+    /// Counts per source object for the baseline run, with what verification found.
+    pub fn object_rows(&self) -> Vec<ObjectRow> {
+        self.baseline_run()
+            .map(|section| object_rows(&section.report, self))
+            .unwrap_or_default()
+    }
+
+    /// The headline numbers.
+    pub fn headline(&self) -> Headline {
+        let mut headline = Headline::default();
+        for row in self.object_rows() {
+            headline.moved += row.moved;
+            headline.source += row.source;
+            headline.rejected += row.rejected;
+            headline.failed += row.failed;
+        }
+        if let Some(verification) = &self.verification {
+            for counts in verification.objects.values() {
+                headline.checked += counts.checked;
+                headline.matching += counts.matching;
+            }
+            headline.differences = verification.differences.len() as u64;
+            headline.total_ms += verification.duration_ms;
+        }
+        if let Some(preflight) = &self.preflight {
+            headline.blocking_findings = preflight.at_least(Severity::Error).count() as u64;
+        }
+        headline.total_ms += self
+            .runs
+            .iter()
+            .map(|section| section.report.duration_ms)
+            .sum::<u64>();
+        if let Some(rollback) = &self.rollback {
+            headline.total_ms += rollback.duration_ms;
+        }
+        headline
+    }
+
+    /// How the migration stands.
+    pub fn verdict(&self) -> Verdict {
+        let Some(baseline) = self.baseline_run() else {
+            return Verdict::NotRun;
+        };
+        let run = &baseline.report;
+        let verification_failed = self
+            .verification
+            .as_ref()
+            .is_some_and(|verification| !verification.is_clean());
+        let rollback_incomplete = self
+            .rollback
+            .as_ref()
+            .is_some_and(|rollback| !rollback.is_complete());
+        if run.outcome != RunOutcome::Completed
+            || !run.failures.is_empty()
+            || verification_failed
+            || rollback_incomplete
+        {
+            Verdict::NeedsAttention
+        } else if !run.rejections.is_empty() {
+            Verdict::WithRejections
+        } else {
+            Verdict::Clean
+        }
+    }
+}
+
+fn object_rows(run: &RunReport, report: &MigrationReport) -> Vec<ObjectRow> {
+    let mut verified: BTreeMap<SourceKind, VerifiedCounts> = BTreeMap::new();
+    if let Some(verification) = &report.verification {
+        for (kind, counts) in &verification.objects {
+            let Some(object) = source_of(*kind) else {
+                continue;
+            };
+            let entry = verified.entry(object).or_default();
+            entry.checked += counts.checked;
+            entry.matching += counts.matching;
+            entry.differing += counts.differing;
+            entry.missing += counts.missing;
+        }
+    }
+    run.objects
+        .iter()
+        .map(|(object, counts)| ObjectRow {
+            object: *object,
+            source: counts.source,
+            moved: counts.moved + counts.skipped,
+            rejected: counts.rejected,
+            failed: counts.failed,
+            verified: verified.get(object).copied(),
+        })
+        .collect()
+}
+
+/// The source object a destination record comes from (none for schema records).
+fn source_of(kind: RecordKind) -> Option<SourceKind> {
+    match kind {
+        RecordKind::Company => Some(SourceKind::Organisation),
+        RecordKind::Contact => Some(SourceKind::Caller),
+        RecordKind::Collection => Some(SourceKind::Category),
+        RecordKind::Article => Some(SourceKind::Article),
+        RecordKind::Conversation | RecordKind::Ticket => Some(SourceKind::Ticket),
+        _ => None,
+    }
+}
+
+/// Rejections grouped by reason code, codes in their stable order.
+pub(crate) fn rejections_by_code(
+    rejections: &[Rejection],
+) -> BTreeMap<ReasonCode, Vec<&Rejection>> {
+    let mut groups: BTreeMap<ReasonCode, Vec<&Rejection>> = BTreeMap::new();
+    for rejection in rejections {
+        groups.entry(rejection.code).or_default().push(rejection);
+    }
+    groups
+}
+
+/// Failures grouped by code.
+pub(crate) fn failures_by_code(failures: &[Failure]) -> Vec<(FailureCode, Vec<&Failure>)> {
+    let mut groups: Vec<(FailureCode, Vec<&Failure>)> = Vec::new();
+    for failure in failures {
+        match groups.iter_mut().find(|(code, _)| *code == failure.code) {
+            Some((_, members)) => members.push(failure),
+            None => groups.push((failure.code, vec![failure])),
+        }
+    }
+    groups
+}
+
+/// Findings grouped by reason code, most serious group first.
+pub(crate) fn findings_by_code(findings: &[Finding]) -> Vec<(ReasonCode, Vec<&Finding>)> {
+    let mut groups: BTreeMap<ReasonCode, Vec<&Finding>> = BTreeMap::new();
+    for finding in findings {
+        groups.entry(finding.code).or_default().push(finding);
+    }
+    let mut groups: Vec<(ReasonCode, Vec<&Finding>)> = groups.into_iter().collect();
+    groups.sort_by_key(|(code, members)| {
+        let worst = members.iter().map(|finding| finding.severity).max();
+        (std::cmp::Reverse(worst), *code)
+    });
+    groups
+}
+
+/// Planned steps counted per kind of step (`delete`, `archive`…), in their wire names.
+pub(crate) fn steps_per_kind(report: &RollbackReport) -> BTreeMap<String, u64> {
+    let mut steps = BTreeMap::new();
+    for step in &report.steps {
+        let kind = match serde_json::to_value(step) {
+            Ok(serde_json::Value::Object(fields)) => fields
+                .get("step")
+                .and_then(|kind| kind.as_str())
+                .map_or_else(|| "other".to_string(), str::to_string),
+            _ => "other".to_string(),
+        };
+        *steps.entry(kind).or_insert(0) += 1;
+    }
+    steps
+}
+
+/// The inventory kinds in the order the reports show them, with their headings.
+pub(crate) const INVENTORY_KINDS: [(InventoryKind, &str); 5] = [
+    (InventoryKind::Workflow, "Workflows"),
+    (InventoryKind::BusinessRule, "Business rules"),
+    (InventoryKind::SlaPolicy, "SLA policies"),
+    (InventoryKind::SavedReport, "Saved reports"),
+    (InventoryKind::PortalSetting, "Portal settings"),
+];

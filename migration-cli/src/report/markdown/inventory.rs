@@ -1,0 +1,74 @@
+//! The written inventory in Markdown: each item as it is in Vivantio, then its Intercom
+//! equivalent step by step.
+
+use migration_core::inventory::{InventoryItem, WrittenInventory};
+
+use super::{put, text};
+use crate::report::figures::INVENTORY_KINDS;
+
+/// The inventory section, one group per kind.
+pub(super) fn section(out: &mut String, inventory: &WrittenInventory) {
+    out.push_str(
+        "## Written inventory\n\nThese have no API in Vivantio or Intercom: rebuild each by hand \
+         in Intercom, as recommended.\n\n",
+    );
+    if inventory.items.is_empty() {
+        out.push_str("The admin inventory file lists nothing.\n\n");
+    }
+    for (kind, heading) in INVENTORY_KINDS {
+        let items: Vec<&InventoryItem> = inventory.of_kind(kind).collect();
+        if items.is_empty() {
+            continue;
+        }
+        put!(out, "### {heading} ({})\n\n", items.len());
+        for item in items {
+            entry(out, item);
+        }
+    }
+}
+
+fn entry(out: &mut String, item: &InventoryItem) {
+    put!(
+        out,
+        "#### {} · {}{}\n\n",
+        text(&item.source_id),
+        text(&item.name),
+        if item.enabled { "" } else { " (disabled)" }
+    );
+    if !item.record_types.is_empty() {
+        let types: Vec<String> = item.record_types.iter().map(|name| text(name)).collect();
+        put!(out, "- **Applies to:** {}\n", types.join(", "));
+    }
+    if let Some(trigger) = &item.trigger {
+        put!(out, "- **Trigger:** {}\n", text(trigger));
+    }
+    nested(out, "Conditions", &item.conditions);
+    nested(out, "Actions", &item.actions);
+    nested(out, "Business hours", &item.business_hours);
+    nested(out, "Clock stops when", &item.pause_rules);
+    put!(
+        out,
+        "\n**In Intercom: {}**\n\n",
+        text(&item.recommendation.intercom_feature)
+    );
+    for (number, step) in item.recommendation.steps.iter().enumerate() {
+        put!(out, "{}. {}\n", number + 1, text(step));
+    }
+    out.push('\n');
+    for note in &item.recommendation.notes {
+        put!(out, "> {}\n", text(note));
+    }
+    if !item.recommendation.notes.is_empty() {
+        out.push('\n');
+    }
+}
+
+fn nested(out: &mut String, label: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    put!(out, "- **{label}:**\n");
+    for item in items {
+        put!(out, "  - {}\n", text(item));
+    }
+}

@@ -1,0 +1,330 @@
+//! The report as GitHub-flavoured Markdown, with the same content as the HTML page: tables,
+//! lists and headings only, so it reads well raw and rendered. Every piece of data goes
+//! through [`text`], [`cell`] or [`code`].
+
+mod inventory;
+mod runs;
+
+use migration_core::reject::Severity;
+use migration_core::validate::PreflightReport;
+
+use super::model::{DiscoverySummary, MigrationReport};
+use super::{figures, words};
+
+/// Appends formatted text to a `String`; writing into a `String` cannot fail.
+macro_rules! put {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = write!($out, $($arg)*);
+    }};
+}
+pub(crate) use put;
+
+/// Renders the report as Markdown.
+pub fn to_markdown(report: &MigrationReport) -> String {
+    let mut out = String::with_capacity(32 * 1024);
+    header(&mut out, report);
+    objects(&mut out, report);
+    if let Some(discovery) = &report.discovery {
+        discovery_section(&mut out, discovery);
+    }
+    if let Some(preflight) = &report.preflight {
+        preflight_section(&mut out, preflight);
+    }
+    if !report.runs.is_empty() {
+        runs::section(&mut out, &report.runs);
+    }
+    if let Some(verification) = &report.verification {
+        runs::verification(&mut out, verification);
+    }
+    if let Some(rollback) = &report.rollback {
+        runs::rollback(&mut out, rollback);
+    }
+    if let Some(inventory) = &report.inventory {
+        inventory::section(&mut out, inventory);
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+fn header(out: &mut String, report: &MigrationReport) {
+    let verdict = report.verdict();
+    put!(
+        out,
+        "# Migration report: {}\n\nVivantio → Intercom · generated {} · vivantio2intercom {} · **{}**\n\n",
+        text(&report.project),
+        report.generated_at.format("%Y-%m-%d %H:%M UTC"),
+        text(&report.tool_version),
+        verdict.label()
+    );
+    if report.baseline_run().is_none() && report.verification.is_none() {
+        return;
+    }
+    let headline = report.headline();
+    out.push_str("| Records in Intercom | Rejected | Failed |");
+    if report.verification.is_some() {
+        out.push_str(" Verified identical | Differences |");
+    }
+    out.push_str(" Total time |\n| ---: | ---: | ---: |");
+    if report.verification.is_some() {
+        out.push_str(" ---: | ---: |");
+    }
+    put!(
+        out,
+        " ---: |\n| {} of {} | {} | {} |",
+        words::count(headline.moved),
+        words::count(headline.source),
+        words::count(headline.rejected),
+        words::count(headline.failed)
+    );
+    if report.verification.is_some() {
+        put!(
+            out,
+            " {} ({} of {}) | {} |",
+            words::percent(headline.matching, headline.checked),
+            words::count(headline.matching),
+            words::count(headline.checked),
+            words::count(headline.differences)
+        );
+    }
+    put!(out, " {} |\n\n", words::duration(headline.total_ms));
+}
+
+fn objects(out: &mut String, report: &MigrationReport) {
+    out.push_str("## Counts per object\n\n");
+    let Some(baseline) = report.baseline_run() else {
+        out.push_str("Nothing has run yet.\n\n");
+        return;
+    };
+    put!(
+        out,
+        "From the {}: records already moved by an earlier run count as in Intercom.\n\n\
+         | Object | Source | In Intercom | Rejected | Failed | Verified |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: |\n",
+        words::run_title(&baseline.report).to_lowercase()
+    );
+    for row in report.object_rows() {
+        let verified = row.verified.map_or_else(
+            || "–".to_string(),
+            |counts| {
+                format!(
+                    "{} of {}",
+                    words::count(counts.matching),
+                    words::count(counts.checked)
+                )
+            },
+        );
+        put!(
+            out,
+            "| {} | {} | {} | {} | {} | {verified} |\n",
+            words::humanize(row.object.as_str()),
+            words::count(row.source),
+            words::count(row.moved),
+            words::count(row.rejected),
+            words::count(row.failed)
+        );
+    }
+    out.push('\n');
+}
+
+fn discovery_section(out: &mut String, discovery: &DiscoverySummary) {
+    out.push_str("## Discovery\n\n### Vivantio\n\n| Object | Records |\n| --- | ---: |\n");
+    for (object, records) in &discovery.records {
+        put!(
+            out,
+            "| {} | {} |\n",
+            cell(&words::humanize(object)),
+            words::count(*records)
+        );
+    }
+    put!(
+        out,
+        "\n- Custom fields: {} modern, {} legacy\n- Agents: {} · groups: {}\n\
+         - Attachments: {} ({}), {} over Intercom's size limit\n",
+        words::count(discovery.custom_fields.modern),
+        words::count(discovery.custom_fields.legacy),
+        words::count(discovery.agents),
+        words::count(discovery.groups),
+        words::count(discovery.attachments.count),
+        words::bytes(discovery.attachments.total_bytes),
+        words::count(discovery.attachments.over_limit)
+    );
+    if !discovery.attachments.largest.is_empty() {
+        out.push_str("\nLargest files:\n\n| File | Ticket | Size |\n| --- | ---: | ---: |\n");
+        for file in &discovery.attachments.largest {
+            put!(
+                out,
+                "| {} | {} | {} |\n",
+                cell(&file.file_name),
+                file.ticket_id,
+                words::bytes(file.bytes)
+            );
+        }
+    }
+    if !discovery.articles.is_empty() {
+        out.push_str(
+            "\nArticles per category and language:\n\n| Category | Language | Articles |\n\
+             | --- | --- | ---: |\n",
+        );
+        for tally in &discovery.articles {
+            put!(
+                out,
+                "| {} | {} | {} |\n",
+                cell(&tally.category),
+                cell(&tally.language),
+                words::count(tally.articles)
+            );
+        }
+    }
+    let intercom = &discovery.intercom;
+    out.push_str("\n### Intercom workspace\n\n");
+    for (model, attributes) in &intercom.attributes {
+        put!(
+            out,
+            "- {} attributes: {}\n",
+            text(&words::humanize(model)),
+            words::count(*attributes)
+        );
+    }
+    put!(
+        out,
+        "- Admins: {}\n- Teams: {}\n- Ticket types: {}\n- Help Center: {}\n",
+        words::count(intercom.admins),
+        names(&intercom.teams),
+        names(&intercom.ticket_types),
+        words::help_center_text(intercom.help_center)
+    );
+    if !intercom.sla_note.is_empty() {
+        put!(out, "\n> **SLAs.** {}\n", text(&intercom.sla_note));
+    }
+    out.push('\n');
+}
+
+/// `3 (Billing, Support, Escalations)`, or `0`.
+fn names(items: &[String]) -> String {
+    if items.is_empty() {
+        return "0".to_string();
+    }
+    let listed: Vec<String> = items.iter().map(|item| text(item)).collect();
+    format!("{} ({})", items.len(), listed.join(", "))
+}
+
+fn preflight_section(out: &mut String, report: &PreflightReport) {
+    out.push_str("## Pre-flight findings\n\n");
+    let tally = |severity: Severity| {
+        words::count(
+            report
+                .findings
+                .iter()
+                .filter(|finding| finding.severity == severity)
+                .count() as u64,
+        )
+    };
+    put!(
+        out,
+        "**{}** errors (will not move) · **{}** warnings (move, changed) · **{}** notes\n\n",
+        tally(Severity::Error),
+        tally(Severity::Warning),
+        tally(Severity::Info)
+    );
+    if report.findings.is_empty() {
+        out.push_str("Nothing to report: every record moves as it is.\n\n");
+    }
+    for (code, findings) in figures::findings_by_code(&report.findings) {
+        put!(
+            out,
+            "### `{}` ({})\n\n| Severity | Record | What | Fix |\n| --- | --- | --- | --- |\n",
+            code.as_str(),
+            findings.len()
+        );
+        for finding in findings {
+            put!(
+                out,
+                "| {} | {} | {} | {} |\n",
+                words::wire_name(&finding.severity),
+                cell(&finding.record.to_string()),
+                cell(&finding.message),
+                cell(&finding.fix)
+            );
+        }
+        out.push('\n');
+    }
+}
+
+/// Escapes data for Markdown running text: every character that could start markup is
+/// backslash-escaped, and line breaks become spaces so data cannot open a block.
+pub(crate) fn text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    let trimmed = raw.trim_start();
+    // A leading list or heading marker would turn the data into a block of its own.
+    if trimmed.starts_with(['-', '+', '=']) {
+        out.push('\\');
+    }
+    let leading_digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    for (position, character) in trimmed.chars().enumerate() {
+        match character {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' => {
+                out.push('\\');
+                out.push(character);
+            }
+            '.' | ')' if position == leading_digits && leading_digits > 0 => {
+                out.push('\\');
+                out.push(character);
+            }
+            '\r' | '\n' => out.push(' '),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Escapes data for a table cell (as [`text`]; pipes are escaped there already).
+pub(crate) fn cell(raw: &str) -> String {
+    let escaped = text(raw);
+    if escaped.is_empty() {
+        "–".to_string()
+    } else {
+        escaped
+    }
+}
+
+/// Data as an inline code span inside a table: a fence longer than any backtick run inside,
+/// pipes escaped (GitHub splits cells on them even in code).
+pub(crate) fn code(raw: &str) -> String {
+    let flat = raw.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let mut longest = 0;
+    let mut run = 0;
+    for character in flat.chars() {
+        run = if character == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_data_is_neutralised() {
+        assert_eq!(text("<b>*x*</b> | y"), "\\<b\\>\\*x\\*\\</b\\> \\| y");
+        assert_eq!(text("- not a list"), "\\- not a list");
+        assert_eq!(text("12. not a list"), "12\\. not a list");
+        assert_eq!(text("# title\nline"), "\\# title line");
+    }
+
+    #[test]
+    fn code_spans_survive_backticks_and_pipes() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+        assert_eq!(code("a|b"), "`a\\|b`");
+    }
+}

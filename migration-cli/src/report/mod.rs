@@ -1,0 +1,65 @@
+//! The migration report: one [`MigrationReport`] document (discovery, pre-flight findings,
+//! runs, verification, rollback and the written inventory) rendered three ways:
+//!
+//! * [`to_html`]: a self-contained page (inline CSS, no script, no external asset) to open
+//!   in any browser, offline;
+//! * [`to_markdown`]: the same content as GitHub-flavoured Markdown, for tickets and wikis;
+//! * [`to_json`]: the document itself, for scripts ([`from_json`] reads it back).
+//!
+//! [`write_all`] writes the three files into a folder. Every text that comes from customer
+//! records is escaped by the renderers: a ticket titled `<script>` shows as text.
+
+mod figures;
+mod html;
+mod json;
+mod markdown;
+mod model;
+mod words;
+
+pub use figures::{Headline, ObjectRow, Verdict, VerifiedCounts};
+pub use html::to_html;
+pub use json::{from_json, to_json};
+pub use markdown::to_markdown;
+pub use model::{
+    ArticleTally, AttachmentSummary, CustomFieldCounts, DiscoverySummary, HelpCenterStatus,
+    IntercomSummary, LargeFile, MigrationReport, RunSection,
+};
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Where [`write_all`] wrote the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportPaths {
+    /// The HTML page.
+    pub html: PathBuf,
+    /// The Markdown document.
+    pub markdown: PathBuf,
+    /// The JSON document.
+    pub json: PathBuf,
+}
+
+/// Writes `report.html`, `report.md` and `report.json` into `dir` (created if missing),
+/// replacing earlier ones.
+pub fn write_all(report: &MigrationReport, dir: &Path) -> io::Result<ReportPaths> {
+    std::fs::create_dir_all(dir)?;
+    let paths = ReportPaths {
+        html: dir.join("report.html"),
+        markdown: dir.join("report.md"),
+        json: dir.join("report.json"),
+    };
+    let json = to_json(report).map_err(io::Error::other)?;
+    write_replacing(&paths.html, &to_html(report))?;
+    write_replacing(&paths.markdown, &to_markdown(report))?;
+    write_replacing(&paths.json, &json)?;
+    Ok(paths)
+}
+
+/// Writes beside the target and renames over it, so a reader never sees half a report.
+fn write_replacing(path: &Path, contents: &str) -> io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, contents)?;
+    std::fs::rename(&partial, path)
+}

@@ -1,0 +1,246 @@
+//! The report document: one serialisable value holding everything a migration produced, from
+//! discovery to rollback, that the renderers turn into HTML, Markdown and JSON.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use migration_core::engine::{RollbackReport, RunReport, VerifyReport};
+use migration_core::inventory::WrittenInventory;
+use migration_core::model::destination::DestinationSchema;
+use migration_core::model::source::SourceSchema;
+use migration_core::validate::PreflightReport;
+use serde::{Deserialize, Serialize};
+
+/// Everything about one migration project, as one document.
+///
+/// Every section is optional: a report written after `discover` has only the discovery, one
+/// written after `rollback` has everything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MigrationReport {
+    /// The project's name (its folder, or the name in `migration.toml`).
+    pub project: String,
+    /// When the report was written.
+    pub generated_at: DateTime<Utc>,
+    /// The version of the tool that wrote it.
+    pub tool_version: String,
+    /// What discovery found on both sides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<DiscoverySummary>,
+    /// The pre-flight findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<PreflightReport>,
+    /// Every run, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<RunSection>,
+    /// The latest verification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerifyReport>,
+    /// The latest rollback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<RollbackReport>,
+    /// What has no API and must be rebuilt by hand in Intercom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<WrittenInventory>,
+}
+
+impl MigrationReport {
+    /// An empty report of `project`, stamped with this tool's version.
+    pub fn new(project: impl Into<String>, generated_at: DateTime<Utc>) -> Self {
+        Self {
+            project: project.into(),
+            generated_at,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            discovery: None,
+            preflight: None,
+            runs: Vec::new(),
+            verification: None,
+            rollback: None,
+            inventory: None,
+        }
+    }
+}
+
+/// One run and when it started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSection {
+    /// When the run started, when the state store knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime<Utc>>,
+    /// What the engine reported.
+    pub report: RunReport,
+}
+
+/// What discovery found in Vivantio and in the Intercom workspace, before anything moves.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DiscoverySummary {
+    /// Records per source object (`tickets`, `callers`, `actions`…).
+    pub records: BTreeMap<String, u64>,
+    /// Custom fields, modern and legacy.
+    pub custom_fields: CustomFieldCounts,
+    /// Attachment volume and the largest files.
+    pub attachments: AttachmentSummary,
+    /// Knowledge-base articles per category and language.
+    pub articles: Vec<ArticleTally>,
+    /// Vivantio agents.
+    pub agents: u64,
+    /// Vivantio groups.
+    pub groups: u64,
+    /// What the Intercom workspace already has.
+    pub intercom: IntercomSummary,
+}
+
+impl DiscoverySummary {
+    /// The parts that both schemas tell; record counts, attachments, articles and the Help
+    /// Center come from reading the records and are left for the caller to fill.
+    pub fn from_schemas(source: &SourceSchema, destination: &DestinationSchema) -> Self {
+        Self {
+            custom_fields: CustomFieldCounts::from_schema(source),
+            agents: source.agents.len() as u64,
+            groups: source.groups.len() as u64,
+            intercom: IntercomSummary::from_schema(destination),
+            ..Self::default()
+        }
+    }
+}
+
+/// How many custom fields each kind of Vivantio field definition holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomFieldCounts {
+    /// Fields of modern custom forms.
+    pub modern: u64,
+    /// Legacy extension fields (each must be remapped or archived).
+    pub legacy: u64,
+}
+
+impl CustomFieldCounts {
+    /// Counts the fields of a discovered schema.
+    pub fn from_schema(schema: &SourceSchema) -> Self {
+        Self {
+            modern: schema.custom_fields().count() as u64,
+            legacy: schema.legacy_fields.len() as u64,
+        }
+    }
+}
+
+/// Attachments: how many, how big, and the largest ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AttachmentSummary {
+    /// Attachments on tickets and their actions.
+    pub count: u64,
+    /// Their total size, in bytes (files of unknown size count as 0).
+    pub total_bytes: u64,
+    /// Attachments over Intercom's size limit.
+    pub over_limit: u64,
+    /// The largest files, largest first.
+    pub largest: Vec<LargeFile>,
+}
+
+impl AttachmentSummary {
+    /// Counts one attachment of `bytes` on ticket `ticket_id`, keeping the `keep` largest
+    /// files and counting those over `limit` bytes.
+    pub fn add(&mut self, ticket_id: i64, file_name: &str, bytes: u64, limit: u64, keep: usize) {
+        self.count += 1;
+        self.total_bytes = self.total_bytes.saturating_add(bytes);
+        if bytes > limit {
+            self.over_limit += 1;
+        }
+        let smallest_kept = self.largest.last().map_or(0, |file| file.bytes);
+        if self.largest.len() < keep || bytes > smallest_kept {
+            let position = self.largest.partition_point(|file| file.bytes >= bytes);
+            self.largest.insert(
+                position,
+                LargeFile {
+                    ticket_id,
+                    file_name: file_name.to_string(),
+                    bytes,
+                },
+            );
+            self.largest.truncate(keep);
+        }
+    }
+}
+
+/// One large attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LargeFile {
+    /// The ticket it is attached to.
+    pub ticket_id: i64,
+    /// Its file name.
+    pub file_name: String,
+    /// Its size, in bytes.
+    pub bytes: u64,
+}
+
+/// Knowledge-base articles of one category in one language.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ArticleTally {
+    /// The category's name (`(no category)` when the article has none).
+    pub category: String,
+    /// The language code (`(unknown)` when Vivantio gives none).
+    pub language: String,
+    /// How many articles.
+    pub articles: u64,
+}
+
+/// What the Intercom workspace has before the migration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntercomSummary {
+    /// Non-archived attributes per model (`contact`, `company`, `conversation`, `ticket`).
+    pub attributes: BTreeMap<String, u64>,
+    /// Admins (teammates).
+    pub admins: u64,
+    /// Team names.
+    pub teams: Vec<String>,
+    /// Ticket type names.
+    pub ticket_types: Vec<String>,
+    /// Whether the workspace has a Help Center to receive the articles.
+    pub help_center: HelpCenterStatus,
+    /// Whether SLAs can be used, in a sentence (the API cannot tell; a person must check).
+    pub sla_note: String,
+}
+
+impl IntercomSummary {
+    /// Everything the destination schema tells; the Help Center and the SLA note are left for
+    /// the caller to fill.
+    pub fn from_schema(schema: &DestinationSchema) -> Self {
+        let mut attributes = BTreeMap::new();
+        for attribute in schema.attributes.iter().filter(|a| !a.archived) {
+            *attributes
+                .entry(attribute.model.as_str().to_string())
+                .or_insert(0) += 1;
+        }
+        Self {
+            attributes,
+            admins: schema.admins.len() as u64,
+            teams: schema.teams.iter().map(|team| team.name.clone()).collect(),
+            ticket_types: schema
+                .ticket_types
+                .iter()
+                .map(|ticket_type| ticket_type.name.clone())
+                .collect(),
+            help_center: HelpCenterStatus::NotChecked,
+            sla_note: String::new(),
+        }
+    }
+}
+
+/// Whether the workspace has a Help Center.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum HelpCenterStatus {
+    /// Discovery did not look.
+    #[default]
+    NotChecked,
+    /// There is none: articles cannot move until one is set up.
+    Missing,
+    /// There is one.
+    Present {
+        /// Collections it already has.
+        collections: u64,
+        /// Articles it already has.
+        articles: u64,
+    },
+}

@@ -1,0 +1,185 @@
+//! Figures in words for people: counts with separators, durations, sizes, percentages, and
+//! the names of the engine's enums as a person reads them.
+
+use migration_core::engine::{RunMode, RunOutcome, RunReport, VerifyReport, VerifySelection};
+use serde::Serialize;
+
+use super::model::HelpCenterStatus;
+
+/// The machine name of a serde enum variant (`missing_email`, `article_links`).
+pub(crate) fn wire_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        Ok(other) => other.to_string(),
+        Err(_) => String::from("unknown"),
+    }
+}
+
+/// `article_links` → `Article links`.
+pub(crate) fn humanize(name: &str) -> String {
+    let spaced = name.replace(['_', '-'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+/// A run's mode, in words.
+pub(crate) fn run_title(run: &RunReport) -> String {
+    let mode = match run.mode {
+        RunMode::Sample { tickets } => format!("Sample run ({tickets} tickets)"),
+        RunMode::Full => "Full run".to_string(),
+        RunMode::Delta => "Delta run".to_string(),
+    };
+    if run.dry_run {
+        format!("{mode}, dry run")
+    } else {
+        mode
+    }
+}
+
+/// How a run ended, in words.
+pub(crate) fn outcome_text(outcome: &RunOutcome) -> String {
+    match outcome {
+        RunOutcome::Completed => "completed".to_string(),
+        RunOutcome::StoppedOnMismatch { stage } => format!(
+            "stopped: the {} stage did not match the source count",
+            humanize(&wire_name(stage)).to_lowercase()
+        ),
+        RunOutcome::Interrupted => "interrupted (run it again to resume)".to_string(),
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub(crate) fn count(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A duration in milliseconds, rounded for people.
+pub(crate) fn duration(ms: u64) -> String {
+    let seconds = ms / 1000;
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        1_000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
+        60_000..=3_599_999 => format!("{} min {:02} s", seconds / 60, seconds % 60),
+        _ => format!("{} h {:02} min", seconds / 3600, (seconds % 3600) / 60),
+    }
+}
+
+/// A size in bytes, in binary units.
+pub(crate) fn bytes(value: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if value < 1024 {
+        return format!("{value} B");
+    }
+    let mut size = value as f64 / 1024.0;
+    let mut unit = 0;
+    while size >= 1024.0 && unit + 1 < UNITS.len() {
+        size /= 1024.0;
+        unit += 1;
+    }
+    format!("{size:.1} {}", UNITS[unit])
+}
+
+/// `part` of `whole` as a percentage with one decimal (`–` when the whole is 0).
+pub(crate) fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "–".to_string()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// A JSON value as compact text, cut to `limit` characters (the JSON report has it whole).
+pub(crate) fn value_text(value: Option<&serde_json::Value>, limit: usize) -> String {
+    let text = match value {
+        None => return "(missing)".to_string(),
+        Some(serde_json::Value::String(text)) => format!("\"{text}\""),
+        Some(other) => other.to_string(),
+    };
+    if text.chars().count() <= limit {
+        text
+    } else {
+        let cut: String = text.chars().take(limit).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Which records verification compared, in words.
+pub(crate) fn selection_text(report: &VerifyReport) -> String {
+    match report.selection {
+        VerifySelection::All => "every moved record compared".to_string(),
+        VerifySelection::Percent { percent, seed } => {
+            format!("about {percent}% of moved records compared (seed {seed})")
+        }
+        VerifySelection::Count { records, seed } => {
+            format!("{records} moved records compared (seed {seed})")
+        }
+    }
+}
+
+/// The Help Center's state, in words.
+pub(crate) fn help_center_text(status: HelpCenterStatus) -> String {
+    match status {
+        HelpCenterStatus::NotChecked => "not checked".to_string(),
+        HelpCenterStatus::Missing => "none: set one up before articles can move".to_string(),
+        HelpCenterStatus::Present {
+            collections,
+            articles,
+        } => format!(
+            "present · {} collections · {} articles",
+            count(collections),
+            count(articles)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn durations_read_like_a_person_says_them() {
+        assert_eq!(duration(850), "850 ms");
+        assert_eq!(duration(12_400), "12.4 s");
+        assert_eq!(duration(245_000), "4 min 05 s");
+        assert_eq!(duration(7_380_000), "2 h 03 min");
+    }
+
+    #[test]
+    fn sizes_use_binary_units() {
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(1536), "1.5 KiB");
+        assert_eq!(bytes(3 * 1024 * 1024 * 1024), "3.0 GiB");
+    }
+
+    #[test]
+    fn long_values_are_cut_on_a_character_boundary() {
+        let value = serde_json::Value::String("é".repeat(10));
+        assert_eq!(value_text(Some(&value), 4), "\"ééé…");
+        assert_eq!(value_text(None, 4), "(missing)");
+    }
+
+    #[test]
+    fn names_are_humanized() {
+        assert_eq!(humanize("article_links"), "Article links");
+        assert_eq!(humanize(""), "");
+    }
+}
