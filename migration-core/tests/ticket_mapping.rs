@@ -133,7 +133,9 @@ fn a_ticket_gets_attributes_tags_state_and_assignment() {
 #[test]
 fn an_orphaned_child_ticket_goes_to_the_placeholder_and_links_to_its_parent() {
     let instance = common::small_instance();
-    let mapper = mapper_for(&instance);
+    let mut linking = common::default_spec(&instance);
+    linking.parent_child.link = true;
+    let mapper = Mapper::new(&linking, &instance.schema, instance.directory()).unwrap();
     let mapped = mapper
         .map_ticket(&instance.tickets[1], &EmptyIdMap)
         .unwrap();

@@ -244,3 +244,56 @@ pub enum HelpCenterStatus {
         articles: u64,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachments_keep_the_largest_files_largest_first() {
+        let mut summary = AttachmentSummary::default();
+        for (ticket, bytes) in [(1, 10), (2, 50), (3, 30), (4, 40), (5, 5)] {
+            summary.add(ticket, "file", bytes, 35, 3);
+        }
+        let kept: Vec<u64> = summary.largest.iter().map(|file| file.bytes).collect();
+        assert_eq!(kept, [50, 40, 30]);
+        assert_eq!(
+            (summary.count, summary.total_bytes, summary.over_limit),
+            (5, 135, 2)
+        );
+    }
+
+    #[test]
+    fn the_intercom_side_counts_live_attributes_per_model() {
+        use migration_core::model::destination::{
+            AttributeModel, AttributeType, ExistingAttribute, Team,
+        };
+        let attribute = |model, archived| ExistingAttribute {
+            model,
+            name: "plan".into(),
+            data_type: AttributeType::String,
+            options: Vec::new(),
+            ticket_type: None,
+            archived,
+        };
+        let schema = DestinationSchema {
+            attributes: vec![
+                attribute(AttributeModel::Contact, false),
+                attribute(AttributeModel::Contact, true),
+                attribute(AttributeModel::Company, false),
+            ],
+            teams: vec![Team {
+                id: "1".into(),
+                name: "Billing".into(),
+            }],
+            ..DestinationSchema::default()
+        };
+        let summary = IntercomSummary::from_schema(&schema);
+        assert_eq!(
+            summary.attributes,
+            BTreeMap::from([("company".to_string(), 1), ("contact".to_string(), 1)])
+        );
+        assert_eq!(summary.teams, ["Billing"]);
+        assert_eq!(summary.help_center, HelpCenterStatus::NotChecked);
+    }
+}

@@ -90,13 +90,14 @@ pub(crate) fn bytes(value: u64) -> String {
     format!("{size:.1} {}", UNITS[unit])
 }
 
-/// `part` of `whole` as a percentage with one decimal (`–` when the whole is 0).
+/// `part` of `whole` as a percentage with one decimal, rounded down so that anything short of
+/// the whole never shows as 100% (`–` when the whole is 0).
 pub(crate) fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
-        "–".to_string()
-    } else {
-        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+        return "–".to_string();
     }
+    let tenths = u128::from(part) * 1000 / u128::from(whole);
+    format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
 /// A JSON value as compact text, cut to `limit` characters (the JSON report has it whole).
@@ -175,6 +176,14 @@ mod tests {
         let value = serde_json::Value::String("é".repeat(10));
         assert_eq!(value_text(Some(&value), 4), "\"ééé…");
         assert_eq!(value_text(None, 4), "(missing)");
+    }
+
+    #[test]
+    fn percentages_never_round_up_to_the_whole() {
+        assert_eq!(percent(54_618, 54_623), "99.9%");
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(7, 7), "100.0%");
+        assert_eq!(percent(0, 0), "–");
     }
 
     #[test]

@@ -187,7 +187,9 @@ pub struct ParentChildPolicy {
     pub child_tag: String,
     /// Thread attribute on children holding the parent's ticket number.
     pub reference_attribute: String,
-    /// Whether children are also linked to their parent in Intercom.
+    /// Whether children are also linked to their parent in Intercom. Off by default: the 2.16
+    /// API links only a conversation to a tracker ticket, so the relation travels as the tags
+    /// and the reference attribute above, which every thread kind accepts.
     pub link: bool,
 }
 
@@ -197,7 +199,7 @@ impl Default for ParentChildPolicy {
             parent_tag: "Vivantio: parent ticket".into(),
             child_tag: "Vivantio: child ticket".into(),
             reference_attribute: "vivantio_parent_ticket".into(),
-            link: true,
+            link: false,
         }
     }
 }

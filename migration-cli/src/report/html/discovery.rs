@@ -148,8 +148,8 @@ fn chips(out: &mut String, title: &str, names: &[String]) {
 pub(super) fn preflight(out: &mut String, report: &PreflightReport) {
     out.push_str("<section id=\"preflight\">\n<h2>Pre-flight findings</h2>\n");
     let severities = [
-        (Severity::Error, "bad", "errors: will not move"),
-        (Severity::Warning, "warn", "warnings: move, changed"),
+        (Severity::Error, "bad", "errors · will not move"),
+        (Severity::Warning, "warn", "warnings · move, changed"),
         (Severity::Info, "plain", "notes"),
     ];
     out.push_str("<div class=\"minis\">");

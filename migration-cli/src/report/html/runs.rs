@@ -69,12 +69,14 @@ fn counts(out: &mut String, run: &RunReport) {
         put!(
             out,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+             <td class=\"num\">{}</td><td class=\"num{}\">{}</td><td class=\"num{}\">{}</td></tr>\n",
             escape(&words::humanize(object.as_str())),
             words::count(counts.source),
             words::count(counts.moved),
             words::count(counts.skipped),
+            if counts.rejected > 0 { " warn-text" } else { "" },
             words::count(counts.rejected),
+            if counts.failed > 0 { " bad-text" } else { "" },
             words::count(counts.failed)
         );
     }

@@ -3,7 +3,7 @@
 
 use migration_core::inventory::{InventoryItem, WrittenInventory};
 
-use super::{put, text};
+use super::{line_start, put, text};
 use crate::report::figures::INVENTORY_KINDS;
 
 /// The inventory section, one group per kind.
@@ -52,11 +52,11 @@ fn entry(out: &mut String, item: &InventoryItem) {
         text(&item.recommendation.intercom_feature)
     );
     for (number, step) in item.recommendation.steps.iter().enumerate() {
-        put!(out, "{}. {}\n", number + 1, text(step));
+        put!(out, "{}. {}\n", number + 1, line_start(step));
     }
     out.push('\n');
     for note in &item.recommendation.notes {
-        put!(out, "> {}\n", text(note));
+        put!(out, "> {}\n", line_start(note));
     }
     if !item.recommendation.notes.is_empty() {
         out.push('\n');
@@ -69,6 +69,6 @@ fn nested(out: &mut String, label: &str, items: &[String]) {
     }
     put!(out, "- **{label}:**\n");
     for item in items {
-        put!(out, "  - {}\n", text(item));
+        put!(out, "  - {}\n", line_start(item));
     }
 }

@@ -224,7 +224,7 @@ fn preflight_section(out: &mut String, report: &PreflightReport) {
     };
     put!(
         out,
-        "**{}** errors (will not move) · **{}** warnings (move, changed) · **{}** notes\n\n",
+        "Errors (will not move): **{}** · warnings (move, changed): **{}** · notes: **{}**\n\n",
         tally(Severity::Error),
         tally(Severity::Warning),
         tally(Severity::Info)
@@ -253,31 +253,48 @@ fn preflight_section(out: &mut String, report: &PreflightReport) {
     }
 }
 
-/// Escapes data for Markdown running text: every character that could start markup is
+/// Escapes data for Markdown running text: every character that could open inline markup is
 /// backslash-escaped, and line breaks become spaces so data cannot open a block.
 pub(crate) fn text(raw: &str) -> String {
+    let characters: Vec<char> = raw.chars().collect();
     let mut out = String::with_capacity(raw.len() + 8);
-    let trimmed = raw.trim_start();
-    // A leading list or heading marker would turn the data into a block of its own.
-    if trimmed.starts_with(['-', '+', '=']) {
-        out.push('\\');
-    }
-    let leading_digits = trimmed.chars().take_while(char::is_ascii_digit).count();
-    for (position, character) in trimmed.chars().enumerate() {
+    for (position, &character) in characters.iter().enumerate() {
         match character {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '|' | '~' | '&' => {
                 out.push('\\');
                 out.push(character);
             }
-            '.' | ')' if position == leading_digits && leading_digits > 0 => {
-                out.push('\\');
-                out.push(character);
+            // Inside a word an underscore cannot open emphasis; at a word's edge it can.
+            '_' => {
+                let word = |at: Option<&char>| at.is_some_and(|c| c.is_alphanumeric());
+                let before = position.checked_sub(1).and_then(|at| characters.get(at));
+                if !(word(before) && word(characters.get(position + 1))) {
+                    out.push('\\');
+                }
+                out.push('_');
             }
             '\r' | '\n' => out.push(' '),
             other => out.push(other),
         }
     }
     out
+}
+
+/// Escapes data that starts a line (a list item, a step, a quote) as [`text`] does, and also
+/// a leading heading, quote or list marker that would turn it into a block of its own.
+pub(crate) fn line_start(raw: &str) -> String {
+    let trimmed = raw.trim_start();
+    let escaped = text(trimmed);
+    if trimmed.starts_with(['-', '+', '=', '#', '>']) {
+        return format!("\\{escaped}");
+    }
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    match trimmed[digits..].chars().next() {
+        Some(marker @ ('.' | ')')) if digits > 0 => {
+            format!("{}\\{marker}{}", &trimmed[..digits], &escaped[digits + 1..])
+        }
+        _ => escaped,
+    }
 }
 
 /// Escapes data for a table cell (as [`text`]; pipes are escaped there already).
@@ -315,10 +332,13 @@ mod tests {
 
     #[test]
     fn markup_in_data_is_neutralised() {
-        assert_eq!(text("<b>*x*</b> | y"), "\\<b\\>\\*x\\*\\</b\\> \\| y");
-        assert_eq!(text("- not a list"), "\\- not a list");
-        assert_eq!(text("12. not a list"), "12\\. not a list");
-        assert_eq!(text("# title\nline"), "\\# title line");
+        assert_eq!(text("<b>*x*</b> | y"), "\\<b>\\*x\\*\\</b> \\| y");
+        assert_eq!(text("snake_case _emphasis_"), "snake_case \\_emphasis\\_");
+        assert_eq!(text("version 0.1.0"), "version 0.1.0");
+        assert_eq!(line_start("- not a list"), "\\- not a list");
+        assert_eq!(line_start("12. not a list"), "12\\. not a list");
+        assert_eq!(line_start("# title\nline"), "\\# title line");
+        assert_eq!(line_start("> quote"), "\\> quote");
     }
 
     #[test]

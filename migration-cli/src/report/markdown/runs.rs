@@ -2,7 +2,7 @@
 
 use migration_core::engine::{RollbackReport, RunReport, StageReport, VerifyReport};
 
-use super::{cell, code, put, text};
+use super::{cell, code, line_start, put, text};
 use crate::report::model::RunSection;
 use crate::report::{figures, words};
 
@@ -23,7 +23,7 @@ fn run(out: &mut String, number: usize, section: &RunSection) {
     let report = &section.report;
     put!(
         out,
-        "### Run {number}: {} ({})\n\n",
+        "### Run {number}: {} · {}\n\n",
         words::run_title(report),
         words::outcome_text(&report.outcome)
     );
@@ -337,7 +337,7 @@ pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
     if !report.uncertain.is_empty() {
         out.push_str("Outcome unknown (check these by hand):\n\n");
         for mark in &report.uncertain {
-            put!(out, "- {}\n", text(mark));
+            put!(out, "- {}\n", line_start(mark));
         }
         out.push('\n');
     }
