@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use intercom_client::common::PartAttachment;
-use intercom_client::conversations::{Conversation, ConversationState};
+use intercom_client::conversations::{Conversation, ConversationState, PartAuthor};
 use intercom_client::tickets::Ticket;
 use intercom_client::Id;
 use serde_json::Value;
@@ -33,17 +33,15 @@ pub(crate) fn conversation_parts(conversation: &Conversation) -> Vec<ObservedPar
     parts
         .iter()
         .filter(|part| is_written_part(part.part_type.as_deref()))
-        .map(|part| ObservedPart {
-            id: part.id.to_string(),
-            kind: part.part_type.clone().unwrap_or_default(),
-            body: part.body.clone(),
-            created_at: part.created_at,
-            author_type: part.author.as_ref().and_then(|author| author.kind.clone()),
-            author_id: part
-                .author
-                .as_ref()
-                .and_then(|author| author.id.as_ref().map(Id::to_string)),
-            attachments: part.attachments.clone(),
+        .map(|part| {
+            observed_part(
+                &part.id,
+                part.part_type.as_deref(),
+                part.body.as_deref(),
+                part.created_at,
+                part.author.as_ref(),
+                &part.attachments,
+            )
         })
         .collect()
 }
@@ -58,19 +56,38 @@ pub(crate) fn ticket_parts(ticket: &Ticket) -> Vec<ObservedPart> {
     parts
         .iter()
         .filter(|part| is_written_part(part.part_type.as_deref()))
-        .map(|part| ObservedPart {
-            id: part.id.to_string(),
-            kind: part.part_type.clone().unwrap_or_default(),
-            body: part.body.clone(),
-            created_at: part.created_at,
-            author_type: part.author.as_ref().and_then(|author| author.kind.clone()),
-            author_id: part
-                .author
-                .as_ref()
-                .and_then(|author| author.id.as_ref().map(Id::to_string)),
-            attachments: part.attachments.clone(),
+        .map(|part| {
+            observed_part(
+                &part.id,
+                part.part_type.as_deref(),
+                part.body.as_deref(),
+                part.created_at,
+                part.author.as_ref(),
+                &part.attachments,
+            )
         })
         .collect()
+}
+
+/// One part as read back; conversation and ticket parts carry the same fields under
+/// different types.
+fn observed_part(
+    id: &Id,
+    part_type: Option<&str>,
+    body: Option<&str>,
+    created_at: Option<i64>,
+    author: Option<&PartAuthor>,
+    attachments: &[PartAttachment],
+) -> ObservedPart {
+    ObservedPart {
+        id: id.to_string(),
+        kind: part_type.unwrap_or_default().to_owned(),
+        body: body.map(str::to_owned),
+        created_at,
+        author_type: author.and_then(|author| author.kind.clone()),
+        author_id: author.and_then(|author| author.id.as_ref().map(Id::to_string)),
+        attachments: attachments.to_vec(),
+    }
 }
 
 /// Whether a part type is one the migration writes (a reply or a note).

@@ -6,6 +6,7 @@
 //! The lists are read once per process (one call per kind, one per ticket type).
 
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 
 use intercom_client::data_attributes::{DataAttributeModel, UpdateDataAttributeRequest};
 use intercom_client::ticket_types::{
@@ -23,7 +24,7 @@ use super::errors::{reading, rejected, writing};
 use super::schema_requests::{
     conversation_attribute_request, data_attribute_request, ticket_attribute_request, wire_category,
 };
-use super::session::{find_in, remember_in, KnownObject};
+use super::session::{find_in, remember_in, KnownObject, NameIndex};
 use super::values::name_key;
 
 impl IntercomDestination {
@@ -58,31 +59,18 @@ impl IntercomDestination {
         let index = &self.session.data_attributes;
         let found = find_in(index, &key, || self.load_data_attributes()).await?;
         if let Some(existing) = found {
-            if !existing.archived {
-                return Ok(outcome(existing.id, WriteEffect::Matched));
-            }
             let request = UpdateDataAttributeRequest {
                 archived: Some(false),
                 ..Default::default()
             };
-            self.client
-                .data_attributes()
-                .update(&existing.id, &request)
-                .await
-                .map_err(writing(format!(
-                    "unarchiving data attribute {}",
-                    definition.name
-                )))?;
-            remember_in(
-                index,
-                &key,
-                KnownObject {
-                    id: existing.id.clone(),
-                    archived: false,
-                },
-            )
-            .await;
-            return Ok(updated(existing.id, archived_before()));
+            let unarchive = async {
+                self.client
+                    .data_attributes()
+                    .update(&existing.id, &request)
+                    .await
+            };
+            let what = format!("data attribute {}", definition.name);
+            return match_or_unarchive(index, &key, &existing, &what, unarchive).await;
         }
         let request = data_attribute_request(definition, model);
         let created = self
@@ -99,16 +87,7 @@ impl IntercomDestination {
             .id
             .map(|id| id.into_string())
             .unwrap_or_else(|| definition.name.clone());
-        remember_in(
-            index,
-            &key,
-            KnownObject {
-                id: id.clone(),
-                archived: false,
-            },
-        )
-        .await;
-        Ok(outcome(id, WriteEffect::Created))
+        Ok(record_created(index, &key, id).await)
     }
 
     async fn load_data_attributes(&self) -> Result<HashMap<String, KnownObject>, PortError> {
@@ -152,12 +131,11 @@ impl IntercomDestination {
             Ok(attributes
                 .into_iter()
                 .filter_map(|attribute| {
-                    let name = attribute.name?;
-                    let known = KnownObject {
-                        id: attribute.id.into_string(),
-                        archived: attribute.archived.unwrap_or(false),
-                    };
-                    Some((name_key(&name), known))
+                    named_entry(
+                        attribute.name,
+                        attribute.id.into_string(),
+                        attribute.archived,
+                    )
                 })
                 .collect())
         })
@@ -177,16 +155,7 @@ impl IntercomDestination {
                 definition.name
             )))?;
         let id = created.id.into_string();
-        remember_in(
-            index,
-            &key,
-            KnownObject {
-                id: id.clone(),
-                archived: false,
-            },
-        )
-        .await;
-        Ok(outcome(id, WriteEffect::Created))
+        Ok(record_created(index, &key, id).await)
     }
 
     pub(crate) async fn ensure_ticket_type(
@@ -205,42 +174,28 @@ impl IntercomDestination {
             Ok(types
                 .into_iter()
                 .filter_map(|ticket_type| {
-                    let name = ticket_type.name?;
-                    let known = KnownObject {
-                        id: ticket_type.id.into_string(),
-                        archived: ticket_type.archived.unwrap_or(false),
-                    };
-                    Some((name_key(&name), known))
+                    named_entry(
+                        ticket_type.name,
+                        ticket_type.id.into_string(),
+                        ticket_type.archived,
+                    )
                 })
                 .collect())
         })
         .await?;
         if let Some(existing) = found {
-            if !existing.archived {
-                return Ok(outcome(existing.id, WriteEffect::Matched));
-            }
             let request = UpdateTicketTypeRequest {
                 archived: Some(false),
                 ..Default::default()
             };
-            self.client
-                .ticket_types()
-                .update(&existing.id, &request)
-                .await
-                .map_err(writing(format!(
-                    "unarchiving ticket type {}",
-                    definition.name
-                )))?;
-            remember_in(
-                index,
-                &key,
-                KnownObject {
-                    id: existing.id.clone(),
-                    archived: false,
-                },
-            )
-            .await;
-            return Ok(updated(existing.id, archived_before()));
+            let unarchive = async {
+                self.client
+                    .ticket_types()
+                    .update(&existing.id, &request)
+                    .await
+            };
+            let what = format!("ticket type {}", definition.name);
+            return match_or_unarchive(index, &key, &existing, &what, unarchive).await;
         }
         let request = CreateTicketTypeRequest {
             name: definition.name.clone(),
@@ -255,16 +210,7 @@ impl IntercomDestination {
             .await
             .map_err(writing(format!("creating ticket type {}", definition.name)))?;
         let id = created.id.into_string();
-        remember_in(
-            index,
-            &key,
-            KnownObject {
-                id: id.clone(),
-                archived: false,
-            },
-        )
-        .await;
-        Ok(outcome(id, WriteEffect::Created))
+        Ok(record_created(index, &key, id).await)
     }
 
     pub(crate) async fn ensure_ticket_type_attribute(
@@ -286,12 +232,11 @@ impl IntercomDestination {
             let known = attributes
                 .into_iter()
                 .filter_map(|attribute| {
-                    let name = attribute.name?;
-                    let known = KnownObject {
-                        id: attribute.id.into_string(),
-                        archived: attribute.archived.unwrap_or(false),
-                    };
-                    Some((name_key(&name), known))
+                    named_entry(
+                        attribute.name,
+                        attribute.id.into_string(),
+                        attribute.archived,
+                    )
                 })
                 .collect();
             indexes.insert(ticket_type_id.to_owned(), known);
@@ -313,13 +258,7 @@ impl IntercomDestination {
                     "unarchiving ticket attribute {}",
                     definition.name
                 )))?;
-            index.insert(
-                key,
-                KnownObject {
-                    id: existing.id.clone(),
-                    archived: false,
-                },
-            );
+            index.insert(key, live(&existing.id));
             return Ok(updated(existing.id, archived_before()));
         }
         let request = ticket_attribute_request(definition)?;
@@ -333,13 +272,7 @@ impl IntercomDestination {
                 definition.name
             )))?;
         let id = created.id.into_string();
-        index.insert(
-            key,
-            KnownObject {
-                id: id.clone(),
-                archived: false,
-            },
-        );
+        index.insert(key, live(&id));
         Ok(outcome(id, WriteEffect::Created))
     }
 
@@ -355,16 +288,7 @@ impl IntercomDestination {
                 .map_err(reading("listing tags"))?;
             Ok(tags
                 .into_iter()
-                .filter_map(|tag| {
-                    let name = tag.name?;
-                    Some((
-                        name_key(&name),
-                        KnownObject {
-                            id: tag.id.into_string(),
-                            archived: false,
-                        },
-                    ))
-                })
+                .filter_map(|tag| named_entry(tag.name, tag.id.into_string(), None))
                 .collect())
         })
         .await?;
@@ -380,16 +304,55 @@ impl IntercomDestination {
             .await
             .map_err(writing(format!("creating tag {name}")))?;
         let id = tag.id.into_string();
-        remember_in(
-            index,
-            &key,
-            KnownObject {
-                id: id.clone(),
-                archived: false,
-            },
-        )
-        .await;
-        Ok(outcome(id, WriteEffect::Created))
+        Ok(record_created(index, &key, id).await)
+    }
+}
+
+/// Uses a live object as it is, or unarchives an archived one with `unarchive` and records it
+/// as live; `what` names the object for the error message.
+async fn match_or_unarchive<T>(
+    index: &NameIndex,
+    key: &str,
+    existing: &KnownObject,
+    what: &str,
+    unarchive: impl Future<Output = Result<T, intercom_client::Error>>,
+) -> Result<ExecutionOutcome, PortError> {
+    if !existing.archived {
+        return Ok(outcome(existing.id.clone(), WriteEffect::Matched));
+    }
+    unarchive
+        .await
+        .map_err(writing(format!("unarchiving {what}")))?;
+    remember_in(index, key, live(&existing.id)).await;
+    // The before-image lets rollback archive it again.
+    Ok(updated(existing.id.clone(), archived_before()))
+}
+
+/// Records an object the run just created under `key` and reports its creation.
+async fn record_created(index: &NameIndex, key: &str, id: String) -> ExecutionOutcome {
+    remember_in(index, key, live(&id)).await;
+    outcome(id, WriteEffect::Created)
+}
+
+/// The index entry of a listed object, keyed by its name; objects without a name are skipped.
+fn named_entry(
+    name: Option<String>,
+    id: String,
+    archived: Option<bool>,
+) -> Option<(String, KnownObject)> {
+    let name = name?;
+    let known = KnownObject {
+        id,
+        archived: archived.unwrap_or(false),
+    };
+    Some((name_key(&name), known))
+}
+
+/// A known object that is not archived.
+fn live(id: &str) -> KnownObject {
+    KnownObject {
+        id: id.to_owned(),
+        archived: false,
     }
 }
 

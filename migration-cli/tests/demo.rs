@@ -1,0 +1,41 @@
+//! The demo, in process: every command of a real migration against the simulators, ending
+//! with the Intercom simulator back in its starting state.
+
+use migration_cli::commands::demo;
+use migration_cli::progress::{Progress, ProgressMode};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_migrates_verifies_and_rolls_back_to_an_empty_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let progress = Progress::new(ProgressMode::Silent);
+    let outcome = demo::run(Some(dir.path().to_path_buf()), None, &progress)
+        .await
+        .expect("demo runs");
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.human);
+    let json = &outcome.json;
+    assert_eq!(json["rollback_left_workspace_empty"], true);
+    let steps = json["steps"].as_array().unwrap();
+    let commands: Vec<&str> = steps
+        .iter()
+        .map(|step| step["command"].as_str().unwrap())
+        .collect();
+    assert!(commands.starts_with(&["discover", "plan", "confirm"]), "{commands:?}");
+    for step in steps {
+        let command = step["command"].as_str().unwrap();
+        let summary = step["summary"].as_str().unwrap();
+        if command.starts_with("verify") {
+            assert!(summary.contains(": 0 differences"), "{command}: {summary}");
+        }
+        if command.starts_with("migrate") || command.starts_with("delta") {
+            assert!(summary.contains("completed"), "{command}: {summary}");
+            assert!(!summary.contains("failed records"), "{command}: {summary}");
+        }
+    }
+    let migrated = &json["migrated_records"];
+    assert!(migrated.to_string().contains("conversations"), "{migrated}");
+    for file in ["report.html", "report.md", "report.json"] {
+        assert!(dir.path().join("reports").join(file).is_file(), "{file}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("reports/report.html")).unwrap();
+    assert!(!html.contains("api-password") && !html.contains("test-token"));
+}
