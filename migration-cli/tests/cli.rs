@@ -60,13 +60,11 @@ fn init_then_a_missing_credential_names_the_variable() {
 fn plain_http_to_a_remote_host_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     run(tool(dir.path()).arg("init"));
-    let (code, _, stderr) = run(
-        tool(dir.path())
-            .args(["status", "--intercom-url", "http://proxy.example.com"])
-            .env("VIVANTIO_USERNAME", "u")
-            .env("VIVANTIO_PASSWORD", "p")
-            .env("INTERCOM_TOKEN", "t"),
-    );
+    let (code, _, stderr) = run(tool(dir.path())
+        .args(["status", "--intercom-url", "http://proxy.example.com"])
+        .env("VIVANTIO_USERNAME", "u")
+        .env("VIVANTIO_PASSWORD", "p")
+        .env("INTERCOM_TOKEN", "t"));
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("plain HTTP is refused"), "{stderr}");
 }
@@ -91,13 +89,11 @@ fn a_corrupt_state_file_is_refused_and_kept() {
     let state = dir.path().join(".vivantio2intercom");
     std::fs::create_dir_all(&state).unwrap();
     std::fs::write(state.join("state.sqlite"), b"garbage that is not sqlite").unwrap();
-    let (code, _, stderr) = run(
-        tool(dir.path())
-            .arg("status")
-            .env("VIVANTIO_USERNAME", "u")
-            .env("VIVANTIO_PASSWORD", "p")
-            .env("INTERCOM_TOKEN", "t"),
-    );
+    let (code, _, stderr) = run(tool(dir.path())
+        .arg("status")
+        .env("VIVANTIO_USERNAME", "u")
+        .env("VIVANTIO_PASSWORD", "p")
+        .env("INTERCOM_TOKEN", "t"));
     assert_eq!(code, 4, "{stderr}");
     assert!(stderr.contains("left untouched"), "{stderr}");
     assert_eq!(
@@ -110,15 +106,23 @@ fn a_corrupt_state_file_is_refused_and_kept() {
 fn migrate_without_a_mapping_is_refused_before_any_write() {
     let dir = tempfile::tempdir().unwrap();
     run(tool(dir.path()).arg("init"));
-    let (code, _, stderr) = run(
-        tool(dir.path())
-            .args(["migrate", "--yes", "--vivantio-url", "http://127.0.0.1:9/", "--intercom-url", "http://127.0.0.1:9"])
-            .env("VIVANTIO_USERNAME", "u")
-            .env("VIVANTIO_PASSWORD", "p")
-            .env("INTERCOM_TOKEN", "t"),
-    );
+    let (code, _, stderr) = run(tool(dir.path())
+        .args([
+            "migrate",
+            "--yes",
+            "--vivantio-url",
+            "http://127.0.0.1:9/",
+            "--intercom-url",
+            "http://127.0.0.1:9",
+        ])
+        .env("VIVANTIO_USERNAME", "u")
+        .env("VIVANTIO_PASSWORD", "p")
+        .env("INTERCOM_TOKEN", "t"));
     assert_eq!(code, 4, "{stderr}");
-    assert!(stderr.contains("run `vivantio2intercom plan` first"), "{stderr}");
+    assert!(
+        stderr.contains("run `vivantio2intercom plan` first"),
+        "{stderr}"
+    );
 }
 
 #[test]

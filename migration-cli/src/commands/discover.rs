@@ -25,6 +25,9 @@ pub async fn discover(
     let schema = source.schema().await.map_err(port_failure)?;
     let destination_schema = destination.schema().await.map_err(port_failure)?;
     let mut summary = DiscoverySummary::from_schemas(&schema, &destination_schema);
+    summary.intercom.sla_note = "Intercom's API cannot read SLA rules: check in Settings that the \
+        workspace's plan includes SLAs; past Vivantio SLA values move as attributes."
+        .to_string();
     let organisations = count(source.organisations()).await?;
     summary
         .records

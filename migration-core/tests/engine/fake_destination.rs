@@ -232,7 +232,7 @@ impl Destination for FakeDestination {
         if world
             .faults
             .transient_every
-            .is_some_and(|every| calls % every == 0)
+            .is_some_and(|every| calls.is_multiple_of(every))
         {
             return Err(fail(PortErrorKind::Transient, "rate limited"));
         }
@@ -283,7 +283,7 @@ impl Destination for FakeDestination {
         if world
             .faults
             .lose_every
-            .is_some_and(|every| writes % every == 0)
+            .is_some_and(|every| writes.is_multiple_of(every))
         {
             return Err(fail(PortErrorKind::Uncertain, "the response was lost"));
         }

@@ -91,28 +91,21 @@ impl IntercomDestination {
     }
 
     async fn load_data_attributes(&self) -> Result<HashMap<String, KnownObject>, PortError> {
-        let attributes = self
-            .client
-            .data_attributes()
-            .list(None, true)
-            .await
-            .map_err(reading("listing data attributes"))?;
-        Ok(attributes
-            .into_iter()
-            .filter_map(|attribute| {
-                let model = attribute.model?;
-                let name = attribute.name?;
-                let id = attribute
-                    .id
-                    .map(|id| id.into_string())
-                    .unwrap_or_else(|| name.clone());
-                let known = KnownObject {
-                    id,
-                    archived: attribute.archived.unwrap_or(false),
-                };
-                Some((format!("{model}:{}", name_key(&name)), known))
-            })
-            .collect())
+        let listing = async { self.client.data_attributes().list(None, true).await };
+        index_listing(listing, "listing data attributes", |attribute| {
+            let model = attribute.model?;
+            let name = attribute.name?;
+            let id = attribute
+                .id
+                .map(|id| id.into_string())
+                .unwrap_or_else(|| name.clone());
+            let known = KnownObject {
+                id,
+                archived: attribute.archived.unwrap_or(false),
+            };
+            Some((format!("{model}:{}", name_key(&name)), known))
+        })
+        .await
     }
 
     async fn ensure_conversation_attribute(
@@ -121,23 +114,15 @@ impl IntercomDestination {
     ) -> Result<ExecutionOutcome, PortError> {
         let key = name_key(&definition.name);
         let index = &self.session.conversation_attributes;
-        let found = find_in(index, &key, || async {
-            let attributes = self
-                .client
-                .conversation_attributes()
-                .list(false)
-                .await
-                .map_err(reading("listing conversation attributes"))?;
-            Ok(attributes
-                .into_iter()
-                .filter_map(|attribute| {
-                    named_entry(
-                        attribute.name,
-                        attribute.id.into_string(),
-                        attribute.archived,
-                    )
-                })
-                .collect())
+        let listing = async { self.client.conversation_attributes().list(false).await };
+        let found = find_in(index, &key, || {
+            index_listing(listing, "listing conversation attributes", |attribute| {
+                named_entry(
+                    attribute.name,
+                    attribute.id.into_string(),
+                    attribute.archived,
+                )
+            })
         })
         .await?;
         // Archived conversation attributes do not hold their name, so only a live one matches.
@@ -164,23 +149,15 @@ impl IntercomDestination {
     ) -> Result<ExecutionOutcome, PortError> {
         let key = name_key(&definition.name);
         let index = &self.session.ticket_types;
-        let found = find_in(index, &key, || async {
-            let types = self
-                .client
-                .ticket_types()
-                .list()
-                .await
-                .map_err(reading("listing ticket types"))?;
-            Ok(types
-                .into_iter()
-                .filter_map(|ticket_type| {
-                    named_entry(
-                        ticket_type.name,
-                        ticket_type.id.into_string(),
-                        ticket_type.archived,
-                    )
-                })
-                .collect())
+        let listing = async { self.client.ticket_types().list().await };
+        let found = find_in(index, &key, || {
+            index_listing(listing, "listing ticket types", |ticket_type| {
+                named_entry(
+                    ticket_type.name,
+                    ticket_type.id.into_string(),
+                    ticket_type.archived,
+                )
+            })
         })
         .await?;
         if let Some(existing) = found {
@@ -221,24 +198,21 @@ impl IntercomDestination {
         let key = name_key(&definition.name);
         let mut indexes = self.session.ticket_type_attributes.lock().await;
         if !indexes.contains_key(ticket_type_id) {
-            let attributes = self
-                .client
-                .ticket_types()
-                .list_attributes(ticket_type_id)
-                .await
-                .map_err(reading(format!(
-                    "listing the attributes of ticket type {ticket_type_id}"
-                )))?;
-            let known = attributes
-                .into_iter()
-                .filter_map(|attribute| {
-                    named_entry(
-                        attribute.name,
-                        attribute.id.into_string(),
-                        attribute.archived,
-                    )
-                })
-                .collect();
+            let listing = async {
+                self.client
+                    .ticket_types()
+                    .list_attributes(ticket_type_id)
+                    .await
+            };
+            let context = format!("listing the attributes of ticket type {ticket_type_id}");
+            let known = index_listing(listing, context, |attribute| {
+                named_entry(
+                    attribute.name,
+                    attribute.id.into_string(),
+                    attribute.archived,
+                )
+            })
+            .await?;
             indexes.insert(ticket_type_id.to_owned(), known);
         }
         let index = indexes.entry(ticket_type_id.to_owned()).or_default();
@@ -279,17 +253,11 @@ impl IntercomDestination {
     pub(crate) async fn ensure_tag(&self, name: &str) -> Result<ExecutionOutcome, PortError> {
         let key = name_key(name);
         let index = &self.session.tags;
-        let found = find_in(index, &key, || async {
-            let tags = self
-                .client
-                .tags()
-                .list()
-                .await
-                .map_err(reading("listing tags"))?;
-            Ok(tags
-                .into_iter()
-                .filter_map(|tag| named_entry(tag.name, tag.id.into_string(), None))
-                .collect())
+        let listing = async { self.client.tags().list().await };
+        let found = find_in(index, &key, || {
+            index_listing(listing, "listing tags", |tag| {
+                named_entry(tag.name, tag.id.into_string(), None)
+            })
         })
         .await?;
         if let Some(existing) = found {
@@ -332,6 +300,17 @@ async fn match_or_unarchive<T>(
 async fn record_created(index: &NameIndex, key: &str, id: String) -> ExecutionOutcome {
     remember_in(index, key, live(&id)).await;
     outcome(id, WriteEffect::Created)
+}
+
+/// Reads one list of workspace objects and indexes the ones `entry` keeps; `context` says what
+/// was being read when the list fails.
+async fn index_listing<T>(
+    listing: impl Future<Output = Result<Vec<T>, intercom_client::Error>>,
+    context: impl Into<String>,
+    entry: impl FnMut(T) -> Option<(String, KnownObject)>,
+) -> Result<HashMap<String, KnownObject>, PortError> {
+    let items = listing.await.map_err(reading(context))?;
+    Ok(items.into_iter().filter_map(entry).collect())
 }
 
 /// The index entry of a listed object, keyed by its name; objects without a name are skipped.
