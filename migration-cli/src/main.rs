@@ -96,16 +96,26 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
                 Some(tickets) => RunMode::Sample { tickets },
                 None => RunMode::Full,
             };
-            if !args.dry_run
-                && !args.yes
-                && !confirm_prompt(&format!(
-                    "Write to Intercom at {}?",
+            if !args.dry_run && !args.yes {
+                // Show what would be sent before asking: the same run, computed without writing.
+                let preview = commands::migrate::run(
+                    &project,
+                    mode,
+                    true,
+                    args.continue_on_mismatch,
+                    &Progress::new(ProgressMode::Silent),
+                )
+                .await?;
+                eprintln!("{}", preview.human);
+                let question = format!(
+                    "Write this to Intercom at {}?",
                     project.config.intercom.base_url
-                ))
-            {
-                return Err(CliError::Refused(
-                    "not confirmed; nothing was sent (use --yes to skip the question)".into(),
-                ));
+                );
+                if !confirm_prompt(&question) {
+                    return Err(CliError::Refused(
+                        "not confirmed; nothing was sent (use --yes to skip the question)".into(),
+                    ));
+                }
             }
             commands::migrate::run(
                 &project,

@@ -70,7 +70,7 @@ pub async fn run(
     let intercom = IntercomSim::start(intercom_config).map_err(|error| {
         CliError::failed(format!("cannot start the Intercom simulator: {error}"))
     })?;
-    let project = demo_project(&dir, &vivantio, &intercom)?;
+    let project = simulator_project(&dir, &vivantio, &intercom)?;
     let mut steps = Vec::new();
     let mut record = |command: &str, outcome: Result<Outcome, CliError>| -> Result<(), CliError> {
         let outcome = outcome?;
@@ -157,8 +157,9 @@ fn load_instance(dir: &Path, tickets: Option<u64>) -> Result<Instance, CliError>
     Instance::load(&instance_dir).map_err(CliError::failed)
 }
 
-/// Writes the demo's configuration and opens it with the simulators' credentials.
-fn demo_project(
+/// Writes a project configuration for the simulators into `dir` and opens it with their
+/// credentials (the demo uses it; so can tests).
+pub fn simulator_project(
     dir: &Path,
     vivantio: &VivantioSim,
     intercom: &IntercomSim,

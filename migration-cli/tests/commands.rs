@@ -1,0 +1,127 @@
+//! Commands against the simulators, one concern each: an edited mapping needs a new
+//! confirmation, a dry run sends nothing, status reports the runs, a rerun sends nothing.
+
+use fixtures::instance::Instance;
+use fixtures::sim::intercom::{IntercomSim, IntercomSimConfig, RateLimitConfig};
+use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
+use migration_cli::commands::{confirm, demo, migrate, plan, status};
+use migration_cli::error::CliError;
+use migration_cli::progress::{Progress, ProgressMode};
+use migration_core::engine::RunMode;
+
+struct World {
+    _dir: tempfile::TempDir,
+    _vivantio: VivantioSim,
+    intercom: IntercomSim,
+    project: migration_cli::project::Project,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let vivantio = VivantioSim::start(VivantioSimConfig::default(), Instance::sample().unwrap())
+        .await
+        .unwrap();
+    let intercom = IntercomSim::start(IntercomSimConfig {
+        rate_limit: RateLimitConfig::off(),
+        ..IntercomSimConfig::default()
+    })
+    .unwrap();
+    let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
+    World {
+        _dir: dir,
+        _vivantio: vivantio,
+        intercom,
+        project,
+    }
+}
+
+fn silent() -> Progress {
+    Progress::new(ProgressMode::Silent)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_mapping_is_refused_until_confirmed_again() {
+    let world = world().await;
+    plan::run(&world.project, true).await.unwrap();
+    confirm::run(&world.project, "test").await.unwrap();
+    let path = world.project.mapping_path();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace(
+        "parent_tag = \"Vivantio: parent ticket\"",
+        "parent_tag = \"Parent\"",
+    );
+    assert_ne!(text, edited, "the edit must change the content");
+    std::fs::write(&path, edited).unwrap();
+    let refused = migrate::run(
+        &world.project,
+        RunMode::Sample { tickets: 3 },
+        false,
+        false,
+        &silent(),
+    )
+    .await;
+    match refused {
+        Err(CliError::Refused(message)) => assert!(message.contains("confirm"), "{message}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(world.intercom.workspace().is_empty_of_migrated_data());
+    confirm::run(&world.project, "test").await.unwrap();
+    let outcome = migrate::run(
+        &world.project,
+        RunMode::Sample { tickets: 3 },
+        false,
+        false,
+        &silent(),
+    )
+    .await
+    .unwrap();
+    assert!(outcome.human.contains("completed"), "{}", outcome.human);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_sends_nothing_and_a_rerun_sends_no_write() {
+    let world = world().await;
+    plan::run(&world.project, true).await.unwrap();
+    confirm::run(&world.project, "test").await.unwrap();
+    let dry = migrate::run(&world.project, RunMode::Full, true, true, &silent())
+        .await
+        .unwrap();
+    assert!(dry.human.contains("dry run"), "{}", dry.human);
+    assert!(world.intercom.workspace().is_empty_of_migrated_data());
+
+    migrate::run(&world.project, RunMode::Full, false, true, &silent())
+        .await
+        .unwrap();
+    let after_first = world.intercom.workspace();
+    let writes_before = world.intercom.stats();
+    let rerun = migrate::run(&world.project, RunMode::Full, false, true, &silent())
+        .await
+        .unwrap();
+    let writes_after = world.intercom.stats();
+    let writes = |stats: &fixtures::sim::intercom::SimStats| -> u64 {
+        stats
+            .operations
+            .iter()
+            .filter(|(operation, _)| !operation.starts_with("GET"))
+            .map(|(_, count)| *count)
+            .sum()
+    };
+    assert_eq!(
+        writes(&writes_before),
+        writes(&writes_after),
+        "a rerun of a finished migration must send no write: {}",
+        rerun.human
+    );
+    assert_eq!(
+        serde_json::to_value(after_first).unwrap(),
+        serde_json::to_value(world.intercom.workspace()).unwrap()
+    );
+
+    let status = status::run(&world.project).unwrap();
+    assert_eq!(status.json["runs"].as_array().unwrap().len(), 2);
+    assert!(
+        status.human.contains("last run: #2 full"),
+        "{}",
+        status.human
+    );
+}
