@@ -125,3 +125,34 @@ async fn a_dry_run_sends_nothing_and_a_rerun_sends_no_write() {
         status.human
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_token_is_a_clear_error_that_does_not_repeat_the_token() {
+    let world = world().await;
+    let global = migration_cli::cli::GlobalArgs {
+        config: world.project.config_path.clone(),
+        vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),
+        intercom_url: Some(world.project.config.intercom.base_url.clone()),
+        json: false,
+        verbose: 0,
+        quiet: true,
+    };
+    let vivantio = VivantioSimConfig::default();
+    let project = migration_cli::project::Project::open_with_env(&global, |name| match name {
+        "VIVANTIO_USERNAME" => Some(vivantio.username.clone()),
+        "VIVANTIO_PASSWORD" => Some(vivantio.password.clone()),
+        "INTERCOM_TOKEN" => Some("wrong-token-1234".to_string()),
+        _ => None,
+    })
+    .unwrap();
+    let error = migration_cli::commands::discover::run(&project)
+        .await
+        .expect_err("a wrong token must fail");
+    let message = error.to_string();
+    assert!(!message.contains("wrong-token-1234"), "{message}");
+    assert!(
+        message.to_lowercase().contains("unauthorized") || message.contains("401"),
+        "{message}"
+    );
+    assert_ne!(error.exit_code(), 0);
+}

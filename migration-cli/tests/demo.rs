@@ -45,3 +45,15 @@ async fn the_demo_migrates_verifies_and_rolls_back_to_an_empty_workspace() {
     let html = std::fs::read_to_string(dir.path().join("reports/report.html")).unwrap();
     assert!(!html.contains("api-password") && !html.contains("test-token"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_runs_on_a_generated_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let progress = Progress::new(ProgressMode::Silent);
+    let outcome = demo::run(Some(dir.path().to_path_buf()), Some(40), &progress)
+        .await
+        .expect("demo runs");
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.human);
+    assert_eq!(outcome.json["rollback_left_workspace_empty"], true);
+    assert!(dir.path().join("instance").join("manifest.json").is_file());
+}
