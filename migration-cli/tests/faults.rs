@@ -1,0 +1,154 @@
+//! The whole tool against the simulators under faults: responses lost after the write was
+//! applied, and runs cut off at many points and resumed. Afterwards the Intercom workspace must
+//! hold exactly what an undisturbed run produces: no duplicate, no gap, nothing different.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use fixtures::instance::Instance;
+use fixtures::sim::intercom::{
+    IntercomFaults, IntercomSim, IntercomSimConfig, LostResponse, RateLimitConfig, Workspace,
+};
+use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
+use migration_cli::commands::{confirm, demo, migrate, plan, verify};
+use migration_cli::progress::{Progress, ProgressMode};
+use migration_core::engine::RunMode;
+
+struct World {
+    _dir: tempfile::TempDir,
+    _vivantio: VivantioSim,
+    intercom: IntercomSim,
+    project: migration_cli::project::Project,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let vivantio = VivantioSim::start(VivantioSimConfig::default(), Instance::sample().unwrap())
+        .await
+        .unwrap();
+    let intercom = IntercomSim::start(IntercomSimConfig {
+        rate_limit: RateLimitConfig::off(),
+        ..IntercomSimConfig::default()
+    })
+    .unwrap();
+    let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
+    plan::run(&project, true).await.unwrap();
+    confirm::run(&project, "test").await.unwrap();
+    World {
+        _dir: dir,
+        _vivantio: vivantio,
+        intercom,
+        project,
+    }
+}
+
+fn silent() -> Progress {
+    Progress::new(ProgressMode::Silent)
+}
+
+/// What a workspace holds, without the ids the simulator assigns (those depend on order):
+/// counts per kind, and every conversation and ticket with its parts (kind, time, body) in order.
+fn shape(workspace: &Workspace) -> Shape {
+    let parts =
+        |parts: &[fixtures::sim::intercom::PartRecord]| -> Vec<(String, i64, Option<String>)> {
+            // Replies and notes carry their original time; assignments and state changes carry the
+            // time of the run, which differs between any two runs.
+            parts
+                .iter()
+                .filter(|part| matches!(part.part_type.as_str(), "comment" | "note"))
+                .map(|part| (part.part_type.clone(), part.created_at, part.body.clone()))
+                .collect()
+        };
+    let mut threads: Vec<String> = workspace
+        .conversations
+        .values()
+        .map(|c| serde_json::to_string(&(c.created_at, &c.body, parts(&c.parts))).unwrap())
+        .chain(
+            workspace
+                .tickets
+                .values()
+                .map(|t| serde_json::to_string(&(t.created_at, parts(&t.parts))).unwrap()),
+        )
+        .collect();
+    threads.sort();
+    (workspace.migrated_record_counts(), threads)
+}
+
+async fn undisturbed_shape() -> Shape {
+    let world = world().await;
+    migrate::run(&world.project, RunMode::Full, false, true, &silent())
+        .await
+        .unwrap();
+    shape(&world.intercom.workspace())
+}
+
+type Shape = (BTreeMap<&'static str, usize>, Vec<String>);
+
+/// Compares two shapes, printing counts and the first differing thread instead of everything.
+fn assert_same(found: &Shape, expected: &Shape) {
+    assert_eq!(found.0, expected.0, "record counts differ");
+    let first = found.1.iter().zip(&expected.1).find(|(f, e)| f != e);
+    assert!(first.is_none(), "a thread differs: {first:?}");
+    assert_eq!(found.1.len(), expected.1.len());
+}
+
+async fn assert_verified(world: &World) {
+    let outcome = verify::run(&world.project, None, 1, &silent())
+        .await
+        .unwrap();
+    assert!(
+        outcome.human.contains(": 0 differences"),
+        "{}",
+        outcome.human
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_responses_never_duplicate_a_record() {
+    let expected = undisturbed_shape().await;
+    let world = world().await;
+    world.intercom.set_faults(IntercomFaults::lose_writes(
+        0.2,
+        LostResponse::DropConnection,
+        11,
+    ));
+    // A lost response may stop a record for this run (reported); the next run settles it.
+    for _ in 0..4 {
+        migrate::run(&world.project, RunMode::Full, false, true, &silent())
+            .await
+            .unwrap();
+    }
+    world.intercom.set_faults(IntercomFaults::none());
+    migrate::run(&world.project, RunMode::Full, false, true, &silent())
+        .await
+        .unwrap();
+    assert_same(&shape(&world.intercom.workspace()), &expected);
+    assert_verified(&world).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_cut_off_at_many_points_and_resumed_end_like_an_undisturbed_run() {
+    let expected = undisturbed_shape().await;
+    let world = world().await;
+    let mut cut_offs = 0;
+    let progress = silent();
+    // Each attempt is cut off after a growing time, like a process killed mid-run; the state
+    // store survives and the next attempt resumes.
+    for millis in [
+        15u64, 30, 45, 60, 80, 100, 130, 160, 200, 250, 300, 400, 500, 700, 1000,
+    ] {
+        let attempt = migrate::run(&world.project, RunMode::Full, false, true, &progress);
+        if tokio::time::timeout(Duration::from_millis(millis), attempt)
+            .await
+            .is_err()
+        {
+            cut_offs += 1;
+        }
+    }
+    migrate::run(&world.project, RunMode::Full, false, true, &silent())
+        .await
+        .unwrap();
+    assert!(cut_offs >= 5, "only {cut_offs} runs were cut off");
+    assert_same(&shape(&world.intercom.workspace()), &expected);
+    assert_verified(&world).await;
+}
