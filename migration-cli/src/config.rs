@@ -74,6 +74,11 @@ pub struct IntercomConfig {
     /// Admin used as author when a Vivantio agent has no Intercom teammate (id or email).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_admin: Option<String>,
+    /// How long Intercom's search index may lag a write, in seconds (default 600). A ticket
+    /// create whose answer was lost is only declared "not applied" after this long, because
+    /// search is the only way to find it.
+    #[serde(default = "default_search_index_lag")]
+    pub search_index_lag_seconds: u64,
 }
 
 /// Folders and files the tool reads and writes, relative to the configuration file.
@@ -129,6 +134,9 @@ fn default_intercom_url() -> String {
 }
 fn default_intercom_token_envs() -> Vec<String> {
     vec!["INTERCOM_TOKEN".into()]
+}
+fn default_search_index_lag() -> u64 {
+    600
 }
 fn default_intercom_concurrency() -> usize {
     8

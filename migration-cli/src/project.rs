@@ -161,6 +161,10 @@ impl Project {
             .into_iter()
             .next()
             .ok_or_else(|| CliError::failed("no Intercom access token configured"))?;
-        Ok(IntercomDestination::new(client, IntercomOptions::default()))
+        let options = IntercomOptions {
+            search_index_lag: Duration::from_secs(self.config.intercom.search_index_lag_seconds),
+            ..IntercomOptions::default()
+        };
+        Ok(IntercomDestination::new(client, options))
     }
 }

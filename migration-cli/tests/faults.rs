@@ -152,3 +152,37 @@ async fn runs_cut_off_at_many_points_and_resumed_end_like_an_undisturbed_run() {
     assert_same(&shape(&world.intercom.workspace()), &expected);
     assert_verified(&world).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tight_rate_limit_and_a_5xx_storm_slow_the_run_but_lose_nothing() {
+    let expected = undisturbed_shape().await;
+    let world = world().await;
+    // 200 requests per one-second window, and one request in seven answered with a 5xx.
+    world
+        .intercom
+        .set_rate_limit(RateLimitConfig::per_app(1200).with_window(Duration::from_secs(1)));
+    world
+        .intercom
+        .set_faults(IntercomFaults::common(fixtures::sim::faults::FaultConfig {
+            seed: 5,
+            server_error_rate: 0.15,
+            ..fixtures::sim::faults::FaultConfig::default()
+        }));
+    for _ in 0..3 {
+        migrate::run(&world.project, RunMode::Full, false, true, &silent())
+            .await
+            .unwrap();
+    }
+    let stats = world.intercom.stats();
+    assert!(
+        stats.faults.values().sum::<u64>() > 0,
+        "the storm must have hit: {:?}",
+        stats.faults
+    );
+    world.intercom.set_faults(IntercomFaults::none());
+    migrate::run(&world.project, RunMode::Full, false, true, &silent())
+        .await
+        .unwrap();
+    assert_same(&shape(&world.intercom.workspace()), &expected);
+    assert_verified(&world).await;
+}

@@ -187,6 +187,8 @@ pub fn simulator_project(
     project.config.vivantio.request_interval_ms = 0;
     project.config.vivantio.max_concurrency = 8;
     project.config.intercom.fallback_admin = Some("migration@example.com".into());
+    // The simulator's search index never lags.
+    project.config.intercom.search_index_lag_seconds = 0;
     project.config.paths.inventory =
         Some(Instance::sample_dir().join(fixtures::instance::INVENTORY_FILE));
     Ok(project)

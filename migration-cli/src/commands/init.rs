@@ -28,6 +28,9 @@ base_url = "https://api.intercom.io"
 token_envs = ["INTERCOM_TOKEN"]
 # Writes in flight at once; the client paces itself to the rate limit Intercom reports.
 concurrency = 8
+# How long Intercom's search index may lag a write (seconds). A ticket create whose answer
+# was lost is declared "not applied" only after this long; until then the run stops safely.
+search_index_lag_seconds = 600
 # Teammate (email or admin id) who authors parts whose Vivantio agent has no Intercom seat.
 # fallback_admin = "migration@example.com"
 
