@@ -117,6 +117,28 @@ async fn a_dry_run_sends_nothing_and_a_rerun_sends_no_write() {
         serde_json::to_value(world.intercom.workspace()).unwrap()
     );
 
+    // Every uploaded attachment's checksum is kept, and matches the source file.
+    let store = migration_cli::store::Store::open(&world.project.state_dir()).unwrap();
+    let sample = Instance::sample().unwrap();
+    let mut checked = 0;
+    for attachment in sample.records(fixtures::instance::Kind::Attachments) {
+        let (Some(guid), Some(sha256)) = (
+            attachment["AttachmentGuid"].as_str(),
+            attachment["Sha256"].as_str(),
+        ) else {
+            continue;
+        };
+        if let Some((kept, _size)) = store.attachment_checksum(guid).unwrap() {
+            assert_eq!(kept, sha256.to_lowercase(), "attachment {guid}");
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 5,
+        "only {checked} attachment checksums were kept"
+    );
+    drop(store);
+
     let status = status::run(&world.project).unwrap();
     assert_eq!(status.json["runs"].as_array().unwrap().len(), 2);
     assert!(

@@ -104,4 +104,13 @@ impl StateStore for Store {
     async fn set_confirmed_hash(&self, hash: &SpecHash) -> Result<(), PortError> {
         Ok(self.set_meta(RUN_SPEC_HASH, hash.as_str())?)
     }
+
+    async fn record_file_checksum(
+        &self,
+        guid: &str,
+        sha256: &str,
+        size: u64,
+    ) -> Result<(), PortError> {
+        Ok(self.put_attachment_checksum(guid, sha256, size, None)?)
+    }
 }

@@ -1,6 +1,8 @@
 //! What an operation needs before it is sent: its required records resolved through the
 //! state store, an article body rendered with the articles that exist now, its files fetched.
 
+use sha2::Digest;
+
 use super::context::{source_of, Context, Unavailable};
 use super::observer::{Event, WaitReason};
 use super::report::{Failure, FailureCode, OperationCounts};
@@ -154,6 +156,11 @@ impl Context<'_, '_> {
                     Err(error) => return Err(EngineError::Source(error)),
                 }
             };
+            let digest = hex::encode(sha2::Sha256::digest(&payload.bytes));
+            self.store()
+                .record_file_checksum(&file.guid, &digest, payload.bytes.len() as u64)
+                .await
+                .map_err(EngineError::Store)?;
             files.push(payload);
         }
         Ok(Ok(files))

@@ -218,4 +218,15 @@ pub trait StateStore: Send + Sync {
     async fn confirmed_hash(&self) -> Result<Option<SpecHash>, PortError>;
     /// Records the hash of the specification the run uses.
     async fn set_confirmed_hash(&self, hash: &SpecHash) -> Result<(), PortError>;
+    /// Keeps the SHA-256 and size of an attachment about to be uploaded, so a later check can
+    /// prove what was moved. The default keeps nothing.
+    async fn record_file_checksum(
+        &self,
+        guid: &str,
+        sha256: &str,
+        size: u64,
+    ) -> Result<(), PortError> {
+        let _ = (guid, sha256, size);
+        Ok(())
+    }
 }
