@@ -1,47 +1,17 @@
 //! Commands against the simulators, one concern each: an edited mapping needs a new
 //! confirmation, a dry run sends nothing, status reports the runs, a rerun sends nothing.
 
+mod common;
+
 use fixtures::instance::Instance;
-use fixtures::sim::intercom::{IntercomSim, IntercomSimConfig, RateLimitConfig};
-use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
-use migration_cli::commands::{confirm, demo, migrate, plan, status};
+use fixtures::sim::vivantio::VivantioSimConfig;
+use migration_cli::commands::{confirm, migrate, plan, status};
 use migration_cli::error::CliError;
-use migration_cli::progress::{Progress, ProgressMode};
 use migration_core::engine::RunMode;
-
-struct World {
-    _dir: tempfile::TempDir,
-    _vivantio: VivantioSim,
-    intercom: IntercomSim,
-    project: migration_cli::project::Project,
-}
-
-async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let vivantio = VivantioSim::start(VivantioSimConfig::default(), Instance::sample().unwrap())
-        .await
-        .unwrap();
-    let intercom = IntercomSim::start(IntercomSimConfig {
-        rate_limit: RateLimitConfig::off(),
-        ..IntercomSimConfig::default()
-    })
-    .unwrap();
-    let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
-    World {
-        _dir: dir,
-        _vivantio: vivantio,
-        intercom,
-        project,
-    }
-}
-
-fn silent() -> Progress {
-    Progress::new(ProgressMode::Silent)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_mapping_is_refused_until_confirmed_again() {
-    let world = world().await;
+    let world = common::world().await;
     plan::run(&world.project, true).await.unwrap();
     confirm::run(&world.project, "test").await.unwrap();
     let path = world.project.mapping_path();
@@ -57,7 +27,7 @@ async fn an_edited_mapping_is_refused_until_confirmed_again() {
         RunMode::Sample { tickets: 3 },
         false,
         false,
-        &silent(),
+        &common::silent(),
     )
     .await;
     match refused {
@@ -71,7 +41,7 @@ async fn an_edited_mapping_is_refused_until_confirmed_again() {
         RunMode::Sample { tickets: 3 },
         false,
         false,
-        &silent(),
+        &common::silent(),
     )
     .await
     .unwrap();
@@ -80,23 +50,35 @@ async fn an_edited_mapping_is_refused_until_confirmed_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dry_run_sends_nothing_and_a_rerun_sends_no_write() {
-    let world = world().await;
+    let world = common::world().await;
     plan::run(&world.project, true).await.unwrap();
     confirm::run(&world.project, "test").await.unwrap();
-    let dry = migrate::run(&world.project, RunMode::Full, true, true, &silent())
+    let dry = migrate::run(&world.project, RunMode::Full, true, true, &common::silent())
         .await
         .unwrap();
     assert!(dry.human.contains("dry run"), "{}", dry.human);
     assert!(world.intercom.workspace().is_empty_of_migrated_data());
 
-    migrate::run(&world.project, RunMode::Full, false, true, &silent())
-        .await
-        .unwrap();
+    migrate::run(
+        &world.project,
+        RunMode::Full,
+        false,
+        true,
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     let after_first = world.intercom.workspace();
     let writes_before = world.intercom.stats();
-    let rerun = migrate::run(&world.project, RunMode::Full, false, true, &silent())
-        .await
-        .unwrap();
+    let rerun = migrate::run(
+        &world.project,
+        RunMode::Full,
+        false,
+        true,
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     let writes_after = world.intercom.stats();
     let writes = |stats: &fixtures::sim::intercom::SimStats| -> u64 {
         stats
@@ -150,7 +132,7 @@ async fn a_dry_run_sends_nothing_and_a_rerun_sends_no_write() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_token_is_a_clear_error_that_does_not_repeat_the_token() {
-    let world = world().await;
+    let world = common::world().await;
     let global = migration_cli::cli::GlobalArgs {
         config: world.project.config_path.clone(),
         vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),

@@ -5,46 +5,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use fixtures::instance::Instance;
-use fixtures::sim::intercom::{
-    IntercomFaults, IntercomSim, IntercomSimConfig, LostResponse, RateLimitConfig, Workspace,
-};
-use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
-use migration_cli::commands::{confirm, demo, migrate, plan, verify};
-use migration_cli::progress::{Progress, ProgressMode};
+mod common;
+
+use common::World;
+use fixtures::sim::intercom::{IntercomFaults, LostResponse, RateLimitConfig, Workspace};
+use migration_cli::commands::{migrate, verify};
 use migration_core::engine::RunMode;
-
-struct World {
-    _dir: tempfile::TempDir,
-    _vivantio: VivantioSim,
-    intercom: IntercomSim,
-    project: migration_cli::project::Project,
-}
-
-async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let vivantio = VivantioSim::start(VivantioSimConfig::default(), Instance::sample().unwrap())
-        .await
-        .unwrap();
-    let intercom = IntercomSim::start(IntercomSimConfig {
-        rate_limit: RateLimitConfig::off(),
-        ..IntercomSimConfig::default()
-    })
-    .unwrap();
-    let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
-    plan::run(&project, true).await.unwrap();
-    confirm::run(&project, "test").await.unwrap();
-    World {
-        _dir: dir,
-        _vivantio: vivantio,
-        intercom,
-        project,
-    }
-}
-
-fn silent() -> Progress {
-    Progress::new(ProgressMode::Silent)
-}
 
 /// What a workspace holds, without the ids the simulator assigns (those depend on order):
 /// counts per kind, and every conversation and ticket with its parts (kind, time, body) in order.
@@ -75,10 +41,16 @@ fn shape(workspace: &Workspace) -> Shape {
 }
 
 async fn undisturbed_shape() -> Shape {
-    let world = world().await;
-    migrate::run(&world.project, RunMode::Full, false, true, &silent())
-        .await
-        .unwrap();
+    let world = common::confirmed_world().await;
+    migrate::run(
+        &world.project,
+        RunMode::Full,
+        false,
+        true,
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     shape(&world.intercom.workspace())
 }
 
@@ -93,7 +65,7 @@ fn assert_same(found: &Shape, expected: &Shape) {
 }
 
 async fn assert_verified(world: &World) {
-    let outcome = verify::run(&world.project, None, 1, &silent())
+    let outcome = verify::run(&world.project, None, 1, &common::silent())
         .await
         .unwrap();
     assert!(
@@ -106,7 +78,7 @@ async fn assert_verified(world: &World) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_responses_never_duplicate_a_record() {
     let expected = undisturbed_shape().await;
-    let world = world().await;
+    let world = common::confirmed_world().await;
     world.intercom.set_faults(IntercomFaults::lose_writes(
         0.2,
         LostResponse::DropConnection,
@@ -114,14 +86,26 @@ async fn lost_responses_never_duplicate_a_record() {
     ));
     // A lost response may stop a record for this run (reported); the next run settles it.
     for _ in 0..4 {
-        migrate::run(&world.project, RunMode::Full, false, true, &silent())
-            .await
-            .unwrap();
-    }
-    world.intercom.set_faults(IntercomFaults::none());
-    migrate::run(&world.project, RunMode::Full, false, true, &silent())
+        migrate::run(
+            &world.project,
+            RunMode::Full,
+            false,
+            true,
+            &common::silent(),
+        )
         .await
         .unwrap();
+    }
+    world.intercom.set_faults(IntercomFaults::none());
+    migrate::run(
+        &world.project,
+        RunMode::Full,
+        false,
+        true,
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     assert_same(&shape(&world.intercom.workspace()), &expected);
     assert_verified(&world).await;
 }
@@ -129,9 +113,9 @@ async fn lost_responses_never_duplicate_a_record() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runs_cut_off_at_many_points_and_resumed_end_like_an_undisturbed_run() {
     let expected = undisturbed_shape().await;
-    let world = world().await;
+    let world = common::confirmed_world().await;
     let mut cut_offs = 0;
-    let progress = silent();
+    let progress = common::silent();
     // Each attempt is cut off after a growing time, like a process killed mid-run; the state
     // store survives and the next attempt resumes.
     for millis in [
@@ -145,9 +129,15 @@ async fn runs_cut_off_at_many_points_and_resumed_end_like_an_undisturbed_run() {
             cut_offs += 1;
         }
     }
-    migrate::run(&world.project, RunMode::Full, false, true, &silent())
-        .await
-        .unwrap();
+    migrate::run(
+        &world.project,
+        RunMode::Full,
+        false,
+        true,
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     assert!(cut_offs >= 5, "only {cut_offs} runs were cut off");
     assert_same(&shape(&world.intercom.workspace()), &expected);
     assert_verified(&world).await;
@@ -156,7 +146,7 @@ async fn runs_cut_off_at_many_points_and_resumed_end_like_an_undisturbed_run() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tight_rate_limit_and_a_5xx_storm_slow_the_run_but_lose_nothing() {
     let expected = undisturbed_shape().await;
-    let world = world().await;
+    let world = common::confirmed_world().await;
     // 200 requests per one-second window, and one request in seven answered with a 5xx.
     world
         .intercom
@@ -169,9 +159,15 @@ async fn a_tight_rate_limit_and_a_5xx_storm_slow_the_run_but_lose_nothing() {
             ..fixtures::sim::faults::FaultConfig::default()
         }));
     for _ in 0..3 {
-        migrate::run(&world.project, RunMode::Full, false, true, &silent())
-            .await
-            .unwrap();
+        migrate::run(
+            &world.project,
+            RunMode::Full,
+            false,
+            true,
+            &common::silent(),
+        )
+        .await
+        .unwrap();
     }
     let stats = world.intercom.stats();
     assert!(
@@ -180,9 +176,15 @@ async fn a_tight_rate_limit_and_a_5xx_storm_slow_the_run_but_lose_nothing() {
         stats.faults
     );
     world.intercom.set_faults(IntercomFaults::none());
-    migrate::run(&world.project, RunMode::Full, false, true, &silent())
-        .await
-        .unwrap();
+    migrate::run(
+        &world.project,
+        RunMode::Full,
+        false,
+        true,
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     assert_same(&shape(&world.intercom.workspace()), &expected);
     assert_verified(&world).await;
 }
