@@ -22,6 +22,11 @@ use crate::stats::Counters;
 const UNKNOWN_RESET_WAIT: Duration = Duration::from_secs(2);
 /// `X-RateLimit-Reset` has one-second resolution; waiting this much longer avoids arriving early.
 const RESET_GRACE: Duration = Duration::from_millis(50);
+/// How often tasks waiting on a probe look whether its answer has arrived.
+const PROBE_POLL: Duration = Duration::from_millis(10);
+/// How long one probe may be outstanding before another task probes instead (a probe whose
+/// answer carries no headers, or that hangs, must not stall everyone).
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What one response said about the current window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +79,11 @@ struct Window {
     reset_at: Option<Instant>,
     /// The earliest moment the next request may start, so concurrent tasks queue instead of bursting.
     next_slot: Option<Instant>,
+    /// While nothing is known of the current window, one request probes it and the others
+    /// wait until this instant (or until its headers arrive).
+    probe_until: Option<Instant>,
+    /// The server answered without rate-limit headers (a proxy, a mock): nothing to pace by.
+    unmetered: bool,
 }
 
 /// The shared, header-driven request budget (one per client and all its clones).
@@ -118,12 +128,23 @@ impl RateLimiter {
     fn decide(&self, now: Instant) -> Decision {
         let mut window = self.lock();
         if window.reset_at.is_some_and(|reset| now >= reset) {
-            // The window refilled; until a response tells us otherwise assume the full limit.
-            window.remaining = window.limit;
+            // The window refilled, but its size and end are unknown until a response says:
+            // probe it rather than let every waiting task burst into it.
+            window.remaining = None;
             window.reset_at = None;
             window.next_slot = None;
+            window.probe_until = None;
         }
         let Some(remaining) = window.remaining else {
+            if window.unmetered {
+                return Decision::Go;
+            }
+            // Nothing known about this window: one request probes it, the others wait for the
+            // headers of its answer instead of bursting past a limit nobody has read yet.
+            if window.probe_until.is_some_and(|until| now < until) {
+                return Decision::SleepThenRetry(PROBE_POLL);
+            }
+            window.probe_until = Some(now + PROBE_TIMEOUT);
             return Decision::Go;
         };
         let margin = self.margin(window.limit);
@@ -132,9 +153,10 @@ impl RateLimiter {
             return match window.reset_at {
                 Some(reset) => Decision::SleepThenRetry(reset - now),
                 None => {
-                    // Exhausted with no reset time: wait a little, then learn from the next response.
+                    // Exhausted with no reset time: wait a little, then probe the next window.
                     window.remaining = None;
-                    Decision::SleepThenGo(UNKNOWN_RESET_WAIT)
+                    window.probe_until = None;
+                    Decision::SleepThenRetry(UNKNOWN_RESET_WAIT)
                 }
             };
         }
@@ -154,11 +176,15 @@ impl RateLimiter {
 
     /// Feeds the headers of a response into the shared budget.
     pub(crate) fn observe(&self, observation: Observation) {
-        if observation.is_empty() {
-            return;
-        }
         let now = Instant::now();
         let mut window = self.lock();
+        if observation.is_empty() {
+            // An answer without headers: stop holding tasks back for a budget nobody reports.
+            window.unmetered = true;
+            window.probe_until = None;
+            return;
+        }
+        window.unmetered = false;
         if observation.limit.is_some() {
             window.limit = observation.limit;
         }
@@ -240,14 +266,35 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn sends_freely_until_the_first_headers_arrive() {
-        let limiter = RateLimiter::new(0.05);
+    async fn one_request_probes_an_unknown_window_and_the_rest_wait_for_its_headers() {
+        let limiter = Arc::new(RateLimiter::new(0.0));
         let counters = Counters::default();
         let start = Instant::now();
-        for _ in 0..100 {
-            limiter.acquire(&counters).await;
-        }
-        assert_eq!(start.elapsed(), Duration::ZERO);
+        limiter.acquire(&counters).await;
+        assert_eq!(start.elapsed(), Duration::ZERO, "the probe goes at once");
+        let waiting = {
+            let limiter = Arc::clone(&limiter);
+            tokio::spawn(async move {
+                limiter.acquire(&Counters::default()).await;
+                Instant::now()
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiting.is_finished(), "others wait while the probe is out");
+        limiter.observe(seen(100, 99, 1_000, 10_000));
+        let released = waiting.await.unwrap();
+        assert!(released - start < Duration::from_millis(200));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_probe_without_an_answer_lets_another_task_probe() {
+        let limiter = RateLimiter::new(0.0);
+        let counters = Counters::default();
+        let start = Instant::now();
+        limiter.acquire(&counters).await;
+        limiter.acquire(&counters).await;
+        let waited = start.elapsed();
+        assert!(waited >= PROBE_TIMEOUT && waited < PROBE_TIMEOUT + Duration::from_millis(50));
     }
 
     #[tokio::test(start_paused = true)]
@@ -275,8 +322,9 @@ mod tests {
         let start = Instant::now();
         limiter.acquire(&counters).await;
         assert!(start.elapsed() >= Duration::from_millis(3_000));
-        // After the reset the full limit is assumed again.
-        assert_eq!(limiter.snapshot(), (Some(10), Some(9)));
+        // After the reset the request went out as the probe of the new window, whose budget
+        // is unknown until its answer arrives.
+        assert_eq!(limiter.snapshot(), (Some(10), None));
     }
 
     #[tokio::test(start_paused = true)]
