@@ -59,26 +59,10 @@ async fn a_dry_run_sends_nothing_and_a_rerun_sends_no_write() {
     assert!(dry.human.contains("dry run"), "{}", dry.human);
     assert!(world.intercom.workspace().is_empty_of_migrated_data());
 
-    migrate::run(
-        &world.project,
-        RunMode::Full,
-        false,
-        true,
-        &common::silent(),
-    )
-    .await
-    .unwrap();
+    common::full_migration(&world).await;
     let after_first = world.intercom.workspace();
     let writes_before = world.intercom.stats();
-    let rerun = migrate::run(
-        &world.project,
-        RunMode::Full,
-        false,
-        true,
-        &common::silent(),
-    )
-    .await
-    .unwrap();
+    let rerun = common::full_migration(&world).await;
     let writes_after = world.intercom.stats();
     let writes = |stats: &fixtures::sim::intercom::SimStats| -> u64 {
         stats

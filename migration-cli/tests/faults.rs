@@ -42,15 +42,7 @@ fn shape(workspace: &Workspace) -> Shape {
 
 async fn undisturbed_shape() -> Shape {
     let world = common::confirmed_world().await;
-    migrate::run(
-        &world.project,
-        RunMode::Full,
-        false,
-        true,
-        &common::silent(),
-    )
-    .await
-    .unwrap();
+    common::full_migration(&world).await;
     shape(&world.intercom.workspace())
 }
 
@@ -62,6 +54,14 @@ fn assert_same(found: &Shape, expected: &Shape) {
     let first = found.1.iter().zip(&expected.1).find(|(f, e)| f != e);
     assert!(first.is_none(), "a thread differs: {first:?}");
     assert_eq!(found.1.len(), expected.1.len());
+}
+
+/// Lifts every fault, runs once more, and requires the workspace of an undisturbed run.
+async fn settle_and_compare(world: &World, expected: &Shape) {
+    world.intercom.set_faults(IntercomFaults::none());
+    common::full_migration(world).await;
+    assert_same(&shape(&world.intercom.workspace()), expected);
+    assert_verified(world).await;
 }
 
 async fn assert_verified(world: &World) {
@@ -86,28 +86,9 @@ async fn lost_responses_never_duplicate_a_record() {
     ));
     // A lost response may stop a record for this run (reported); the next run settles it.
     for _ in 0..4 {
-        migrate::run(
-            &world.project,
-            RunMode::Full,
-            false,
-            true,
-            &common::silent(),
-        )
-        .await
-        .unwrap();
+        common::full_migration(&world).await;
     }
-    world.intercom.set_faults(IntercomFaults::none());
-    migrate::run(
-        &world.project,
-        RunMode::Full,
-        false,
-        true,
-        &common::silent(),
-    )
-    .await
-    .unwrap();
-    assert_same(&shape(&world.intercom.workspace()), &expected);
-    assert_verified(&world).await;
+    settle_and_compare(&world, &expected).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -129,15 +110,7 @@ async fn runs_cut_off_at_many_points_and_resumed_end_like_an_undisturbed_run() {
             cut_offs += 1;
         }
     }
-    migrate::run(
-        &world.project,
-        RunMode::Full,
-        false,
-        true,
-        &common::silent(),
-    )
-    .await
-    .unwrap();
+    common::full_migration(&world).await;
     assert!(cut_offs >= 5, "only {cut_offs} runs were cut off");
     assert_same(&shape(&world.intercom.workspace()), &expected);
     assert_verified(&world).await;
@@ -159,15 +132,7 @@ async fn a_tight_rate_limit_and_a_5xx_storm_slow_the_run_but_lose_nothing() {
             ..fixtures::sim::faults::FaultConfig::default()
         }));
     for _ in 0..3 {
-        migrate::run(
-            &world.project,
-            RunMode::Full,
-            false,
-            true,
-            &common::silent(),
-        )
-        .await
-        .unwrap();
+        common::full_migration(&world).await;
     }
     let stats = world.intercom.stats();
     assert!(
@@ -175,16 +140,5 @@ async fn a_tight_rate_limit_and_a_5xx_storm_slow_the_run_but_lose_nothing() {
         "the storm must have hit: {:?}",
         stats.faults
     );
-    world.intercom.set_faults(IntercomFaults::none());
-    migrate::run(
-        &world.project,
-        RunMode::Full,
-        false,
-        true,
-        &common::silent(),
-    )
-    .await
-    .unwrap();
-    assert_same(&shape(&world.intercom.workspace()), &expected);
-    assert_verified(&world).await;
+    settle_and_compare(&world, &expected).await;
 }

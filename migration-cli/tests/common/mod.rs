@@ -48,6 +48,20 @@ pub async fn confirmed_world() -> World {
     world
 }
 
+/// A full migration of the world's project that must finish (mismatches allowed: the sample
+/// has deliberate rejections).
+pub async fn full_migration(world: &World) -> migration_cli::commands::Outcome {
+    migration_cli::commands::migrate::run(
+        &world.project,
+        migration_core::engine::RunMode::Full,
+        false,
+        true,
+        &silent(),
+    )
+    .await
+    .unwrap()
+}
+
 /// Progress that shows nothing.
 pub fn silent() -> Progress {
     Progress::new(ProgressMode::Silent)
