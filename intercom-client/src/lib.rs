@@ -53,6 +53,7 @@
 #![warn(missing_docs)]
 
 pub mod admins;
+mod apps;
 pub mod common;
 pub mod companies;
 pub mod contacts;
@@ -85,7 +86,7 @@ pub use ids::Id;
 pub use pagination::{ItemStream, Pages, StartingAfterPaging};
 pub use stats::ClientStats;
 
-use crate::rate_limit::RateLimiter;
+use crate::apps::AppPool;
 use crate::stats::Counters;
 use crate::transport::{RetryPolicy, Transport};
 
@@ -93,6 +94,9 @@ use crate::transport::{RetryPolicy, Transport};
 pub const API_VERSION: &str = "2.16";
 /// Intercom's US data-hosting endpoint (EU: `https://api.eu.intercom.io`, AU: `https://api.au.intercom.io`).
 pub const DEFAULT_BASE_URL: &str = "https://api.intercom.io";
+
+/// Intercom's cap on all private apps of one workspace together, per minute.
+pub const WORKSPACE_RATE_LIMIT_PER_MINUTE: u32 = 25_000;
 
 /// A handle on the Intercom API. Cheap to clone; clones share one connection pool and one rate-limit budget.
 #[derive(Clone, Debug)]
@@ -192,7 +196,8 @@ impl Client {
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
-    token: Option<String>,
+    tokens: Vec<String>,
+    workspace_rate_limit_per_minute: Option<u32>,
     version: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -208,7 +213,7 @@ impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("tokens", &format_args!("<{} redacted>", self.tokens.len()))
             .field("version", &self.version)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
@@ -221,7 +226,8 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
-            token: None,
+            tokens: Vec::new(),
+            workspace_rate_limit_per_minute: Some(WORKSPACE_RATE_LIMIT_PER_MINUTE),
             version: API_VERSION.to_owned(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
@@ -229,7 +235,7 @@ impl Default for ClientBuilder {
             max_rate_limit_retries: 10,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
-            rate_limit_safety_margin: 0.05,
+            rate_limit_safety_margin: 0.02,
             user_agent: format!("intercom-client-rs/{}", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -238,7 +244,26 @@ impl Default for ClientBuilder {
 impl ClientBuilder {
     /// The access token (sent as `Authorization: Bearer <token>`). Required.
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        self.tokens = vec![token.into()];
+        self
+    }
+
+    /// Access tokens of several private apps of one workspace: each request goes to the app that
+    /// can send it soonest, so the client runs at up to the sum of the apps' limits, capped by
+    /// [`ClientBuilder::workspace_rate_limit`]. Replaces any token set before.
+    pub fn tokens<I, S>(mut self, tokens: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tokens = tokens.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The workspace's cap on all its private apps together, per minute (default 25,000;
+    /// `None` for no cap). With several tokens each app keeps to an equal share of it.
+    pub fn workspace_rate_limit(mut self, per_minute: Option<u32>) -> Self {
+        self.workspace_rate_limit_per_minute = per_minute;
         self
     }
 
@@ -285,7 +310,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Share of each rate-limit window left unused as a cushion (default 0.05, at least one request).
+    /// Share of each rate-limit window left unused as a cushion for clock skew and other
+    /// integrations (default 0.02, at least one request).
     pub fn rate_limit_safety_margin(mut self, fraction: f64) -> Self {
         self.rate_limit_safety_margin = fraction;
         self
@@ -299,10 +325,12 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let token = self
-            .token
-            .filter(|t| !t.trim().is_empty())
-            .ok_or_else(|| Error::Config("an access token is required".into()))?;
+        if self.tokens.is_empty() {
+            return Err(Error::Config("an access token is required".into()));
+        }
+        if self.tokens.iter().any(|token| token.trim().is_empty()) {
+            return Err(Error::Config("an access token is empty".into()));
+        }
         let base_url = Url::parse(&self.base_url)
             .map_err(|e| Error::Config(format!("invalid base URL {:?}: {e}", self.base_url)))?;
         if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
@@ -311,7 +339,15 @@ impl ClientBuilder {
                 self.base_url
             )));
         }
-        let headers = Transport::default_headers(&token, &self.version, &self.user_agent)?;
+        let headers = self
+            .tokens
+            .iter()
+            .map(|token| Transport::default_headers(token, &self.version, &self.user_agent))
+            .collect::<Result<Vec<_>, Error>>()?;
+        // Intercom splits its per-minute limits into six 10-second windows.
+        let workspace_per_window = self
+            .workspace_rate_limit_per_minute
+            .map(|per_minute| per_minute / 6);
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -320,14 +356,13 @@ impl ClientBuilder {
         let transport = Transport {
             http,
             base_url,
-            headers,
+            apps: AppPool::new(headers, self.rate_limit_safety_margin, workspace_per_window),
             policy: RetryPolicy {
                 max_retries: self.max_retries,
                 max_rate_limit_retries: self.max_rate_limit_retries,
                 initial_backoff: self.initial_backoff,
                 max_backoff: self.max_backoff,
             },
-            limiter: RateLimiter::new(self.rate_limit_safety_margin),
             counters: Counters::default(),
         };
         Ok(Client {

@@ -92,6 +92,9 @@ pub(crate) struct RateLimiter {
     window: Mutex<Window>,
     /// Fraction of each window's limit left unused as a cushion for other apps and clock skew.
     safety_margin: f64,
+    /// The most this budget may spend in one window whatever the headers say (its share of a
+    /// workspace cap that several apps draw from).
+    window_cap: Option<u32>,
 }
 
 enum Decision {
@@ -105,7 +108,36 @@ impl RateLimiter {
         RateLimiter {
             window: Mutex::new(Window::default()),
             safety_margin: safety_margin.clamp(0.0, 0.9),
+            window_cap: None,
         }
+    }
+
+    /// Limits the requests this budget spends per window to `cap`, below what the headers allow.
+    pub(crate) fn with_window_cap(mut self, cap: Option<u32>) -> Self {
+        self.window_cap = cap;
+        self
+    }
+
+    /// How long a request would wait if it asked now (without reserving anything).
+    pub(crate) fn ready_in(&self, now: Instant) -> Duration {
+        let window = self.lock();
+        if window.reset_at.is_some_and(|reset| now >= reset) {
+            return Duration::ZERO;
+        }
+        let Some(remaining) = window.remaining else {
+            return match window.probe_until {
+                Some(until) if !window.unmetered && now < until => PROBE_POLL,
+                _ => Duration::ZERO,
+            };
+        };
+        if remaining <= self.margin(window.limit) {
+            return window
+                .reset_at
+                .map_or(UNKNOWN_RESET_WAIT, |reset| reset - now);
+        }
+        window
+            .next_slot
+            .map_or(Duration::ZERO, |slot| slot.saturating_duration_since(now))
     }
 
     /// Waits until this request may be sent without exceeding the budget, and reserves it.
@@ -201,12 +233,12 @@ impl RateLimiter {
         }
         if same_window {
             // Responses overtake each other; the lower figure counts requests still in flight.
-            window.remaining = match (window.remaining, observation.remaining) {
+            window.remaining = match (window.remaining, self.capped(observation.remaining)) {
                 (Some(ours), Some(theirs)) => Some(ours.min(theirs)),
                 (ours, theirs) => theirs.or(ours),
             };
         } else {
-            window.remaining = observation.remaining;
+            window.remaining = self.capped(observation.remaining);
             window.reset_epoch = observation.reset_epoch;
             window.reset_at = observation.reset_in.map(|wait| now + wait);
             window.next_slot = None;
@@ -235,7 +267,18 @@ impl RateLimiter {
         (window.limit, window.remaining)
     }
 
+    fn capped(&self, remaining: Option<u32>) -> Option<u32> {
+        match (remaining, self.window_cap) {
+            (Some(remaining), Some(cap)) => Some(remaining.min(cap)),
+            (remaining, _) => remaining,
+        }
+    }
+
     fn margin(&self, limit: Option<u32>) -> u32 {
+        let limit = match (limit, self.window_cap) {
+            (Some(limit), Some(cap)) => Some(limit.min(cap)),
+            (limit, cap) => limit.or(cap),
+        };
         match limit {
             // Truncation is fine: the margin is a cushion, not an exact figure.
             Some(limit) => ((f64::from(limit) * self.safety_margin).ceil() as u32).max(1),

@@ -19,8 +19,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
+use crate::apps::AppPool;
 use crate::error::{self, Error};
-use crate::rate_limit::{Observation, RateLimiter};
+use crate::rate_limit::Observation;
 use crate::stats::Counters;
 
 /// Whether a request may be sent again after a failure that might have reached Intercom.
@@ -126,17 +127,18 @@ pub(crate) struct RetryPolicy {
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
-    pub(crate) headers: HeaderMap,
+    /// The apps whose tokens the requests are spread over (usually one).
+    pub(crate) apps: AppPool,
     pub(crate) policy: RetryPolicy,
-    pub(crate) limiter: RateLimiter,
     pub(crate) counters: Counters,
 }
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The default headers hold the bearer token; they are deliberately left out.
+        // The apps' headers hold bearer tokens; they are deliberately left out.
         f.debug_struct("Transport")
             .field("base_url", &self.base_url.as_str())
+            .field("apps", &self.apps.len())
             .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
@@ -200,11 +202,11 @@ impl Transport {
         let mut failures = 0u32;
         let mut rate_limit_retries = 0u32;
         loop {
-            self.limiter.acquire(&self.counters).await;
+            let app = self.apps.acquire(&self.counters).await;
             let mut builder = self
                 .http
                 .request(request.method.clone(), url.clone())
-                .headers(self.headers.clone());
+                .headers(app.headers.clone());
             if let Some(body) = &request.body {
                 builder = builder
                     .header(CONTENT_TYPE, "application/json")
@@ -222,7 +224,7 @@ impl Transport {
                         .map(str::to_owned);
                     if status == 429 {
                         self.counters.rate_limited();
-                        let wait = self.limiter.rate_limited(observation);
+                        let wait = app.limiter.rate_limited(observation);
                         tracing::warn!(%endpoint, wait_ms = wait.as_millis() as u64, "rate limited by Intercom");
                         if rate_limit_retries < self.policy.max_rate_limit_retries {
                             rate_limit_retries += 1;
@@ -234,7 +236,7 @@ impl Transport {
                             request_id,
                         });
                     }
-                    self.limiter.observe(observation);
+                    app.limiter.observe(observation);
                     tracing::debug!(%endpoint, status, "Intercom answered");
                     match response.bytes().await {
                         Ok(body) if (200..300).contains(&status) => return Ok(body.to_vec()),
@@ -285,9 +287,9 @@ impl Transport {
         half + Duration::from_micros(rand::rng().random_range(0..=jitter_micros))
     }
 
-    /// Current counters plus the limiter's view of the window.
+    /// Current counters plus the apps' view of their windows.
     pub(crate) fn stats(&self) -> crate::stats::ClientStats {
-        let (limit, remaining) = self.limiter.snapshot();
+        let (limit, remaining) = self.apps.snapshot();
         self.counters.snapshot(limit, remaining)
     }
 }

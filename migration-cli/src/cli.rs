@@ -114,6 +114,36 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Measure a real migration of a generated instance against the bundled simulators under
+    /// Intercom's rate-limit windows, and print one table (see docs/benchmarks.md).
+    Bench(BenchArgs),
+}
+
+/// Options of `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Tickets to generate; callers, companies and articles follow the seed account's
+    /// proportions (10,000 tickets: 5,000 callers, 500 companies, 500 articles).
+    #[arg(long, default_value_t = 10_000)]
+    pub tickets: u64,
+    /// Each app's rate limit per minute (Intercom: 10,000).
+    #[arg(long, default_value_t = 10_000, conflicts_with = "unlimited")]
+    pub per_minute: u32,
+    /// Lift the rate limit, to measure how fast the tool itself can go.
+    #[arg(long)]
+    pub unlimited: bool,
+    /// Spread the load over this many private apps (access tokens) of one workspace.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub apps: u32,
+    /// The workspace's cap on all apps together, per minute (Intercom: 25,000).
+    #[arg(long, default_value_t = 25_000)]
+    pub workspace_per_minute: u32,
+    /// Writes in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Folder for the instance, project and figures (kept; default: a new temporary folder).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options of `migrate`.

@@ -79,6 +79,14 @@ pub struct IntercomConfig {
     /// search is the only way to find it.
     #[serde(default = "default_search_index_lag")]
     pub search_index_lag_seconds: u64,
+    /// Share of each rate-limit window left unused, for clock skew and other integrations
+    /// using the same app (default 0.02).
+    #[serde(default = "default_rate_limit_margin")]
+    pub rate_limit_margin: f64,
+    /// The workspace's cap on all its private apps together, per minute (Intercom: 25,000);
+    /// with several tokens each app keeps to an equal share of it.
+    #[serde(default = "default_workspace_rate_limit")]
+    pub workspace_rate_limit_per_minute: u32,
 }
 
 /// Folders and files the tool reads and writes, relative to the configuration file.
@@ -137,6 +145,12 @@ fn default_intercom_token_envs() -> Vec<String> {
 }
 fn default_search_index_lag() -> u64 {
     600
+}
+fn default_rate_limit_margin() -> f64 {
+    0.02
+}
+fn default_workspace_rate_limit() -> u32 {
+    intercom_client::WORKSPACE_RATE_LIMIT_PER_MINUTE
 }
 fn default_intercom_concurrency() -> usize {
     8
@@ -239,6 +253,7 @@ impl Config {
             detail: error.to_string(),
         })?;
         config.check_urls()?;
+        config.check_limits(path)?;
         Ok(config)
     }
 
@@ -258,6 +273,25 @@ impl Config {
             &self.intercom.base_url,
             self.paths.allow_insecure_http,
         )
+    }
+
+    fn check_limits(&self, path: &Path) -> Result<(), ConfigError> {
+        let margin = self.intercom.rate_limit_margin;
+        if !(0.0..=0.5).contains(&margin) {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "intercom.rate_limit_margin = {margin} must be between 0 and 0.5 (a share of each window)"
+                ),
+            });
+        }
+        if self.intercom.workspace_rate_limit_per_minute < 6 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                detail: "intercom.workspace_rate_limit_per_minute must allow at least 6 requests a minute".into(),
+            });
+        }
+        Ok(())
     }
 
     fn check_urls(&self) -> Result<(), ConfigError> {

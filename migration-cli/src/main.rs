@@ -152,6 +152,18 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
             migration_cli::logging::init(None, level, Vec::new());
             commands::demo::run(dir.clone(), *tickets, &progress).await
         }
+        Command::Bench(args) => {
+            migration_cli::logging::init(None, level, Vec::new());
+            let options = commands::bench::BenchOptions {
+                tickets: args.tickets,
+                per_minute: (!args.unlimited).then_some(args.per_minute),
+                apps: args.apps,
+                workspace_per_minute: args.workspace_per_minute,
+                concurrency: args.concurrency,
+                dir: args.dir.clone(),
+            };
+            commands::bench::run(options, &progress).await
+        }
     }
 }
 

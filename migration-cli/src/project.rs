@@ -9,6 +9,7 @@ use crate::adapters::vivantio::{VivantioSource, VivantioSourceOptions};
 use crate::cli::GlobalArgs;
 use crate::config::{checked_url, Config, ConfigError, Credentials};
 use crate::error::CliError;
+use crate::secret::Secret;
 use crate::store::Store;
 
 /// Name of the proposal notes file written beside the mapping.
@@ -124,20 +125,18 @@ impl Project {
             .map_err(|error| CliError::failed(self.credentials.redact(&error.to_string())))
     }
 
-    /// One Intercom client per configured access token (several spread the load over apps).
-    pub fn intercom_clients(&self) -> Result<Vec<intercom_client::Client>, CliError> {
-        self.credentials
-            .intercom_tokens
-            .iter()
-            .map(|token| {
-                intercom_client::Client::builder()
-                    .token(token.expose())
-                    .base_url(self.config.intercom.base_url.clone())
-                    .timeout(Duration::from_secs(60))
-                    .build()
-                    .map_err(|error| CliError::failed(self.credentials.redact(&error.to_string())))
-            })
-            .collect()
+    /// The Intercom client: one app per configured access token (several spread the load over
+    /// the apps, up to the workspace's cap).
+    pub fn intercom_client(&self) -> Result<intercom_client::Client, CliError> {
+        let intercom = &self.config.intercom;
+        intercom_client::Client::builder()
+            .tokens(self.credentials.intercom_tokens.iter().map(Secret::expose))
+            .base_url(intercom.base_url.clone())
+            .timeout(Duration::from_secs(60))
+            .rate_limit_safety_margin(intercom.rate_limit_margin)
+            .workspace_rate_limit(Some(intercom.workspace_rate_limit_per_minute))
+            .build()
+            .map_err(|error| CliError::failed(self.credentials.redact(&error.to_string())))
     }
 
     /// The Vivantio side behind the core's `Source` port.
@@ -156,11 +155,7 @@ impl Project {
 
     /// The Intercom side behind the core's `Destination` port.
     pub fn destination(&self) -> Result<IntercomDestination, CliError> {
-        let client = self
-            .intercom_clients()?
-            .into_iter()
-            .next()
-            .ok_or_else(|| CliError::failed("no Intercom access token configured"))?;
+        let client = self.intercom_client()?;
         let options = IntercomOptions {
             search_index_lag: Duration::from_secs(self.config.intercom.search_index_lag_seconds),
             ..IntercomOptions::default()

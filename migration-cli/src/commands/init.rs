@@ -31,6 +31,11 @@ concurrency = 8
 # How long Intercom's search index may lag a write (seconds). A ticket create whose answer
 # was lost is declared "not applied" only after this long; until then the run stops safely.
 search_index_lag_seconds = 600
+# Share of each rate-limit window left unused (clock skew, other integrations on the same app).
+rate_limit_margin = 0.02
+# Intercom caps all private apps of a workspace together; several tokens each keep to an
+# equal share of this.
+workspace_rate_limit_per_minute = 25000
 # Teammate (email or admin id) who authors parts whose Vivantio agent has no Intercom seat.
 # fallback_admin = "migration@example.com"
 

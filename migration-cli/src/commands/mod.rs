@@ -1,6 +1,7 @@
 //! One module per command of the binary. Each returns an [`Outcome`]: a line or two for a
 //! person, a JSON document for `--json`, and the exit code.
 
+pub mod bench;
 pub mod confirm;
 pub mod demo;
 pub mod discover;

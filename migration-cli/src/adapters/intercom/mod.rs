@@ -48,6 +48,7 @@ mod options;
 mod people;
 mod read_back;
 mod reconcile;
+mod reconcile_events;
 mod schema;
 mod schema_requests;
 mod session;

@@ -13,7 +13,8 @@
 //! | conversation | search by contact and `created_at` (a hit), else every `GET /conversations` page, by contact, historical `created_at` and body | `Created` |
 //! | ticket | search by contact and `created_at` | `Created`; a miss is "not applied" only once [`search_index_lag`](super::IntercomOptions::search_index_lag) has passed since the first miss, and `Uncertain` before |
 //! | part | the thread's parts, by `created_at`, author and body | `Added` |
-//! | matching, tagging, attaching, details, assignment, state, links | nothing: re-running converges | not applied |
+//! | assignment, state | the thread, read back: already assigned to them, already in that state | `Added`; else not applied (a second event would be a duplicate) |
+//! | matching, tagging, attaching, details, links | nothing: re-running converges | not applied |
 //!
 //! "Created" for a record found by its natural key risks claiming a record that existed
 //! before the run with exactly that key and content; rollback would then delete it. The
@@ -133,9 +134,18 @@ impl IntercomDestination {
             | DestinationOp::RelinkArticle { .. }
             | DestinationOp::UpdateThread { .. }
             | DestinationOp::TagThread { .. }
-            | DestinationOp::LinkThreads { .. }
-            | DestinationOp::AssignThread { .. }
-            | DestinationOp::SetThreadState { .. } => Ok(None),
+            | DestinationOp::LinkThreads { .. } => Ok(None),
+            DestinationOp::AssignThread {
+                thread,
+                admin,
+                team,
+            } => {
+                self.reconcile_assignment(thread, admin.as_ref(), team.as_ref(), refs)
+                    .await
+            }
+            DestinationOp::SetThreadState { thread, state } => {
+                self.reconcile_state(thread, *state, refs).await
+            }
         }
     }
 

@@ -172,11 +172,20 @@ impl IntercomDestination {
             fields.push("team_assignee_id".to_owned());
         }
         let previous = self.thread_before(thread.kind(), id, &fields).await?;
+        // An assignee already in place (a run cut off between the two calls) is not assigned
+        // again: that would add a second assignment event to the thread.
+        let in_place =
+            |field: &str, target: &str| previous.get(field).and_then(Value::as_str) == Some(target);
         // The team first: assigning a team must not clear the admin assigned after it.
         let assignees = team
+            .filter(|team| !in_place("team_assignee_id", team))
             .map(|team| Assignee::Team(Id::from(team)))
             .into_iter()
-            .chain(admin.map(|admin| Assignee::Admin(Id::from(admin))));
+            .chain(
+                admin
+                    .filter(|admin| !in_place("admin_assignee_id", admin))
+                    .map(|admin| Assignee::Admin(Id::from(admin))),
+            );
         for assignee in assignees {
             self.assign(thread.kind(), id, &acting, assignee).await?;
         }

@@ -1,0 +1,440 @@
+//! The benchmark's figures, computed from the run report, the simulator's counters and the
+//! samples taken during the run, and rendered as one table whose format stays stable.
+
+use std::fmt::Write as _;
+
+use fixtures::sim::intercom::SimStats;
+use migration_core::engine::RunReport;
+use serde::Serialize;
+
+use super::usage::ChildUsage;
+
+/// Both simulators' request counters at one moment of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Sample {
+    /// Milliseconds since the migration started.
+    pub at_ms: u64,
+    /// Requests the Vivantio simulator had answered.
+    pub vivantio_requests: u64,
+    /// Requests the Intercom simulator had received.
+    pub intercom_requests: u64,
+}
+
+/// When the migration ran.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LoadWindow {
+    /// Unix time (seconds, fractional) it started.
+    pub started_unix: f64,
+    /// Its wall time.
+    pub wall_ms: u64,
+}
+
+/// Everything the figures are computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub tickets: u64,
+    pub apps: u32,
+    pub per_app_per_minute: Option<u32>,
+    pub effective_per_minute: Option<u32>,
+    pub concurrency: usize,
+    pub report: &'a RunReport,
+    pub stats: &'a SimStats,
+    pub samples: &'a [Sample],
+    pub window: LoadWindow,
+    pub usage: ChildUsage,
+}
+
+/// One stage of the run: records, the requests the mapping needs at least, and those sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageRow {
+    /// The stage.
+    pub stage: String,
+    /// Source records it moved.
+    pub records: u64,
+    /// Operations it sent: one request each is the least the mapping allows.
+    pub minimum_requests: u64,
+    /// Requests it actually made (retries and reconciliations included).
+    pub requests: u64,
+}
+
+/// How extraction from Vivantio and loading into Intercom overlapped.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Overlap {
+    /// Requests Vivantio answered.
+    pub vivantio_requests: u64,
+    /// From the first to the last Vivantio request, in milliseconds.
+    pub extraction_ms: u64,
+    /// From the first to the last Intercom request, in milliseconds.
+    pub load_ms: u64,
+    /// Time both were under way, in milliseconds.
+    pub overlap_ms: u64,
+}
+
+/// Every figure of one benchmark run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchFigures {
+    /// Tickets in the instance.
+    pub tickets: u64,
+    /// Apps (tokens) the load was spread over.
+    pub apps: u32,
+    /// Each app's limit per minute (`None`: lifted).
+    pub per_app_per_minute: Option<u32>,
+    /// The limit the run was held to, per minute (apps' sum capped by the workspace).
+    pub limit_per_minute: Option<u32>,
+    /// Writes in flight at once.
+    pub concurrency: usize,
+    /// How the run ended.
+    pub outcome: String,
+    /// Per stage.
+    pub stages: Vec<StageRow>,
+    /// Requests the Intercom simulator received.
+    pub requests: u64,
+    /// Of which writes (POST, PUT, DELETE).
+    pub writes: u64,
+    /// Requests answered 429.
+    pub rate_limited: u64,
+    /// Wall time of the migration, in milliseconds.
+    pub wall_ms: u64,
+    /// Requests ÷ limit: no run can be faster, in milliseconds.
+    pub lower_bound_ms: Option<u64>,
+    /// Requests per minute over the whole rate-limit windows the run spanned.
+    pub achieved_per_minute: f64,
+    /// Whole windows those figures were measured over.
+    pub measured_windows: u32,
+    /// Seconds those windows cover.
+    pub measured_seconds: u64,
+    /// CPU time and peak memory of the migration process.
+    pub usage: ChildUsage,
+    /// Extraction against load.
+    pub overlap: Overlap,
+    /// Requests by operation (`"POST /contacts"`), as the Intercom simulator counted them.
+    pub operations: std::collections::BTreeMap<String, u64>,
+}
+
+impl BenchFigures {
+    /// Computes the figures.
+    pub fn compute(inputs: Inputs<'_>) -> Self {
+        let stages = inputs
+            .report
+            .stages
+            .iter()
+            .map(|stage| StageRow {
+                stage: stage_name(stage.stage),
+                records: stage.records.moved,
+                minimum_requests: stage.operations.sent,
+                requests: stage.operations.requests,
+            })
+            .collect();
+        let writes = inputs
+            .stats
+            .operations
+            .iter()
+            .filter(|(operation, _)| !operation.starts_with("GET "))
+            .map(|(_, count)| count)
+            .sum();
+        let lower_bound_ms = inputs
+            .effective_per_minute
+            .filter(|limit| *limit > 0)
+            .map(|limit| inputs.stats.requests * 60_000 / u64::from(limit));
+        let (achieved_per_minute, measured_windows, measured_seconds) =
+            achieved_rate(inputs.stats, inputs.window);
+        Self {
+            tickets: inputs.tickets,
+            apps: inputs.apps,
+            per_app_per_minute: inputs.per_app_per_minute,
+            limit_per_minute: inputs.effective_per_minute,
+            concurrency: inputs.concurrency,
+            outcome: format!("{:?}", inputs.report.outcome),
+            stages,
+            requests: inputs.stats.requests,
+            writes,
+            rate_limited: inputs.stats.rate_limited,
+            wall_ms: inputs.window.wall_ms,
+            lower_bound_ms,
+            achieved_per_minute,
+            measured_windows,
+            measured_seconds,
+            usage: inputs.usage,
+            overlap: overlap(inputs.samples),
+            operations: inputs.stats.operations.clone(),
+        }
+    }
+
+    /// Records moved over all stages.
+    pub fn records(&self) -> u64 {
+        self.stages.iter().map(|row| row.records).sum()
+    }
+
+    /// The least number of requests the mapping allows, over all stages.
+    pub fn minimum_requests(&self) -> u64 {
+        self.stages.iter().map(|row| row.minimum_requests).sum()
+    }
+
+    /// Share of requests answered 429.
+    pub fn rate_limited_share(&self) -> f64 {
+        ratio(self.rate_limited, self.requests)
+    }
+
+    /// Achieved rate as a share of the limit.
+    pub fn achieved_share(&self) -> Option<f64> {
+        self.limit_per_minute
+            .map(|limit| self.achieved_per_minute / f64::from(limit.max(1)))
+    }
+
+    /// Wall time against the lower bound.
+    pub fn wall_over_lower_bound(&self) -> Option<f64> {
+        self.lower_bound_ms
+            .map(|bound| self.wall_ms as f64 / bound.max(1) as f64)
+    }
+
+    /// Writes per second over the whole run.
+    pub fn writes_per_second(&self) -> f64 {
+        self.writes as f64 * 1000.0 / self.wall_ms.max(1) as f64
+    }
+
+    /// The table, in a format kept stable for comparisons across versions.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let limit = match (self.per_app_per_minute, self.limit_per_minute) {
+            (Some(per_app), Some(limit)) => format!(
+                "{} app(s) at {}/min each, held to {}/min",
+                self.apps,
+                thousands(u64::from(per_app)),
+                thousands(u64::from(limit))
+            ),
+            _ => format!("{} app(s), limit lifted", self.apps),
+        };
+        let _ = writeln!(
+            out,
+            "vivantio2intercom bench: {} tickets, {limit}, concurrency {} ({})",
+            thousands(self.tickets),
+            self.concurrency,
+            self.outcome
+        );
+        let _ = writeln!(
+            out,
+            "{:<14} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            "stage", "records", "minimum", "requests", "req/rec", "min/rec"
+        );
+        for row in &self.stages {
+            let _ = writeln!(
+                out,
+                "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2}",
+                row.stage,
+                row.records,
+                row.minimum_requests,
+                row.requests,
+                ratio(row.requests, row.records),
+                ratio(row.minimum_requests, row.records)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2}",
+            "all stages",
+            self.records(),
+            self.minimum_requests(),
+            self.stages.iter().map(|row| row.requests).sum::<u64>(),
+            ratio(
+                self.stages.iter().map(|row| row.requests).sum(),
+                self.records()
+            ),
+            ratio(self.minimum_requests(), self.records())
+        );
+        let _ = writeln!(
+            out,
+            "requests       {} to Intercom ({} writes, {} outside stages), {} answered 429 ({:.2}%)",
+            thousands(self.requests),
+            thousands(self.writes),
+            thousands(
+                self.requests
+                    .saturating_sub(self.stages.iter().map(|row| row.requests).sum())
+            ),
+            thousands(self.rate_limited),
+            self.rate_limited_share() * 100.0
+        );
+        let share = self.achieved_share().map_or_else(String::new, |share| {
+            format!(" = {:.1}% of the limit", share * 100.0)
+        });
+        let _ = writeln!(
+            out,
+            "rate           {}/min over {} whole windows ({} s){share}; {:.0} writes/s over the run",
+            thousands(self.achieved_per_minute.round() as u64),
+            self.measured_windows,
+            self.measured_seconds,
+            self.writes_per_second()
+        );
+        let bound = match (self.lower_bound_ms, self.wall_over_lower_bound()) {
+            (Some(bound), Some(factor)) => {
+                format!("; lower bound {} = {factor:.3}x", seconds(bound))
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "wall time      {}{bound}", seconds(self.wall_ms));
+        let _ = writeln!(
+            out,
+            "CPU time       {} (user {}, system {}) = {:.0}% of one core",
+            seconds(millis(self.usage.cpu())),
+            seconds(millis(self.usage.user)),
+            seconds(millis(self.usage.system)),
+            ratio(millis(self.usage.cpu()), self.wall_ms) * 100.0
+        );
+        let _ = writeln!(
+            out,
+            "peak memory    {:.1} MB (resident, migration process)",
+            self.usage.peak_rss_bytes as f64 / 1_000_000.0
+        );
+        let _ = write!(
+            out,
+            "extraction     {} Vivantio requests over {}; load over {}; both under way for {}",
+            thousands(self.overlap.vivantio_requests),
+            seconds(self.overlap.extraction_ms),
+            seconds(self.overlap.load_ms),
+            seconds(self.overlap.overlap_ms)
+        );
+        out
+    }
+}
+
+/// Requests per minute over the windows that lie wholly inside the run.
+fn achieved_rate(stats: &SimStats, window: LoadWindow) -> (f64, u32, u64) {
+    let start = window.started_unix;
+    let end = start + window.wall_ms as f64 / 1000.0;
+    let mut requests = 0u64;
+    let mut seconds = 0i64;
+    let mut count = 0u32;
+    for usage in &stats.windows {
+        if (usage.start as f64) >= start && (usage.reset as f64) <= end {
+            requests += u64::from(usage.total_admitted())
+                + usage.refused.values().map(|n| u64::from(*n)).sum::<u64>();
+            seconds += usage.reset - usage.start;
+            count += 1;
+        }
+    }
+    if seconds <= 0 {
+        return (0.0, 0, 0);
+    }
+    let seconds = u64::try_from(seconds).unwrap_or(0);
+    (requests as f64 * 60.0 / seconds as f64, count, seconds)
+}
+
+/// When each simulator first and last saw a request, and how long both were busy together.
+fn overlap(samples: &[Sample]) -> Overlap {
+    let span = |count: fn(&Sample) -> u64| -> Option<(u64, u64)> {
+        let last = samples.last().map(count)?;
+        let first = samples.iter().find(|sample| count(sample) > 0)?.at_ms;
+        let done = samples.iter().find(|sample| count(sample) == last)?.at_ms;
+        Some((first, done.max(first)))
+    };
+    let extraction = span(|sample| sample.vivantio_requests);
+    let load = span(|sample| sample.intercom_requests);
+    let length = |span: Option<(u64, u64)>| span.map_or(0, |(from, to)| to - from);
+    let overlap_ms = match (extraction, load) {
+        (Some((e0, e1)), Some((l0, l1))) => e1.min(l1).saturating_sub(e0.max(l0)),
+        _ => 0,
+    };
+    Overlap {
+        vivantio_requests: samples.last().map_or(0, |sample| sample.vivantio_requests),
+        extraction_ms: length(extraction),
+        load_ms: length(load),
+        overlap_ms,
+    }
+}
+
+fn stage_name(stage: migration_core::engine::Stage) -> String {
+    serde_json::to_value(stage)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{stage:?}"))
+}
+
+fn ratio(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn millis(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+fn thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fixtures::sim::intercom::WindowUsage;
+
+    fn window(start: i64, admitted: u32) -> WindowUsage {
+        WindowUsage {
+            start,
+            reset: start + 10,
+            admitted: [("migrator-1".to_owned(), admitted)].into(),
+            refused: Default::default(),
+        }
+    }
+
+    #[test]
+    fn achieved_rate_counts_only_whole_windows_inside_the_run() {
+        let stats = SimStats {
+            windows: vec![
+                window(100, 50),
+                window(110, 1_600),
+                window(120, 1_650),
+                window(130, 7),
+            ],
+            ..SimStats::default()
+        };
+        let run = LoadWindow {
+            started_unix: 105.5,
+            wall_ms: 27_000,
+        };
+        let (per_minute, windows, seconds) = achieved_rate(&stats, run);
+        assert_eq!((windows, seconds), (2, 20));
+        assert!((per_minute - 3_250.0 * 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn overlap_is_the_time_both_simulators_were_busy() {
+        let sample = |at_ms, vivantio_requests, intercom_requests| Sample {
+            at_ms,
+            vivantio_requests,
+            intercom_requests,
+        };
+        let samples = [
+            sample(0, 0, 0),
+            sample(250, 4, 0),
+            sample(500, 8, 10),
+            sample(750, 9, 20),
+            sample(1_000, 9, 25),
+        ];
+        let overlap = overlap(&samples);
+        assert_eq!(overlap.vivantio_requests, 9);
+        assert_eq!((overlap.extraction_ms, overlap.load_ms), (500, 500));
+        assert_eq!(overlap.overlap_ms, 250);
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(25_000_000), "25,000,000");
+    }
+}

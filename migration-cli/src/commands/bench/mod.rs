@@ -1,0 +1,336 @@
+//! `bench`: a real migration, through the real clients, engine and state store, of a generated
+//! instance served by the bundled simulators under Intercom's window rules; measured and printed
+//! as one table (see `docs/benchmarks.md`).
+//!
+//! The simulators run in this process; the migration runs in a child process (this same binary,
+//! `migrate --yes`), so that its CPU time and peak memory are the tool's own, not the
+//! simulators'.
+
+mod figures;
+mod usage;
+
+pub use figures::{BenchFigures, LoadWindow, Sample, StageRow};
+pub use usage::ChildUsage;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use fixtures::generator::GeneratorConfig;
+use fixtures::instance::Instance;
+use fixtures::sim::intercom::{AppConfig, IntercomSim, IntercomSimConfig, RateLimitConfig};
+use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
+use migration_core::engine::RunReport;
+
+use super::{confirm, discover, plan, Outcome};
+use crate::cli::GlobalArgs;
+use crate::config::{Config, CONFIG_FILE};
+use crate::error::{CliError, EXIT_FAILED};
+use crate::progress::Progress;
+use crate::project::Project;
+
+/// The per-app limit announced when the limit is lifted: a million requests a second.
+const LIFTED_PER_MINUTE: u32 = 60_000_000;
+
+/// How often the simulators' request counters are sampled during the run.
+const SAMPLE_EVERY: Duration = Duration::from_millis(250);
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Tickets in the generated instance (callers, companies and articles in the proportions of
+    /// the seed account: half, a twentieth and a twentieth as many).
+    pub tickets: u64,
+    /// Each app's limit per minute; `None` lifts the limit (to measure the tool itself).
+    pub per_minute: Option<u32>,
+    /// Private apps (access tokens) the load is spread over.
+    pub apps: u32,
+    /// The workspace's cap on all apps together, per minute.
+    pub workspace_per_minute: u32,
+    /// Writes in flight at once (the configuration's `intercom.concurrency`).
+    pub concurrency: usize,
+    /// Folder for the instance, project and results (default: a new temporary folder).
+    pub dir: Option<PathBuf>,
+}
+
+impl BenchOptions {
+    /// The limit the run is held to, per minute: the apps' sum capped by the workspace.
+    pub fn effective_per_minute(&self) -> Option<u32> {
+        self.per_minute.map(|per_app| {
+            per_app
+                .saturating_mul(self.apps.max(1))
+                .min(self.workspace_per_minute)
+        })
+    }
+}
+
+/// Runs the benchmark and renders its table.
+pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, CliError> {
+    let dir = match &options.dir {
+        Some(dir) => dir.clone(),
+        None => {
+            std::env::temp_dir().join(format!("vivantio2intercom-bench-{}", std::process::id()))
+        }
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| CliError::failed(format!("cannot create {}: {error}", dir.display())))?;
+    progress.say(&format!(
+        "generating an instance of {} tickets in {}",
+        options.tickets,
+        dir.display()
+    ));
+    let instance = generate_instance(&dir, options.tickets)?;
+    let vivantio = VivantioSim::start(VivantioSimConfig::default(), instance)
+        .await
+        .map_err(|error| {
+            CliError::failed(format!("cannot start the Vivantio simulator: {error}"))
+        })?;
+    let intercom = IntercomSim::start(intercom_config(&options)).map_err(|error| {
+        CliError::failed(format!("cannot start the Intercom simulator: {error}"))
+    })?;
+    let global = prepare_project(&dir, &vivantio, &intercom, &options)?;
+    let project = Project::open_with_env(&global, bench_env)?;
+    progress.say("discover, plan and confirm");
+    discover::run(&project).await?;
+    plan::run(&project, true).await?;
+    confirm::run(&project, "bench").await?;
+
+    intercom.reset_stats();
+    vivantio.clear_requests();
+    progress.say("migrating (a child process; its CPU and memory are measured)");
+    let load = run_child(&dir, &global, &vivantio, &intercom).await?;
+    let report_text = std::fs::read_to_string(&load.stdout_path).map_err(|error| {
+        CliError::failed(format!(
+            "cannot read {}: {error}",
+            load.stdout_path.display()
+        ))
+    })?;
+    let report: RunReport = serde_json::from_str(&report_text).map_err(|error| {
+        CliError::failed(format!(
+            "the migration did not print a run report (exit code {}, see {}): {error}",
+            load.exit_code,
+            load.stderr_path.display()
+        ))
+    })?;
+    let stats = intercom.stats();
+    let figures = BenchFigures::compute(figures::Inputs {
+        tickets: options.tickets,
+        apps: options.apps,
+        per_app_per_minute: options.per_minute,
+        effective_per_minute: options.effective_per_minute(),
+        concurrency: options.concurrency,
+        report: &report,
+        stats: &stats,
+        samples: &load.samples,
+        window: load.window,
+        usage: load.usage,
+    });
+    let json_path = dir.join("bench.json");
+    let json = serde_json::to_string_pretty(&figures)
+        .map_err(|error| CliError::failed(format!("cannot encode the figures: {error}")))?;
+    std::fs::write(&json_path, json).map_err(|error| {
+        CliError::failed(format!("cannot write {}: {error}", json_path.display()))
+    })?;
+    let mut human = figures.table();
+    human.push_str(&format!("\nfigures: {}", json_path.display()));
+    let exit = if load.exit_code == 0 { 0 } else { EXIT_FAILED };
+    Ok(Outcome::ok(human, &figures).with_exit(exit))
+}
+
+/// An instance in the seed account's proportions, generated once per size and kept.
+fn generate_instance(dir: &Path, tickets: u64) -> Result<Instance, CliError> {
+    let instance_dir = dir.join(format!("instance-{tickets}"));
+    if instance_dir.join("manifest.json").is_file() {
+        return Instance::load(&instance_dir).map_err(CliError::failed);
+    }
+    let mut config = GeneratorConfig::for_tickets(tickets).with_callers((tickets / 2).max(10));
+    config.clients = (tickets / 20).max(3);
+    config.articles = (tickets / 20).clamp(10, 5_000);
+    fixtures::generator::generate_overwriting(&config, &instance_dir).map_err(CliError::failed)?;
+    Instance::load(&instance_dir).map_err(CliError::failed)
+}
+
+/// The Intercom simulator with one app per token and Intercom's window rules.
+fn intercom_config(options: &BenchOptions) -> IntercomSimConfig {
+    let apps = (1..=options.apps.max(1))
+        .map(|app| AppConfig::new(&format!("migrator-{app}"), &app_token(app), "991267001"))
+        .collect();
+    let rate_limit = match options.per_minute {
+        // Headers still announce a budget, so the client's pacing is exercised, but one far
+        // above anything a loopback run can reach.
+        None => RateLimitConfig::per_app(LIFTED_PER_MINUTE),
+        Some(per_minute) => RateLimitConfig {
+            default_app_per_minute: per_minute,
+            workspace_per_minute: Some(options.workspace_per_minute),
+            ..RateLimitConfig::default()
+        },
+    };
+    IntercomSimConfig {
+        apps,
+        rate_limit,
+        ..IntercomSimConfig::default()
+    }
+}
+
+fn app_token(app: u32) -> String {
+    format!("bench-token-{app}")
+}
+
+fn token_env(app: u32) -> String {
+    format!("V2I_BENCH_TOKEN_{app}")
+}
+
+/// The credentials the bench's project reads from its environment.
+fn bench_env(name: &str) -> Option<String> {
+    let simulator = VivantioSimConfig::default();
+    match name {
+        "VIVANTIO_USERNAME" => Some(simulator.username),
+        "VIVANTIO_PASSWORD" => Some(simulator.password),
+        _ => {
+            let app = name.strip_prefix("V2I_BENCH_TOKEN_")?.parse().ok()?;
+            Some(app_token(app))
+        }
+    }
+}
+
+/// Writes the project's configuration (read again by the child) and returns its global options.
+fn prepare_project(
+    dir: &Path,
+    vivantio: &VivantioSim,
+    intercom: &IntercomSim,
+    options: &BenchOptions,
+) -> Result<GlobalArgs, CliError> {
+    let project_dir = dir.join("project");
+    std::fs::create_dir_all(&project_dir).map_err(|error| {
+        CliError::failed(format!("cannot create {}: {error}", project_dir.display()))
+    })?;
+    // Each bench starts from an empty state: the simulators are new.
+    let _ = std::fs::remove_dir_all(project_dir.join(".vivantio2intercom"));
+    crate::commands::init::run(&project_dir, true).map_err(|error| {
+        CliError::failed(format!("cannot write the bench configuration: {error}"))
+    })?;
+    let config_path = project_dir.join(CONFIG_FILE);
+    let mut config = Config::load(&config_path)?;
+    config.vivantio.request_interval_ms = 0;
+    config.vivantio.max_concurrency = 8;
+    config.intercom.token_envs = (1..=options.apps.max(1)).map(token_env).collect();
+    config.intercom.concurrency = options.concurrency.max(1);
+    config.intercom.fallback_admin = Some("migration@example.com".into());
+    // The simulator's search index never lags.
+    config.intercom.search_index_lag_seconds = 0;
+    config.intercom.workspace_rate_limit_per_minute = options.workspace_per_minute;
+    config.paths.inventory = Some(Instance::sample_dir().join(fixtures::instance::INVENTORY_FILE));
+    let text = toml::to_string_pretty(&config)
+        .map_err(|error| CliError::failed(format!("cannot encode the configuration: {error}")))?;
+    std::fs::write(&config_path, text).map_err(|error| {
+        CliError::failed(format!("cannot write {}: {error}", config_path.display()))
+    })?;
+    Ok(GlobalArgs {
+        config: config_path,
+        vivantio_url: Some(vivantio.platform_url()),
+        intercom_url: Some(intercom.base_url()),
+        json: true,
+        verbose: 0,
+        quiet: true,
+    })
+}
+
+/// What the child migration did, seen from outside.
+struct ChildRun {
+    exit_code: i32,
+    stdout_path: PathBuf,
+    stderr_path: PathBuf,
+    samples: Vec<Sample>,
+    window: LoadWindow,
+    usage: ChildUsage,
+}
+
+/// Runs `migrate --yes` in a child process, sampling both simulators while it runs.
+async fn run_child(
+    dir: &Path,
+    global: &GlobalArgs,
+    vivantio: &VivantioSim,
+    intercom: &IntercomSim,
+) -> Result<ChildRun, CliError> {
+    let stdout_path = dir.join("bench-migrate.json");
+    let stderr_path = dir.join("bench-migrate.stderr");
+    let open = |path: &Path| {
+        std::fs::File::create(path)
+            .map_err(|error| CliError::failed(format!("cannot create {}: {error}", path.display())))
+    };
+    let exe = std::env::current_exe()
+        .map_err(|error| CliError::failed(format!("cannot find this program: {error}")))?;
+    let mut command = Command::new(exe);
+    command
+        .arg("--config")
+        .arg(&global.config)
+        .args(["--json", "-q", "migrate", "--yes"])
+        .stdin(Stdio::null())
+        .stdout(open(&stdout_path)?)
+        .stderr(open(&stderr_path)?);
+    if let Some(url) = &global.vivantio_url {
+        command.args(["--vivantio-url", url]);
+    }
+    if let Some(url) = &global.intercom_url {
+        command.args(["--intercom-url", url]);
+    }
+    for name in ["VIVANTIO_USERNAME", "VIVANTIO_PASSWORD"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((1..).map(token_env).take(intercom.config().apps.len()))
+    {
+        if let Some(value) = bench_env(&name) {
+            command.env(&name, value);
+        }
+    }
+    let started_unix = unix_now();
+    let started = Instant::now();
+    let mut child = command
+        .spawn()
+        .map_err(|error| CliError::failed(format!("cannot start the migration: {error}")))?;
+    let mut samples = Vec::new();
+    let status = loop {
+        samples.push(Sample {
+            at_ms: millis(started.elapsed()),
+            vivantio_requests: vivantio.request_count() as u64,
+            intercom_requests: intercom.stats().requests,
+        });
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => tokio::time::sleep(SAMPLE_EVERY).await,
+            Err(error) => {
+                return Err(CliError::failed(format!(
+                    "cannot wait for the migration: {error}"
+                )))
+            }
+        }
+    };
+    let wall = started.elapsed();
+    samples.push(Sample {
+        at_ms: millis(wall),
+        vivantio_requests: vivantio.request_count() as u64,
+        intercom_requests: intercom.stats().requests,
+    });
+    Ok(ChildRun {
+        exit_code: status.code().unwrap_or(EXIT_FAILED),
+        stdout_path,
+        stderr_path,
+        samples,
+        window: LoadWindow {
+            started_unix,
+            wall_ms: millis(wall),
+        },
+        usage: usage::children().unwrap_or_default(),
+    })
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
