@@ -52,6 +52,13 @@ pub enum StoreError {
     /// The disk is full; the last write was not recorded and the run stopped cleanly.
     #[error("the disk holding the state database is full; free some space and run the same command again to resume")]
     DiskFull,
+    /// Writing to the database file failed at the operating system (no space, a file-size
+    /// quota, a failing disk); the transaction was rolled back and the run stopped cleanly.
+    #[error("cannot write the state database ({detail}): the disk may be full or a size quota reached; nothing recorded was lost — free some space and run the same command again to resume")]
+    Unwritable {
+        /// What SQLite said.
+        detail: String,
+    },
     /// Creating the folder or lock file failed.
     #[error("cannot prepare the state folder {path}: {source}")]
     Io {
@@ -68,10 +75,30 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
 }
 
+/// Extended SQLite codes of a write the operating system refused (`EFBIG` past a file-size
+/// limit surfaces as a failed write, not as `SQLITE_FULL`, which only `ENOSPC` gives).
+const WRITE_REFUSED: [std::ffi::c_int; 4] = [
+    rusqlite::ffi::SQLITE_IOERR_WRITE,
+    rusqlite::ffi::SQLITE_IOERR_FSYNC,
+    rusqlite::ffi::SQLITE_IOERR_TRUNCATE,
+    rusqlite::ffi::SQLITE_IOERR_SHMSIZE,
+];
+
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
-        match error.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+        match &error {
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::DiskFull =>
+            {
+                StoreError::DiskFull
+            }
+            rusqlite::Error::SqliteFailure(failure, _)
+                if WRITE_REFUSED.contains(&failure.extended_code) =>
+            {
+                StoreError::Unwritable {
+                    detail: error.to_string(),
+                }
+            }
             _ => StoreError::Sqlite(error),
         }
     }

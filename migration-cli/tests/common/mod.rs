@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod binary;
+pub mod compare;
+
 use fixtures::instance::Instance;
 use fixtures::sim::intercom::{IntercomSim, IntercomSimConfig, RateLimitConfig};
 use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
@@ -18,6 +21,13 @@ pub struct World {
     pub intercom: IntercomSim,
     /// The project.
     pub project: migration_cli::project::Project,
+}
+
+impl World {
+    /// The project folder.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
 }
 
 /// Both simulators and a project; no mapping yet.
