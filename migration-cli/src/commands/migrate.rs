@@ -20,6 +20,7 @@ pub async fn run(
     let destination = project.destination()?;
     let spec = confirmed_spec(project, &source, &destination).await?;
     let store = project.open_store()?;
+    let destination = destination.with_created_after(first_run_started(&store)?);
     let hash = spec.hash();
     if !store.is_mapping_confirmed(hash.as_str())? {
         return Err(CliError::Refused(
@@ -75,6 +76,20 @@ pub async fn run(
         crate::history::save_run(&project.state_dir(), run_id, &report)?;
     }
     Ok(outcome(mode_name, &report))
+}
+
+/// When this project's first run started (now, if none has), as Unix seconds: nothing in the
+/// workspace dated before it can be this migration's.
+fn first_run_started(store: &crate::store::Store) -> Result<Option<i64>, CliError> {
+    let runs = store.runs()?;
+    let first = runs.first().and_then(|run| {
+        chrono::DateTime::parse_from_rfc3339(&run.started_at)
+            .ok()
+            .map(|started| started.timestamp())
+    });
+    Ok(Some(
+        first.unwrap_or_else(|| chrono::Utc::now().timestamp()),
+    ))
 }
 
 fn mode_name(mode: RunMode) -> &'static str {

@@ -48,6 +48,13 @@ impl IntercomDestination {
         }
     }
 
+    /// The same destination, told when the migration's first run started (see
+    /// [`IntercomOptions::created_after`]).
+    pub fn with_created_after(mut self, unix_seconds: Option<i64>) -> Self {
+        self.options.created_after = unix_seconds;
+        self
+    }
+
     /// The client it writes through.
     pub fn client(&self) -> &Client {
         &self.client

@@ -32,6 +32,11 @@ pub struct IntercomOptions {
     /// Keep reporting data when a conversation is deleted by rollback (default `true`; `false`
     /// needs the `delete_conversations_and_metrics` scope).
     pub retain_metrics_on_delete: bool,
+    /// Unix time from which a schema object (attribute, ticket type) can be this migration's:
+    /// the first run's start. One found by name after its create's answer was lost counts as
+    /// created by the run (rollback archives it) when Intercom dated it from then on, and as
+    /// existing before otherwise. `None`: always as existing.
+    pub created_after: Option<i64>,
 }
 
 /// A [`TicketStateCategory`] usable as a map key.
@@ -80,6 +85,7 @@ impl Default for IntercomOptions {
             snooze_for: Duration::from_secs(24 * 60 * 60),
             search_index_lag: Duration::from_secs(10 * 60),
             retain_metrics_on_delete: true,
+            created_after: None,
         }
     }
 }

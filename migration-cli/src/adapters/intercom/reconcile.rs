@@ -43,6 +43,9 @@ use super::signatures::{
 use super::threads::TITLE_ATTRIBUTE;
 use super::values::name_key;
 
+/// How far Intercom's clock and ours may disagree when comparing creation times.
+const CLOCK_SKEW_SECONDS: i64 = 120;
+
 impl IntercomDestination {
     /// Whether an operation whose outcome is unknown was applied: `Some(outcome)` if it was,
     /// `None` if it definitely was not (the engine may then run it again). An error of kind
@@ -71,7 +74,9 @@ impl IntercomDestination {
                 let found = types.into_iter().find(|ticket_type| {
                     ticket_type.name.as_deref().map(name_key) == Some(wanted.clone())
                 });
-                self.ensure_found(found.map(|ticket_type| ticket_type.id.into_string()))
+                self.ensure_found(
+                    found.map(|ticket_type| (ticket_type.id.into_string(), ticket_type.created_at)),
+                )
             }
             DestinationOp::EnsureTicketTypeAttribute {
                 ticket_type,
@@ -95,7 +100,7 @@ impl IntercomDestination {
                 let found = attributes
                     .into_iter()
                     .find(|own| own.name.as_deref().map(name_key) == Some(wanted.clone()));
-                self.ensure_found(found.map(|own| own.id.into_string()))
+                self.ensure_found(found.map(|own| (own.id.into_string(), own.created_at)))
             }
             DestinationOp::EnsureTag { name } => {
                 invalidate(&self.session.tags).await;
@@ -108,7 +113,8 @@ impl IntercomDestination {
                 let found = tags
                     .into_iter()
                     .find(|tag| tag.name.as_deref().map(name_key) == Some(name_key(name)));
-                self.ensure_found(found.map(|tag| tag.id.into_string()))
+                // Tags carry no creation time: one found is taken as existing before the run.
+                self.ensure_found(found.map(|tag| (tag.id.into_string(), None)))
             }
             DestinationOp::UpsertCompany(company) => self.reconcile_company(company).await,
             DestinationOp::UpsertContact(contact) => self.reconcile_contact(contact).await,
@@ -149,14 +155,30 @@ impl IntercomDestination {
         }
     }
 
-    fn ensure_found(&self, id: Option<String>) -> Result<Option<ExecutionOutcome>, PortError> {
-        Ok(id.map(|id| outcome(id, WriteEffect::Matched)))
+    /// A schema object found by name: created by this migration when Intercom dated it after
+    /// the first run started (less a clock-skew allowance), else one that existed before.
+    fn ensure_found(
+        &self,
+        found: Option<(String, Option<i64>)>,
+    ) -> Result<Option<ExecutionOutcome>, PortError> {
+        Ok(found.map(|(id, created_at)| {
+            let ours = match (self.options.created_after, created_at) {
+                (Some(after), Some(created)) => created >= after - CLOCK_SKEW_SECONDS,
+                _ => false,
+            };
+            let effect = if ours {
+                WriteEffect::Created
+            } else {
+                WriteEffect::Matched
+            };
+            outcome(id, effect)
+        }))
     }
 
     async fn ensure_attribute_lookup(
         &self,
         definition: &migration_core::model::destination::AttributeDefinition,
-    ) -> Result<Option<String>, PortError> {
+    ) -> Result<Option<(String, Option<i64>)>, PortError> {
         use migration_core::model::destination::AttributeModel;
         let wanted = name_key(&definition.name);
         match definition.model {
@@ -170,7 +192,7 @@ impl IntercomDestination {
                 Ok(attributes
                     .into_iter()
                     .find(|own| own.name.as_deref().map(name_key) == Some(wanted.clone()))
-                    .map(|own| own.id.into_string()))
+                    .map(|own| (own.id.into_string(), own.created_at)))
             }
             AttributeModel::Contact | AttributeModel::Company => {
                 let attributes = self
@@ -185,7 +207,7 @@ impl IntercomDestination {
                         own.model.as_deref() == Some(definition.model.as_str())
                             && own.name.as_deref().map(name_key) == Some(wanted.clone())
                     })
-                    .and_then(|own| own.id.map(|id| id.into_string())))
+                    .and_then(|own| Some((own.id?.into_string(), own.created_at))))
             }
             AttributeModel::Ticket => Ok(None),
         }

@@ -249,19 +249,26 @@ impl IntercomDestination {
             fields.push("ticket_state_id".to_owned());
         }
         let previous = self.thread_before(thread.kind(), id, &fields).await?;
+        // A thread already in the state gets no second state event: a resumed run must leave
+        // the thread as an uninterrupted one does, and the call would be wasted.
+        let current = |field: &str| previous.get(field).and_then(Value::as_str);
         match (thread.kind(), state) {
             (RecordKind::Conversation, ThreadState::Conversation(state)) => {
                 // A conversation this process created is open already.
-                let already_open = state == ConversationState::Open
-                    && (self.session.created_here(id)
-                        || previous.get("state").and_then(Value::as_str) == Some("open"));
-                if !already_open {
+                let already = if self.session.created_here(id) {
+                    state == ConversationState::Open
+                } else {
+                    current("state") == Some(conversation_state_name(state))
+                };
+                if !already {
                     self.set_conversation_state(id, &acting, state).await?;
                 }
             }
             (RecordKind::Ticket, ThreadState::Ticket(category)) => {
                 let state_id = self.ticket_state_id(category.into()).await?;
-                self.set_ticket_state(id, &acting, &state_id).await?;
+                if current("ticket_state_id") != Some(state_id.as_str()) {
+                    self.set_ticket_state(id, &acting, &state_id).await?;
+                }
             }
             (kind, state) => {
                 return Err(rejected(format!(
@@ -376,6 +383,15 @@ pub(crate) fn snooze_until(length: Duration) -> i64 {
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
     i64::try_from((now + length).as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Intercom's name of a conversation state (`open`, `closed`, `snoozed`).
+fn conversation_state_name(state: ConversationState) -> &'static str {
+    match state {
+        ConversationState::Open => "open",
+        ConversationState::Closed => "closed",
+        ConversationState::Snoozed => "snoozed",
+    }
 }
 
 #[cfg(test)]
