@@ -106,11 +106,28 @@ impl RecordKey {
     }
 
     fn numbered(kind: RecordKind, source: &str, id: i64) -> Self {
-        let mut text = String::with_capacity(source.len() + 21);
-        text.push_str(source);
-        text.push(':');
-        push_int(&mut text, id);
-        Self::new(kind, text)
+        // Written on the stack first so that the shared text is the only allocation (through
+        // a `String` it would be two, and a copy).
+        let mut digits = [0u8; 20];
+        let digits = int_digits(&mut digits, id);
+        let sign: &[u8] = if id < 0 { b"-" } else { b"" };
+        let pieces = [source.as_bytes(), b":", sign, digits];
+        let length: usize = pieces.iter().map(|piece| piece.len()).sum();
+        let mut text = [0u8; 64];
+        if length <= text.len() {
+            let mut at = 0;
+            for piece in pieces {
+                text[at..at + piece.len()].copy_from_slice(piece);
+                at += piece.len();
+            }
+            if let Ok(id) = std::str::from_utf8(&text[..length]) {
+                return Self {
+                    kind,
+                    id: Arc::from(id),
+                };
+            }
+        }
+        Self::new(kind, format!("{source}:{id}"))
     }
 
     /// Writes the key's text form to `out` (what `Display` shows, without the formatting
@@ -224,22 +241,28 @@ impl fmt::Display for RecordKey {
 /// Appends the decimal form of `value` to `out`.
 pub(crate) fn push_int(out: &mut String, value: i64) {
     let mut digits = [0u8; 20];
+    let digits = int_digits(&mut digits, value);
+    if value < 0 {
+        out.push('-');
+    }
+    for digit in digits {
+        out.push(char::from(*digit));
+    }
+}
+
+/// The ASCII digits of `value`'s magnitude, written at the end of `buffer`.
+fn int_digits(buffer: &mut [u8; 20], value: i64) -> &[u8] {
     let mut rest = value.unsigned_abs();
-    let mut start = digits.len();
+    let mut start = buffer.len();
     loop {
         start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
+        buffer[start] = b'0' + (rest % 10) as u8;
         rest /= 10;
         if rest == 0 {
             break;
         }
     }
-    if value < 0 {
-        out.push('-');
-    }
-    for digit in &digits[start..] {
-        out.push(char::from(*digit));
-    }
+    &buffer[start..]
 }
 
 /// Builds an operation mark from pieces (`tagging:` + thread key + `:` + tag key).
@@ -354,6 +377,20 @@ mod tests {
             RecordKey::ticket_type_attribute("Bug", "x").to_string(),
             "ticket-type-attribute:bug:x"
         );
+    }
+
+    #[test]
+    fn numbered_keys_print_every_id_like_display() {
+        for id in [0, 9, -9, 123, i64::MAX, i64::MIN] {
+            assert_eq!(
+                RecordKey::conversation(id).to_string(),
+                format!("conversation:vivantio-ticket:{id}")
+            );
+            assert_eq!(
+                RecordKey::collection(id).id(),
+                format!("vivantio-category:{id}")
+            );
+        }
     }
 
     #[test]

@@ -62,6 +62,11 @@ impl Operation {
 
     /// The same operation, requiring `keys` too (duplicates are dropped).
     pub fn requiring(mut self, keys: impl IntoIterator<Item = RecordKey>) -> Self {
+        let keys = keys.into_iter();
+        // Most operations need two to five keys: one allocation instead of regrowing.
+        if keys.size_hint().1 != Some(0) {
+            self.requires.reserve(keys.size_hint().0.max(4));
+        }
         for key in keys {
             if !self.requires.contains(&key) {
                 self.requires.push(key);

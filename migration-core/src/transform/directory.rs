@@ -1,12 +1,11 @@
 //! The cross-record facts a single record's mapping needs: which contact a caller became after
 //! email dedupe, which organisations and tickets exist.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::keys::RecordKey;
 use crate::model::source::{Caller, Organisation, Ticket};
 
 use super::email::{normalise_email, EmailProblem};
+use super::fast_hash::{FastMap, FastSet};
 
 /// What the directory knows about one caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,12 +41,12 @@ pub struct TicketEntry {
 /// are not produced, so that a stream of any length maps in constant memory.
 #[derive(Debug, Clone, Default)]
 pub struct SourceDirectory {
-    callers: HashMap<i64, CallerEntry>,
-    by_email: HashMap<String, i64>,
+    callers: FastMap<i64, CallerEntry>,
+    by_email: FastMap<String, i64>,
     /// Organisation id → deleted in Vivantio.
-    organisations: Option<HashMap<i64, bool>>,
-    tickets: Option<HashMap<i64, TicketEntry>>,
-    parents: HashSet<i64>,
+    organisations: Option<FastMap<i64, bool>>,
+    tickets: Option<FastMap<i64, TicketEntry>>,
+    parents: FastSet<i64>,
 }
 
 impl SourceDirectory {
@@ -65,8 +64,8 @@ impl SourceDirectory {
     ) -> Self {
         // Built from complete lists: what is not in them does not exist.
         let mut directory = Self {
-            organisations: Some(HashMap::new()),
-            tickets: Some(HashMap::new()),
+            organisations: Some(FastMap::default()),
+            tickets: Some(FastMap::default()),
             ..Self::default()
         };
         for organisation in organisations {
@@ -86,7 +85,7 @@ impl SourceDirectory {
     /// Registers an organisation (once any is registered, unknown ones count as missing).
     pub fn add_organisation(&mut self, organisation: &Organisation) {
         self.organisations
-            .get_or_insert_with(HashMap::new)
+            .get_or_insert_with(FastMap::default)
             .insert(organisation.id, organisation.deleted);
     }
 
@@ -117,7 +116,7 @@ impl SourceDirectory {
 
     /// Registers a ticket (needed for parent/child links and orphan checks).
     pub fn add_ticket(&mut self, ticket: &Ticket) {
-        self.tickets.get_or_insert_with(HashMap::new).insert(
+        self.tickets.get_or_insert_with(FastMap::default).insert(
             ticket.id,
             TicketEntry {
                 record_type_id: ticket.record_type_id,

@@ -7,8 +7,8 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::values::{
-    apply_value_map, multi_line, option_texts, raw_text, single_line, to_boolean, to_date,
-    to_datetime, to_decimal, to_integer, to_list_option, ValueError,
+    apply_value_map, into_single_line, map_text, multi_line, option_texts, raw_text, to_boolean,
+    to_date, to_datetime, to_decimal, to_integer, to_list_option, ValueError,
 };
 use crate::model::destination::{AttributeType, AttributeValue};
 use crate::model::source::{FieldDefinition, FieldType};
@@ -44,8 +44,8 @@ pub fn convert(
     let transform = effective_transform(rule, field.map(|field| field.field_type));
     let primitive = match transform {
         Transform::Auto | Transform::Text => raw_text(raw).map(|text| {
-            Primitive::Text(apply_value_map(
-                &single_line(&option_text(raw, &text, options)),
+            Primitive::Text(map_text(
+                into_single_line(option_text(raw, text, options)),
                 value_map,
             ))
         }),
@@ -76,9 +76,9 @@ pub fn convert(
         .transpose()
 }
 
-fn option_text(raw: &Value, text: &str, options: &[crate::model::source::FieldOption]) -> String {
+fn option_text(raw: &Value, text: String, options: &[crate::model::source::FieldOption]) -> String {
     if options.is_empty() {
-        return text.to_string();
+        return text;
     }
     option_texts(raw, options).join(", ")
 }

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::fast_hash::FastMap;
+
 use crate::keys::RecordKey;
 use crate::model::destination::{
     AttributeModel, ConversationState, PriorityLevel, TicketStateCategory,
@@ -22,7 +24,7 @@ pub(crate) struct Route {
     /// Intercom ticket type name and key, for ticket targets.
     pub ticket_type: Option<(String, RecordKey)>,
     /// Keys of the thread attributes the specification writes, made once.
-    pub attribute_keys: HashMap<String, RecordKey>,
+    pub attribute_keys: FastMap<String, RecordKey>,
 }
 
 impl Route {
@@ -68,29 +70,30 @@ pub(crate) struct SlaNames {
 /// Everything precomputed.
 #[derive(Debug, Clone)]
 pub(crate) struct Lookup {
-    pub routes: HashMap<i64, Route>,
-    pub states: HashMap<i64, (ConversationState, TicketStateCategory)>,
-    pub priorities: HashMap<i64, (PriorityLevel, Option<RecordKey>)>,
-    pub category_tags: HashMap<i64, RecordKey>,
-    pub category_paths: HashMap<i64, String>,
-    pub kb_categories: HashMap<i64, Category>,
-    pub origin_tags: HashMap<i64, RecordKey>,
-    pub custom_bindings: HashMap<i64, Vec<Binding>>,
-    pub custom_fields: HashMap<i64, FieldDefinition>,
+    pub routes: FastMap<i64, Route>,
+    pub states: FastMap<i64, (ConversationState, TicketStateCategory)>,
+    pub priorities: FastMap<i64, (PriorityLevel, Option<RecordKey>)>,
+    pub category_tags: FastMap<i64, RecordKey>,
+    pub category_paths: FastMap<i64, String>,
+    pub kb_categories: FastMap<i64, Category>,
+    pub origin_tags: FastMap<i64, RecordKey>,
+    pub custom_bindings: FastMap<i64, Vec<Binding>>,
+    pub custom_fields: FastMap<i64, FieldDefinition>,
     /// Record types whose forms hold each custom field.
-    pub field_record_types: HashMap<i64, Vec<i64>>,
-    pub builtin_bindings: Vec<(BuiltinField, Binding)>,
-    pub legacy: HashMap<i64, LegacyFieldRule>,
-    pub agents: HashMap<i64, Agent>,
+    pub field_record_types: FastMap<i64, Vec<i64>>,
+    /// Built-in field bindings with the model that owns each field, worked out once.
+    pub builtin_bindings: Vec<(TargetModel, BuiltinField, Binding)>,
+    pub legacy: FastMap<i64, LegacyFieldRule>,
+    pub agents: FastMap<i64, Agent>,
     /// Admin key of every agent, made once.
-    pub admin_keys: HashMap<i64, RecordKey>,
+    pub admin_keys: FastMap<i64, RecordKey>,
     /// Team key of every group, made once.
-    pub team_keys: HashMap<i64, RecordKey>,
+    pub team_keys: FastMap<i64, RecordKey>,
     /// The fallback admin's key.
     pub fallback_admin: RecordKey,
-    pub agent_emails: HashMap<String, i64>,
-    pub groups: HashMap<i64, String>,
-    pub sla: HashMap<String, SlaNames>,
+    pub agent_emails: FastMap<String, i64>,
+    pub groups: FastMap<i64, String>,
+    pub sla: FastMap<String, SlaNames>,
     /// Display name of every tag the mapping can use, by key.
     pub tag_names: BTreeMap<RecordKey, String>,
 }
@@ -98,25 +101,25 @@ pub(crate) struct Lookup {
 impl Lookup {
     pub fn build(spec: &MappingSpec, schema: &SourceSchema) -> Self {
         let mut lookup = Lookup {
-            routes: HashMap::new(),
-            states: HashMap::new(),
-            priorities: HashMap::new(),
-            category_tags: HashMap::new(),
-            category_paths: HashMap::new(),
-            kb_categories: HashMap::new(),
-            origin_tags: HashMap::new(),
-            custom_bindings: HashMap::new(),
-            custom_fields: HashMap::new(),
-            field_record_types: HashMap::new(),
+            routes: FastMap::default(),
+            states: FastMap::default(),
+            priorities: FastMap::default(),
+            category_tags: FastMap::default(),
+            category_paths: FastMap::default(),
+            kb_categories: FastMap::default(),
+            origin_tags: FastMap::default(),
+            custom_bindings: FastMap::default(),
+            custom_fields: FastMap::default(),
+            field_record_types: FastMap::default(),
             builtin_bindings: Vec::new(),
-            legacy: HashMap::new(),
-            agents: HashMap::new(),
-            admin_keys: HashMap::new(),
-            team_keys: HashMap::new(),
+            legacy: FastMap::default(),
+            agents: FastMap::default(),
+            admin_keys: FastMap::default(),
+            team_keys: FastMap::default(),
             fallback_admin: RecordKey::fallback_admin(),
-            agent_emails: HashMap::new(),
-            groups: HashMap::new(),
-            sla: HashMap::new(),
+            agent_emails: FastMap::default(),
+            groups: FastMap::default(),
+            sla: FastMap::default(),
             tag_names: BTreeMap::new(),
         };
         for rule in &spec.ticket_types {
@@ -131,7 +134,7 @@ impl Lookup {
             let mut route = Route {
                 target: rule.target,
                 ticket_type,
-                attribute_keys: HashMap::new(),
+                attribute_keys: FastMap::default(),
             };
             let names = spec
                 .fields
@@ -220,6 +223,7 @@ impl Lookup {
                     });
                 }
                 SourceField::Builtin(builtin) => lookup.builtin_bindings.push((
+                    builtin.model(),
                     builtin,
                     Binding {
                         rule: rule.clone(),
@@ -319,10 +323,14 @@ impl Lookup {
     }
 
     /// The bindings of built-in fields owned by `model`.
-    pub fn builtins(&self, model: TargetModel) -> impl Iterator<Item = &(BuiltinField, Binding)> {
+    pub fn builtins(
+        &self,
+        model: TargetModel,
+    ) -> impl Iterator<Item = (BuiltinField, &Binding)> + '_ {
         self.builtin_bindings
             .iter()
-            .filter(move |(field, _)| field.model() == model)
+            .filter(move |(owner, _, _)| *owner == model)
+            .map(|(_, field, binding)| (*field, binding))
     }
 }
 

@@ -11,6 +11,7 @@ mod company;
 mod contact;
 mod directory;
 pub mod email;
+mod fast_hash;
 mod fields;
 mod gather;
 pub mod html;

@@ -6,6 +6,8 @@
 //! with the original author's name, so that nothing appears as sent by someone who did not
 //! send it.
 
+use std::borrow::Cow;
+
 use crate::idmap::IdMapView;
 use crate::keys::{Mark, RecordKey, RecordKind};
 use crate::model::destination::{FileRef, PartAuthor, PartKind, PartRecord};
@@ -33,15 +35,16 @@ enum Voice {
 }
 
 impl Mapper {
-    /// The parts of a ticket: the archive note, ticket-level attachments, then every action.
+    /// The parts of a ticket, appended to `operations`: the archive note, ticket-level
+    /// attachments, then every action.
     pub(crate) fn parts(
         &self,
         context: &PartContext<'_>,
         archive: &[String],
         ids: &dyn IdMapView,
+        operations: &mut Vec<Operation>,
         findings: &mut Vec<Finding>,
-    ) -> Vec<Operation> {
-        let mut operations = Vec::new();
+    ) {
         let mut clock = context.opened_at;
         let ticket_id = context.ticket.id;
         if !archive.is_empty() {
@@ -75,7 +78,7 @@ impl Mapper {
             let mark = format!("part:vivantio-ticket:{ticket_id}:attachments");
             self.push_split(
                 context,
-                &mut operations,
+                operations,
                 mark,
                 author,
                 PartKind::Note,
@@ -98,7 +101,7 @@ impl Mapper {
                 early += 1;
             }
             clock = clock.max(at);
-            if !self.action_parts(context, action, clock, ids, &mut operations, findings) {
+            if !self.action_parts(context, action, clock, ids, operations, findings) {
                 skipped.push(action.kind.as_deref().unwrap_or("unnamed"));
             }
         }
@@ -122,7 +125,6 @@ impl Mapper {
                 "correct the dates in Vivantio if the order matters",
             ));
         }
-        operations
     }
 
     fn action_parts(
@@ -193,27 +195,17 @@ impl Mapper {
             .attachments
             .iter()
             .partition(|file| !contact_on_ticket && (!file.private || kind == PartKind::Note));
-        let public_files: Vec<Attachment> = public_files.into_iter().cloned().collect();
-        let (files, refused) = self.check_files(&public_files, action_ref, findings);
+        let (files, refused) = self.check_files(public_files, action_ref, findings);
         body.push_str(&refused);
         if body.is_empty() {
             body = "<p>Attachments</p>".into();
         }
         let mark = Mark::new("part:vivantio-action:").int(action.id).build();
-        self.push_split(
-            context,
-            operations,
-            mark.clone(),
-            author,
-            kind,
-            body,
-            at,
-            files,
-        );
-        if !private_files.is_empty() {
+        let private_mark = (!private_files.is_empty()).then(|| format!("{mark}:private"));
+        self.push_split(context, operations, mark, author, kind, body, at, files);
+        if let Some(private_mark) = private_mark {
             // Intercom has no private file on a public reply: they go on a note just after.
-            let private: Vec<Attachment> = private_files.into_iter().cloned().collect();
-            let (files, refused) = self.check_files(&private, action_ref, findings);
+            let (files, refused) = self.check_files(private_files, action_ref, findings);
             let heading = if contact_on_ticket {
                 "Attachments of the previous message"
             } else {
@@ -224,7 +216,7 @@ impl Mapper {
             self.push_split(
                 context,
                 operations,
-                format!("{mark}:private"),
+                private_mark,
                 author,
                 PartKind::Note,
                 body,
@@ -261,12 +253,17 @@ impl Mapper {
             ));
             return (Voice::Admin(self.lookup.fallback_admin.clone()), kind);
         }
-        // Clean addresses (the common case) are found without full normalisation.
-        let quick = action
-            .author_email
-            .as_deref()
-            .map(|email| email.trim().to_ascii_lowercase());
-        if let Some(address) = &quick {
+        // Clean addresses (the common case) are found without full normalisation, and without
+        // a copy when already in lower case.
+        let quick = action.author_email.as_deref().map(|email| {
+            let email = email.trim();
+            if email.bytes().any(|byte| byte.is_ascii_uppercase()) {
+                Cow::Owned(email.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(email)
+            }
+        });
+        if let Some(address) = quick.as_deref() {
             if let Some(admin) = self
                 .lookup
                 .agent_emails
@@ -310,9 +307,9 @@ impl Mapper {
     }
 
     /// Splits refused (too large) files from movable ones; refused ones are named in the body.
-    fn check_files(
+    fn check_files<'a>(
         &self,
-        attachments: &[Attachment],
+        attachments: impl IntoIterator<Item = &'a Attachment>,
         record: SourceRef,
         findings: &mut Vec<Finding>,
     ) -> (Vec<FileRef>, String) {
@@ -357,7 +354,20 @@ impl Mapper {
         at: i64,
         files: Vec<FileRef>,
     ) {
-        let groups = split_attachments(files, self.spec.attachments.max_files_per_part);
+        let per_part = self.spec.attachments.max_files_per_part;
+        if files.len() <= per_part.max(1) {
+            // The common case, one part: the body and mark move into it instead of being copied.
+            let part = PartRecord {
+                author,
+                kind,
+                body_html: body,
+                created_at: at,
+                attachments: files,
+            };
+            operations.push(self.part_operation(context, mark, part));
+            return;
+        }
+        let groups = split_attachments(files, per_part);
         let total = groups.len();
         for (index, attachments) in groups.into_iter().enumerate() {
             let body_html = if index == 0 {

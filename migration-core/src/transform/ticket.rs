@@ -81,8 +81,13 @@ impl Mapper {
             thread: thread.clone(),
             opened_at,
         };
-        let parts = self.parts(&context, &gathered.archive, ids, &mut mapped.findings);
-        mapped.operations.extend(parts);
+        self.parts(
+            &context,
+            &gathered.archive,
+            ids,
+            &mut mapped.operations,
+            &mut mapped.findings,
+        );
         self.details(
             ticket,
             route,
@@ -223,7 +228,18 @@ impl Mapper {
         }
         self.legacy_values(ticket, route, record, &mut gathered);
         for stage in &ticket.sla {
-            let Some(names) = self.lookup.sla.get(&stage.stage_name.trim().to_lowercase()) else {
+            let stage_name = stage.stage_name.trim();
+            // Stage names are keyed in lower case; an ASCII name already in lower case is
+            // looked up as it is, without a copy.
+            let names = if stage_name
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+            {
+                self.lookup.sla.get(stage_name)
+            } else {
+                self.lookup.sla.get(stage_name.to_lowercase().as_str())
+            };
+            let Some(names) = names else {
                 continue;
             };
             if let Some(target) = stage.target_at {

@@ -38,7 +38,8 @@ pub enum ValueError {
 pub fn raw_text(raw: &Value) -> Option<String> {
     let text = match raw {
         Value::Null => return None,
-        Value::String(text) => text.clone(),
+        // Trimmed before copying: one allocation, not two.
+        Value::String(text) => return trimmed(text),
         Value::Bool(flag) => flag.to_string(),
         Value::Number(number) => number.to_string(),
         Value::Array(items) => items
@@ -48,13 +49,53 @@ pub fn raw_text(raw: &Value) -> Option<String> {
             .join(", "),
         Value::Object(_) => raw.to_string(),
     };
-    let trimmed = text.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    trimmed(&text)
+}
+
+/// `text` without surrounding whitespace, or `None` when nothing is left.
+fn trimmed(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// One line of text: line breaks and runs of whitespace become single spaces.
 pub fn single_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut line = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    line
+}
+
+/// [`single_line`] of an owned text, which is returned as it is when already one line.
+pub(crate) fn into_single_line(text: String) -> String {
+    if is_single_line(&text) {
+        text
+    } else {
+        single_line(&text)
+    }
+}
+
+/// Whether [`single_line`] would leave `text` unchanged: no whitespace but single spaces
+/// between words.
+fn is_single_line(text: &str) -> bool {
+    let mut after_space = true;
+    for c in text.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if c.is_whitespace() {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || text.is_empty()
 }
 
 /// Several lines of text: `\r\n` and `\r` become `\n`, trailing spaces go, and more than one
@@ -65,18 +106,25 @@ pub fn multi_line(text: &str) -> String {
     } else {
         text.into()
     };
-    let mut lines: Vec<&str> = Vec::new();
+    // Built in place: blank lines before the first and after the last text line are dropped,
+    // and a run of blank lines between two text lines leaves one.
+    let mut joined = String::with_capacity(unified.len());
+    let mut blank_before = false;
     for line in unified.split('\n').map(str::trim_end) {
-        let blank = line.is_empty();
-        if blank && lines.last().is_none_or(|last| last.is_empty()) {
+        if line.is_empty() {
+            blank_before = !joined.is_empty();
             continue;
         }
-        lines.push(line);
+        if !joined.is_empty() {
+            joined.push('\n');
+            if blank_before {
+                joined.push('\n');
+            }
+        }
+        blank_before = false;
+        joined.push_str(line);
     }
-    while lines.last().is_some_and(|last| last.is_empty()) {
-        lines.pop();
-    }
-    lines.join("\n")
+    joined
 }
 
 /// A whole number: JSON integers, integral floats, and texts like " 1,234 " or "42.0".
@@ -208,24 +256,41 @@ pub fn to_date(raw: &Value, zone: Tz) -> Result<Option<i64>, ValueError> {
 /// texts matching an option id) become the option's text; lists and `;`/`,`-separated texts
 /// give several.
 pub fn option_texts(raw: &Value, options: &[FieldOption]) -> Vec<String> {
-    let items: Vec<Value> = match raw {
-        Value::Array(items) => items.clone(),
+    match raw {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| option_text(item, options))
+            .collect(),
         Value::String(text) if text.contains(';') => text
             .split(';')
-            .map(|part| Value::String(part.to_string()))
+            .filter_map(trimmed)
+            .map(|text| option_named(text, options))
             .collect(),
-        other => vec![other.clone()],
-    };
-    items
-        .iter()
-        .filter_map(raw_text)
-        .map(|text| {
-            text.parse::<i64>()
-                .ok()
-                .and_then(|id| options.iter().find(|option| option.id == id))
-                .map_or(text, |option| option.value.clone())
-        })
-        .collect()
+        other => option_text(other, options).into_iter().collect(),
+    }
+}
+
+/// The option text one value names, or its own text.
+fn option_text(raw: &Value, options: &[FieldOption]) -> Option<String> {
+    // An integer id is matched without printing and parsing it again.
+    if let Some(option) = raw
+        .as_i64()
+        .and_then(|id| options.iter().find(|option| option.id == id))
+    {
+        return Some(option.value.clone());
+    }
+    raw_text(raw).map(|text| option_named(text, options))
+}
+
+/// The option whose id `text` is, or `text`.
+fn option_named(text: String, options: &[FieldOption]) -> String {
+    if options.is_empty() {
+        return text;
+    }
+    text.parse::<i64>()
+        .ok()
+        .and_then(|id| options.iter().find(|option| option.id == id))
+        .map_or(text, |option| option.value.clone())
 }
 
 /// One option of a list attribute: the source option text, through the value map, must be one
@@ -237,13 +302,13 @@ pub fn to_list_option(
     value_map: Option<&std::collections::BTreeMap<String, String>>,
     allowed: &[String],
 ) -> Result<Option<String>, ValueError> {
-    let texts = option_texts(raw, source_options);
-    let text = match texts.as_slice() {
+    let mut texts = option_texts(raw, source_options);
+    let text = match texts.as_mut_slice() {
         [] => return Ok(None),
-        [one] => one.clone(),
+        [one] => std::mem::take(one),
         _ => return Err(ValueError::SeveralValues(texts.join("; "))),
     };
-    let mapped = apply_value_map(&text, value_map);
+    let mapped = map_text(text, value_map);
     if allowed.is_empty() {
         return Ok(Some(mapped));
     }
@@ -263,17 +328,33 @@ pub fn apply_value_map(
     text: &str,
     value_map: Option<&std::collections::BTreeMap<String, String>>,
 ) -> String {
-    let Some(map) = value_map else {
-        return text.to_string();
-    };
-    map.get(text)
-        .or_else(|| {
-            map.iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(text))
-                .map(|(_, value)| value)
-        })
+    value_map
+        .and_then(|map| replacement(map, text))
         .cloned()
         .unwrap_or_else(|| text.to_string())
+}
+
+/// [`apply_value_map`] of an owned text, which is returned as it is when not replaced.
+pub(crate) fn map_text(
+    text: String,
+    value_map: Option<&std::collections::BTreeMap<String, String>>,
+) -> String {
+    match value_map.and_then(|map| replacement(map, &text)) {
+        Some(replaced) => replaced.clone(),
+        None => text,
+    }
+}
+
+/// The value map's entry for `text`: exact first, then case-insensitive.
+fn replacement<'m>(
+    map: &'m std::collections::BTreeMap<String, String>,
+    text: &str,
+) -> Option<&'m String> {
+    map.get(text).or_else(|| {
+        map.iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(text))
+            .map(|(_, value)| value)
+    })
 }
 
 /// Wraps a converted primitive into the attribute value of `data_type`.
