@@ -53,6 +53,7 @@
 #![warn(missing_docs)]
 
 pub mod admins;
+mod body;
 pub mod common;
 pub mod companies;
 pub mod contacts;
