@@ -54,6 +54,7 @@
 
 pub mod admins;
 mod apps;
+mod body;
 pub mod common;
 pub mod companies;
 pub mod contacts;

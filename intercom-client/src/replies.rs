@@ -4,39 +4,96 @@
 //! Every reply accepts a historical `created_at`, so imported parts keep their original times.
 //! Admin replies take `skip_notifications`; send it during an import so customers are not emailed.
 
-use base64::Engine as _;
+use bytes::Bytes;
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
+use crate::body::{StreamedFile, StreamingJson};
 use crate::error::Error;
 use crate::ids::Id;
+use crate::transport::ApiRequest;
 
 /// Intercom accepts at most this many attachment URLs, and this many files, per part.
 pub const MAX_ATTACHMENTS: usize = 10;
 
-/// A file sent inline, base64-encoded (`conversation_attachment_files`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A file sent inline (`conversation_attachment_files`). It holds the raw bytes; they are
+/// base64-encoded chunk by chunk while the request is sent, so a large file is never copied
+/// into a base64 string.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentFile {
     /// MIME type, e.g. `application/pdf`.
     pub content_type: String,
-    /// The file's bytes, base64-encoded.
-    pub data: String,
+    /// The file's raw bytes (base64 on the wire).
+    #[serde(with = "base64_bytes")]
+    pub data: Bytes,
     /// File name.
     pub name: String,
 }
 
 impl AttachmentFile {
-    /// Encodes raw bytes.
+    /// A file from bytes already shared (no copy).
+    pub fn new(
+        name: impl Into<String>,
+        content_type: impl Into<String>,
+        data: impl Into<Bytes>,
+    ) -> Self {
+        AttachmentFile {
+            content_type: content_type.into(),
+            data: data.into(),
+            name: name.into(),
+        }
+    }
+
+    /// A file from borrowed bytes (copied once).
     pub fn from_bytes(
         name: impl Into<String>,
         content_type: impl Into<String>,
         bytes: &[u8],
     ) -> Self {
-        AttachmentFile {
-            content_type: content_type.into(),
-            data: base64::engine::general_purpose::STANDARD.encode(bytes),
-            name: name.into(),
+        Self::new(name, content_type, Bytes::copy_from_slice(bytes))
+    }
+
+    fn streamed(&self) -> StreamedFile<'_> {
+        StreamedFile {
+            fields: [
+                ("content_type", self.content_type.as_str()),
+                ("name", self.name.as_str()),
+            ],
+            data_key: "data",
+            data: &self.data,
         }
+    }
+}
+
+impl std::fmt::Debug for AttachmentFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The data may be megabytes; show its size only.
+        f.debug_struct("AttachmentFile")
+            .field("content_type", &self.content_type)
+            .field("data", &format_args!("{} bytes", self.data.len()))
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+/// Serde for raw bytes written as a base64 string (standard alphabet, padded).
+mod base64_bytes {
+    use base64::Engine as _;
+    use bytes::Bytes;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(data: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(data))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Bytes, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map(Bytes::from)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -273,9 +330,18 @@ enum AdminOrComment {
     Contact(&'static str),
 }
 
-impl Serialize for Reply {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let wire = match self {
+impl Reply {
+    fn files(&self) -> &[AttachmentFile] {
+        match self {
+            Reply::Admin(r) => &r.attachment_files,
+            Reply::Contact(r) => &r.attachment_files,
+        }
+    }
+
+    /// The wire form, with or without the files.
+    fn wire(&self, with_files: bool) -> ReplyWire<'_> {
+        let files = if with_files { self.files() } else { &[] };
+        match self {
             Reply::Admin(r) => ReplyWire {
                 message_type: AdminOrComment::Admin(r.message_type),
                 author_type: "admin",
@@ -286,7 +352,7 @@ impl Serialize for Reply {
                 body: r.body.as_deref(),
                 created_at: r.created_at,
                 attachment_urls: &r.attachment_urls,
-                attachment_files: &r.attachment_files,
+                attachment_files: files,
                 skip_notifications: r.skip_notifications,
                 reply_options: r.reply_options.as_deref(),
                 cross_post: r.cross_post,
@@ -307,14 +373,31 @@ impl Serialize for Reply {
                     body: Some(&r.body),
                     created_at: r.created_at,
                     attachment_urls: &r.attachment_urls,
-                    attachment_files: &r.attachment_files,
+                    attachment_files: files,
                     skip_notifications: None,
                     reply_options: None,
                     cross_post: None,
                 }
             }
-        };
-        wire.serialize(serializer)
+        }
+    }
+
+    /// The POST to `segments` that sends this reply; files are streamed, not serialized whole.
+    pub(crate) fn request(&self, segments: &[&str]) -> Result<ApiRequest, Error> {
+        let post = ApiRequest::post(segments);
+        if self.files().is_empty() {
+            return post.json(self);
+        }
+        let files: Vec<StreamedFile<'_>> =
+            self.files().iter().map(AttachmentFile::streamed).collect();
+        let body = StreamingJson::object_with_files(&self.wire(false), "attachment_files", &files)?;
+        Ok(post.streaming_json(body))
+    }
+}
+
+impl Serialize for Reply {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.wire(true).serialize(serializer)
     }
 }
 

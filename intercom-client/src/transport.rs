@@ -13,13 +13,14 @@
 
 use std::time::Duration;
 
-use http::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
 use crate::apps::AppPool;
+use crate::body::{RequestBody, StreamingJson};
 use crate::error::{self, Error};
 use crate::rate_limit::Observation;
 use crate::stats::Counters;
@@ -39,7 +40,7 @@ pub(crate) struct ApiRequest {
     method: Method,
     segments: Vec<String>,
     query: Vec<(&'static str, String)>,
-    body: Option<Vec<u8>>,
+    body: Option<RequestBody>,
     retry: Retry,
 }
 
@@ -102,11 +103,14 @@ impl ApiRequest {
     /// Sets the JSON body; serialization errors (e.g. a non-numeric id where an integer is required)
     /// surface here, before anything is sent.
     pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
-            Error::InvalidRequest(format!("cannot serialize the request body: {e}"))
-        })?;
-        self.body = Some(bytes);
+        self.body = Some(RequestBody::json(body)?);
         Ok(self)
+    }
+
+    /// Sets a JSON body whose file data is encoded while it is sent.
+    pub(crate) fn streaming_json(mut self, body: StreamingJson) -> Self {
+        self.body = Some(RequestBody::Streaming(body));
+        self
     }
 
     fn endpoint(&self) -> String {
@@ -208,9 +212,7 @@ impl Transport {
                 .request(request.method.clone(), url.clone())
                 .headers(app.headers.clone());
             if let Some(body) = &request.body {
-                builder = builder
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.clone());
+                builder = body.attach(builder);
             }
             self.counters.request_sent();
             let failure = match builder.send().await {

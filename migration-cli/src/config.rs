@@ -22,6 +22,21 @@ pub struct Config {
     /// Where things are kept.
     #[serde(default)]
     pub paths: PathsConfig,
+    /// Where inline article images are re-hosted; without it they stay on Vivantio and are
+    /// listed as findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<ImagesConfig>,
+}
+
+/// `[images]`: a folder the customer publishes as static files, and the URL it is served at.
+/// Intercom's API cannot upload Help Center images, so article images are re-hosted there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// The folder images are written to (relative to the configuration file).
+    pub dir: PathBuf,
+    /// The public URL of that folder, e.g. `https://help-assets.example.com/`.
+    pub base_url: String,
 }
 
 /// Where Vivantio is and how to sign in.
@@ -294,9 +309,18 @@ impl Config {
         Ok(())
     }
 
+    /// The public URL of re-hosted images, checked (HTTPS: Help Center pages are HTTPS).
+    pub fn images_url(&self) -> Result<Option<Url>, ConfigError> {
+        self.images
+            .as_ref()
+            .map(|images| checked_url("images.base_url", &images.base_url, false))
+            .transpose()
+    }
+
     fn check_urls(&self) -> Result<(), ConfigError> {
         self.vivantio_url()?;
         self.intercom_url()?;
+        self.images_url()?;
         Ok(())
     }
 

@@ -2,8 +2,12 @@
 //! adapters and store built from them.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
+use migration_core::ports::ImageHost;
+
+use crate::adapters::images::FolderImageHost;
 use crate::adapters::intercom::{IntercomDestination, IntercomOptions};
 use crate::adapters::vivantio::{VivantioSource, VivantioSourceOptions};
 use crate::cli::GlobalArgs;
@@ -86,6 +90,16 @@ impl Project {
     /// The reports folder.
     pub fn reports_dir(&self) -> PathBuf {
         self.resolve(&self.config.paths.reports)
+    }
+
+    /// Where article images are re-hosted (`[images]`), when configured.
+    pub fn image_host(&self) -> Result<Option<Arc<dyn ImageHost>>, CliError> {
+        let (Some(images), Some(base_url)) = (&self.config.images, self.config.images_url()?)
+        else {
+            return Ok(None);
+        };
+        let host = FolderImageHost::new(self.resolve(&images.dir), &base_url, &self.state_dir());
+        Ok(Some(Arc::new(host)))
     }
 
     /// Opens (creating if needed) the state store; refuses while another run holds it.

@@ -2,10 +2,16 @@
 //!
 //! `File/AttachmentSelectByParent` and `File/AttachmentDownload` are C-com; of the listed record
 //! only `AttachmentGuid` and `FileName` are confirmed, the rest is INF.
+//!
+//! A download arrives as base64 inside a JSON answer. It is decoded and hashed while the body
+//! arrives ([`scan`]), so the peak is the decoded file plus buffers of a few tens of KiB: the
+//! JSON answer (a third larger than the file) is never held whole.
 
-use base64::Engine;
+mod scan;
+
+use bytes::Bytes;
+use futures::StreamExt as _;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::assumptions::{ATTACHMENT_PARENT_AREA_PARAM, ATTACHMENT_PARENT_ID_PARAM};
 use crate::dates::VivantioDate;
@@ -49,8 +55,8 @@ pub struct Attachment {
 pub struct DownloadedAttachment {
     /// File name, when Vivantio sent one.
     pub file_name: Option<String>,
-    /// The decoded bytes.
-    pub content: Vec<u8>,
+    /// The decoded bytes (shared: clones do not copy the file).
+    pub content: Bytes,
     /// Number of bytes.
     pub size: u64,
     /// SHA-256 of the bytes, lowercase hex.
@@ -95,34 +101,135 @@ impl<'a> AttachmentsApi<'a> {
             .await
     }
 
-    /// Downloads one attachment and decodes its base64 content. The whole file is held in
-    /// memory (Vivantio sends it inside one JSON answer).
+    /// Downloads one attachment, decoding its base64 content as it arrives.
     pub async fn download(&self, attachment_guid: &str) -> Result<DownloadedAttachment, Error> {
+        self.download_at_most(attachment_guid, None).await
+    }
+
+    /// Downloads one attachment, refusing it once it is known to be larger than `max_bytes`:
+    /// before reading when the answer's length says so, otherwise as soon as the decoded bytes
+    /// pass the limit.
+    pub async fn download_at_most(
+        &self,
+        attachment_guid: &str,
+        max_bytes: Option<u64>,
+    ) -> Result<DownloadedAttachment, Error> {
+        let endpoint = ep::ATTACHMENT_DOWNLOAD;
         let request = Request::json(&DownloadRequest { attachment_guid })?;
-        let body = self
+        let scanned = self
             .client
-            .raw_answer(ep::ATTACHMENT_DOWNLOAD, request)
+            .transport()
+            .send_with(endpoint, &request, |response| {
+                read_download(endpoint.path, response, max_bytes)
+            })
             .await?;
-        let answer = Answer::parse(ep::ATTACHMENT_DOWNLOAD.path, &body)?;
-        let (file_name, encoded) = answer.file()?;
-        let content = decode_base64(encoded)
-            .map_err(|error| answer.decode_error("Content", format!("invalid base64: {error}")))?;
-        let sha256 = hex::encode(Sha256::digest(&content));
+        let answer = Answer::parse(endpoint.path, &scanned.skeleton)?;
+        let (file_name, rest) = answer.file()?;
+        if !rest.is_empty() {
+            // The scanner takes every character of a top-level `Content`.
+            return Err(answer.decode_error("Content", "content was not read as a stream"));
+        }
         Ok(DownloadedAttachment {
             file_name,
-            size: content.len() as u64,
-            content,
-            sha256,
+            size: scanned.content.len() as u64,
+            content: Bytes::from(scanned.content),
+            sha256: scanned.sha256,
         })
     }
 }
 
-fn decode_base64(encoded: &str) -> Result<Vec<u8>, base64::DecodeError> {
-    let compact: String = encoded
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    base64::engine::general_purpose::STANDARD.decode(compact)
+impl AttachmentsApi<'_> {
+    /// Fetches an image an article or ticket body shows (`https://<tenant>/Attachment/Inline/<guid>`)
+    /// with the API user's credentials. INF: the tenant serves these on the platform's host, so
+    /// the URL's path and query are fetched there; credentials never go to another host.
+    pub async fn inline_image(&self, url: &str) -> Result<InlineImage, Error> {
+        let parsed = url::Url::parse(url)
+            .map_err(|error| Error::Config(format!("{url:?} is not a URL: {error}")))?;
+        let transport = self.client.transport();
+        let mut on_platform = transport.api_root().clone();
+        on_platform.set_path(parsed.path());
+        on_platform.set_query(parsed.query());
+        let (content, content_type) = transport.get_file(&on_platform).await?;
+        let file_name = parsed
+            .path_segments()
+            .and_then(|mut segments| segments.next_back())
+            .filter(|name| !name.is_empty())
+            .unwrap_or("image")
+            .to_string();
+        Ok(InlineImage {
+            file_name,
+            content_type,
+            content,
+        })
+    }
+}
+
+/// An inline image fetched from the tenant.
+#[derive(Clone, PartialEq, Eq)]
+pub struct InlineImage {
+    /// The last segment of its URL.
+    pub file_name: String,
+    /// The MIME type the tenant sent.
+    pub content_type: Option<String>,
+    /// The bytes.
+    pub content: Bytes,
+}
+
+impl std::fmt::Debug for InlineImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InlineImage")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("size", &self.content.len())
+            .finish()
+    }
+}
+
+/// Reads a download answer chunk by chunk through the scanner.
+async fn read_download(
+    endpoint: &'static str,
+    response: reqwest::Response,
+    max_bytes: Option<u64>,
+) -> Result<scan::Scanned, Error> {
+    let length = response.content_length();
+    if let (Some(length), Some(limit)) = (length, max_bytes) {
+        // Base64 is 4 characters for 3 bytes; the envelope adds a little, never less.
+        if length / 4 * 3 > limit.saturating_add(1024) {
+            return Err(too_large(endpoint, limit));
+        }
+    }
+    let mut scanner = scan::DownloadScanner::new(length, max_bytes);
+    let mut body = response.bytes_stream();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|error| Error::from_reqwest(endpoint, error))?;
+        scanner
+            .feed(&chunk)
+            .map_err(|error| scan_error(endpoint, error))?;
+    }
+    scanner
+        .finish()
+        .map_err(|error| scan_error(endpoint, error))
+}
+
+fn scan_error(endpoint: &'static str, error: scan::ScanError) -> Error {
+    match error {
+        scan::ScanError::Base64(message) => Error::Decode {
+            endpoint,
+            path: "Content".to_string(),
+            message: format!("invalid base64: {message}"),
+            excerpt: String::new(),
+        },
+        scan::ScanError::TooLarge { limit } => too_large(endpoint, limit),
+    }
+}
+
+fn too_large(endpoint: &'static str, limit: u64) -> Error {
+    Error::Decode {
+        endpoint,
+        path: "Content".to_string(),
+        message: format!("the file is larger than the limit of {limit} bytes; not downloaded"),
+        excerpt: String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -130,8 +237,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_with_line_breaks_is_accepted() {
-        assert_eq!(decode_base64("aGVs\r\nbG8=").unwrap(), b"hello");
-        assert!(decode_base64("not base64!").is_err());
+    fn debug_shows_the_fingerprint_not_the_bytes() {
+        let file = DownloadedAttachment {
+            file_name: Some("a.txt".into()),
+            content: Bytes::from_static(b"secret"),
+            size: 6,
+            sha256: "abc".into(),
+        };
+        let shown = format!("{file:?}");
+        assert!(
+            shown.contains("abc") && !shown.contains("secret"),
+            "{shown}"
+        );
     }
 }

@@ -251,11 +251,8 @@ impl Client {
         Answer::parse(endpoint.path, &body).map(|_| ())
     }
 
-    pub(crate) async fn raw_answer(
-        &self,
-        endpoint: Endpoint,
-        request: Request,
-    ) -> Result<Vec<u8>, Error> {
-        self.inner.transport.send(endpoint, &request).await
+    /// The transport, for answers read as a stream (attachment downloads).
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 }

@@ -110,6 +110,28 @@ impl Transport {
         endpoint: Endpoint,
         request: &Request,
     ) -> Result<Vec<u8>, Error> {
+        self.send_with(endpoint, request, |response| async move {
+            let body = response
+                .bytes()
+                .await
+                .map_err(|error| Error::from_reqwest(endpoint.path, error))?;
+            Ok(Vec::from(body))
+        })
+        .await
+    }
+
+    /// Like [`Transport::send`], but hands the 2xx response to `read`, which may consume the
+    /// body as it arrives (attachment downloads). `read` runs once per attempt.
+    pub(crate) async fn send_with<T, F, Fut>(
+        &self,
+        endpoint: Endpoint,
+        request: &Request,
+        read: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
         let url = self.url(endpoint, request)?;
         let max_retries = self.limiter.settings().max_retries;
         let mut attempt = 0;
@@ -117,7 +139,10 @@ impl Transport {
             let outcome = {
                 let _permit = self.limiter.acquire().await;
                 tracing::debug!(endpoint = endpoint.path, attempt, "POST");
-                self.send_once(endpoint, &url, request).await
+                match self.send_once(endpoint, &url, request).await {
+                    Ok(response) => read(response).await,
+                    Err(error) => Err(error),
+                }
             };
             let error = match outcome {
                 Ok(body) => {
@@ -155,7 +180,7 @@ impl Transport {
         endpoint: Endpoint,
         url: &Url,
         request: &Request,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<reqwest::Response, Error> {
         let mut builder = self.http.post(url.clone());
         builder = match &request.body {
             Some(body) => builder
@@ -173,11 +198,11 @@ impl Transport {
             .get(RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .and_then(parse_retry_after);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| Error::from_reqwest(endpoint.path, error))?;
         if !status.is_success() {
+            let body = response
+                .bytes()
+                .await
+                .map_err(|error| Error::from_reqwest(endpoint.path, error))?;
             return Err(Error::Http {
                 endpoint: endpoint.path,
                 status: status.as_u16(),
@@ -185,7 +210,49 @@ impl Transport {
                 body_excerpt: excerpt(&body),
             });
         }
-        Ok(body.to_vec())
+        Ok(response)
+    }
+
+    /// GETs a file the tenant serves outside the API (inline images), with the API user's
+    /// credentials, through the limiter; the URL must be on the platform's origin.
+    pub(crate) async fn get_file(
+        &self,
+        url: &Url,
+    ) -> Result<(bytes::Bytes, Option<String>), Error> {
+        const WHAT: &str = "inline file";
+        if url.origin() != self.api_root.origin() {
+            return Err(Error::Config(format!(
+                "{url} is not on the platform's host; credentials are sent there only"
+            )));
+        }
+        let _permit = self.limiter.acquire().await;
+        let response = self
+            .http
+            .get(url.clone())
+            .header(ACCEPT, "*/*")
+            .send()
+            .await
+            .map_err(|error| Error::from_reqwest(WHAT, error))?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| Error::from_reqwest(WHAT, error))?;
+        if !status.is_success() {
+            return Err(Error::Http {
+                endpoint: WHAT,
+                status: status.as_u16(),
+                retry_after: None,
+                body_excerpt: excerpt(&body),
+            });
+        }
+        self.limiter.on_success();
+        Ok((body, content_type))
     }
 
     fn url(&self, endpoint: Endpoint, request: &Request) -> Result<Url, Error> {

@@ -53,7 +53,7 @@ async fn download_decodes_and_fingerprints() {
         .download("3f2a1c9e-8b7d-4e6f-a1b2-c3d4e5f60718")
         .await
         .unwrap();
-    assert_eq!(file.content, b"hello world");
+    assert_eq!(file.content.as_ref(), b"hello world");
     assert_eq!(file.size, 11);
     assert_eq!(
         file.sha256,

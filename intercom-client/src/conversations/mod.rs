@@ -67,7 +67,7 @@ impl<'a> Conversations<'a> {
     /// Not resent after a failure that may have reached Intercom (it would duplicate the part).
     pub async fn reply(&self, conversation_id: &str, reply: &Reply) -> Result<Conversation, Error> {
         reply.check(ReplyTarget::Conversation)?;
-        let request = ApiRequest::post(&["conversations", conversation_id, "reply"]).json(reply)?;
+        let request = reply.request(&["conversations", conversation_id, "reply"])?;
         self.client.transport().send(request).await
     }
 

@@ -59,7 +59,7 @@ impl<'a> Tickets<'a> {
     /// `POST /tickets/{id}/reply`: a reply or note. Not resent after a failure that may have reached Intercom.
     pub async fn reply(&self, ticket_id: &str, reply: &Reply) -> Result<TicketReply, Error> {
         reply.check(ReplyTarget::Ticket)?;
-        let request = ApiRequest::post(&["tickets", ticket_id, "reply"]).json(reply)?;
+        let request = reply.request(&["tickets", ticket_id, "reply"])?;
         self.client.transport().send(request).await
     }
 

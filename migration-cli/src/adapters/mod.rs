@@ -2,6 +2,8 @@
 //!
 //! * [`intercom`]: `intercom-client` as a [`migration_core::ports::Destination`].
 //! * [`vivantio`]: `vivantio-client` as a [`migration_core::ports::Source`].
+//! * [`images`]: a folder as a [`migration_core::ports::ImageHost`].
 
+pub mod images;
 pub mod intercom;
 pub mod vivantio;

@@ -157,6 +157,12 @@ fn load_instance(dir: &Path, tickets: Option<u64>) -> Result<Instance, CliError>
     Instance::load(&instance_dir).map_err(CliError::failed)
 }
 
+/// Where the demo re-hosts article images, inside the project folder.
+pub const DEMO_IMAGES_DIR: &str = "help-assets";
+
+/// The public URL the demo pretends that folder is served at.
+pub const DEMO_IMAGES_URL: &str = "https://help-assets.example.com/";
+
 /// Writes a project configuration for the simulators into `dir` and opens it with their
 /// credentials (the demo uses it; so can tests).
 pub fn simulator_project(
@@ -191,6 +197,12 @@ pub fn simulator_project(
     project.config.intercom.search_index_lag_seconds = 0;
     project.config.paths.inventory =
         Some(Instance::sample_dir().join(fixtures::instance::INVENTORY_FILE));
+    // Article images are re-hosted into the project folder, as a customer's static site would
+    // serve them.
+    project.config.images = Some(crate::config::ImagesConfig {
+        dir: PathBuf::from(DEMO_IMAGES_DIR),
+        base_url: DEMO_IMAGES_URL.to_string(),
+    });
     Ok(project)
 }
 

@@ -70,12 +70,21 @@ pub fn engine<'a>(
     observer: Arc<dyn Observer + 'a>,
     continue_on_mismatch: bool,
 ) -> Engine<'a> {
-    Engine::builder(source, destination, store)
+    let builder = Engine::builder(source, destination, store)
         .concurrency(project.config.intercom.concurrency)
         .continue_on_mismatch(continue_on_mismatch)
         .observer(observer)
-        .sleeper(Arc::new(TokioSleeper))
-        .build()
+        .sleeper(Arc::new(TokioSleeper));
+    // `[images] base_url` was checked when the configuration was loaded.
+    match project.image_host() {
+        Ok(Some(host)) => builder.image_host(host),
+        Ok(None) => builder,
+        Err(error) => {
+            tracing::warn!(%error, "article images are not re-hosted");
+            builder
+        }
+    }
+    .build()
 }
 
 /// Reads mapping.toml.

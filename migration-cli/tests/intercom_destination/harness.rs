@@ -255,7 +255,7 @@ pub(crate) fn payloads(count: usize) -> Vec<FilePayload> {
         .map(|index| FilePayload {
             file_name: format!("f{index}.txt"),
             content_type: Some("text/plain".into()),
-            bytes: format!("file number {index}").into_bytes(),
+            bytes: format!("file number {index}").into_bytes().into(),
         })
         .collect()
 }

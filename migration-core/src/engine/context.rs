@@ -33,7 +33,7 @@ pub(crate) struct Context<'e, 'a> {
     pub dry_run: bool,
     /// The watermark a delta moves from (its marks are made unique with it).
     pub since: Option<Watermark>,
-    /// Articles known in the destination, for rendering links in bodies.
+    /// Articles known in the destination and re-hosted images, for rendering bodies.
     articles: RwLock<IdMap>,
     /// Marks journalled as intents with no outcome, with their sequences.
     unsettled: Mutex<HashMap<String, Vec<u64>>>,
@@ -170,7 +170,16 @@ impl<'e, 'a> Context<'e, 'a> {
         }
     }
 
-    /// Runs `f` with the articles known so far.
+    /// Records that an inline image is re-hosted, for rewriting bodies that show it.
+    pub fn know_image(&self, key: &RecordKey, destination: &DestinationRef) {
+        if key.kind() == RecordKind::File {
+            if let Ok(mut known) = self.articles.write() {
+                known.insert(key.clone(), destination.clone());
+            }
+        }
+    }
+
+    /// Runs `f` with the articles (and re-hosted images) known so far.
     pub fn with_articles<T>(&self, f: impl FnOnce(&IdMap) -> T) -> T {
         match self.articles.read() {
             Ok(articles) => f(&articles),

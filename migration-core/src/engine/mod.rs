@@ -14,6 +14,7 @@ mod context;
 mod delta;
 mod error;
 mod execute;
+mod images;
 mod inputs;
 mod links;
 mod observer;
@@ -44,7 +45,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
-use crate::ports::{Destination, Source, StateStore};
+use crate::ports::{Destination, ImageHost, Source, StateStore};
 use crate::spec::ConfirmedSpec;
 
 /// What a run moves.
@@ -204,6 +205,7 @@ pub struct Ports<'a> {
 /// The migration engine over three ports.
 pub struct Engine<'a> {
     ports: Ports<'a>,
+    image_host: Option<Arc<dyn ImageHost + 'a>>,
     config: EngineConfig,
     observer: Arc<dyn Observer + 'a>,
     sleeper: Arc<dyn Sleeper + 'a>,
@@ -222,6 +224,7 @@ impl std::fmt::Debug for Engine<'_> {
 /// Builds an [`Engine`].
 pub struct EngineBuilder<'a> {
     ports: Ports<'a>,
+    image_host: Option<Arc<dyn ImageHost + 'a>>,
     config: EngineConfig,
     observer: Arc<dyn Observer + 'a>,
     sleeper: Arc<dyn Sleeper + 'a>,
@@ -259,6 +262,13 @@ impl<'a> EngineBuilder<'a> {
         self
     }
 
+    /// Where inline article images are re-hosted; without one they stay on Vivantio and are
+    /// listed as findings.
+    pub fn image_host(mut self, host: Arc<dyn ImageHost + 'a>) -> Self {
+        self.image_host = Some(host);
+        self
+    }
+
     /// Receives progress events.
     pub fn observer(mut self, observer: Arc<dyn Observer + 'a>) -> Self {
         self.observer = observer;
@@ -285,6 +295,7 @@ impl<'a> EngineBuilder<'a> {
         config.retry.max_attempts = config.retry.max_attempts.max(1);
         Engine {
             ports: self.ports,
+            image_host: self.image_host,
             config,
             observer: self.observer,
             sleeper: self.sleeper,
@@ -307,6 +318,7 @@ impl<'a> Engine<'a> {
                 destination,
                 store,
             },
+            image_host: None,
             config: EngineConfig::default(),
             observer: Arc::new(NoObserver),
             sleeper: Arc::new(ThreadSleeper),
@@ -366,6 +378,10 @@ impl<'a> Engine<'a> {
 
     pub(crate) fn store(&self) -> &'a dyn StateStore {
         self.ports.store
+    }
+
+    pub(crate) fn image_host(&self) -> Option<&dyn ImageHost> {
+        self.image_host.as_deref()
     }
 
     pub(crate) fn emit(&self, event: Event) {

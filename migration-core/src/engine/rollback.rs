@@ -56,6 +56,9 @@ pub struct RollbackReport {
     pub failures: Vec<UndoFailure>,
     /// Entries whose outcome is still unknown (the destination could not say).
     pub uncertain: Vec<String>,
+    /// Re-hosted article images removed (in a dry run: that would be removed).
+    #[serde(default)]
+    pub images_removed: u64,
     /// Whether it was stopped before the end (run it again to resume).
     pub interrupted: bool,
     /// Wall time, in milliseconds.
@@ -117,6 +120,9 @@ pub(crate) async fn rollback(
     let plan = plan_rollback(&entries);
     report.steps = plan.steps.clone();
     if options.dry_run {
+        let (images, failures) = super::images::remove_hosted_images(engine, true).await?;
+        report.images_removed = images;
+        report.failures.extend(failures);
         report.duration_ms = elapsed(started);
         return Ok(report);
     }
@@ -181,6 +187,12 @@ pub(crate) async fn rollback(
                 });
             }
         }
+    }
+    // Images go last, once no article that shows them is left.
+    if report.is_complete() {
+        let (images, failures) = super::images::remove_hosted_images(engine, false).await?;
+        report.images_removed = images;
+        report.failures.extend(failures);
     }
     report.duration_ms = elapsed(started);
     Ok(report)

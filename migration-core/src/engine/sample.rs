@@ -210,7 +210,9 @@ pub(crate) async fn run_sample(
             context.know_article(&key, &known);
         }
         if articles_linked.contains(&article.id) || needs.contains(&key) {
-            let mapped = context.with_articles(|known| mapper.map_article(&article, known));
+            let unhosted = context.host_images(&article.body_html).await?;
+            let mapped = context
+                .with_articles(|known| mapper.map_article_noting(&article, known, &unhosted));
             let mut work = work_of(
                 context,
                 SourceRef::new(SourceKind::Article, article.id),

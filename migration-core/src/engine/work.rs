@@ -111,12 +111,18 @@ async fn article_work(
     match (since, known) {
         (Some(_), _) if !changed => Ok(Work::Unchanged),
         (Some(since), Some(_)) => {
+            // The update is rendered later with what is known then; its images are hosted now.
+            context.host_images(&article.body_html).await?;
             push(relinks, super::delta::article_update(&article, since));
             Ok(Work::Group(Group::new(Some(record), Vec::new())))
         }
         _ => {
-            let mapped =
-                context.with_articles(|articles| context.mapper.map_article(&article, articles));
+            let unhosted = context.host_images(&article.body_html).await?;
+            let mapped = context.with_articles(|articles| {
+                context
+                    .mapper
+                    .map_article_noting(&article, articles, &unhosted)
+            });
             let mut work = work_of(context, record, mapped);
             if let Work::Group(group) = &mut work {
                 let (now, later) = std::mem::take(&mut group.operations)

@@ -7,13 +7,16 @@
 //! intent with [`StateStore::begin`]; [`Destination::execute`]; remember the created record
 //! with [`StateStore::remember`]; journal it done with [`StateStore::complete`].
 
+mod images;
 mod memory;
 
+pub use images::{content_addressed_name, HostedImage, ImageHost};
 pub use memory::MemoryStateStore;
 
 use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
+use bytes::Bytes;
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -41,8 +44,8 @@ pub struct FilePayload {
     pub file_name: String,
     /// MIME type.
     pub content_type: Option<String>,
-    /// The bytes.
-    pub bytes: Vec<u8>,
+    /// The bytes, shared: clones (and the request built from them) do not copy the file.
+    pub bytes: Bytes,
 }
 
 impl std::fmt::Debug for FilePayload {
@@ -72,6 +75,14 @@ pub trait Source: Send + Sync {
     fn articles(&self) -> PortStream<'_, Article>;
     /// The bytes of one attachment.
     async fn attachment(&self, file: &FileRef) -> Result<FilePayload, PortError>;
+    /// The bytes of an image an article body shows from Vivantio (`url` as the body has it;
+    /// the source fetches it with its credentials). The default cannot fetch images.
+    async fn inline_image(&self, url: &str) -> Result<FilePayload, PortError> {
+        Err(PortError::new(
+            crate::error::PortErrorKind::Other,
+            format!("this source cannot fetch inline images ({url})"),
+        ))
+    }
     /// The admin inventory (workflows, rules, reports, SLA policies, portal settings).
     async fn admin_inventory(&self) -> Result<AdminInventory, PortError>;
 }

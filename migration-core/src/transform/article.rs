@@ -1,5 +1,7 @@
 //! Knowledge-base categories to collections and articles to Help Center articles.
 
+use std::collections::BTreeMap;
+
 use crate::idmap::IdMapView;
 use crate::keys::RecordKey;
 use crate::model::destination::{ArticleRecord, ArticleState, CollectionRecord};
@@ -8,7 +10,7 @@ use crate::ops::{DestinationOp, Operation, Phase};
 use crate::reject::{Finding, ReasonCode, Rejection, Severity};
 use crate::spec::ArticleStatePolicy;
 
-use super::html::RenderedHtml;
+use super::html::{InlineImage, RenderedHtml};
 use super::parts::unresolved_image;
 use super::{Mapped, Mapper};
 
@@ -52,6 +54,17 @@ impl Mapper {
     /// Maps an article; links to articles the ID map does not know yet are fixed by a later
     /// relink operation.
     pub fn map_article(&self, article: &Article, ids: &dyn IdMapView) -> Result<Mapped, Rejection> {
+        self.map_article_noting(article, ids, &BTreeMap::new())
+    }
+
+    /// [`Mapper::map_article`], with why some inline images could not be re-hosted (by GUID),
+    /// so their findings say it.
+    pub fn map_article_noting(
+        &self,
+        article: &Article,
+        ids: &dyn IdMapView,
+        unhosted: &BTreeMap<String, String>,
+    ) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Article, article.id);
         let mut findings = Vec::new();
         let author = article
@@ -78,7 +91,10 @@ impl Mapper {
         };
         let rendered = self.render_article_body(&article.body_html, ids);
         for guid in &rendered.unresolved_images {
-            findings.push(unresolved_image(record, guid));
+            findings.push(match unhosted.get(guid) {
+                Some(reason) => image_not_hosted(record, guid, reason),
+                None => unresolved_image(record, guid),
+            });
         }
         let state = match self.spec.articles.state {
             ArticleStatePolicy::Draft => ArticleState::Draft,
@@ -132,9 +148,24 @@ impl Mapper {
         })
     }
 
+    /// The Vivantio-hosted inline images of an article body (each GUID once, in order).
+    pub(crate) fn article_images(&self, html: &str) -> Vec<InlineImage> {
+        self.html.inline_images(html)
+    }
+
     /// Renders an article body with the ID map as it is now (used again at run time by
     /// [`DestinationOp::RelinkArticle`]).
     pub fn render_article_body(&self, html: &str, ids: &dyn IdMapView) -> RenderedHtml {
         self.html.render(html, ids)
     }
+}
+
+fn image_not_hosted(record: SourceRef, guid: &str, reason: &str) -> Finding {
+    Finding::new(
+        Severity::Warning,
+        record,
+        ReasonCode::UnresolvedImage,
+        format!("inline image {guid} was not re-hosted: {reason}; it keeps pointing at Vivantio, which needs a login"),
+        "configure [images] (dir and base_url) in migration.toml, or fix the image in Vivantio, and run again",
+    )
 }

@@ -77,6 +77,15 @@ pub struct RenderedHtml {
     pub unresolved_articles: Vec<i64>,
 }
 
+/// An image a body shows from Vivantio.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InlineImage {
+    /// The attachment GUID (lowercase), the image's file key.
+    pub guid: String,
+    /// The URL as the body has it.
+    pub url: String,
+}
+
 /// Renders HTML for Intercom with one compiled policy.
 pub struct HtmlRenderer {
     sanitizer: ammonia::Builder<'static>,
@@ -153,6 +162,34 @@ impl HtmlRenderer {
         });
         rendered.html = rewritten.trim().to_string();
         rendered
+    }
+
+    /// The images of `html` hosted on Vivantio (matched by the inline image pattern), each
+    /// GUID once, in order of appearance.
+    pub(crate) fn inline_images(&self, html: &str) -> Vec<InlineImage> {
+        let mut images: Vec<InlineImage> = Vec::new();
+        if is_simple_html(html) {
+            return images;
+        }
+        let clean = self.sanitizer.clean(html).to_string();
+        for captures in self.attribute.captures_iter(&clean) {
+            if &captures[1] != "src" {
+                continue;
+            }
+            let url = captures[2].replace("&amp;", "&");
+            let Some(guid) = self
+                .inline_image
+                .captures(&url)
+                .and_then(|found| found.get(1))
+                .map(|guid| guid.as_str().to_lowercase())
+            else {
+                continue;
+            };
+            if images.iter().all(|image| image.guid != guid) {
+                images.push(InlineImage { guid, url });
+            }
+        }
+        images
     }
 
     fn rewrite_link(

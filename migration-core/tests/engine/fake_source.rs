@@ -114,7 +114,7 @@ impl Source for FakeSource {
         Ok(FilePayload {
             file_name: file.file_name.clone(),
             content_type: file.content_type.clone(),
-            bytes: file_bytes(&file.guid),
+            bytes: file_bytes(&file.guid).into(),
         })
     }
 

@@ -169,7 +169,7 @@ pub(crate) fn part_reply(
                 .content_type
                 .as_deref()
                 .unwrap_or("application/octet-stream");
-            AttachmentFile::from_bytes(&file.file_name, content_type, &file.bytes)
+            AttachmentFile::new(&file.file_name, content_type, file.bytes.clone())
         })
         .collect();
     Ok(match (&part.author, part.kind) {
@@ -233,7 +233,7 @@ mod tests {
         let files = [FilePayload {
             file_name: "log.txt".into(),
             content_type: None,
-            bytes: b"hello".to_vec(),
+            bytes: bytes::Bytes::from_static(b"hello"),
         }];
         let reply = part_reply(
             &part(PartAuthor::Admin(RecordKey::admin(1)), PartKind::Note),

@@ -18,6 +18,9 @@ pub struct VivantioSourceOptions {
     /// records only, not their details) to list the origin codes in use (default `true`).
     /// Without it, only the codes in [`origin_names`](Self::origin_names) are listed.
     pub scan_ticket_origins: bool,
+    /// Largest attachment downloaded, in bytes; a larger one is refused before it is read
+    /// whole (`None`: no bound).
+    pub max_attachment_bytes: Option<u64>,
 }
 
 impl Default for VivantioSourceOptions {
@@ -27,6 +30,7 @@ impl Default for VivantioSourceOptions {
             inventory_path: None,
             origin_names: BTreeMap::new(),
             scan_ticket_origins: true,
+            max_attachment_bytes: None,
         }
     }
 }

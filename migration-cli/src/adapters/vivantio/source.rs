@@ -125,10 +125,12 @@ impl Source for VivantioSource {
                 format!("Vivantio: {what} has no GUID to download it with"),
             ));
         }
+        // A listed size was checked against the limit when the part was mapped; this bound
+        // protects memory when the listing had none or was wrong.
         let downloaded = self
             .client
             .attachments()
-            .download(&file.guid)
+            .download_at_most(&file.guid, self.options.max_attachment_bytes)
             .await
             .map_err(with_context(what.clone()))?;
         if let Some(listed) = file.size.filter(|listed| *listed != downloaded.size) {
@@ -159,6 +161,21 @@ impl Source for VivantioSource {
             file_name,
             content_type: file.content_type.clone(),
             bytes: downloaded.content,
+        })
+    }
+
+    /// Fetches the image from the tenant with the API user's credentials.
+    async fn inline_image(&self, url: &str) -> Result<FilePayload, PortError> {
+        let image = self
+            .client
+            .attachments()
+            .inline_image(url)
+            .await
+            .map_err(with_context(format!("inline image {url}")))?;
+        Ok(FilePayload {
+            file_name: image.file_name,
+            content_type: image.content_type,
+            bytes: image.content,
         })
     }
 

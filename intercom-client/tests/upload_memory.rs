@@ -1,0 +1,176 @@
+//! Peak heap while a large attachment is uploaded: the file is held once (shared bytes) and its
+//! base64 is produced chunk by chunk, so the peak stays near the file's own size. Its own test
+//! binary, because it installs a counting global allocator.
+//!
+//! Only allocations made on this test's thread are counted; the client runs on a current-thread
+//! runtime there, and the Intercom simulator serves from a thread of its own (not counted), so
+//! what is measured is the client's side of the upload.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use fixtures::sim::intercom::{IntercomSim, IntercomSimConfig};
+use intercom_client::contacts::ContactRequest;
+use intercom_client::conversations::CreateConversationRequest;
+use intercom_client::replies::{AdminReply, AttachmentFile, Reply};
+use intercom_client::Client;
+use sha2::{Digest, Sha256};
+
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+thread_local! {
+    static COUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn counted() -> bool {
+    COUNTED.try_with(Cell::get).unwrap_or(false)
+}
+
+fn grow(size: usize) {
+    let live = LIVE.fetch_add(size as isize, Ordering::Relaxed) + size as isize;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+fn shrink(size: usize) {
+    LIVE.fetch_sub(size as isize, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let pointer = unsafe { System.alloc(layout) };
+        if !pointer.is_null() && counted() {
+            grow(layout.size());
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(pointer, layout) };
+        if counted() {
+            shrink(layout.size());
+        }
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let moved = unsafe { System.realloc(pointer, layout, new_size) };
+        if !moved.is_null() && counted() {
+            // Counted as the worst case: both blocks live for a moment.
+            grow(new_size);
+            shrink(layout.size());
+        }
+        moved
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Live bytes now, and resets the peak to it.
+fn reset_peak() -> isize {
+    let live = LIVE.load(Ordering::Relaxed);
+    PEAK.store(live, Ordering::Relaxed);
+    live
+}
+
+const FILE_SIZE: usize = 16 * 1024 * 1024;
+
+fn large_file() -> Bytes {
+    // Deterministic and incompressible enough: a xorshift stream.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut data = Vec::with_capacity(FILE_SIZE);
+    while data.len() < FILE_SIZE {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        data.extend_from_slice(&state.to_le_bytes());
+    }
+    data.truncate(FILE_SIZE);
+    Bytes::from(data)
+}
+
+#[test]
+fn a_16_mib_upload_peaks_near_the_file_size_and_arrives_intact() {
+    let sim = IntercomSim::start(IntercomSimConfig::default().without_rate_limit()).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    COUNTED.with(|counted| counted.set(true));
+    let client = Client::builder()
+        .token(sim.token())
+        .base_url(sim.base_url())
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let conversation = runtime.block_on(async {
+        let contact = client
+            .contacts()
+            .create(&ContactRequest::user("big-1").email("big@example.com"))
+            .await
+            .unwrap();
+        client
+            .conversations()
+            .create(&CreateConversationRequest::new(contact.id.as_str(), "Logs"))
+            .await
+            .unwrap()
+            .conversation_id
+    });
+
+    let before_file = reset_peak();
+    let file = large_file();
+    let expected_sha = hex::encode(Sha256::digest(&file));
+    let mut note = AdminReply::note("991267001", "<p>full log</p>");
+    note.attachment_files.push(AttachmentFile::new(
+        "big.bin",
+        "application/octet-stream",
+        file.clone(),
+    ));
+    let reply = Reply::from(note);
+    reset_peak();
+    runtime.block_on(async {
+        client
+            .conversations()
+            .reply(conversation.as_str(), &reply)
+            .await
+            .unwrap();
+    });
+    let streamed_peak = PEAK.load(Ordering::Relaxed) - before_file;
+
+    // The control: the same reply serialized whole, as a plain JSON body would be.
+    reset_peak();
+    let whole = serde_json::to_vec(&reply).unwrap();
+    let serialized_peak = PEAK.load(Ordering::Relaxed) - before_file;
+    drop(whole);
+    COUNTED.with(|counted| counted.set(false));
+
+    let ratio = streamed_peak as f64 / FILE_SIZE as f64;
+    println!(
+        "file {FILE_SIZE} B; streamed upload peak {streamed_peak} B ({ratio:.3}x); \
+         whole-body serialization peak {serialized_peak} B ({:.3}x)",
+        serialized_peak as f64 / FILE_SIZE as f64
+    );
+    assert!(
+        ratio < 1.3,
+        "streamed upload peaked at {ratio:.3}x the file size"
+    );
+    assert!(
+        serialized_peak as f64 > 2.0 * FILE_SIZE as f64,
+        "the control should hold the file and its base64 at once ({serialized_peak} B)"
+    );
+
+    let workspace = sim.workspace();
+    let stored = workspace
+        .files
+        .values()
+        .next()
+        .expect("the file was stored");
+    assert_eq!(stored.size, FILE_SIZE as u64);
+    assert_eq!(stored.sha256, expected_sha);
+}
