@@ -8,6 +8,11 @@ use migration_cli::progress::{Progress, ProgressMode};
 use migration_cli::project::Project;
 use migration_core::engine::RunMode;
 
+/// The mapping and the engine allocate many small strings; mimalloc serves them faster and
+/// returns memory to the system sooner than the platform allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {

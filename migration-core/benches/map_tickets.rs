@@ -16,6 +16,10 @@ use migration_core::transform::{Mapper, SourceDirectory};
 use migration_core::DestinationOp;
 use serde_json::json;
 
+/// The CLI runs with mimalloc (see migration-cli/src/main.rs); the bench measures what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn schema() -> SourceSchema {
     SourceSchema {
         ticket_types: vec![
