@@ -84,6 +84,31 @@ struct Inner {
     window: WindowSettings,
 }
 
+/// Decodes a whole answer body the way every `…/Select*` call does: the envelope first, then
+/// its `Results` list. Public for fuzzing and for tests that hold a recorded answer; not part of
+/// the supported API.
+#[doc(hidden)]
+pub fn decode_results<T: DeserializeOwned>(
+    endpoint: &'static str,
+    body: &[u8],
+) -> Result<Vec<T>, Error> {
+    Answer::parse(endpoint, body)?.results()
+}
+
+/// Decodes a whole answer body the way every `…/SelectById` call does (`ItemNotFound` is
+/// `None`). Public for fuzzing and tests; not part of the supported API.
+#[doc(hidden)]
+pub fn decode_item<T: DeserializeOwned>(
+    endpoint: &'static str,
+    body: &[u8],
+) -> Result<Option<T>, Error> {
+    match Answer::parse(endpoint, body) {
+        Ok(answer) => answer.item(),
+        Err(error) if error.is_not_found() => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
 /// A Vivantio API client. Cheap to clone; clones share one connection pool and one limiter.
 #[derive(Clone)]
 pub struct Client {
@@ -222,7 +247,7 @@ impl Client {
         request: Request,
     ) -> Result<Vec<T>, Error> {
         let body = self.inner.transport.send(endpoint, &request).await?;
-        Answer::parse(endpoint.path, &body)?.results()
+        decode_results(endpoint.path, &body)
     }
 
     /// `Item` of the answer; `None` when it is absent or Vivantio answers `ItemNotFound`.
@@ -234,11 +259,7 @@ impl Client {
         // An HTTP 404 stays an error: it more likely means a wrong platform URL than a
         // missing record, which Vivantio reports inside the envelope.
         let body = self.inner.transport.send(endpoint, &request).await?;
-        match Answer::parse(endpoint.path, &body) {
-            Ok(answer) => answer.item(),
-            Err(error) if error.is_not_found() => Ok(None),
-            Err(error) => Err(error),
-        }
+        decode_item(endpoint.path, &body)
     }
 
     pub(crate) async fn insert(&self, endpoint: Endpoint, request: Request) -> Result<i64, Error> {
