@@ -6,9 +6,7 @@
 //! runtime there, and the Intercom simulator serves from a thread of its own (not counted), so
 //! what is measured is the client's side of the upload.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicIsize, Ordering};
+use fixtures::heap;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -19,65 +17,8 @@ use intercom_client::replies::{AdminReply, AttachmentFile, Reply};
 use intercom_client::Client;
 use sha2::{Digest, Sha256};
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-static PEAK: AtomicIsize = AtomicIsize::new(0);
-
-thread_local! {
-    static COUNTED: Cell<bool> = const { Cell::new(false) };
-}
-
-fn counted() -> bool {
-    COUNTED.try_with(Cell::get).unwrap_or(false)
-}
-
-fn grow(size: usize) {
-    let live = LIVE.fetch_add(size as isize, Ordering::Relaxed) + size as isize;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
-fn shrink(size: usize) {
-    LIVE.fetch_sub(size as isize, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() && counted() {
-            grow(layout.size());
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        if counted() {
-            shrink(layout.size());
-        }
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let moved = unsafe { System.realloc(pointer, layout, new_size) };
-        if !moved.is_null() && counted() {
-            // Counted as the worst case: both blocks live for a moment.
-            grow(new_size);
-            shrink(layout.size());
-        }
-        moved
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Live bytes now, and resets the peak to it.
-fn reset_peak() -> isize {
-    let live = LIVE.load(Ordering::Relaxed);
-    PEAK.store(live, Ordering::Relaxed);
-    live
-}
+static ALLOCATOR: heap::CountingAllocator = heap::CountingAllocator;
 
 const FILE_SIZE: usize = 16 * 1024 * 1024;
 
@@ -102,7 +43,7 @@ fn a_16_mib_upload_peaks_near_the_file_size_and_arrives_intact() {
         .enable_all()
         .build()
         .unwrap();
-    COUNTED.with(|counted| counted.set(true));
+    heap::count_this_thread(true);
     let client = Client::builder()
         .token(sim.token())
         .base_url(sim.base_url())
@@ -123,7 +64,7 @@ fn a_16_mib_upload_peaks_near_the_file_size_and_arrives_intact() {
             .conversation_id
     });
 
-    let before_file = reset_peak();
+    let before_file = heap::reset_peak();
     let file = large_file();
     let expected_sha = hex::encode(Sha256::digest(&file));
     let mut note = AdminReply::note("991267001", "<p>full log</p>");
@@ -133,7 +74,7 @@ fn a_16_mib_upload_peaks_near_the_file_size_and_arrives_intact() {
         file.clone(),
     ));
     let reply = Reply::from(note);
-    reset_peak();
+    heap::reset_peak();
     runtime.block_on(async {
         client
             .conversations()
@@ -141,14 +82,14 @@ fn a_16_mib_upload_peaks_near_the_file_size_and_arrives_intact() {
             .await
             .unwrap();
     });
-    let streamed_peak = PEAK.load(Ordering::Relaxed) - before_file;
+    let streamed_peak = heap::peak() - before_file;
 
     // The control: the same reply serialized whole, as a plain JSON body would be.
-    reset_peak();
+    heap::reset_peak();
     let whole = serde_json::to_vec(&reply).unwrap();
-    let serialized_peak = PEAK.load(Ordering::Relaxed) - before_file;
+    let serialized_peak = heap::peak() - before_file;
     drop(whole);
-    COUNTED.with(|counted| counted.set(false));
+    heap::count_this_thread(false);
 
     let ratio = streamed_peak as f64 / FILE_SIZE as f64;
     println!(

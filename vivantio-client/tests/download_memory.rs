@@ -6,66 +6,15 @@
 //! responder on a thread of its own that writes the answer in pieces (not counted), so what is
 //! measured is the client's side of the download.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use fixtures::heap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicIsize, Ordering};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-static PEAK: AtomicIsize = AtomicIsize::new(0);
-
-thread_local! {
-    static COUNTED: Cell<bool> = const { Cell::new(false) };
-}
-
-fn counted() -> bool {
-    COUNTED.try_with(Cell::get).unwrap_or(false)
-}
-
-fn grow(size: usize) {
-    let live = LIVE.fetch_add(size as isize, Ordering::Relaxed) + size as isize;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
-fn shrink(size: usize) {
-    LIVE.fetch_sub(size as isize, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() && counted() {
-            grow(layout.size());
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        if counted() {
-            shrink(layout.size());
-        }
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let moved = unsafe { System.realloc(pointer, layout, new_size) };
-        if !moved.is_null() && counted() {
-            grow(new_size);
-            shrink(layout.size());
-        }
-        moved
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: heap::CountingAllocator = heap::CountingAllocator;
 
 const FILE_SIZE: usize = 16 * 1024 * 1024;
 
@@ -139,19 +88,18 @@ fn a_16_mib_download_peaks_near_the_file_size_and_hashes_right() {
         .enable_all()
         .build()
         .unwrap();
-    COUNTED.with(|counted| counted.set(true));
+    heap::count_this_thread(true);
     let client = vivantio_client::Client::builder()
         .platform_url(format!("http://{address}/"))
         .credentials("api-user", "secret")
         .build()
         .unwrap();
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let before = heap::reset_peak();
     let downloaded = runtime
         .block_on(client.attachments().download("0b5c6a4e-guid"))
         .unwrap();
-    let peak = PEAK.load(Ordering::Relaxed) - before;
-    COUNTED.with(|counted| counted.set(false));
+    let peak = heap::peak() - before;
+    heap::count_this_thread(false);
     server.join().unwrap();
 
     let ratio = peak as f64 / FILE_SIZE as f64;

@@ -49,12 +49,10 @@ impl IntercomDestination {
         };
         let current = observed.fields.get("state").and_then(Value::as_str);
         let wanted = match state {
-            ThreadState::Conversation(state) => serde_json::to_value(state),
-            ThreadState::Ticket(category) => serde_json::to_value(category),
-        }
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned));
-        let applied = current.is_some() && current == wanted.as_deref();
+            ThreadState::Conversation(state) => state.as_str(),
+            ThreadState::Ticket(category) => category.as_str(),
+        };
+        let applied = current == Some(wanted);
         Ok(applied.then(|| outcome(id, WriteEffect::Added)))
     }
 }

@@ -258,7 +258,7 @@ impl IntercomDestination {
                 let already = if self.session.created_here(id) {
                     state == ConversationState::Open
                 } else {
-                    current("state") == Some(conversation_state_name(state))
+                    current("state") == Some(state.as_str())
                 };
                 if !already {
                     self.set_conversation_state(id, &acting, state).await?;
@@ -383,15 +383,6 @@ pub(crate) fn snooze_until(length: Duration) -> i64 {
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
     i64::try_from((now + length).as_secs()).unwrap_or(i64::MAX)
-}
-
-/// Intercom's name of a conversation state (`open`, `closed`, `snoozed`).
-fn conversation_state_name(state: ConversationState) -> &'static str {
-    match state {
-        ConversationState::Open => "open",
-        ConversationState::Closed => "closed",
-        ConversationState::Snoozed => "snoozed",
-    }
 }
 
 #[cfg(test)]

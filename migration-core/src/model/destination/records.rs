@@ -191,6 +191,17 @@ pub enum ConversationState {
     Snoozed,
 }
 
+impl ConversationState {
+    /// Intercom's name of the state (`open`, `closed`, `snoozed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationState::Open => "open",
+            ConversationState::Closed => "closed",
+            ConversationState::Snoozed => "snoozed",
+        }
+    }
+}
+
 /// Intercom ticket state category (the engine picks the workspace's state of that category).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -203,6 +214,18 @@ pub enum TicketStateCategory {
     WaitingOnCustomer,
     /// Resolved.
     Resolved,
+}
+
+impl TicketStateCategory {
+    /// Intercom's name of the category (`submitted`, `in_progress`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStateCategory::Submitted => "submitted",
+            TicketStateCategory::InProgress => "in_progress",
+            TicketStateCategory::WaitingOnCustomer => "waiting_on_customer",
+            TicketStateCategory::Resolved => "resolved",
+        }
+    }
 }
 
 /// The state a thread ends in.
@@ -268,4 +291,30 @@ pub struct ArticleRecord {
     /// Collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<RecordKey>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_names_are_the_serialized_names() {
+        let conversation = [
+            ConversationState::Open,
+            ConversationState::Closed,
+            ConversationState::Snoozed,
+        ];
+        for state in conversation {
+            assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+        }
+        let ticket = [
+            TicketStateCategory::Submitted,
+            TicketStateCategory::InProgress,
+            TicketStateCategory::WaitingOnCustomer,
+            TicketStateCategory::Resolved,
+        ];
+        for category in ticket {
+            assert_eq!(serde_json::to_value(category).unwrap(), category.as_str());
+        }
+    }
 }
