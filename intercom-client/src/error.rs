@@ -32,7 +32,7 @@ pub enum Error {
     /// Intercom answered with an error status (other than 409 and exhausted 429s).
     #[error(
         "Intercom returned HTTP {status}: {}{}",
-        describe(errors),
+        describe_refusal(*status, errors),
         request_suffix(request_id)
     )]
     Api {
@@ -173,6 +173,24 @@ impl Error {
     }
 }
 
+/// The error list, or for a bare status what it means, so a report never says only a number.
+fn describe_refusal(status: u16, errors: &[ApiErrorItem]) -> String {
+    if !errors.is_empty() {
+        return describe(errors);
+    }
+    match status {
+        413 => "the request is larger than Intercom accepts (a body or file too big)".to_owned(),
+        414 => "the URL is longer than Intercom accepts".to_owned(),
+        _ => reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|code| code.canonical_reason())
+            .map_or_else(
+                || "no error details".to_owned(),
+                |reason| format!("{reason}, no error details"),
+            ),
+    }
+}
+
 fn describe(errors: &[ApiErrorItem]) -> String {
     if errors.is_empty() {
         return "no error details".to_owned();
@@ -270,6 +288,20 @@ mod tests {
         }
         assert!(!error.is_retryable());
         assert!(!error.may_have_been_applied());
+    }
+
+    #[test]
+    fn a_refusal_without_details_says_what_the_status_means() {
+        let cases = [
+            (413, "larger than Intercom accepts"),
+            (404, "Not Found, no error details"),
+            (599, "no error details"),
+        ];
+        for (status, expected) in cases {
+            let text = from_response(status, b"<html>nginx</html>", None).to_string();
+            assert!(text.contains(expected), "{status}: {text}");
+        }
+        assert!(!from_response(413, b"", None).is_retryable());
     }
 
     #[test]

@@ -50,6 +50,11 @@ pub enum ReasonCode {
     SkippedEvent,
     /// A ticket has more attachments on a part than Intercom takes; they are split over parts.
     SplitAttachments,
+    /// An attachment's name is not safe to save (a path, a device name, control characters);
+    /// it is uploaded under a safe name.
+    RenamedFile,
+    /// A text held control characters (NUL, BEL, ESC sequences); they are removed.
+    ControlCharacters,
 }
 
 impl ReasonCode {
@@ -77,6 +82,8 @@ impl ReasonCode {
             ReasonCode::MissingCategory => "missing_category",
             ReasonCode::SkippedEvent => "skipped_event",
             ReasonCode::SplitAttachments => "split_attachments",
+            ReasonCode::RenamedFile => "renamed_file",
+            ReasonCode::ControlCharacters => "control_characters",
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Property tests over whole records: any generated ticket, caller, organisation or article —
 //! arbitrary Unicode, control characters, markup, huge texts, dates at the edges of time,
 //! custom values of every JSON shape — either maps or is rejected with a reason and a fix, and
-//! never panics. What maps carries no executable markup in any HTML body.
+//! never panics. What maps carries no executable markup in any HTML body, no control character
+//! but line breaks and tabs in any text, and no path in any file name.
 
 mod common;
 
@@ -416,6 +417,44 @@ fn executable(html: &str) -> Option<String> {
     None
 }
 
+/// Every string in `value` with its JSON path and the key it is under.
+fn strings<'a>(value: &'a Value, path: String, found: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::String(text) => found.push((path, text)),
+        Value::Object(map) => {
+            for (name, inner) in map {
+                strings(inner, format!("{path}.{name}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, inner) in items.iter().enumerate() {
+                strings(inner, format!("{path}[{index}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Why a text sent to Intercom is unsafe: a control character other than a line break or a
+/// tab, or a file name that is a path. An attachment's GUID is exempt: it only names the file
+/// to download from Vivantio (URL-encoded there) and is never sent to Intercom.
+fn unsafe_text(path: &str, text: &str) -> Option<&'static str> {
+    if path.ends_with(".guid") {
+        return None;
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Some("a control character");
+    }
+    let file_name = path.ends_with(".file_name");
+    if file_name && (text.contains(['/', '\\', '\t', '\n', '\r']) || text == ".." || text.is_empty()) {
+        return Some("a file name that is a path or empty");
+    }
+    None
+}
+
 /// The property: mapped records carry safe bodies; rejected ones say why and how to fix it.
 fn maps_or_is_rejected(result: Result<Mapped, Rejection>) -> Result<(), TestCaseError> {
     match result {
@@ -428,6 +467,16 @@ fn maps_or_is_rejected(result: Result<Mapped, Rejection>) -> Result<(), TestCase
                     return Err(TestCaseError::fail(format!(
                         "{problem} in {path}: {}",
                         body.chars().take(200).collect::<String>()
+                    )));
+                }
+            }
+            let mut texts = Vec::new();
+            strings(&json, "operations".into(), &mut texts);
+            for (path, text) in texts {
+                if let Some(problem) = unsafe_text(&path, text) {
+                    return Err(TestCaseError::fail(format!(
+                        "{problem} in {path}: {:?}",
+                        text.chars().take(80).collect::<String>()
                     )));
                 }
             }

@@ -18,6 +18,12 @@ impl Mapper {
     /// Maps a knowledge-base category to a collection, nested under its parent's.
     pub fn map_category(&self, category: &Category) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Category, category.id);
+        self.map_category_raw(category)
+            .map(|mapped| super::safe_text::scrubbed(record, mapped))
+    }
+
+    fn map_category_raw(&self, category: &Category) -> Result<Mapped, Rejection> {
+        let record = SourceRef::new(SourceKind::Category, category.id);
         if category.record_type_id != KNOWLEDGE_BASE_RECORD_TYPE {
             return Err(Rejection::new(
                 record,
@@ -60,6 +66,17 @@ impl Mapper {
     /// [`Mapper::map_article`], with why some inline images could not be re-hosted (by GUID),
     /// so their findings say it.
     pub fn map_article_noting(
+        &self,
+        article: &Article,
+        ids: &dyn IdMapView,
+        unhosted: &BTreeMap<String, String>,
+    ) -> Result<Mapped, Rejection> {
+        let record = SourceRef::new(SourceKind::Article, article.id);
+        self.map_article_raw(article, ids, unhosted)
+            .map(|mapped| super::safe_text::scrubbed(record, mapped))
+    }
+
+    fn map_article_raw(
         &self,
         article: &Article,
         ids: &dyn IdMapView,

@@ -21,7 +21,7 @@ pub enum AttachmentCheck {
 
 impl AttachmentCheck {
     /// Checks one attachment against `max_bytes` (an unknown size is accepted; the engine
-    /// checks the bytes it downloads).
+    /// checks the bytes it downloads); an accepted file carries a safe file name.
     pub fn of(attachment: &Attachment, max_bytes: u64) -> Self {
         match attachment.size {
             Some(size) if size > max_bytes => AttachmentCheck::TooLarge {
@@ -32,12 +32,27 @@ impl AttachmentCheck {
             _ => AttachmentCheck::Accepted(FileRef {
                 attachment_id: attachment.id,
                 guid: attachment.guid.clone(),
-                file_name: attachment.file_name.clone(),
-                content_type: attachment.content_type.clone(),
+                file_name: super::file_name::safe_file_name(&attachment.file_name).into_owned(),
+                content_type: attachment.content_type.as_deref().and_then(media_type),
                 size: attachment.size,
             }),
         }
     }
+}
+
+/// The `type/subtype` of a declared content type, or `None` when it is not one (the engine
+/// then sends a generic type), so that no garbage reaches a header or a JSON field.
+pub(crate) fn media_type(declared: &str) -> Option<String> {
+    let essence = declared.split(';').next()?.trim();
+    let (kind, subtype) = essence.split_once('/')?;
+    let token = |part: &str| {
+        !part.is_empty()
+            && part.len() <= 127
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    (token(kind) && token(subtype)).then(|| essence.to_ascii_lowercase())
 }
 
 /// Splits files into groups of at most `per_part` (at least one), keeping their order; no
@@ -79,6 +94,23 @@ mod tests {
             file_name: format!("f{id}.txt"),
             content_type: None,
             size: Some(1),
+        }
+    }
+
+    #[test]
+    fn declared_content_types_are_kept_only_when_they_are_media_types() {
+        let cases = [
+            ("image/png", Some("image/png")),
+            (" Text/Plain; charset=utf-8", Some("text/plain")),
+            ("application/vnd.ms-excel", Some("application/vnd.ms-excel")),
+            ("png", None),
+            ("/", None),
+            ("text/\0html", None),
+            ("a/b/c", None),
+            ("", None),
+        ];
+        for (declared, expected) in cases {
+            assert_eq!(media_type(declared).as_deref(), expected, "{declared:?}");
         }
     }
 

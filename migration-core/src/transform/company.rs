@@ -108,6 +108,12 @@ impl Mapper {
     /// Maps an organisation to a company upsert.
     pub fn map_organisation(&self, organisation: &Organisation) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Organisation, organisation.id);
+        self.map_organisation_raw(organisation)
+            .map(|mapped| super::safe_text::scrubbed(record, mapped))
+    }
+
+    fn map_organisation_raw(&self, organisation: &Organisation) -> Result<Mapped, Rejection> {
+        let record = SourceRef::new(SourceKind::Organisation, organisation.id);
         if organisation.deleted && self.spec.companies.skip_deleted {
             return Err(Rejection::new(
                 record,

@@ -21,6 +21,12 @@ impl Mapper {
     /// email another caller already has only adds its company to that contact.
     pub fn map_caller(&self, caller: &Caller) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Caller, caller.id);
+        self.map_caller_raw(caller)
+            .map(|mapped| super::safe_text::scrubbed(record, mapped))
+    }
+
+    fn map_caller_raw(&self, caller: &Caller) -> Result<Mapped, Rejection> {
+        let record = SourceRef::new(SourceKind::Caller, caller.id);
         if caller.deleted && self.spec.contacts.skip_deleted {
             return Err(Rejection::new(
                 record,

@@ -317,7 +317,12 @@ impl Mapper {
         let mut refused = String::new();
         for attachment in attachments {
             match AttachmentCheck::of(attachment, self.spec.attachments.max_bytes) {
-                AttachmentCheck::Accepted(file) => files.push(file),
+                AttachmentCheck::Accepted(file) => {
+                    if file.file_name != attachment.file_name {
+                        findings.push(renamed_file(record, attachment, &file.file_name));
+                    }
+                    files.push(file);
+                }
                 AttachmentCheck::TooLarge {
                     file_name,
                     size,
@@ -418,5 +423,18 @@ pub(crate) fn unresolved_image(record: SourceRef, guid: &str) -> Finding {
         ReasonCode::UnresolvedImage,
         format!("inline image {guid} has no re-hosted copy; it keeps pointing at Vivantio, which needs a login"),
         "re-host the image and record it in the ID map (file key) before the run",
+    )
+}
+
+fn renamed_file(record: SourceRef, attachment: &Attachment, safe_name: &str) -> Finding {
+    Finding::new(
+        Severity::Info,
+        SourceRef::new(SourceKind::Attachment, attachment.id),
+        ReasonCode::RenamedFile,
+        format!(
+            "{:?} on {record} is not a safe file name; it is uploaded as {safe_name:?}",
+            attachment.file_name
+        ),
+        "nothing to do; rename the file in Vivantio to choose the name yourself",
     )
 }

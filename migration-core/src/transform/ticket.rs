@@ -24,6 +24,12 @@ impl Mapper {
     /// reference other records by key, so they do not depend on what exists yet.
     pub fn map_ticket(&self, ticket: &Ticket, ids: &dyn IdMapView) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Ticket, ticket.id);
+        self.map_ticket_raw(ticket, ids)
+            .map(|mapped| super::safe_text::scrubbed(record, mapped))
+    }
+
+    fn map_ticket_raw(&self, ticket: &Ticket, ids: &dyn IdMapView) -> Result<Mapped, Rejection> {
+        let record = SourceRef::new(SourceKind::Ticket, ticket.id);
         if ticket.deleted && self.spec.tickets.skip_deleted {
             return Err(Rejection::new(
                 record,
