@@ -39,6 +39,22 @@ pub struct GlobalArgs {
     /// Intercom API base URL, overriding the configuration (EU/AU region, a simulator, a proxy).
     #[arg(long, global = true, env = "V2I_INTERCOM_URL", value_name = "URL")]
     pub intercom_url: Option<String>,
+    /// Seconds one Vivantio request may take, overriding `vivantio.timeout_seconds` (1–3600).
+    #[arg(
+        long,
+        global = true,
+        env = "V2I_VIVANTIO_TIMEOUT",
+        value_name = "SECONDS"
+    )]
+    pub vivantio_timeout: Option<u64>,
+    /// Seconds one Intercom request may take, overriding `intercom.timeout_seconds` (1–3600).
+    #[arg(
+        long,
+        global = true,
+        env = "V2I_INTERCOM_TIMEOUT",
+        value_name = "SECONDS"
+    )]
+    pub intercom_timeout: Option<u64>,
     /// Print the result as one JSON document on standard output (for scripts).
     #[arg(long, global = true)]
     pub json: bool,

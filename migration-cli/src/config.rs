@@ -1,7 +1,9 @@
 //! `migration.toml`: where the two APIs are, which environment variables hold the credentials,
 //! how hard to push, and where to keep state and reports.
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -10,6 +12,9 @@ use crate::secret::Secret;
 
 /// Default name of the configuration file.
 pub const CONFIG_FILE: &str = "migration.toml";
+
+/// Seconds one HTTP request may take, answer included, that `timeout_seconds` accepts.
+pub const TIMEOUT_SECONDS: RangeInclusive<u64> = 1..=3600;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +72,10 @@ pub struct VivantioConfig {
     /// 200; a simulator or a generous tenant can take 0).
     #[serde(default = "default_vivantio_interval_ms")]
     pub request_interval_ms: u64,
+    /// Seconds one HTTP request may take, answer included (default 180: large selects are
+    /// slow); 1 to 3600.
+    #[serde(default = "default_vivantio_timeout")]
+    pub timeout_seconds: u64,
 }
 
 /// Where Intercom is and how to sign in.
@@ -102,6 +111,10 @@ pub struct IntercomConfig {
     /// with several tokens each app keeps to an equal share of it.
     #[serde(default = "default_workspace_rate_limit")]
     pub workspace_rate_limit_per_minute: u32,
+    /// Seconds one HTTP request may take, answer included (default 60); 1 to 3600. A write
+    /// that times out may still have been applied; the next attempt reconciles it first.
+    #[serde(default = "default_intercom_timeout")]
+    pub timeout_seconds: u64,
 }
 
 /// Folders and files the tool reads and writes, relative to the configuration file.
@@ -151,6 +164,12 @@ fn default_vivantio_concurrency() -> usize {
 }
 fn default_vivantio_interval_ms() -> u64 {
     200
+}
+fn default_vivantio_timeout() -> u64 {
+    vivantio_client::DEFAULT_TIMEOUT.as_secs()
+}
+fn default_intercom_timeout() -> u64 {
+    60
 }
 fn default_intercom_url() -> String {
     "https://api.intercom.io".into()
@@ -211,6 +230,14 @@ pub enum ConfigError {
         value: String,
         /// What is wrong and how to fix it.
         reason: String,
+    },
+    /// An HTTP timeout is outside [`TIMEOUT_SECONDS`].
+    #[error("{field} = {value}: a request timeout must be between {min} and {max} seconds", min = TIMEOUT_SECONDS.start(), max = TIMEOUT_SECONDS.end())]
+    BadTimeout {
+        /// The setting or flag.
+        field: &'static str,
+        /// Its value, in seconds.
+        value: u64,
     },
     /// A credential is missing.
     #[error("{what} is not set: export {variable}=... (or set it in {file}) and run again")]
@@ -300,6 +327,8 @@ impl Config {
                 ),
             });
         }
+        checked_timeout("vivantio.timeout_seconds", self.vivantio.timeout_seconds)?;
+        checked_timeout("intercom.timeout_seconds", self.intercom.timeout_seconds)?;
         if self.intercom.workspace_rate_limit_per_minute < 6 {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -367,6 +396,19 @@ impl Config {
             vivantio_username,
             vivantio_password,
             intercom_tokens,
+        })
+    }
+}
+
+/// An HTTP timeout in seconds, refused outside [`TIMEOUT_SECONDS`] (`field` names the setting
+/// or flag in the message).
+pub fn checked_timeout(field: &'static str, seconds: u64) -> Result<Duration, ConfigError> {
+    if TIMEOUT_SECONDS.contains(&seconds) {
+        Ok(Duration::from_secs(seconds))
+    } else {
+        Err(ConfigError::BadTimeout {
+            field,
+            value: seconds,
         })
     }
 }
@@ -464,6 +506,36 @@ mod tests {
             "[redacted] and [redacted]"
         );
         assert!(!format!("{credentials:?}").contains("tok-b"));
+    }
+
+    #[test]
+    fn timeouts_default_and_are_refused_outside_one_second_to_an_hour() {
+        let config = sample();
+        assert_eq!(config.vivantio.timeout_seconds, 180);
+        assert_eq!(config.intercom.timeout_seconds, 60);
+        let path = Path::new("migration.toml");
+        for (seconds, accepted) in [(0, false), (1, true), (3600, true), (3601, false)] {
+            let mut config = sample();
+            config.vivantio.timeout_seconds = seconds;
+            assert_eq!(
+                config.check_limits(path).is_ok(),
+                accepted,
+                "vivantio {seconds}"
+            );
+            let mut config = sample();
+            config.intercom.timeout_seconds = seconds;
+            assert_eq!(
+                config.check_limits(path).is_ok(),
+                accepted,
+                "intercom {seconds}"
+            );
+        }
+        let mut config = sample();
+        config.intercom.timeout_seconds = 0;
+        assert_eq!(
+            config.check_limits(path).unwrap_err().to_string(),
+            "intercom.timeout_seconds = 0: a request timeout must be between 1 and 3600 seconds"
+        );
     }
 
     #[test]

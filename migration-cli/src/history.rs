@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::CliError;
+use crate::private_files::{create_private_dir_all, write_private};
 
 const RUNS_DIR: &str = "runs";
 
@@ -17,11 +18,11 @@ fn runs_dir(state_dir: &Path) -> PathBuf {
 
 fn save(state_dir: &Path, name: &str, value: &impl Serialize) -> Result<(), CliError> {
     let dir = runs_dir(state_dir);
-    std::fs::create_dir_all(&dir)
+    create_private_dir_all(&dir)
         .map_err(|error| CliError::failed(format!("cannot create {}: {error}", dir.display())))?;
     let path = dir.join(name);
     let text = serde_json::to_string_pretty(value).map_err(CliError::failed)?;
-    std::fs::write(&path, text)
+    write_private(&path, text)
         .map_err(|error| CliError::failed(format!("cannot write {}: {error}", path.display())))
 }
 

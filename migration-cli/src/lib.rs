@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod history;
 pub mod logging;
+pub mod private_files;
 pub mod progress;
 pub mod project;
 pub mod report;

@@ -10,6 +10,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
+use crate::private_files::{create_private_dir_all, open_private};
 use crate::secret::Secret;
 
 /// File name of the log in the state folder.
@@ -79,12 +80,12 @@ pub fn init(state_dir: Option<&Path>, terminal_level: &str, secrets: Vec<Secret>
         .with_target(false)
         .with_filter(EnvFilter::new(terminal_level));
     let file = state_dir.and_then(|dir| {
-        std::fs::create_dir_all(dir).ok()?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join(LOG_FILE))
-            .ok()?;
+        create_private_dir_all(dir).ok()?;
+        let file = open_private(
+            &dir.join(LOG_FILE),
+            std::fs::OpenOptions::new().create(true).append(true),
+        )
+        .ok()?;
         Some(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)

@@ -11,7 +11,7 @@ use crate::adapters::images::FolderImageHost;
 use crate::adapters::intercom::{IntercomDestination, IntercomOptions};
 use crate::adapters::vivantio::{VivantioSource, VivantioSourceOptions};
 use crate::cli::GlobalArgs;
-use crate::config::{checked_url, Config, ConfigError, Credentials};
+use crate::config::{checked_timeout, checked_url, Config, ConfigError, Credentials};
 use crate::error::CliError;
 use crate::secret::Secret;
 use crate::store::Store;
@@ -33,8 +33,8 @@ pub struct Project {
 }
 
 impl Project {
-    /// Reads the configuration named by the global options, applies URL overrides, and resolves
-    /// credentials from the environment (or the file).
+    /// Reads the configuration named by the global options, applies URL and timeout overrides,
+    /// and resolves credentials from the environment (or the file).
     pub fn open(global: &GlobalArgs) -> Result<Self, CliError> {
         Self::open_with_env(global, |name| std::env::var(name).ok())
     }
@@ -52,6 +52,14 @@ impl Project {
         if let Some(url) = &global.intercom_url {
             checked_url("--intercom-url", url, config.paths.allow_insecure_http)?;
             config.intercom.base_url = url.clone();
+        }
+        if let Some(seconds) = global.vivantio_timeout {
+            checked_timeout("--vivantio-timeout", seconds)?;
+            config.vivantio.timeout_seconds = seconds;
+        }
+        if let Some(seconds) = global.intercom_timeout {
+            checked_timeout("--intercom-timeout", seconds)?;
+            config.intercom.timeout_seconds = seconds;
         }
         let credentials = config.credentials(&global.config, env)?;
         let root = global
@@ -135,6 +143,10 @@ impl Project {
             )
             .tenant_time_zone(zone)
             .limiter(limiter)
+            .timeout(checked_timeout(
+                "vivantio.timeout_seconds",
+                self.config.vivantio.timeout_seconds,
+            )?)
             .build()
             .map_err(|error| CliError::failed(self.credentials.redact(&error.to_string())))
     }
@@ -146,7 +158,10 @@ impl Project {
         intercom_client::Client::builder()
             .tokens(self.credentials.intercom_tokens.iter().map(Secret::expose))
             .base_url(intercom.base_url.clone())
-            .timeout(Duration::from_secs(60))
+            .timeout(checked_timeout(
+                "intercom.timeout_seconds",
+                intercom.timeout_seconds,
+            )?)
             .rate_limit_safety_margin(intercom.rate_limit_margin)
             .workspace_rate_limit(Some(intercom.workspace_rate_limit_per_minute))
             .build()

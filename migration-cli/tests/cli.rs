@@ -12,7 +12,9 @@ fn tool(dir: &std::path::Path) -> Command {
         .env_remove("INTERCOM_TOKEN")
         .env_remove("V2I_CONFIG")
         .env_remove("V2I_VIVANTIO_URL")
-        .env_remove("V2I_INTERCOM_URL");
+        .env_remove("V2I_INTERCOM_URL")
+        .env_remove("V2I_VIVANTIO_TIMEOUT")
+        .env_remove("V2I_INTERCOM_TIMEOUT");
     command
 }
 
@@ -67,6 +69,41 @@ fn plain_http_to_a_remote_host_is_refused() {
         .env("INTERCOM_TOKEN", "t"));
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("plain HTTP is refused"), "{stderr}");
+}
+
+#[test]
+fn a_timeout_outside_one_second_to_an_hour_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    run(tool(dir.path()).arg("init"));
+    let credentials = [
+        ("VIVANTIO_USERNAME", "u"),
+        ("VIVANTIO_PASSWORD", "p"),
+        ("INTERCOM_TOKEN", "t"),
+    ];
+    let (code, _, stderr) = run(tool(dir.path())
+        .arg("status")
+        .env("V2I_INTERCOM_TIMEOUT", "0")
+        .envs(credentials));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains(
+            "--intercom-timeout = 0: a request timeout must be between 1 and 3600 seconds"
+        ),
+        "{stderr}"
+    );
+    let config = dir.path().join("migration.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("timeout_seconds = 180", "timeout_seconds = 3601"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(tool(dir.path()).arg("status").envs(credentials));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("vivantio.timeout_seconds = 3601"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -121,6 +121,8 @@ async fn a_wrong_token_is_a_clear_error_that_does_not_repeat_the_token() {
         config: world.project.config_path.clone(),
         vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),
         intercom_url: Some(world.project.config.intercom.base_url.clone()),
+        vivantio_timeout: None,
+        intercom_timeout: None,
         json: false,
         verbose: 0,
         quiet: true,

@@ -1,6 +1,7 @@
 //! The whole migration against simulators whose network and answers misbehave: connections cut
-//! mid-request, slow answers, 429 bursts with and without rate-limit headers, 5xx storms,
-//! Vivantio's `Successful: false`, truncated JSON and an empty page in the middle of a stream.
+//! mid-request, slow answers, answers slower than the client's timeout, 429 bursts with and
+//! without rate-limit headers, 5xx storms, Vivantio's `Successful: false`, truncated JSON and an
+//! empty page in the middle of a stream.
 //!
 //! Each scenario runs the migration with the fault in force (a run may stop or leave records
 //! failed: the fault is the point), then lifts it and runs once more, and requires the Intercom
@@ -9,7 +10,7 @@
 use std::time::Duration;
 
 use fixtures::sim::faults::{Fault, FaultConfig, RateLimit, RetryAfter};
-use fixtures::sim::intercom::{IntercomFaults, RateLimitConfig};
+use fixtures::sim::intercom::{IntercomFaults, LostResponse, RateLimitConfig};
 use migration_cli::commands::migrate;
 use migration_core::engine::RunMode;
 use tokio::sync::OnceCell;
@@ -115,6 +116,51 @@ async fn intercom_slow_answers() {
             c.slow_delay = Duration::from_millis(300);
         })));
     survive_and_count(&world, "intercom slow answers", "slow").await;
+}
+
+/// Writes applied whose answer the simulator then withholds past the client's timeout.
+const WRITES_ANSWERED_TOO_LATE: usize = 6;
+
+/// With `intercom.timeout_seconds = 1`, some requests wait 1.5 s before they are handled (a
+/// timed-out read is retried; a timed-out write may or may not have been applied) and some
+/// writes are applied and then answered 1.5 s late (applied, but the client cannot know). The
+/// engine must reconcile every such write: nothing duplicated, nothing missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intercom_answers_slower_than_the_client_timeout() {
+    let mut world = common::confirmed_world().await;
+    world.project.config.intercom.timeout_seconds = 1;
+    let past_the_timeout = Duration::from_millis(1500);
+    world.intercom.set_faults(IntercomFaults {
+        // One request in 25 of the first 500 waits past the timeout before it is handled.
+        common: FaultConfig::scripted((0..500).map(|n| {
+            (n % 25 == 0).then_some(Fault::Slow {
+                delay: past_the_timeout,
+            })
+        })),
+        response_lost_script: vec![true; WRITES_ANSWERED_TOO_LATE],
+        response_lost_as: LostResponse::Timeout {
+            after: past_the_timeout,
+        },
+        ..IntercomFaults::none()
+    });
+    survive(&world, "intercom answers slower than the client timeout").await;
+    let stats = world.intercom.stats();
+    assert!(
+        stats.fault("slow") > 0,
+        "no request was held before handling"
+    );
+    assert_eq!(
+        stats.fault("response_lost"),
+        WRITES_ANSWERED_TOO_LATE as u64,
+        "writes applied and answered too late"
+    );
+    // The client hung up on every late answer, so it did time out (a 60 s timeout would have
+    // waited them out).
+    assert!(
+        stats.fault("abandoned") >= WRITES_ANSWERED_TOO_LATE as u64,
+        "the client waited past its timeout: {:?}",
+        stats.faults
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,8 @@
 //! Secrets never leak: the binary runs a whole migration (and a failing command with wrong
 //! credentials, and verbose logging) with distinctive credentials, then every byte it printed or
 //! left on disk is searched for each secret as written, base64-encoded (HTTP Basic auth) and
-//! URL-encoded. The state folder and its files must be readable by their owner only.
+//! URL-encoded. Every file and folder the commands created in the project must be readable by
+//! their owner only.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -114,6 +115,19 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Every folder and file under `dir`, at any depth.
+fn entries_under(dir: &Path) -> Vec<PathBuf> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            entries.extend(entries_under(&path));
+        }
+        entries.push(path);
+    }
+    entries
+}
+
 struct Run {
     label: String,
     output: Output,
@@ -126,6 +140,8 @@ fn tool(dir: &Path) -> Command {
         .env_remove("V2I_CONFIG")
         .env_remove("V2I_VIVANTIO_URL")
         .env_remove("V2I_INTERCOM_URL")
+        .env_remove("V2I_VIVANTIO_TIMEOUT")
+        .env_remove("V2I_INTERCOM_TIMEOUT")
         .env("VIVANTIO_USERNAME", VIVANTIO_USER)
         .env("VIVANTIO_PASSWORD", VIVANTIO_PASSWORD)
         .env_remove("INTERCOM_TOKEN");
@@ -299,19 +315,51 @@ fn no_secret_appears_in_any_output_or_file_of_a_run() {
         .collect();
     assert!(log.contains("DEBUG"), "the log has no debug lines to scan");
 
-    let state = dir.join(".vivantio2intercom");
+    // Everything the commands wrote (configuration and .gitignore from `init`, mapping and
+    // notes, state database, lock, log, run history, reports) and every folder they made is
+    // readable by its owner only, whatever the umask.
     let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
-    // The folder is what keeps everything in it (journal, logs, run reports) private: 0700.
-    assert_eq!(mode(&state), 0o700, "state folder mode");
-    // The database holds the ID map and journal; it is created 0600 whatever the umask.
-    let databases: Vec<PathBuf> = files_under(&state)
-        .into_iter()
-        .filter(|path| path.to_string_lossy().contains(".sqlite"))
-        .collect();
-    assert!(!databases.is_empty());
-    for database in databases {
-        assert_eq!(mode(&database), 0o600, "{}", database.display());
+    let entries = entries_under(dir);
+    for expected in [
+        ".vivantio2intercom",
+        ".vivantio2intercom/runs",
+        ".vivantio2intercom/state.sqlite",
+        ".vivantio2intercom/state.lock",
+        ".vivantio2intercom/vivantio2intercom.log",
+        "reports",
+        "reports/report.html",
+        "mapping.toml",
+    ] {
+        assert!(
+            entries.contains(&dir.join(expected)),
+            "{expected} was not written: {entries:?}"
+        );
     }
+    assert!(
+        entries
+            .iter()
+            .any(|path| path.starts_with(dir.join(".vivantio2intercom/runs"))
+                && path.extension().is_some_and(|e| e == "json")),
+        "no run history was written: {entries:?}"
+    );
+    let too_open: Vec<String> = entries
+        .iter()
+        .filter_map(|path| {
+            let wanted = if path.is_dir() { 0o700 } else { 0o600 };
+            let found = mode(path);
+            (found != wanted).then(|| {
+                format!(
+                    "{}: {found:o}, not {wanted:o}",
+                    path.strip_prefix(dir).unwrap().display()
+                )
+            })
+        })
+        .collect();
+    assert!(
+        too_open.is_empty(),
+        "not owner-only:\n{}",
+        too_open.join("\n")
+    );
 }
 
 #[test]

@@ -4,7 +4,6 @@
 //! published for which Vivantio GUID, so rollback removes exactly those files.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
@@ -13,6 +12,8 @@ use migration_core::{PortError, PortErrorKind};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use url::Url;
+
+use crate::private_files::{create_private_dir_all, replace_private};
 
 /// Name of the manifest kept in the state folder.
 pub const MANIFEST_FILE: &str = "hosted-images.json";
@@ -139,28 +140,15 @@ fn failure(message: String) -> PortError {
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), PortError> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
+    create_private_dir_all(dir)
         .map_err(|error| failure(format!("cannot create {}: {error}", dir.display())))
 }
 
 /// Writes through a temporary file and a rename, owner-readable only, so a crash never
 /// leaves half a file under the final name.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), PortError> {
-    let temporary = path.with_extension("partial");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options
-        .open(&temporary)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&temporary, path));
-    written.map_err(|error| failure(format!("cannot write {}: {error}", path.display())))
+    replace_private(path, bytes)
+        .map_err(|error| failure(format!("cannot write {}: {error}", path.display())))
 }
 
 #[cfg(test)]

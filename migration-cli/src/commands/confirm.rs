@@ -4,6 +4,7 @@ use migration_core::spec::check;
 
 use super::{port_failure, read_mapping, Outcome};
 use crate::error::CliError;
+use crate::private_files::write_private;
 use crate::project::Project;
 
 /// What `confirm` recorded.
@@ -40,7 +41,7 @@ pub async fn run(project: &Project, who: &str) -> Result<Outcome, CliError> {
         .to_toml()
         .map_err(|error| CliError::failed(format!("cannot write the mapping: {error}")))?;
     let path = project.mapping_path();
-    std::fs::write(&path, &text)
+    write_private(&path, &text)
         .map_err(|error| CliError::failed(format!("cannot write {}: {error}", path.display())))?;
     project
         .open_store()?

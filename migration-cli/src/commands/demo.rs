@@ -179,6 +179,8 @@ pub fn simulator_project(
         config: config_path,
         vivantio_url: Some(vivantio.platform_url()),
         intercom_url: Some(intercom.base_url()),
+        vivantio_timeout: None,
+        intercom_timeout: None,
         json: false,
         verbose: 0,
         quiet: false,

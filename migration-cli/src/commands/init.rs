@@ -3,10 +3,13 @@
 
 use std::path::Path;
 
+use crate::private_files::{create_private_dir_all, write_private};
+
 /// The configuration a new project starts from; every setting explained where it stands.
 pub const CONFIG_TEMPLATE: &str = r#"# vivantio2intercom configuration.
 # Credentials never go on the command line: put them in environment variables (names below),
-# or, if you must, in this file — then keep it private (chmod 600) and out of git.
+# or, if you must, in this file — init writes it readable by you only (mode 600): keep it
+# that way and out of git.
 
 [vivantio]
 # The tenant's "Platform Url" (Admin > Integration & API > Downloads > API Credentials).
@@ -19,6 +22,8 @@ password_env = "VIVANTIO_PASSWORD"
 tenant_time_zone = "UTC"
 # Vivantio publishes no rate limit: at most this many requests in flight.
 max_concurrency = 4
+# Seconds one request may take, answer included (1 to 3600; large selects are slow).
+timeout_seconds = 180
 
 [intercom]
 # US: https://api.intercom.io  EU: https://api.eu.intercom.io  AU: https://api.au.intercom.io
@@ -36,6 +41,9 @@ rate_limit_margin = 0.02
 # Intercom caps all private apps of a workspace together; several tokens each keep to an
 # equal share of this.
 workspace_rate_limit_per_minute = 25000
+# Seconds one request may take, answer included (1 to 3600). A write that times out may still
+# have been applied; the next attempt finds it before writing again.
+timeout_seconds = 60
 # Teammate (email or admin id) who authors parts whose Vivantio agent has no Intercom seat.
 # fallback_admin = "migration@example.com"
 
@@ -74,11 +82,12 @@ pub struct InitOutcome {
 
 /// Writes the configuration (unless it exists and `force` is off) and completes `.gitignore`.
 pub fn run(dir: &Path, force: bool) -> std::io::Result<InitOutcome> {
-    std::fs::create_dir_all(dir)?;
+    create_private_dir_all(dir)?;
     let config_path = dir.join(crate::config::CONFIG_FILE);
     let config_written = force || !config_path.exists();
     if config_written {
-        std::fs::write(&config_path, CONFIG_TEMPLATE)?;
+        // Owner-only from the start: credentials may be added to it.
+        write_private(&config_path, CONFIG_TEMPLATE)?;
     }
     let gitignore_path = dir.join(".gitignore");
     let existing = std::fs::read_to_string(&gitignore_path).unwrap_or_default();
@@ -96,7 +105,7 @@ pub fn run(dir: &Path, force: bool) -> std::io::Result<InitOutcome> {
             text.push_str(line);
             text.push('\n');
         }
-        std::fs::write(&gitignore_path, text)?;
+        write_private(&gitignore_path, text)?;
     }
     Ok(InitOutcome {
         config_written,
@@ -115,6 +124,16 @@ mod tests {
         assert_eq!(
             config.intercom.token_envs,
             vec!["INTERCOM_TOKEN".to_string()]
+        );
+        let defaults: Config =
+            toml::from_str("[vivantio]\nplatform_url = \"https://x/\"\n[intercom]\n").unwrap();
+        assert_eq!(
+            config.vivantio.timeout_seconds,
+            defaults.vivantio.timeout_seconds
+        );
+        assert_eq!(
+            config.intercom.timeout_seconds,
+            defaults.intercom.timeout_seconds
         );
     }
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::{port_failure, read_mapping, Outcome};
 use crate::error::{CliError, EXIT_REFUSED};
+use crate::private_files::write_private;
 use crate::project::{Project, PROPOSAL_NOTES_FILE};
 
 /// What `plan` found.
@@ -92,12 +93,12 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
             .spec
             .to_toml()
             .map_err(|error| CliError::failed(format!("cannot write the mapping: {error}")))?;
-        std::fs::write(&path, text).map_err(|error| {
+        write_private(&path, text).map_err(|error| {
             CliError::failed(format!("cannot write {}: {error}", path.display()))
         })?;
         let notes_path = project.resolve(std::path::Path::new(PROPOSAL_NOTES_FILE));
         let notes = serde_json::to_string_pretty(&proposal.notes).map_err(CliError::failed)?;
-        std::fs::write(&notes_path, notes).map_err(|error| {
+        write_private(&notes_path, notes).map_err(|error| {
             CliError::failed(format!("cannot write {}: {error}", notes_path.display()))
         })?;
     }

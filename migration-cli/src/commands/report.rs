@@ -3,6 +3,7 @@
 
 use super::Outcome;
 use crate::error::CliError;
+use crate::private_files::{create_private_dir_all, write_private};
 use crate::project::Project;
 use crate::report::{self, MigrationReport, RunSection};
 
@@ -33,11 +34,11 @@ pub fn keep_section(
     value: &impl serde::Serialize,
 ) -> Result<(), CliError> {
     let dir = project.reports_dir();
-    std::fs::create_dir_all(&dir)
+    create_private_dir_all(&dir)
         .map_err(|error| CliError::failed(format!("cannot create {}: {error}", dir.display())))?;
     let path = dir.join(file);
     let text = serde_json::to_string_pretty(value).map_err(CliError::failed)?;
-    std::fs::write(&path, text)
+    write_private(&path, text)
         .map_err(|error| CliError::failed(format!("cannot write {}: {error}", path.display())))
 }
 

@@ -28,6 +28,8 @@ pub use model::{
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::private_files::{create_private_dir_all, replace_private};
+
 /// Where [`write_all`] wrote the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportPaths {
@@ -40,26 +42,18 @@ pub struct ReportPaths {
 }
 
 /// Writes `report.html`, `report.md` and `report.json` into `dir` (created if missing),
-/// replacing earlier ones.
+/// replacing earlier ones; all owner-only.
 pub fn write_all(report: &MigrationReport, dir: &Path) -> io::Result<ReportPaths> {
-    std::fs::create_dir_all(dir)?;
+    create_private_dir_all(dir)?;
     let paths = ReportPaths {
         html: dir.join("report.html"),
         markdown: dir.join("report.md"),
         json: dir.join("report.json"),
     };
     let json = to_json(report).map_err(io::Error::other)?;
-    write_replacing(&paths.html, &to_html(report))?;
-    write_replacing(&paths.markdown, &to_markdown(report))?;
-    write_replacing(&paths.json, &json)?;
+    // Each file is replaced whole, so a reader never sees half a report.
+    replace_private(&paths.html, to_html(report))?;
+    replace_private(&paths.markdown, to_markdown(report))?;
+    replace_private(&paths.json, json)?;
     Ok(paths)
-}
-
-/// Writes beside the target and renames over it, so a reader never sees half a report.
-fn write_replacing(path: &Path, contents: &str) -> io::Result<()> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    std::fs::write(&partial, contents)?;
-    std::fs::rename(&partial, path)
 }

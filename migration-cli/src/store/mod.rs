@@ -18,6 +18,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+use crate::private_files::{create_private_dir_all, open_private, set_owner_only};
+
 pub use journal::{JournalRow, RowState};
 pub use records::{status_name, RunInfo, StoredStatus};
 pub use schema::SCHEMA_VERSION;
@@ -275,15 +277,14 @@ fn verify_application(conn: &Connection, path: &Path) -> Result<(), StoreError> 
 
 fn open_lock(dir: &Path) -> Result<File, StoreError> {
     let path = dir.join(LOCK_FILE);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| StoreError::Io {
-            path: path.clone(),
-            source,
-        })?;
+    let file = open_private(
+        &path,
+        OpenOptions::new().create(true).truncate(false).write(true),
+    )
+    .map_err(|source| StoreError::Io {
+        path: path.clone(),
+        source,
+    })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf())),
@@ -291,38 +292,27 @@ fn open_lock(dir: &Path) -> Result<File, StoreError> {
     }
 }
 
+/// Creates the state folder if needed and makes it owner-only, also when it already existed
+/// (state holds customer data).
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     let io = |source| StoreError::Io {
         path: dir.to_path_buf(),
         source,
     };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    restrict(dir, 0o700).map_err(io)
+    create_private_dir_all(dir).map_err(io)?;
+    set_owner_only(dir).map_err(io)
 }
 
+/// Creates the database file owner-only whatever the umask.
 fn create_private_file(path: &Path) -> Result<(), StoreError> {
     let io = |source| StoreError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let mut options = OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map_err(io)?;
-    restrict(path, 0o600).map_err(io)
-}
-
-/// Makes a path readable by its owner only (state can hold customer data).
-fn restrict(path: &Path, mode: u32) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (path, mode);
-        Ok(())
-    }
+    open_private(
+        path,
+        OpenOptions::new().create(true).truncate(false).write(true),
+    )
+    .map_err(io)?;
+    set_owner_only(path).map_err(io)
 }

@@ -105,6 +105,8 @@ impl BinaryWorld {
             .env("VIVANTIO_PASSWORD", simulators.password)
             .env("INTERCOM_TOKEN", self.intercom.token())
             .env_remove("RUST_LOG")
+            .env_remove("V2I_VIVANTIO_TIMEOUT")
+            .env_remove("V2I_INTERCOM_TIMEOUT")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

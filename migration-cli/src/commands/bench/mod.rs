@@ -229,6 +229,8 @@ fn prepare_project(
         config: config_path,
         vivantio_url: Some(vivantio.platform_url()),
         intercom_url: Some(intercom.base_url()),
+        vivantio_timeout: None,
+        intercom_timeout: None,
         json: true,
         verbose: 0,
         quiet: true,
