@@ -43,29 +43,6 @@ const ALLOWED_TAGS: &[&str] = &[
     "ul",
 ];
 
-/// Tags the fast path accepts without running the sanitiser: no attributes possible.
-const SIMPLE_TAGS: &[&str] = &[
-    "b",
-    "blockquote",
-    "br",
-    "code",
-    "em",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "i",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "strong",
-    "u",
-    "ul",
-];
-
 /// The result of rendering one body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedHtml {
@@ -238,80 +215,158 @@ impl HtmlRenderer {
 
 /// Whether `html` uses only attribute-free simple tags, properly nested, and well-formed
 /// entities: then sanitising would not change it.
+///
+/// This is the hot path of large runs, so it works on bytes: it jumps from one `<`, `>` or
+/// `&` to the next and keeps open tags on a fixed stack (deeper nesting takes the sanitiser).
 pub fn is_simple_html(html: &str) -> bool {
+    const MAX_DEPTH: usize = 32;
     let bytes = html.as_bytes();
-    let mut open: Vec<&str> = Vec::new();
+    let mut open = [SimpleTag::Br; MAX_DEPTH];
+    let mut depth = 0;
     let mut position = 0;
-    while position < bytes.len() {
+    while let Some(offset) = memchr::memchr3(b'<', b'>', b'&', &bytes[position..]) {
+        position += offset;
         match bytes[position] {
             b'<' => {
-                let Some(length) = html[position..].find('>') else {
+                let Some(length) = memchr::memchr(b'>', &bytes[position..]) else {
                     return false;
                 };
-                let inner = &html[position + 1..position + length];
-                let (closing, rest) = match inner.strip_prefix('/') {
+                let inner = &bytes[position + 1..position + length];
+                let (closing, rest) = match inner.strip_prefix(b"/") {
                     Some(rest) => (true, rest),
                     None => (false, inner),
                 };
-                let (name, self_closing) = match rest.strip_suffix('/') {
-                    Some(name) => (name.trim_end(), true),
-                    None => (rest.trim_end(), false),
+                let (name, self_closing) = match rest.strip_suffix(b"/") {
+                    Some(name) => (name.trim_ascii_end(), true),
+                    None => (rest.trim_ascii_end(), false),
                 };
-                let Some(tag) = SIMPLE_TAGS.iter().find(|tag| **tag == name) else {
+                let Some(tag) = SimpleTag::from_name(name) else {
                     return false;
                 };
-                if *tag == "br" {
+                if tag == SimpleTag::Br {
                     if closing {
                         return false;
                     }
                 } else if closing {
-                    if open.pop() != Some(*tag) {
+                    if depth == 0 || open[depth - 1] != tag {
                         return false;
                     }
-                } else if self_closing {
+                    depth -= 1;
+                } else if self_closing || depth == MAX_DEPTH {
                     return false;
                 } else {
-                    open.push(tag);
+                    open[depth] = tag;
+                    depth += 1;
                 }
                 position += length + 1;
             }
             b'>' => return false,
-            b'&' => {
-                let Some(length) = html[position..].find(';').filter(|length| *length <= 10) else {
+            _ => {
+                let window = &bytes[position..bytes.len().min(position + 11)];
+                let Some(length) = memchr::memchr(b';', window) else {
                     return false;
                 };
-                let entity = &html[position + 1..position + length];
-                let named = entity.len() > 1 && entity.bytes().all(|b| b.is_ascii_alphabetic());
-                let numeric = entity.strip_prefix('#').is_some_and(|digits| {
-                    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+                let entity = &bytes[position + 1..position + length];
+                let named = entity.len() > 1 && entity.iter().all(u8::is_ascii_alphabetic);
+                let numeric = entity.strip_prefix(b"#").is_some_and(|digits| {
+                    !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
                 });
                 if !(named || numeric) {
                     return false;
                 }
                 position += length + 1;
             }
-            _ => position += 1,
         }
     }
-    open.is_empty()
+    depth == 0
+}
+
+/// The tags the fast path accepts without running the sanitiser: no attributes possible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SimpleTag {
+    B,
+    Blockquote,
+    Br,
+    Code,
+    Em,
+    Heading(u8),
+    I,
+    Li,
+    Ol,
+    P,
+    Pre,
+    Strong,
+    U,
+    Ul,
+}
+
+impl SimpleTag {
+    fn from_name(name: &[u8]) -> Option<Self> {
+        Some(match name {
+            b"b" => Self::B,
+            b"blockquote" => Self::Blockquote,
+            b"br" => Self::Br,
+            b"code" => Self::Code,
+            b"em" => Self::Em,
+            [b'h', level @ b'1'..=b'6'] => Self::Heading(*level),
+            b"i" => Self::I,
+            b"li" => Self::Li,
+            b"ol" => Self::Ol,
+            b"p" => Self::P,
+            b"pre" => Self::Pre,
+            b"strong" => Self::Strong,
+            b"u" => Self::U,
+            b"ul" => Self::Ul,
+            _ => return None,
+        })
+    }
 }
 
 /// Plain text as HTML: escaped, blank lines separating paragraphs, single line breaks as
-/// `<br>`.
+/// `<br>`. Lines lose their trailing blanks; blank lines before the first and after the last
+/// line of text are dropped (as [`super::values::multi_line`] does), in one pass.
 pub fn text_to_html(text: &str) -> String {
-    let normalised = super::values::multi_line(text);
-    let mut html = String::with_capacity(normalised.len() + 16);
-    for paragraph in normalised.split("\n\n").filter(|p| !p.trim().is_empty()) {
-        html.push_str("<p>");
-        for (index, line) in paragraph.split('\n').enumerate() {
-            if index > 0 {
-                html.push_str("<br>");
-            }
-            html.push_str(&escape_text(line));
+    let unified: Cow<'_, str> = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    };
+    let mut html = String::with_capacity(unified.len() + 16);
+    let mut blank_before = false;
+    for line in unified.split('\n').map(str::trim_end) {
+        if line.is_empty() {
+            blank_before = true;
+            continue;
         }
+        if html.is_empty() {
+            html.push_str("<p>");
+        } else if blank_before {
+            html.push_str("</p><p>");
+        } else {
+            html.push_str("<br>");
+        }
+        blank_before = false;
+        push_escaped(&mut html, line);
+    }
+    if !html.is_empty() {
         html.push_str("</p>");
     }
     html
+}
+
+/// Appends `text` to `html`, escaped for use between tags.
+fn push_escaped(html: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = memchr::memchr3(b'&', b'<', b'>', rest.as_bytes()) {
+        html.push_str(&rest[..at]);
+        html.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            _ => "&gt;",
+        });
+        rest = &rest[at + 1..];
+    }
+    html.push_str(rest);
 }
 
 /// HTML as plain text: tags dropped, block ends as line breaks, list items as "- ", common
@@ -398,14 +453,12 @@ fn decode_entity(entity: &str) -> Option<char> {
 
 /// Escapes text for use between tags.
 pub fn escape_text(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>']) {
+    if memchr::memchr3(b'&', b'<', b'>', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;"),
-    )
+    let mut escaped = String::with_capacity(text.len() + 8);
+    push_escaped(&mut escaped, text);
+    Cow::Owned(escaped)
 }
 
 fn escape_attribute(text: &str) -> String {
@@ -442,6 +495,10 @@ mod tests {
             "</p>",
             "<br></br>",
             "<p/>",
+            "<h7>x</h7>",
+            "<p><b>crossed</p></b>",
+            "&verylongentityname;",
+            "&#;",
         ] {
             assert!(!is_simple_html(html), "{html}");
         }
@@ -523,6 +580,24 @@ mod tests {
             "<p>Hi &lt;team&gt;,<br>line two</p><p>Bye &amp; thanks</p>"
         );
         assert_eq!(text_to_html("   "), "");
+        for text in [
+            "\n\n  \nfirst  \n\n\n\nsecond\r\nthird\rfourth\n \n",
+            "a",
+            "\u{a0}x\u{a0}\n\u{2003}\ny",
+            "<&>\n\n<&>",
+        ] {
+            let paragraphs: Vec<String> = crate::transform::values::multi_line(text)
+                .split("\n\n")
+                .map(|paragraph| {
+                    let lines: Vec<String> = paragraph
+                        .split('\n')
+                        .map(|line| escape_text(line).into_owned())
+                        .collect();
+                    format!("<p>{}</p>", lines.join("<br>"))
+                })
+                .collect();
+            assert_eq!(text_to_html(text), paragraphs.concat(), "{text:?}");
+        }
         let cases = [
             (
                 "<p>Hello&nbsp;<b>world</b></p><p>Second</p>",

@@ -28,12 +28,19 @@ pub enum TextShape {
 /// DEL are single bytes, and every C1 control (U+0080–U+009F) is encoded as 0xC2 0x80–0x9F.
 pub fn has_controls(text: &str, shape: TextShape) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(index, &byte)| match byte {
-        b'\t' | b'\n' | b'\r' => shape == TextShape::Line,
-        0x00..=0x1f | 0x7f => true,
-        0xc2 => matches!(bytes.get(index + 1), Some(0x80..=0x9f)),
-        _ => false,
-    })
+    // A branch-free pass over fixed chunks (which the compiler vectorises) clears most texts;
+    // only a text holding a byte that may start a control character is looked at closely.
+    let suspect = |byte: u8| (byte < 0x20) | (byte == 0x7f) | (byte == 0xc2);
+    let may_hold_one = bytes
+        .chunks(64)
+        .any(|chunk| chunk.iter().fold(false, |seen, &byte| seen | suspect(byte)));
+    may_hold_one
+        && bytes.iter().enumerate().any(|(index, &byte)| match byte {
+            b'\t' | b'\n' | b'\r' => shape == TextShape::Line,
+            0x00..=0x1f | 0x7f => true,
+            0xc2 => matches!(bytes.get(index + 1), Some(0x80..=0x9f)),
+            _ => false,
+        })
 }
 
 /// `text` without the control characters `shape` does not keep: in a line, tabs, line
