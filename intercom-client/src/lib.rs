@@ -236,7 +236,7 @@ impl Default for ClientBuilder {
             max_rate_limit_retries: 10,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
-            rate_limit_safety_margin: 0.02,
+            rate_limit_safety_margin: 0.01,
             user_agent: format!("intercom-client-rs/{}", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -312,7 +312,7 @@ impl ClientBuilder {
     }
 
     /// Share of each rate-limit window left unused as a cushion for clock skew and other
-    /// integrations (default 0.02, at least one request).
+    /// integrations (default 0.01, at least one request).
     pub fn rate_limit_safety_margin(mut self, fraction: f64) -> Self {
         self.rate_limit_safety_margin = fraction;
         self

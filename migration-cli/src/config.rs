@@ -95,6 +95,10 @@ pub struct IntercomConfig {
     /// Writes in flight at once.
     #[serde(default = "default_intercom_concurrency")]
     pub concurrency: usize,
+    /// Mebibytes of attachments held in memory at once across the writes in flight (default
+    /// 64); a part waits for room before downloading its files.
+    #[serde(default = "default_attachment_memory_mib")]
+    pub attachment_memory_mib: u64,
     /// Admin used as author when a Vivantio agent has no Intercom teammate (id or email).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_admin: Option<String>,
@@ -104,7 +108,7 @@ pub struct IntercomConfig {
     #[serde(default = "default_search_index_lag")]
     pub search_index_lag_seconds: u64,
     /// Share of each rate-limit window left unused, for clock skew and other integrations
-    /// using the same app (default 0.02).
+    /// using the same app (default 0.01).
     #[serde(default = "default_rate_limit_margin")]
     pub rate_limit_margin: f64,
     /// The workspace's cap on all its private apps together, per minute (Intercom: 25,000);
@@ -181,13 +185,16 @@ fn default_search_index_lag() -> u64 {
     600
 }
 fn default_rate_limit_margin() -> f64 {
-    0.02
+    0.01
 }
 fn default_workspace_rate_limit() -> u32 {
     intercom_client::WORKSPACE_RATE_LIMIT_PER_MINUTE
 }
 fn default_intercom_concurrency() -> usize {
     8
+}
+fn default_attachment_memory_mib() -> u64 {
+    migration_core::engine::DEFAULT_FILE_BYTES_IN_FLIGHT / (1024 * 1024)
 }
 fn default_state_dir() -> PathBuf {
     ".vivantio2intercom".into()
@@ -325,6 +332,12 @@ impl Config {
                 detail: format!(
                     "intercom.rate_limit_margin = {margin} must be between 0 and 0.5 (a share of each window)"
                 ),
+            });
+        }
+        if self.intercom.attachment_memory_mib == 0 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                detail: "intercom.attachment_memory_mib must be at least 1".into(),
             });
         }
         checked_timeout("vivantio.timeout_seconds", self.vivantio.timeout_seconds)?;

@@ -245,14 +245,26 @@ fn nothing_executable_reaches_intercom() {
 #[test]
 fn every_hostile_record_is_moved_or_refused_with_a_reason() {
     let migrated = migrated();
-    let runs = migrated.report["runs"].as_array().cloned().unwrap_or_default();
+    let runs = migrated.report["runs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let listed = |section: &str, kind: SourceKind, id: i64| {
         runs.iter()
-            .flat_map(|run| run["report"][section].as_array().cloned().unwrap_or_default())
+            .flat_map(|run| {
+                run["report"][section]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .any(|entry| {
                 entry["record"]["id"].as_i64() == Some(id)
                     && entry["record"]["kind"].as_str() == Some(kind.as_str())
-                    && !entry["message"].as_str().unwrap_or_default().trim().is_empty()
+                    && !entry["message"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .trim()
+                        .is_empty()
             })
     };
     let mut unhandled = Vec::new();
@@ -290,7 +302,9 @@ fn every_hostile_record_is_moved_or_refused_with_a_reason() {
     let huge = refused_by_intercom
         .iter()
         .find(|(kind, id, _)| *kind == SourceKind::Ticket && *id == 9303)
-        .unwrap_or_else(|| panic!("ticket 9303 (5 MB) should meet the 413: {refused_by_intercom:?}"));
+        .unwrap_or_else(|| {
+            panic!("ticket 9303 (5 MB) should meet the 413: {refused_by_intercom:?}")
+        });
     assert!(
         huge.2.contains("413") && huge.2.contains("larger than Intercom accepts"),
         "{}",

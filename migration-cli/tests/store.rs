@@ -142,6 +142,37 @@ async fn journal_records_intent_then_done_and_survives_reopen() {
 }
 
 #[tokio::test]
+async fn the_journal_streams_in_pages_across_page_boundaries() {
+    let root = temp_state();
+    let store = Store::open(root.path()).unwrap();
+    store.begin_run("full", Some("abc")).unwrap();
+    // Over two pages of a thousand, with an undone row on the first boundary.
+    let mut sequences = Vec::new();
+    for n in 0..2_345 {
+        let sequence = store
+            .begin(
+                &tag_operation(&format!("tag-{n}")),
+                &ResolvedRefs::default(),
+            )
+            .await
+            .unwrap();
+        store
+            .complete(sequence, &created(&n.to_string()))
+            .await
+            .unwrap();
+        sequences.push(sequence);
+    }
+    store.journal_undo(sequences[999], true, None).unwrap();
+    sequences.remove(999);
+    let streamed: Vec<u64> = store
+        .journal()
+        .map(|entry| entry.unwrap().sequence)
+        .collect()
+        .await;
+    assert_eq!(streamed, sequences);
+}
+
+#[tokio::test]
 async fn id_map_status_checksums_and_watermarks_round_trip() {
     let root = temp_state();
     let store = Store::open(root.path()).unwrap();

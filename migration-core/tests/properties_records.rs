@@ -449,7 +449,9 @@ fn unsafe_text(path: &str, text: &str) -> Option<&'static str> {
         return Some("a control character");
     }
     let file_name = path.ends_with(".file_name");
-    if file_name && (text.contains(['/', '\\', '\t', '\n', '\r']) || text == ".." || text.is_empty()) {
+    if file_name
+        && (text.contains(['/', '\\', '\t', '\n', '\r']) || text == ".." || text.is_empty())
+    {
         return Some("a file name that is a path or empty");
     }
     None

@@ -33,11 +33,14 @@ base_url = "https://api.intercom.io"
 token_envs = ["INTERCOM_TOKEN"]
 # Writes in flight at once; the client paces itself to the rate limit Intercom reports.
 concurrency = 8
+# Mebibytes of attachments held in memory at once; a part waits for room before its files
+# are downloaded, so memory stays flat whatever the files.
+attachment_memory_mib = 64
 # How long Intercom's search index may lag a write (seconds). A ticket create whose answer
 # was lost is declared "not applied" only after this long; until then the run stops safely.
 search_index_lag_seconds = 600
 # Share of each rate-limit window left unused (clock skew, other integrations on the same app).
-rate_limit_margin = 0.02
+rate_limit_margin = 0.01
 # Intercom caps all private apps of a workspace together; several tokens each keep to an
 # equal share of this.
 workspace_rate_limit_per_minute = 25000

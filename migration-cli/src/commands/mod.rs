@@ -72,6 +72,13 @@ pub fn engine<'a>(
 ) -> Engine<'a> {
     let builder = Engine::builder(source, destination, store)
         .concurrency(project.config.intercom.concurrency)
+        .file_bytes_in_flight(
+            project
+                .config
+                .intercom
+                .attachment_memory_mib
+                .saturating_mul(1024 * 1024),
+        )
         .continue_on_mismatch(continue_on_mismatch)
         .observer(observer)
         .sleeper(Arc::new(TokioSleeper));

@@ -207,11 +207,12 @@ impl Store {
         self.journal_query("ORDER BY seq", [])
     }
 
-    /// The rows a rollback still has to consider (neither undone nor never sent), oldest first.
-    pub fn journal_live(&self) -> Result<Vec<JournalRow>, StoreError> {
+    /// At most `limit` live rows after sequence `after`, oldest first: the journal a page at a
+    /// time, so reading it costs the same memory for a million records as for ten.
+    pub fn journal_live_page(&self, after: u64, limit: u32) -> Result<Vec<JournalRow>, StoreError> {
         self.journal_query(
-            "WHERE state IN ('intent', 'done', 'undo_failed') ORDER BY seq",
-            [],
+            "WHERE state IN ('intent', 'done', 'undo_failed') AND seq > ?1 ORDER BY seq LIMIT ?2",
+            rusqlite::params![after as i64, limit],
         )
     }
 

@@ -1,7 +1,7 @@
 //! The SQLite store behind `migration-core`'s [`StateStore`] port.
 
 use async_trait::async_trait;
-use futures::stream;
+use futures::{stream, TryStreamExt};
 use migration_core::delta::Watermark;
 use migration_core::model::source::SourceRef;
 use migration_core::ops::Operation;
@@ -14,6 +14,8 @@ use super::{Store, StoreError};
 
 /// Watermark scope of the source as a whole.
 const SOURCE_WATERMARK: &str = "source";
+/// Journal rows read at once.
+const JOURNAL_PAGE: u32 = 1_000;
 /// Meta key of the specification hash the current run uses.
 const RUN_SPEC_HASH: &str = "run_spec_hash";
 
@@ -55,10 +57,22 @@ impl StateStore for Store {
     }
 
     fn journal(&self) -> PortStream<'_, JournalEntry> {
-        match self.journal_live() {
-            Ok(rows) => Box::pin(stream::iter(rows.into_iter().map(|row| Ok(row.entry)))),
-            Err(error) => Box::pin(stream::iter([Err(PortError::from(error))])),
-        }
+        // Page by sequence: a run of millions of operations must not load its journal whole
+        // to resume, roll back or check that it is empty.
+        let pages = stream::try_unfold(Some(0u64), move |after| async move {
+            let Some(after) = after else {
+                return Ok(None);
+            };
+            let rows = self.journal_live_page(after, JOURNAL_PAGE)?;
+            let next = (rows.len() == JOURNAL_PAGE as usize)
+                .then(|| rows.last().map(|row| row.entry.sequence))
+                .flatten();
+            Ok::<_, PortError>(Some((
+                stream::iter(rows.into_iter().map(|row| Ok(row.entry))),
+                next,
+            )))
+        });
+        Box::pin(pages.try_flatten())
     }
 
     async fn mark_undone(

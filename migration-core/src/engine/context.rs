@@ -47,6 +47,11 @@ pub(crate) struct Context<'e, 'a> {
     findings: Mutex<BTreeMap<ReasonCode, u64>>,
     /// Whether the placeholder contact was queued in this run.
     pub placeholder_queued: AtomicBool,
+    /// Attachment kibibytes that may be in memory at once (see
+    /// [`super::EngineConfig::file_bytes_in_flight`]).
+    pub file_budget: tokio::sync::Semaphore,
+    /// The budget's size in kibibytes: the most one part takes.
+    pub file_budget_kib: u32,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -72,6 +77,12 @@ impl<'e, 'a> Context<'e, 'a> {
             .map_err(EngineError::Source)?;
         let directory = build_directory(engine.source()).await?;
         let mapper = Mapper::new(spec.spec(), &schema, directory)?;
+        let file_budget_kib = u32::try_from(engine.config.file_bytes_in_flight.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(
+                1,
+                u32::try_from(tokio::sync::Semaphore::MAX_PERMITS).unwrap_or(u32::MAX),
+            );
         let context = Self {
             engine,
             mapper,
@@ -85,6 +96,8 @@ impl<'e, 'a> Context<'e, 'a> {
             seen: Mutex::new(None),
             findings: Mutex::new(BTreeMap::new()),
             placeholder_queued: AtomicBool::new(false),
+            file_budget: tokio::sync::Semaphore::new(file_budget_kib as usize),
+            file_budget_kib,
         };
         context.read_unsettled().await?;
         Ok(context)

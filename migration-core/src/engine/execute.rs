@@ -89,7 +89,7 @@ impl Context<'_, '_> {
         let request = ExecutionRequest {
             operation: &operation,
             refs: &refs,
-            files: &files,
+            files: &files.payloads,
         };
         if let Some(sequences) = self.take_unsettled(&operation.mark) {
             // An earlier run journalled the intent and never learnt the outcome.

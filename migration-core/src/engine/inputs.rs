@@ -9,6 +9,7 @@ use super::report::{Failure, FailureCode, OperationCounts};
 use super::EngineError;
 use crate::error::PortErrorKind;
 use crate::idmap::DestinationRef;
+use crate::model::destination::FileRef;
 use crate::ops::{DestinationOp, Operation};
 use crate::ports::{FilePayload, RecordStatus, ResolvedRefs};
 
@@ -114,15 +115,26 @@ impl Context<'_, '_> {
         operation
     }
 
-    /// The bytes of a part's files, fetched from the source (transient failures retried).
+    /// The bytes of a part's files, fetched from the source (transient failures retried),
+    /// once the files' share of the byte budget is free; the share is held until the
+    /// returned files are dropped.
     pub(crate) async fn files(
         &self,
         operation: &Operation,
         counts: &mut OperationCounts,
-    ) -> Result<Result<Vec<FilePayload>, Failure>, EngineError> {
+    ) -> Result<Result<FetchedFiles<'_>, Failure>, EngineError> {
         let DestinationOp::AddPart { part, .. } = &operation.op else {
-            return Ok(Ok(Vec::new()));
+            return Ok(Ok(FetchedFiles::none()));
         };
+        if part.attachments.is_empty() {
+            return Ok(Ok(FetchedFiles::none()));
+        }
+        let budget = self
+            .file_budget
+            .acquire_many(self.budget_share(&part.attachments))
+            .await
+            // The semaphore lives as long as the context and is never closed.
+            .ok();
         let mut files = Vec::with_capacity(part.attachments.len());
         for file in &part.attachments {
             let mut attempt = 0;
@@ -163,6 +175,38 @@ impl Context<'_, '_> {
                 .map_err(EngineError::Store)?;
             files.push(payload);
         }
-        Ok(Ok(files))
+        Ok(Ok(FetchedFiles {
+            payloads: files,
+            _budget: budget,
+        }))
+    }
+
+    /// The kibibytes of the budget `files` take: their declared sizes (the size limit for a
+    /// file of unknown size, which the source stops reading at), at most the whole budget.
+    fn budget_share(&self, files: &[FileRef]) -> u32 {
+        let limit = self.mapper.spec().attachments.max_bytes;
+        let bytes: u64 = files
+            .iter()
+            .map(|file| file.size.unwrap_or(limit).min(limit))
+            .sum();
+        u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.file_budget_kib)
+    }
+}
+
+/// A part's file bytes, holding their share of the byte budget until dropped.
+pub(crate) struct FetchedFiles<'c> {
+    /// The files, in the order of the part's attachments.
+    pub payloads: Vec<FilePayload>,
+    _budget: Option<tokio::sync::SemaphorePermit<'c>>,
+}
+
+impl FetchedFiles<'_> {
+    fn none() -> Self {
+        Self {
+            payloads: Vec::new(),
+            _budget: None,
+        }
     }
 }

@@ -117,7 +117,14 @@ pub struct EngineConfig {
     pub retry: RetryPolicy,
     /// Go on to the next stage when a stage's records do not match the source count.
     pub continue_on_mismatch: bool,
+    /// Attachment bytes held in memory at once across all records in flight: a part waits
+    /// for its files' share before downloading them, so memory stays flat whatever the files
+    /// (a part larger than the budget runs alone).
+    pub file_bytes_in_flight: u64,
 }
+
+/// The default budget of attachment bytes in flight: 64 MiB.
+pub const DEFAULT_FILE_BYTES_IN_FLIGHT: u64 = 64 * 1024 * 1024;
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -126,6 +133,7 @@ impl Default for EngineConfig {
             read_ahead: 32,
             retry: RetryPolicy::default(),
             continue_on_mismatch: false,
+            file_bytes_in_flight: DEFAULT_FILE_BYTES_IN_FLIGHT,
         }
     }
 }
@@ -241,6 +249,13 @@ impl<'a> EngineBuilder<'a> {
     /// Records in flight at once within a stage (at least 1).
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.config.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Attachment bytes held in memory at once across the records in flight (at least 1 KiB;
+    /// see [`EngineConfig::file_bytes_in_flight`]).
+    pub fn file_bytes_in_flight(mut self, bytes: u64) -> Self {
+        self.config.file_bytes_in_flight = bytes.max(1024);
         self
     }
 

@@ -31,7 +31,9 @@ pub fn safe_file_name(name: &str) -> Cow<'_, str> {
         .filter(|c| !c.is_control() && !is_bidi_control(*c))
         .map(|c| if is_refused_by_windows(c) { '_' } else { c })
         .collect();
-    safe = safe.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_string();
+    safe = safe
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
     if safe.is_empty() {
         return Cow::Borrowed(UNNAMED);
     }
@@ -101,7 +103,10 @@ mod tests {
             ("/etc/shadow", "shadow"),
             ("C:\\Windows\\System32\\drivers\\etc\\hosts", "hosts"),
             ("..\\..\\boot.ini", "boot.ini"),
-            ("%2e%2e%2f%2e%2e%2fsecret.txt", "%2e%2e%2f%2e%2e%2fsecret.txt"),
+            (
+                "%2e%2e%2f%2e%2e%2fsecret.txt",
+                "%2e%2e%2f%2e%2e%2fsecret.txt",
+            ),
             ("CON", "_CON"),
             ("nul.txt", "_nul.txt"),
             ("com1 .log", "_com1 .log"),
@@ -113,7 +118,10 @@ mod tests {
             (".", "attachment"),
             ("", "attachment"),
             (" .hidden ", "hidden"),
-            ("<img src=x onerror=alert(1)>.png", "_img src=x onerror=alert(1)_.png"),
+            (
+                "<img src=x onerror=alert(1)>.png",
+                "_img src=x onerror=alert(1)_.png",
+            ),
             ("what?.txt", "what_.txt"),
         ];
         for (name, expected) in cases {

@@ -178,7 +178,9 @@ fn visit_attributes(values: &mut AttributeValues, visit: &mut TextVisitor<'_>) {
         match value {
             // A text attribute may be multi-line; its own rule already made it one line or not.
             AttributeValue::String(text) => visit("custom attribute", TextShape::Lines, text),
-            AttributeValue::ListOption(option) => visit("custom attribute", TextShape::Line, option),
+            AttributeValue::ListOption(option) => {
+                visit("custom attribute", TextShape::Line, option)
+            }
             AttributeValue::Integer(_)
             | AttributeValue::Decimal(_)
             | AttributeValue::Boolean(_)

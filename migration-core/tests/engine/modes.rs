@@ -458,3 +458,46 @@ async fn a_requirement_nothing_created_stops_the_run_loudly_with_the_operation_a
         other => panic!("{other:?}"),
     }
 }
+
+/// Runs `instance` with every attachment declared at 100 KiB and the given byte budget; the
+/// most declared file bytes held at once.
+async fn most_file_bytes_held(budget: u64) -> u64 {
+    let mut instance = instance(30);
+    for file in instance
+        .tickets
+        .iter_mut()
+        .flat_map(|ticket| ticket.actions.iter_mut())
+        .flat_map(|action| action.attachments.iter_mut())
+    {
+        file.size = Some(100 * 1024);
+    }
+    let spec = confirmed(&instance);
+    let world = World::new(instance);
+    let report = world
+        .engine()
+        .concurrency(8)
+        .file_bytes_in_flight(budget)
+        .build()
+        .run(&spec, RunMode::Full)
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, RunOutcome::Completed);
+    assert_eq!(world.destination.violations(), Vec::<String>::new());
+    assert_eq!(world.probe.file_bytes_held.load(Ordering::SeqCst), 0);
+    world.probe.max_file_bytes_held.load(Ordering::SeqCst)
+}
+
+#[tokio::test]
+async fn file_bytes_in_memory_stay_within_the_budget() {
+    // A part carries at most ten files of 100 KiB: a 1 MiB budget holds one part at a time.
+    let one_part = 1024 * 1024;
+    let held = most_file_bytes_held(one_part).await;
+    assert!(held <= one_part, "{held} bytes held, budget {one_part}");
+    assert!(held >= 10 * 100 * 1024, "the largest part ran: {held}");
+    // The same run with room to spare holds several parts at once: the budget did the work.
+    let unbounded = most_file_bytes_held(1 << 40).await;
+    assert!(
+        unbounded > one_part,
+        "{unbounded} bytes held without a budget"
+    );
+}

@@ -6,7 +6,7 @@
 //! first needed, and a record not known to be created by this process is simply treated as
 //! one that may have existed before (its before-image is read).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -48,9 +48,11 @@ pub(crate) struct Session {
     pub(crate) ticket_types: NameIndex,
     /// Ticket type attributes by `ticket type id:lowercase name`, loaded per ticket type.
     pub(crate) ticket_type_attributes: AsyncMutex<HashMap<String, HashMap<String, KnownObject>>>,
-    /// Ids of conversations, tickets and articles this process created: changing them needs no
-    /// before-image, because rollback deletes them.
-    created: Mutex<HashSet<String>>,
+    /// Ids of conversations, tickets and articles this process created recently: changing
+    /// them needs no before-image, because rollback deletes them. A record's follow-up writes
+    /// come right after its create, so the most recent ids are enough; an id that has aged out
+    /// only costs one read.
+    created: Mutex<RecentIds>,
     /// When reconciliation first looked for a mark and did not find it.
     first_misses: Mutex<HashMap<String, Instant>>,
 }
@@ -59,7 +61,7 @@ impl Session {
     /// Remembers that this process created `id`.
     pub(crate) fn note_created(&self, id: &str) {
         if let Ok(mut created) = self.created.lock() {
-            created.insert(id.to_owned());
+            created.insert(id);
         }
     }
 
@@ -95,6 +97,36 @@ impl Session {
     }
 }
 
+/// The last [`RecentIds::CAPACITY`] ids noted, so memory stays flat over a run of millions
+/// of records.
+#[derive(Debug, Default)]
+pub(crate) struct RecentIds {
+    order: VecDeque<String>,
+    ids: HashSet<String>,
+}
+
+impl RecentIds {
+    /// Far more than the records in flight at once, each of which needs its own id.
+    const CAPACITY: usize = 16_384;
+
+    fn insert(&mut self, id: &str) {
+        if self.ids.contains(id) {
+            return;
+        }
+        if self.order.len() == Self::CAPACITY {
+            if let Some(oldest) = self.order.pop_front() {
+                self.ids.remove(&oldest);
+            }
+        }
+        self.order.push_back(id.to_owned());
+        self.ids.insert(id.to_owned());
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+}
+
 /// Looks `name` up in `index`, loading it with `load` first if needed.
 pub(crate) async fn find_in<F, Fut>(
     index: &NameIndex,
@@ -127,6 +159,20 @@ pub(crate) async fn invalidate(index: &NameIndex) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recent_ids_keep_the_newest_and_stay_bounded() {
+        let mut recent = RecentIds::default();
+        for n in 0..RecentIds::CAPACITY + 10 {
+            recent.insert(&n.to_string());
+        }
+        recent.insert("20");
+        assert_eq!(recent.ids.len(), RecentIds::CAPACITY);
+        assert_eq!(recent.order.len(), RecentIds::CAPACITY);
+        assert!(!recent.contains("0") && !recent.contains("9"));
+        assert!(recent.contains("10") && recent.contains("20"));
+        assert!(recent.contains(&(RecentIds::CAPACITY + 9).to_string()));
+    }
 
     #[tokio::test]
     async fn indexes_load_once_and_learn_new_objects() {
