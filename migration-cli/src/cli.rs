@@ -157,6 +157,10 @@ pub struct BenchArgs {
     /// Writes in flight at once.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+    /// Mebibytes of attachments held in memory at once (the configuration's
+    /// `intercom.attachment_memory_mib`).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub attachment_memory_mib: u64,
     /// Folder for the instance, project and figures (kept; default: a new temporary folder).
     #[arg(long)]
     pub dir: Option<PathBuf>,

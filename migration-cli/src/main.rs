@@ -165,6 +165,7 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
                 apps: args.apps,
                 workspace_per_minute: args.workspace_per_minute,
                 concurrency: args.concurrency,
+                attachment_memory_mib: args.attachment_memory_mib,
                 dir: args.dir.clone(),
             };
             commands::bench::run(options, &progress).await

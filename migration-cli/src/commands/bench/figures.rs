@@ -37,6 +37,7 @@ pub struct Inputs<'a> {
     pub per_app_per_minute: Option<u32>,
     pub effective_per_minute: Option<u32>,
     pub concurrency: usize,
+    pub attachment_memory_mib: u64,
     pub report: &'a RunReport,
     pub stats: &'a SimStats,
     pub samples: &'a [Sample],
@@ -83,6 +84,8 @@ pub struct BenchFigures {
     pub limit_per_minute: Option<u32>,
     /// Writes in flight at once.
     pub concurrency: usize,
+    /// Attachment mebibytes held in memory at once.
+    pub attachment_memory_mib: u64,
     /// How the run ended.
     pub outcome: String,
     /// Per stage.
@@ -144,6 +147,7 @@ impl BenchFigures {
             per_app_per_minute: inputs.per_app_per_minute,
             limit_per_minute: inputs.effective_per_minute,
             concurrency: inputs.concurrency,
+            attachment_memory_mib: inputs.attachment_memory_mib,
             outcome: format!("{:?}", inputs.report.outcome),
             stages,
             requests: inputs.stats.requests,
@@ -206,9 +210,10 @@ impl BenchFigures {
         };
         let _ = writeln!(
             out,
-            "vivantio2intercom bench: {} tickets, {limit}, concurrency {} ({})",
+            "vivantio2intercom bench: {} tickets, {limit}, concurrency {}, attachments {} MiB ({})",
             thousands(self.tickets),
             self.concurrency,
+            self.attachment_memory_mib,
             self.outcome
         );
         let _ = writeln!(

@@ -34,6 +34,8 @@ const LIFTED_PER_MINUTE: u32 = 60_000_000;
 
 /// How often the simulators' request counters are sampled during the run.
 const SAMPLE_EVERY: Duration = Duration::from_millis(250);
+/// How often the migration's memory high-water mark is read.
+const PEAK_POLL: Duration = Duration::from_millis(20);
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -49,6 +51,8 @@ pub struct BenchOptions {
     pub workspace_per_minute: u32,
     /// Writes in flight at once (the configuration's `intercom.concurrency`).
     pub concurrency: usize,
+    /// Attachment mebibytes in memory at once (`intercom.attachment_memory_mib`).
+    pub attachment_memory_mib: u64,
     /// Folder for the instance, project and results (default: a new temporary folder).
     pub dir: Option<PathBuf>,
 }
@@ -119,6 +123,7 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
         per_app_per_minute: options.per_minute,
         effective_per_minute: options.effective_per_minute(),
         concurrency: options.concurrency,
+        attachment_memory_mib: options.attachment_memory_mib,
         report: &report,
         stats: &stats,
         samples: &load.samples,
@@ -215,6 +220,7 @@ fn prepare_project(
     config.vivantio.max_concurrency = 8;
     config.intercom.token_envs = (1..=options.apps.max(1)).map(token_env).collect();
     config.intercom.concurrency = options.concurrency.max(1);
+    config.intercom.attachment_memory_mib = options.attachment_memory_mib.max(1);
     config.intercom.fallback_admin = Some("migration@example.com".into());
     // The simulator's search index never lags.
     config.intercom.search_index_lag_seconds = 0;
@@ -291,15 +297,25 @@ async fn run_child(
         .spawn()
         .map_err(|error| CliError::failed(format!("cannot start the migration: {error}")))?;
     let mut samples = Vec::new();
+    let mut peak_rss_bytes = 0;
+    let mut next_sample = started;
     let status = loop {
-        samples.push(Sample {
-            at_ms: millis(started.elapsed()),
-            vivantio_requests: vivantio.request_count() as u64,
-            intercom_requests: intercom.stats().requests,
-        });
+        // The high-water mark only grows, so polling it often loses at most the last poll's
+        // worth of growth; the simulators are sampled less often.
+        if let Some(peak) = usage::peak_resident_bytes(child.id()) {
+            peak_rss_bytes = peak_rss_bytes.max(peak);
+        }
+        if Instant::now() >= next_sample {
+            samples.push(Sample {
+                at_ms: millis(started.elapsed()),
+                vivantio_requests: vivantio.request_count() as u64,
+                intercom_requests: intercom.stats().requests,
+            });
+            next_sample += SAMPLE_EVERY;
+        }
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) => tokio::time::sleep(SAMPLE_EVERY).await,
+            Ok(None) => tokio::time::sleep(PEAK_POLL).await,
             Err(error) => {
                 return Err(CliError::failed(format!(
                     "cannot wait for the migration: {error}"
@@ -322,7 +338,10 @@ async fn run_child(
             started_unix,
             wall_ms: millis(wall),
         },
-        usage: usage::children().unwrap_or_default(),
+        usage: ChildUsage {
+            peak_rss_bytes,
+            ..usage::children().unwrap_or_default()
+        },
     })
 }
 

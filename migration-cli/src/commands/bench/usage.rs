@@ -1,4 +1,9 @@
-//! CPU time and peak memory of the migration process, read from the kernel after it exits.
+//! CPU time and peak memory of the migration process: CPU time from the kernel after it exits,
+//! peak memory from its high-water mark while it runs.
+//!
+//! `getrusage`'s `ru_maxrss` cannot give the peak: Linux carries the largest resident size
+//! across `exec`, so a child started from the bench reports at least the bench's own size
+//! (the simulators and the generated instance), not the migration's.
 
 use std::time::Duration;
 
@@ -9,7 +14,8 @@ pub struct ChildUsage {
     pub user: Duration,
     /// CPU time in the kernel.
     pub system: Duration,
-    /// Largest resident set size of any of them, in bytes.
+    /// The migration's largest resident set size, in bytes (its `VmHWM`, last read just
+    /// before it exited).
     pub peak_rss_bytes: u64,
 }
 
@@ -20,7 +26,7 @@ impl ChildUsage {
     }
 }
 
-/// Usage of every child this process has waited for (the bench waits for exactly one).
+/// CPU time of every child this process has waited for (the bench waits for exactly one).
 #[cfg(unix)]
 pub fn children() -> Option<ChildUsage> {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
@@ -38,13 +44,37 @@ pub fn children() -> Option<ChildUsage> {
     Some(ChildUsage {
         user: time(usage.ru_utime),
         system: time(usage.ru_stime),
-        // Linux reports kilobytes.
-        peak_rss_bytes: u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024,
+        peak_rss_bytes: 0,
     })
+}
+
+/// The high-water mark of a running process's resident memory (`VmHWM`), in bytes; `None`
+/// once it has exited or where `/proc` does not tell.
+pub fn peak_resident_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
 }
 
 /// Not measured on platforms without `getrusage`.
 #[cfg(not(unix))]
 pub fn children() -> Option<ChildUsage> {
     None
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    #[test]
+    fn the_peak_of_a_live_process_is_read_and_of_a_gone_one_is_none() {
+        let own = super::peak_resident_bytes(std::process::id()).expect("this process");
+        assert!(own > 1024 * 1024, "{own}");
+        assert_eq!(super::peak_resident_bytes(u32::MAX), None);
+    }
 }
