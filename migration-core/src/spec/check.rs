@@ -176,6 +176,13 @@ fn check_settings(spec: &MappingSpec, report: &mut CheckReport) {
             "the size limit is 0 bytes",
         );
     }
+    if spec.attachments.max_bytes_per_part == 0 {
+        report.error(
+            "attachments.max_bytes_per_part",
+            IssueCode::InvalidLimit,
+            "the limit of file bytes per part is 0 bytes",
+        );
+    }
 }
 
 fn check_ticket_types(spec: &MappingSpec, source: &SourceSchema, report: &mut CheckReport) {

@@ -264,6 +264,10 @@ pub struct AttachmentPolicy {
     pub max_bytes: u64,
     /// Files per part (Intercom takes at most 10; more become further parts).
     pub max_files_per_part: usize,
+    /// Bytes of files per part (20 MiB by default): more become further parts, so no request
+    /// carries more than this (a single file up to `max_bytes` still goes alone), and the
+    /// memory a part needs in flight stays small.
+    pub max_bytes_per_part: u64,
 }
 
 impl Default for AttachmentPolicy {
@@ -271,6 +275,7 @@ impl Default for AttachmentPolicy {
         Self {
             max_bytes: 20 * 1024 * 1024,
             max_files_per_part: 10,
+            max_bytes_per_part: 20 * 1024 * 1024,
         }
     }
 }

@@ -55,16 +55,42 @@ pub(crate) fn media_type(declared: &str) -> Option<String> {
     (token(kind) && token(subtype)).then(|| essence.to_ascii_lowercase())
 }
 
-/// Splits files into groups of at most `per_part` (at least one), keeping their order; no
-/// files gives one empty group, so a part without files is still one part.
-pub fn split_attachments(files: Vec<FileRef>, per_part: usize) -> Vec<Vec<FileRef>> {
-    if files.is_empty() {
-        return vec![Vec::new()];
+/// Splits files into groups of at most `per_part` files (at least one) and at most
+/// `bytes_per_part` declared bytes (a larger file goes alone; one of unknown size counts as
+/// the whole allowance), keeping their order; no files gives one empty group, so a part
+/// without files is still one part.
+pub fn split_attachments(
+    files: Vec<FileRef>,
+    per_part: usize,
+    bytes_per_part: u64,
+) -> Vec<Vec<FileRef>> {
+    let per_part = per_part.max(1);
+    let mut groups = vec![Vec::new()];
+    let mut group_bytes = 0u64;
+    for file in files {
+        let bytes = file.size.unwrap_or(bytes_per_part);
+        let group = groups.last_mut().expect("there is always a group");
+        if !group.is_empty()
+            && (group.len() == per_part || group_bytes.saturating_add(bytes) > bytes_per_part)
+        {
+            groups.push(Vec::new());
+            group_bytes = 0;
+        }
+        group_bytes = group_bytes.saturating_add(bytes);
+        groups.last_mut().expect("just pushed").push(file);
     }
-    files
-        .chunks(per_part.max(1))
-        .map(<[FileRef]>::to_vec)
-        .collect()
+    groups
+}
+
+/// Whether `files` fit one part under both limits (the common case).
+pub(crate) fn fit_one_part(files: &[FileRef], per_part: usize, bytes_per_part: u64) -> bool {
+    files.len() <= per_part.max(1)
+        && (files.len() <= 1
+            || files
+                .iter()
+                .map(|file| file.size.unwrap_or(bytes_per_part))
+                .fold(0u64, u64::saturating_add)
+                <= bytes_per_part)
 }
 
 /// A human size ("25.0 MB").
@@ -124,7 +150,7 @@ mod tests {
             (25, vec![10, 10, 5]),
         ];
         for (count, sizes) in cases {
-            let groups = split_attachments((0..count).map(file).collect(), 10);
+            let groups = split_attachments((0..count).map(file).collect(), 10, u64::MAX);
             assert_eq!(
                 groups.iter().map(Vec::len).collect::<Vec<_>>(),
                 sizes,
@@ -133,7 +159,40 @@ mod tests {
             let order: Vec<i64> = groups.iter().flatten().map(|f| f.attachment_id).collect();
             assert_eq!(order, (0..count).collect::<Vec<_>>());
         }
-        assert_eq!(split_attachments(vec![file(1), file(2)], 0).len(), 2);
+        assert_eq!(
+            split_attachments(vec![file(1), file(2)], 0, u64::MAX).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn files_split_by_bytes_too_and_a_large_file_goes_alone() {
+        let sized = |id: i64, size: Option<u64>| FileRef { size, ..file(id) };
+        let cases: &[(&[Option<u64>], &[usize])] = &[
+            (&[Some(4), Some(4), Some(2)], &[3]),
+            (&[Some(4), Some(4), Some(3)], &[2, 1]),
+            (&[Some(30), Some(1), Some(1)], &[1, 2]),
+            (&[Some(1), Some(30), Some(1)], &[1, 1, 1]),
+            (&[None, Some(1)], &[1, 1]),
+        ];
+        for (sizes, expected) in cases {
+            let files: Vec<FileRef> = sizes
+                .iter()
+                .enumerate()
+                .map(|(id, size)| sized(id as i64, *size))
+                .collect();
+            let groups = split_attachments(files.clone(), 10, 10);
+            assert_eq!(
+                groups.iter().map(Vec::len).collect::<Vec<_>>(),
+                *expected,
+                "{sizes:?}"
+            );
+            assert_eq!(
+                fit_one_part(&files, 10, 10),
+                expected.len() == 1,
+                "{sizes:?}"
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::model::source::{Action, Attachment, SourceKind, SourceRef, Ticket};
 use crate::ops::{DestinationOp, Operation, Phase};
 use crate::reject::{Finding, ReasonCode, Severity};
 
-use super::attachment::{human_size, split_attachments, AttachmentCheck};
+use super::attachment::{fit_one_part, human_size, split_attachments, AttachmentCheck};
 use super::email::normalise_email;
 use super::html::{escape_text, text_to_html};
 use super::Mapper;
@@ -360,7 +360,8 @@ impl Mapper {
         files: Vec<FileRef>,
     ) {
         let per_part = self.spec.attachments.max_files_per_part;
-        if files.len() <= per_part.max(1) {
+        let bytes_per_part = self.spec.attachments.max_bytes_per_part;
+        if fit_one_part(&files, per_part, bytes_per_part) {
             // The common case, one part: the body and mark move into it instead of being copied.
             let part = PartRecord {
                 author,
@@ -372,7 +373,7 @@ impl Mapper {
             operations.push(self.part_operation(context, mark, part));
             return;
         }
-        let groups = split_attachments(files, per_part);
+        let groups = split_attachments(files, per_part, bytes_per_part);
         let total = groups.len();
         for (index, attachments) in groups.into_iter().enumerate() {
             let body_html = if index == 0 {
