@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod adapters;
+pub mod allocator;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -14,6 +14,7 @@ use migration_core::engine::RunMode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    migration_cli::allocator::return_freed_memory_at_once();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
