@@ -184,6 +184,12 @@ fn attributes(text: &str) -> Vec<(String, String)> {
             let close = after.find('"').unwrap_or(after.len());
             value = after[..close].to_string();
             rest = after.get(close + 1..).unwrap_or("");
+        } else if let Some(after) = rest.strip_prefix('=') {
+            // An unquoted value: the sanitiser never writes one, but the oracle must read it
+            // (and move on) rather than loop on it.
+            let end = after.find(char::is_whitespace).unwrap_or(after.len());
+            value = after[..end].to_string();
+            rest = &after[end..];
         }
         found.push((name, value));
         rest = rest.trim_start();
