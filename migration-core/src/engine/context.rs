@@ -77,12 +77,10 @@ impl<'e, 'a> Context<'e, 'a> {
             .map_err(EngineError::Source)?;
         let directory = build_directory(engine.source()).await?;
         let mapper = Mapper::new(spec.spec(), &schema, directory)?;
+        // Kibibytes, so the count fits `acquire_many`'s u32 (and the semaphore's maximum).
         let file_budget_kib = u32::try_from(engine.config.file_bytes_in_flight.div_ceil(1024))
             .unwrap_or(u32::MAX)
-            .clamp(
-                1,
-                u32::try_from(tokio::sync::Semaphore::MAX_PERMITS).unwrap_or(u32::MAX),
-            );
+            .max(1);
         let context = Self {
             engine,
             mapper,
