@@ -4,12 +4,16 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use regex::{Captures, Regex};
+use std::sync::Arc;
+
+use regex::Regex;
 
 use crate::error::SpecError;
 use crate::idmap::IdMapView;
-use crate::keys::RecordKey;
 use crate::spec::HtmlPolicy;
+use references::{Pass, Patterns, Reference};
+
+mod references;
 
 /// Tags kept in bodies: what Intercom's composer and Help Center render.
 const ALLOWED_TAGS: &[&str] = &[
@@ -66,16 +70,14 @@ pub(crate) struct InlineImage {
 /// Renders HTML for Intercom with one compiled policy.
 pub struct HtmlRenderer {
     sanitizer: ammonia::Builder<'static>,
-    article_link: Regex,
-    inline_image: Regex,
-    attribute: Regex,
+    patterns: Arc<Patterns>,
 }
 
 impl std::fmt::Debug for HtmlRenderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HtmlRenderer")
-            .field("article_link", &self.article_link.as_str())
-            .field("inline_image", &self.inline_image.as_str())
+            .field("article_link", &self.patterns.article_link.as_str())
+            .field("inline_image", &self.patterns.inline_image.as_str())
             .finish_non_exhaustive()
     }
 }
@@ -89,7 +91,12 @@ impl HtmlRenderer {
                 message: error.to_string(),
             })
         };
+        let patterns = Arc::new(Patterns {
+            article_link: compile("html.article_link_pattern", &policy.article_link_pattern)?,
+            inline_image: compile("html.inline_image_pattern", &policy.inline_image_pattern)?,
+        });
         let mut sanitizer = ammonia::Builder::default();
+        let filter_patterns = Arc::clone(&patterns);
         sanitizer
             .tags(ALLOWED_TAGS.iter().copied().collect::<HashSet<_>>())
             .generic_attributes(HashSet::new())
@@ -99,13 +106,13 @@ impl HtmlRenderer {
                     .collect(),
             )
             .url_schemes(["http", "https", "mailto"].into())
-            .link_rel(None);
+            .link_rel(None)
+            .attribute_filter(move |element, attribute, value| {
+                references::filter(&filter_patterns, element, attribute, value)
+            });
         Ok(Self {
             sanitizer,
-            article_link: compile("html.article_link_pattern", &policy.article_link_pattern)?,
-            inline_image: compile("html.inline_image_pattern", &policy.inline_image_pattern)?,
-            // Ammonia writes every attribute as name="value", so this sees all of them.
-            attribute: compile("html", r#"\b(href|src)="([^"]*)""#)?,
+            patterns,
         })
     }
 
@@ -123,21 +130,24 @@ impl HtmlRenderer {
             rendered.html = html.trim().to_string();
             return rendered;
         }
-        let clean = self.sanitizer.clean(html).to_string();
-        let rewritten = self.attribute.replace_all(&clean, |captures: &Captures| {
-            let name = &captures[1];
-            let value = captures[2].replace("&amp;", "&");
-            let replacement = if name == "href" {
-                self.rewrite_link(&value, ids, &mut rendered.unresolved_articles)
-            } else {
-                self.rewrite_image(&value, ids, &mut rendered.unresolved_images)
-            };
-            match replacement {
-                Some(url) => format!("{name}=\"{}\"", escape_attribute(&url)),
-                None => captures[0].to_string(),
+        let mut pass = Pass::default();
+        for reference in self.patterns.candidates(html) {
+            pass.resolve(reference, ids);
+        }
+        let (mut clean, mut pass) = self.clean(html, pass);
+        if pass.incomplete {
+            // A reference the raw text hid (an entity in its URL, say): resolve what the
+            // pass met and run it again, which then meets only resolved references.
+            pass.resolve_met(ids);
+            (clean, pass) = self.clean(html, pass);
+        }
+        for reference in pass.unresolved() {
+            match reference {
+                Reference::Article(id) => rendered.unresolved_articles.push(*id),
+                Reference::Image(guid) => rendered.unresolved_images.push(guid.clone()),
             }
-        });
-        rendered.html = rewritten.trim().to_string();
+        }
+        rendered.html = clean.trim().to_string();
         rendered
     }
 
@@ -148,18 +158,9 @@ impl HtmlRenderer {
         if is_simple_html(html) {
             return images;
         }
-        let clean = self.sanitizer.clean(html).to_string();
-        for captures in self.attribute.captures_iter(&clean) {
-            if &captures[1] != "src" {
-                continue;
-            }
-            let url = captures[2].replace("&amp;", "&");
-            let Some(guid) = self
-                .inline_image
-                .captures(&url)
-                .and_then(|found| found.get(1))
-                .map(|guid| guid.as_str().to_lowercase())
-            else {
+        let (_, pass) = self.clean(html, Pass::default());
+        for (reference, url) in pass.met {
+            let Reference::Image(guid) = reference else {
                 continue;
             };
             if images.iter().all(|image| image.guid != guid) {
@@ -169,47 +170,9 @@ impl HtmlRenderer {
         images
     }
 
-    fn rewrite_link(
-        &self,
-        url: &str,
-        ids: &dyn IdMapView,
-        unresolved: &mut Vec<i64>,
-    ) -> Option<String> {
-        let id: i64 = self
-            .article_link
-            .captures(url)?
-            .get(1)?
-            .as_str()
-            .parse()
-            .ok()?;
-        match ids.get(&RecordKey::article(id)) {
-            Some(destination) => destination.url.clone(),
-            None => {
-                unresolved.push(id);
-                None
-            }
-        }
-    }
-
-    fn rewrite_image(
-        &self,
-        url: &str,
-        ids: &dyn IdMapView,
-        unresolved: &mut Vec<String>,
-    ) -> Option<String> {
-        let guid = self
-            .inline_image
-            .captures(url)?
-            .get(1)?
-            .as_str()
-            .to_lowercase();
-        match ids.get(&RecordKey::file(&guid)) {
-            Some(destination) => destination.url.clone(),
-            None => {
-                unresolved.push(guid);
-                None
-            }
-        }
+    /// One sanitiser pass over `html` with `pass` given to the attribute filter.
+    fn clean(&self, html: &str, pass: Pass) -> (String, Pass) {
+        references::with_pass(pass, || self.sanitizer.clean(html).to_string())
     }
 }
 
@@ -461,14 +424,11 @@ pub fn escape_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
-fn escape_attribute(text: &str) -> String {
-    escape_text(text).replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::idmap::{DestinationRef, IdMap};
+    use crate::keys::RecordKey;
 
     fn renderer() -> HtmlRenderer {
         HtmlRenderer::new(&HtmlPolicy::default()).unwrap()
@@ -571,6 +531,65 @@ mod tests {
             rendered.unresolved_images,
             vec!["ffffffff-ffff-ffff-ffff-ffffffffffff".to_string()]
         );
+    }
+
+    fn ids_with_article(id: i64, url: &str) -> IdMap {
+        let mut ids = IdMap::new();
+        ids.insert(
+            RecordKey::article(id),
+            DestinationRef {
+                id: "9".into(),
+                url: Some(url.into()),
+            },
+        );
+        ids
+    }
+
+    #[test]
+    fn only_attribute_values_are_rewritten_never_text_that_looks_like_one() {
+        let ids = ids_with_article(4002, "https://help.example.com/a?x=1&y=\"2\"<b>");
+        // The fuzz finding `html-attribute-splice`: an image source ending in `href=`, then
+        // text, then a link. A pattern over the serialised output took the text for a value.
+        let html = "<a>a href=\"https://acme.vivantio.com/Portal/KB/Artix</a><img src=\"ht//acm app (see <a href=\">Setting up</a>).</li>Portal/KB/Article/4002\">kb</a></p>";
+        let rendered = renderer().render(html, &ids);
+        assert!(
+            !rendered.html.contains("help.example.com"),
+            "{}",
+            rendered.html
+        );
+        assert!(rendered.unresolved_articles.is_empty());
+        let text_only =
+            "<p>write href=\"https://acme.vivantio.com/kb/article/4002\" in <i>text</i></p>";
+        let rendered = renderer().render(text_only, &ids);
+        assert_eq!(rendered.html, text_only);
+        // The same link as a real attribute is rewritten, and escaped by the serialiser.
+        let link = "<p><a href=\"https://acme.vivantio.com/kb/article/4002\">kb</a> &amp;</p>";
+        assert_eq!(
+            renderer().render(link, &ids).html,
+            "<p><a href=\"https://help.example.com/a?x=1&amp;y=&quot;2&quot;&lt;b&gt;\">kb</a> &amp;</p>"
+        );
+    }
+
+    #[test]
+    fn a_reference_hidden_by_entities_is_still_resolved() {
+        let ids = ids_with_article(7, "https://help.example.com/articles/7");
+        // `&amp;articleid=7` and `&#47;kb&#47;article&#47;8` only read as links once parsed.
+        let html = "<p><a href=\"https://x/Page?y=1&amp;articleid=7\">seven</a> <a href=\"https://x&#47;kb&#47;article&#47;8\">eight</a></p>";
+        let rendered = renderer().render(html, &ids);
+        assert_eq!(
+            rendered.html,
+            "<p><a href=\"https://help.example.com/articles/7\">seven</a> <a href=\"https://x/kb/article/8\">eight</a></p>"
+        );
+        assert_eq!(rendered.unresolved_articles, vec![8]);
+    }
+
+    #[test]
+    fn a_destination_url_that_is_not_a_web_address_is_never_written() {
+        let ids = ids_with_article(5, "javascript:alert(1)");
+        let html = "<p><a href=\"https://acme.vivantio.com/kb/article/5\">five</a></p>";
+        let rendered = renderer().render(html, &ids);
+        assert_eq!(rendered.html, html);
+        assert_eq!(rendered.unresolved_articles, vec![5]);
     }
 
     #[test]
