@@ -14,8 +14,12 @@ use migration_core::engine::RunMode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    migration_cli::allocator::return_freed_memory_at_once();
     let cli = Cli::parse();
+    // The bench process only hosts the simulators (its migration runs in a child that sets
+    // this itself); there, giving memory back at once would only cost page faults.
+    if !matches!(cli.command, Command::Bench(_)) {
+        migration_cli::allocator::return_freed_memory_at_once();
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

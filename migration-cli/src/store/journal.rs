@@ -4,7 +4,7 @@
 use migration_core::ops::Operation;
 use migration_core::ports::{ExecutionOutcome, ResolvedRefs};
 use migration_core::rollback::{JournalEntry, JournalState};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::Row;
 
 use super::{now, Store, StoreError};
 
@@ -127,18 +127,18 @@ impl Store {
         refs: &ResolvedRefs,
     ) -> Result<u64, StoreError> {
         let conn = self.conn();
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO journal (run_id, mark, phase, operation, refs, state, intent_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 'intent', ?6)",
-            (
-                self.current_run(),
-                &operation.mark,
-                format!("{:?}", operation.phase),
-                encode_json(operation)?,
-                encode_json(refs)?,
-                now(),
-            ),
-        )?;
+        )?
+        .execute((
+            self.current_run(),
+            &operation.mark,
+            format!("{:?}", operation.phase),
+            encode_json(operation)?,
+            encode_json(refs)?,
+            now(),
+        ))?;
         Ok(u64::try_from(conn.last_insert_rowid()).unwrap_or_default())
     }
 
@@ -173,7 +173,7 @@ impl Store {
         outcome: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
-        let changed = self.conn().execute(
+        let changed = self.execute(
             "UPDATE journal SET state = ?2, outcome = COALESCE(?3, outcome), detail = ?4, done_at = ?5
              WHERE seq = ?1",
             (sequence as i64, state.as_str(), outcome, detail, now()),
@@ -189,14 +189,11 @@ impl Store {
     /// The outcome of the latest entry with this mark whose write exists (done, or a failed
     /// undo); undone entries do not count.
     pub fn journal_completed(&self, mark: &str) -> Result<Option<ExecutionOutcome>, StoreError> {
-        let outcome: Option<String> = self
-            .conn()
-            .query_row(
+        let outcome: Option<String> = self.query_one(
                 "SELECT outcome FROM journal WHERE mark = ?1 AND state IN ('done', 'undo_failed') ORDER BY seq DESC LIMIT 1",
                 [mark],
                 |row| row.get(0),
-            )
-            .optional()?;
+            )?;
         outcome
             .map(|text| decode_json(&text, "outcome"))
             .transpose()

@@ -3,7 +3,6 @@
 use migration_core::model::source::SourceRef;
 use migration_core::ports::RecordStatus;
 use migration_core::{DestinationRef, RecordKey};
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::{now, Store, StoreError};
@@ -41,10 +40,10 @@ impl Store {
     pub fn begin_run(&self, mode: &str, mapping_hash: Option<&str>) -> Result<i64, StoreError> {
         let id = {
             let conn = self.conn();
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO runs (mode, mapping_hash, started_at) VALUES (?1, ?2, ?3)",
-                (mode, mapping_hash, now()),
-            )?;
+            )?
+            .execute((mode, mapping_hash, now()))?;
             conn.last_insert_rowid()
         };
         self.set_current_run(id);
@@ -53,7 +52,7 @@ impl Store {
 
     /// Ends a run.
     pub fn finish_run(&self, run_id: i64, outcome: &str) -> Result<(), StoreError> {
-        self.conn().execute(
+        self.execute(
             "UPDATE runs SET finished_at = ?2, outcome = ?3 WHERE id = ?1",
             (run_id, now(), outcome),
         )?;
@@ -85,7 +84,7 @@ impl Store {
         key: &RecordKey,
         destination: &DestinationRef,
     ) -> Result<(), StoreError> {
-        self.conn().execute(
+        self.execute(
             "INSERT INTO id_map (record_key, kind, dest_id, dest_url, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (record_key) DO UPDATE SET dest_id = excluded.dest_id, dest_url = excluded.dest_url",
             (
@@ -101,24 +100,21 @@ impl Store {
 
     /// The destination record of a key.
     pub fn id_map_get(&self, key: &RecordKey) -> Result<Option<DestinationRef>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT dest_id, dest_url FROM id_map WHERE record_key = ?1",
-                [key.to_string()],
-                |row| {
-                    Ok(DestinationRef {
-                        id: row.get(0)?,
-                        url: row.get(1)?,
-                    })
-                },
-            )
-            .optional()?)
+        self.query_one(
+            "SELECT dest_id, dest_url FROM id_map WHERE record_key = ?1",
+            [key.to_string()],
+            |row| {
+                Ok(DestinationRef {
+                    id: row.get(0)?,
+                    url: row.get(1)?,
+                })
+            },
+        )
     }
 
     /// Forgets a key (after a rollback removed its record).
     pub fn id_map_remove(&self, key: &RecordKey) -> Result<(), StoreError> {
-        self.conn().execute(
+        self.execute(
             "DELETE FROM id_map WHERE record_key = ?1",
             [key.to_string()],
         )?;
@@ -142,7 +138,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let detail =
             serde_json::to_string(status).map_err(|e| StoreError::Malformed(e.to_string()))?;
-        self.conn().execute(
+        self.execute(
             "INSERT INTO record_status (source_kind, source_id, status, detail, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (source_kind, source_id) DO UPDATE SET status = excluded.status,
                 detail = excluded.detail, run_id = excluded.run_id",
@@ -159,14 +155,11 @@ impl Store {
 
     /// A source record's status.
     pub fn get_record_status(&self, record: SourceRef) -> Result<Option<RecordStatus>, StoreError> {
-        let detail: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT detail FROM record_status WHERE source_kind = ?1 AND source_id = ?2",
-                (record.kind.as_str(), record.id),
-                |row| row.get(0),
-            )
-            .optional()?;
+        let detail: Option<String> = self.query_one(
+            "SELECT detail FROM record_status WHERE source_kind = ?1 AND source_id = ?2",
+            (record.kind.as_str(), record.id),
+            |row| row.get(0),
+        )?;
         detail
             .map(|text| {
                 serde_json::from_str(&text).map_err(|e| StoreError::Malformed(e.to_string()))
@@ -206,7 +199,7 @@ impl Store {
         size: u64,
         dest_ref: Option<&str>,
     ) -> Result<(), StoreError> {
-        self.conn().execute(
+        self.execute(
             "INSERT INTO attachment_checksums (source_ref, sha256, size, dest_ref) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (source_ref) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,
                 dest_ref = COALESCE(excluded.dest_ref, dest_ref)",
@@ -220,14 +213,11 @@ impl Store {
         &self,
         source_ref: &str,
     ) -> Result<Option<(String, u64)>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT sha256, size FROM attachment_checksums WHERE source_ref = ?1",
-                [source_ref],
-                |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)),
-            )
-            .optional()?)
+        self.query_one(
+            "SELECT sha256, size FROM attachment_checksums WHERE source_ref = ?1",
+            [source_ref],
+            |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)),
+        )
     }
 }
 

@@ -173,6 +173,9 @@ fn intercom_config(options: &BenchOptions) -> IntercomSimConfig {
     IntercomSimConfig {
         apps,
         rate_limit,
+        // Size and SHA-256 still arrive and are checked; holding gigabytes of content would
+        // only make the simulator, not the tool, slower.
+        keep_file_contents: false,
         ..IntercomSimConfig::default()
     }
 }
