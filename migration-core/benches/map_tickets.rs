@@ -267,11 +267,11 @@ fn mapper() -> Mapper {
     };
     let spec = propose(&schema, &DestinationSchema::default(), &options).spec;
     let callers = callers();
-    let mut directory = SourceDirectory::new();
+    let mut directory = SourceDirectory::builder();
     for caller in &callers {
         directory.add_caller(caller);
     }
-    Mapper::new(&spec, &schema, directory).expect("the proposed specification compiles")
+    Mapper::new(&spec, &schema, directory.finish()).expect("the proposed specification compiles")
 }
 
 /// Maps tickets `from..to` as a stream (each ticket generated, mapped and dropped), returning

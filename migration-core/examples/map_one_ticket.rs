@@ -89,9 +89,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         deleted: false,
         custom_values: Vec::new(),
     };
-    let mut directory = SourceDirectory::new();
+    let mut directory = SourceDirectory::builder();
     directory.add_caller(&caller);
-    let mapper = Mapper::new(&spec, &schema, directory)?;
+    let mapper = Mapper::new(&spec, &schema, directory.finish())?;
     let at = |text: &str| SourceTime::parse(text).ok().flatten();
     let message = |id, when: &str, agent_id, notes: &str| Action {
         id,

@@ -226,11 +226,11 @@ impl<'e, 'a> Context<'e, 'a> {
     }
 }
 
-/// The directory of every organisation and caller (callers come in id order, which the email
-/// dedupe needs). Tickets are not registered: they are streamed, and links to parents are
-/// made in the links stage from the ID map instead.
+/// The directory of every organisation and caller, held for the whole run (see
+/// [`SourceDirectory`] for its size). Tickets are not registered: they are streamed, and
+/// links to parents are made in the links stage from the ID map instead.
 async fn build_directory(source: &dyn Source) -> Result<SourceDirectory, EngineError> {
-    let mut directory = SourceDirectory::new();
+    let mut directory = SourceDirectory::builder();
     let mut organisations = source.organisations();
     while let Some(organisation) = organisations
         .try_next()
@@ -243,7 +243,7 @@ async fn build_directory(source: &dyn Source) -> Result<SourceDirectory, EngineE
     while let Some(caller) = callers.try_next().await.map_err(EngineError::Source)? {
         directory.add_caller(&caller);
     }
-    Ok(directory)
+    Ok(directory.finish())
 }
 
 /// The source record a key's record comes from, when the key names one.

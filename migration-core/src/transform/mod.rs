@@ -27,7 +27,7 @@ pub mod values;
 
 pub use attachment::{split_attachments, AttachmentCheck};
 pub use company::{company_website, is_free_mail_domain, normalise_website};
-pub use directory::{CallerEntry, SourceDirectory, TicketEntry};
+pub use directory::{CallerEntry, DirectoryBuilder, SourceDirectory, TicketEntry};
 pub use fields::convert as convert_field_value;
 
 use chrono_tz::Tz;
@@ -131,7 +131,7 @@ impl Mapper {
         if entry.deleted && self.spec.contacts.skip_deleted {
             return None;
         }
-        Some(entry.contact.clone())
+        Some(entry.contact())
     }
 }
 
