@@ -18,7 +18,7 @@ fn main() {
     // The bench process only hosts the simulators (its migration runs in a child that sets
     // this itself); there, giving memory back at once would only cost page faults.
     if !matches!(cli.command, Command::Bench(_)) {
-        migration_cli::allocator::return_freed_memory_at_once();
+        migration_cli::allocator::keep_resident_memory_low();
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
