@@ -161,6 +161,11 @@ pub struct BenchArgs {
     /// `intercom.attachment_memory_mib`).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..))]
     pub attachment_memory_mib: u64,
+    /// Tickets carry only the actions that open and close them (no messages, no
+    /// attachments): an instance of a million tickets the simulators can hold, to measure
+    /// what grows with the number of records.
+    #[arg(long)]
+    pub minimal_history: bool,
     /// Folder for the instance, project and figures (kept; default: a new temporary folder).
     #[arg(long)]
     pub dir: Option<PathBuf>,

@@ -171,6 +171,7 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
                 workspace_per_minute: args.workspace_per_minute,
                 concurrency: args.concurrency,
                 attachment_memory_mib: args.attachment_memory_mib,
+                minimal_history: args.minimal_history,
                 dir: args.dir.clone(),
             };
             commands::bench::run(options, &progress).await

@@ -1,8 +1,9 @@
 //! `plan`: proposes mapping.toml (with a reason and a confidence per decision) and runs the
-//! pre-flight validation over the whole instance.
+//! pre-flight validation over the whole instance (held in memory: see the runbook).
 
 use futures::TryStreamExt;
-use migration_core::model::source::SourceInstance;
+use migration_core::model::destination::DestinationSchema;
+use migration_core::model::source::{SourceInstance, SourceSchema};
 use migration_core::ports::{Destination, Source};
 use migration_core::reject::Severity;
 use migration_core::spec::{check, propose, Confidence, ProposalOptions};
@@ -26,6 +27,65 @@ pub struct PlanOutcome {
     pub mapping_issues: Vec<String>,
     /// Every pre-flight finding.
     pub preflight: PreflightReport,
+}
+
+/// Writes a proposed mapping from both sides' configuration alone, reading no records (what
+/// `bench` needs: pre-flight validation holds the whole instance). Returns the number of
+/// decisions that need a person's look.
+pub async fn propose_only(project: &Project) -> Result<usize, CliError> {
+    let source = project.source()?;
+    let destination = project.destination()?;
+    let schema = source.schema().await.map_err(port_failure)?;
+    let destination_schema = Destination::schema(&destination)
+        .await
+        .map_err(port_failure)?;
+    write_proposal(project, &schema, &destination_schema)
+}
+
+/// Proposes a mapping and writes it with its notes; returns the low-confidence decisions.
+fn write_proposal(
+    project: &Project,
+    schema: &SourceSchema,
+    destination_schema: &DestinationSchema,
+) -> Result<usize, CliError> {
+    let fallback = project
+        .config
+        .intercom
+        .fallback_admin
+        .clone()
+        .or_else(|| {
+            destination_schema
+                .admins
+                .first()
+                .and_then(|admin| admin.email.clone())
+        })
+        .unwrap_or_default();
+    let proposal = propose(
+        schema,
+        destination_schema,
+        &ProposalOptions {
+            source_time_zone: project.config.vivantio.tenant_time_zone.clone(),
+            fallback_admin_email: fallback,
+        },
+    );
+    let low_confidence = proposal
+        .notes
+        .iter()
+        .filter(|note| note.confidence == Confidence::Low)
+        .count();
+    let text = proposal
+        .spec
+        .to_toml()
+        .map_err(|error| CliError::failed(format!("cannot write the mapping: {error}")))?;
+    let path = project.mapping_path();
+    write_private(&path, text)
+        .map_err(|error| CliError::failed(format!("cannot write {}: {error}", path.display())))?;
+    let notes_path = project.resolve(std::path::Path::new(PROPOSAL_NOTES_FILE));
+    let notes = serde_json::to_string_pretty(&proposal.notes).map_err(CliError::failed)?;
+    write_private(&notes_path, notes).map_err(|error| {
+        CliError::failed(format!("cannot write {}: {error}", notes_path.display()))
+    })?;
+    Ok(low_confidence)
 }
 
 /// Reads the whole instance into memory for pre-flight validation.
@@ -60,48 +120,12 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     let destination_schema = Destination::schema(&destination)
         .await
         .map_err(port_failure)?;
-    let path = project.mapping_path();
-    let proposed = force || !path.exists();
-    let mut low_confidence = 0;
-    if proposed {
-        let fallback = project
-            .config
-            .intercom
-            .fallback_admin
-            .clone()
-            .or_else(|| {
-                destination_schema
-                    .admins
-                    .first()
-                    .and_then(|admin| admin.email.clone())
-            })
-            .unwrap_or_default();
-        let proposal = propose(
-            &instance.schema,
-            &destination_schema,
-            &ProposalOptions {
-                source_time_zone: project.config.vivantio.tenant_time_zone.clone(),
-                fallback_admin_email: fallback,
-            },
-        );
-        low_confidence = proposal
-            .notes
-            .iter()
-            .filter(|note| note.confidence == Confidence::Low)
-            .count();
-        let text = proposal
-            .spec
-            .to_toml()
-            .map_err(|error| CliError::failed(format!("cannot write the mapping: {error}")))?;
-        write_private(&path, text).map_err(|error| {
-            CliError::failed(format!("cannot write {}: {error}", path.display()))
-        })?;
-        let notes_path = project.resolve(std::path::Path::new(PROPOSAL_NOTES_FILE));
-        let notes = serde_json::to_string_pretty(&proposal.notes).map_err(CliError::failed)?;
-        write_private(&notes_path, notes).map_err(|error| {
-            CliError::failed(format!("cannot write {}: {error}", notes_path.display()))
-        })?;
-    }
+    let proposed = force || !project.mapping_path().exists();
+    let low_confidence = if proposed {
+        write_proposal(project, &instance.schema, &destination_schema)?
+    } else {
+        0
+    };
     let spec = read_mapping(project)?;
     let check_report = check(&spec, &instance.schema, &destination_schema);
     let mapping_issues: Vec<String> = check_report
@@ -123,7 +147,7 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     if proposed {
         human.push(format!(
             "proposed {} ({} decisions need a look; reasons in {PROPOSAL_NOTES_FILE})",
-            path.display(),
+            project.mapping_path().display(),
             outcome.low_confidence
         ));
     }

@@ -33,6 +33,7 @@ pub struct LoadWindow {
 #[derive(Debug, Clone, Copy)]
 pub struct Inputs<'a> {
     pub tickets: u64,
+    pub minimal_history: bool,
     pub apps: u32,
     pub per_app_per_minute: Option<u32>,
     pub effective_per_minute: Option<u32>,
@@ -76,6 +77,8 @@ pub struct Overlap {
 pub struct BenchFigures {
     /// Tickets in the instance.
     pub tickets: u64,
+    /// Whether tickets had only their opening and closing actions.
+    pub minimal_history: bool,
     /// Apps (tokens) the load was spread over.
     pub apps: u32,
     /// Each app's limit per minute (`None`: lifted).
@@ -143,6 +146,7 @@ impl BenchFigures {
             achieved_rate(inputs.stats, inputs.window);
         Self {
             tickets: inputs.tickets,
+            minimal_history: inputs.minimal_history,
             apps: inputs.apps,
             per_app_per_minute: inputs.per_app_per_minute,
             limit_per_minute: inputs.effective_per_minute,
@@ -210,8 +214,13 @@ impl BenchFigures {
         };
         let _ = writeln!(
             out,
-            "vivantio2intercom bench: {} tickets, {limit}, concurrency {}, attachments {} MiB ({})",
+            "vivantio2intercom bench: {} tickets{}, {limit}, concurrency {}, attachments {} MiB ({})",
             thousands(self.tickets),
+            if self.minimal_history {
+                " (minimal history)"
+            } else {
+                ""
+            },
             self.concurrency,
             self.attachment_memory_mib,
             self.outcome
