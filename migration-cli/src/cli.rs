@@ -159,7 +159,7 @@ pub struct BenchArgs {
     pub concurrency: usize,
     /// Mebibytes of attachments held in memory at once (the configuration's
     /// `intercom.attachment_memory_mib`).
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..))]
     pub attachment_memory_mib: u64,
     /// Tickets carry only the actions that open and close them (no messages, no
     /// attachments): an instance of a million tickets the simulators can hold, to measure

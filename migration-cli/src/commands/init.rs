@@ -35,7 +35,7 @@ token_envs = ["INTERCOM_TOKEN"]
 concurrency = 8
 # Mebibytes of attachments held in memory at once; a part waits for room before its files
 # are downloaded, so memory stays flat whatever the files.
-attachment_memory_mib = 64
+attachment_memory_mib = 32
 # How long Intercom's search index may lag a write (seconds). A ticket create whose answer
 # was lost is declared "not applied" only after this long; until then the run stops safely.
 search_index_lag_seconds = 600

@@ -123,8 +123,10 @@ pub struct EngineConfig {
     pub file_bytes_in_flight: u64,
 }
 
-/// The default budget of attachment bytes in flight: 64 MiB.
-pub const DEFAULT_FILE_BYTES_IN_FLIGHT: u64 = 64 * 1024 * 1024;
+/// The default budget of attachment bytes in flight: 32 MiB, above the largest part
+/// (`attachments.max_bytes_per_part`, 20 MiB). A 100,000-ticket run moved as fast with it as
+/// with 64 MiB (3,539 and 3,515 writes a second) and peaked 12 MB lower.
+pub const DEFAULT_FILE_BYTES_IN_FLIGHT: u64 = 32 * 1024 * 1024;
 
 impl Default for EngineConfig {
     fn default() -> Self {
