@@ -7,6 +7,7 @@
 //! simulators'.
 
 mod figures;
+mod routes;
 mod usage;
 
 pub use figures::{BenchFigures, LoadWindow, Sample, StageRow};
