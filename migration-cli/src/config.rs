@@ -96,7 +96,7 @@ pub struct IntercomConfig {
     #[serde(default = "default_intercom_concurrency")]
     pub concurrency: usize,
     /// Mebibytes of attachments held in memory at once across the writes in flight (default
-    /// 64); a part waits for room before downloading its files.
+    /// 32); a part waits for room before downloading its files.
     #[serde(default = "default_attachment_memory_mib")]
     pub attachment_memory_mib: u64,
     /// Admin used as author when a Vivantio agent has no Intercom teammate (id or email).
