@@ -35,6 +35,10 @@ pub(crate) struct Context<'e, 'a> {
     pub since: Option<Watermark>,
     /// Articles known in the destination and re-hosted images, for rendering bodies.
     articles: RwLock<IdMap>,
+    /// Articles created (or found done in the journal) by the stage under way. They join
+    /// `articles` when the stage ends, so that how a body renders, and whether it needs a
+    /// relink, does not depend on which concurrent creates happened to finish first.
+    stage_articles: Mutex<Vec<(RecordKey, DestinationRef)>>,
     /// Marks journalled as intents with no outcome, with their sequences.
     unsettled: Mutex<HashMap<String, Vec<u64>>>,
     /// Records this run could not create, with why.
@@ -88,6 +92,7 @@ impl<'e, 'a> Context<'e, 'a> {
             dry_run,
             since: None,
             articles: RwLock::new(IdMap::new()),
+            stage_articles: Mutex::new(Vec::new()),
             unsettled: Mutex::new(HashMap::new()),
             unavailable: Mutex::new(HashMap::new()),
             planned: Mutex::new(HashSet::new()),
@@ -178,6 +183,22 @@ impl<'e, 'a> Context<'e, 'a> {
             if let Ok(mut articles) = self.articles.write() {
                 articles.insert(key.clone(), destination.clone());
             }
+        }
+    }
+
+    /// Records an article an operation of the stage under way created; bodies see it once the
+    /// stage ends ([`Self::publish_stage_articles`]).
+    pub fn created_article(&self, key: &RecordKey, destination: &DestinationRef) {
+        if key.kind() == RecordKind::Article {
+            lock(&self.stage_articles).push((key.clone(), destination.clone()));
+        }
+    }
+
+    /// Makes the articles the finished stage created visible to the renderer.
+    pub fn publish_stage_articles(&self) {
+        let created = std::mem::take(&mut *lock(&self.stage_articles));
+        for (key, destination) in created {
+            self.know_article(&key, &destination);
         }
     }
 

@@ -276,7 +276,7 @@ impl Context<'_, '_> {
 
     fn learn(&self, operation: &Operation, outcome: &ExecutionOutcome) {
         if let (Some(key), Some(destination)) = (&operation.creates, &outcome.destination) {
-            self.know_article(key, destination);
+            self.created_article(key, destination);
         }
     }
 

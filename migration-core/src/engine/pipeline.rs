@@ -187,6 +187,7 @@ impl Context<'_, '_> {
             Ok::<_, EngineError>(outcome)
         };
         let ((), outcome) = future::join(producer, consumer).await;
+        self.publish_stage_articles();
         let mut outcome = outcome?;
         outcome.report.duration_ms =
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -5,11 +5,11 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use futures::StreamExt;
-use migration_core::engine::{CollectingObserver, EngineError, Event, RunMode, RunOutcome};
+use migration_core::engine::{CollectingObserver, EngineError, Event, RunMode, RunOutcome, Stage};
 use migration_core::keys::{RecordKey, RecordKind};
 use migration_core::model::source::{SourceKind, SourceRef};
 use migration_core::ports::StateStore;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::harness::{at, confirmed, instance, World};
 
@@ -500,4 +500,59 @@ async fn file_bytes_in_memory_stay_within_the_budget() {
         unbounded > one_part,
         "{unbounded} bytes held without a budget"
     );
+}
+
+/// Whether an article body needs a second pass for its links must not depend on which
+/// concurrent creates happened to finish first: a run's writes are then the same every time,
+/// which is what lets a resumed run be compared with an uninterrupted one.
+#[tokio::test]
+async fn the_relinks_a_run_needs_do_not_depend_on_which_creates_finish_first() {
+    let mut instance = instance(0);
+    let template = instance.articles[1].clone();
+    // Twenty more articles, each linking to the first one, which is created long before most
+    // of them are read from the source.
+    for index in 0..20 {
+        let mut article = template.clone();
+        article.id = 4100 + index;
+        article.title = format!("Linking {index}");
+        article.body_html =
+            "<p>See <a href=\"https://acme.vivantio.com/Portal/KB/Article/4001\">welcome</a>.</p>"
+                .into();
+        instance.articles.push(article);
+    }
+    let spec = confirmed(&instance);
+    let mut relinks = Vec::new();
+    for (concurrency, read_ahead) in [(1, 1), (4, 4), (16, 64)] {
+        let world = World::new(instance.clone());
+        let report = world
+            .engine()
+            .concurrency(concurrency)
+            .read_ahead(read_ahead)
+            .build()
+            .run(&spec, RunMode::Full)
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, RunOutcome::Completed);
+        assert_eq!(world.destination.violations(), Vec::<String>::new());
+        relinks.push(
+            report
+                .stage(Stage::ArticleLinks)
+                .expect("the article links stage ran")
+                .operations
+                .sent,
+        );
+        // Every linking article ends up pointing at the migrated first article.
+        let snapshot = world.destination.snapshot();
+        for index in 0..20 {
+            let key = RecordKey::article(4100 + index).to_string();
+            let record: &Value = snapshot.get(&key).expect("every article is created");
+            let body = record.to_string();
+            assert!(
+                body.contains("help.example/articles/"),
+                "a link was not rewritten: {body}"
+            );
+        }
+    }
+    // 4001 links to 4002 (later in the source), and the twenty link to 4001.
+    assert_eq!(relinks, vec![21, 21, 21]);
 }
