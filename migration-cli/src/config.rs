@@ -50,6 +50,23 @@ pub struct ImagesConfig {
 pub struct VivantioConfig {
     /// The tenant's Platform Url (Admin > Integration & API > API Credentials).
     pub platform_url: String,
+    /// The tenant's web application (`https://<tenant>.vivantio.com/`, the address agents open),
+    /// which serves inline images and the OData feed used to reconcile counts. Optional:
+    /// without it images are fetched from the platform host and counts are not reconciled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_url: Option<String>,
+    /// Other addresses under which record bodies name the tenant (its `*.vivantio.com` name
+    /// when `tenant_url` is a proxy or a simulator); images there are fetched from `tenant_url`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenant_aliases: Vec<String>,
+    /// `User-Agent` sent to Vivantio (default `vivantio2intercom/<version>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// Whether the callers and organisations read are checked against the count of the
+    /// tenant's OData feed (default true; needs `tenant_url`). Fewer records than counted stop
+    /// the run: records would be lost.
+    #[serde(default = "default_odata_reconcile")]
+    pub odata_reconcile: bool,
     /// Environment variable holding the API user name.
     #[serde(default = "default_vivantio_username_env")]
     pub username_env: String,
@@ -159,6 +176,9 @@ fn default_vivantio_username_env() -> String {
 }
 fn default_vivantio_password_env() -> String {
     "VIVANTIO_PASSWORD".into()
+}
+fn default_odata_reconcile() -> bool {
+    true
 }
 fn default_time_zone() -> String {
     "UTC".into()
@@ -315,6 +335,15 @@ impl Config {
         )
     }
 
+    /// The Vivantio tenant URL (`vivantio.tenant_url`), checked, when configured.
+    pub fn vivantio_tenant_url(&self) -> Result<Option<Url>, ConfigError> {
+        self.vivantio
+            .tenant_url
+            .as_deref()
+            .map(|url| checked_url("vivantio.tenant_url", url, self.paths.allow_insecure_http))
+            .transpose()
+    }
+
     /// The Intercom base URL, checked.
     pub fn intercom_url(&self) -> Result<Url, ConfigError> {
         checked_url(
@@ -361,6 +390,22 @@ impl Config {
 
     fn check_urls(&self) -> Result<(), ConfigError> {
         self.vivantio_url()?;
+        self.vivantio_tenant_url()?;
+        for alias in &self.vivantio.tenant_aliases {
+            // Never requested (images there are fetched from the tenant URL): any web address.
+            let url = Url::parse(alias).map_err(|error| ConfigError::BadUrl {
+                field: "vivantio.tenant_aliases",
+                value: alias.clone(),
+                reason: format!("not a URL ({error})"),
+            })?;
+            if !matches!(url.scheme(), "http" | "https") || self.vivantio.tenant_url.is_none() {
+                return Err(ConfigError::BadUrl {
+                    field: "vivantio.tenant_aliases",
+                    value: alias.clone(),
+                    reason: "an alias is an http(s) address and needs vivantio.tenant_url".into(),
+                });
+            }
+        }
         self.intercom_url()?;
         self.images_url()?;
         Ok(())
@@ -549,6 +594,49 @@ mod tests {
             config.check_limits(path).unwrap_err().to_string(),
             "intercom.timeout_seconds = 0: a request timeout must be between 1 and 3600 seconds"
         );
+    }
+
+    #[test]
+    fn tenant_url_user_agent_and_reconciliation_are_optional_and_checked() {
+        let config = sample();
+        assert_eq!(config.vivantio.tenant_url, None);
+        assert_eq!(config.vivantio.user_agent, None);
+        assert!(config.vivantio.odata_reconcile);
+        assert_eq!(config.vivantio_tenant_url(), Ok(None));
+        let text = "[vivantio]\nplatform_url = \"https://webservices-na01.vivantio.com/\"\n\
+                    tenant_url = \"https://acme.vivantio.com/\"\nuser_agent = \"acme/1\"\n\
+                    odata_reconcile = false\n[intercom]\n";
+        let config: Config = toml::from_str(text).unwrap();
+        assert_eq!(
+            config.vivantio_tenant_url().unwrap().unwrap().as_str(),
+            "https://acme.vivantio.com/"
+        );
+        assert_eq!(config.vivantio.user_agent.as_deref(), Some("acme/1"));
+        assert!(!config.vivantio.odata_reconcile);
+        let cases = [
+            ("http://acme.vivantio.com/", vec![], false),
+            ("http://localhost:9/", vec![], true),
+            ("not a url", vec![], false),
+            (
+                "http://localhost:9/",
+                vec!["https://acme.vivantio.com"],
+                true,
+            ),
+            ("http://localhost:9/", vec!["acme"], false),
+        ];
+        for (tenant, aliases, accepted) in cases {
+            let mut config = sample();
+            config.vivantio.tenant_url = Some(tenant.to_string());
+            config.vivantio.tenant_aliases = aliases.iter().map(|a| a.to_string()).collect();
+            assert_eq!(
+                config.check_urls().is_ok(),
+                accepted,
+                "{tenant} {aliases:?}"
+            );
+        }
+        let mut config = sample();
+        config.vivantio.tenant_aliases = vec!["https://acme.vivantio.com".into()];
+        assert!(config.check_urls().is_err(), "an alias needs a tenant URL");
     }
 
     #[test]

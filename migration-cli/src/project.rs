@@ -16,6 +16,9 @@ use crate::error::CliError;
 use crate::secret::Secret;
 use crate::store::Store;
 
+/// Environment variable overriding `vivantio.tenant_url`.
+pub const TENANT_URL_ENV: &str = "V2I_VIVANTIO_TENANT_URL";
+
 /// Name of the proposal notes file written beside the mapping.
 pub const PROPOSAL_NOTES_FILE: &str = "mapping-notes.json";
 
@@ -33,8 +36,8 @@ pub struct Project {
 }
 
 impl Project {
-    /// Reads the configuration named by the global options, applies URL and timeout overrides,
-    /// and resolves credentials from the environment (or the file).
+    /// Reads the configuration named by the global options, applies URL and timeout overrides
+    /// (and [`TENANT_URL_ENV`]), and resolves credentials from the environment (or the file).
     pub fn open(global: &GlobalArgs) -> Result<Self, CliError> {
         Self::open_with_env(global, |name| std::env::var(name).ok())
     }
@@ -48,6 +51,10 @@ impl Project {
         if let Some(url) = &global.vivantio_url {
             checked_url("--vivantio-url", url, config.paths.allow_insecure_http)?;
             config.vivantio.platform_url = url.clone();
+        }
+        if let Some(url) = env(TENANT_URL_ENV).filter(|url| !url.trim().is_empty()) {
+            checked_url(TENANT_URL_ENV, &url, config.paths.allow_insecure_http)?;
+            config.vivantio.tenant_url = Some(url);
         }
         if let Some(url) = &global.intercom_url {
             checked_url("--intercom-url", url, config.paths.allow_insecure_http)?;
@@ -135,8 +142,19 @@ impl Project {
         let interval = Duration::from_millis(self.config.vivantio.request_interval_ms);
         limiter.initial_interval = interval;
         limiter.min_interval = limiter.min_interval.min(interval);
-        vivantio_client::Client::builder()
-            .platform_url(self.config.vivantio.platform_url.clone())
+        let vivantio = &self.config.vivantio;
+        let mut builder = vivantio_client::Client::builder();
+        if let Some(url) = &vivantio.tenant_url {
+            builder = builder.tenant_url(url.clone());
+        }
+        for alias in &vivantio.tenant_aliases {
+            builder = builder.tenant_alias(alias.clone());
+        }
+        if let Some(user_agent) = &vivantio.user_agent {
+            builder = builder.user_agent(user_agent.clone());
+        }
+        builder
+            .platform_url(vivantio.platform_url.clone())
             .credentials(
                 self.credentials.vivantio_username.clone(),
                 self.credentials.vivantio_password.expose(),
@@ -177,6 +195,7 @@ impl Project {
                 .inventory
                 .as_ref()
                 .map(|path| self.resolve(path)),
+            odata_reconcile: self.config.vivantio.odata_reconcile,
             ..VivantioSourceOptions::default()
         };
         Ok(VivantioSource::new(self.vivantio_client()?, options))

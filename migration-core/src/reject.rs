@@ -55,6 +55,9 @@ pub enum ReasonCode {
     RenamedFile,
     /// A text held control characters (NUL, BEL, ESC sequences); they are removed.
     ControlCharacters,
+    /// The source's API contradicted something the tool assumed about it (a field absent from
+    /// every record, a missing action, a cut answer).
+    WireAssumption,
 }
 
 impl ReasonCode {
@@ -84,6 +87,7 @@ impl ReasonCode {
             ReasonCode::SplitAttachments => "split_attachments",
             ReasonCode::RenamedFile => "renamed_file",
             ReasonCode::ControlCharacters => "control_characters",
+            ReasonCode::WireAssumption => "wire_assumption",
         }
     }
 }

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::idmap::EmptyIdMap;
 use crate::model::destination::DestinationSchema;
-use crate::model::source::{SourceInstance, SourceKind, SourceRef};
+use crate::model::source::{SourceInstance, SourceKind, SourceRef, WireReport};
 use crate::plan::plan_with;
 use crate::reject::{Finding, ReasonCode, Severity};
-use crate::spec::{check, LegacyDecision};
+use crate::spec::{check, LegacyDecision, MappingSpec};
 use crate::transform::Mapper;
 
 /// Everything pre-flight found.
@@ -33,6 +33,31 @@ impl PreflightReport {
     /// Whether something will not move.
     pub fn has_errors(&self) -> bool {
         self.at_least(Severity::Error).next().is_some()
+    }
+
+    /// Adds the source's `wire_assumption` findings. A blocking one stays an error unless the
+    /// mapping acknowledges it or does not move the part it feeds; it then becomes a warning.
+    pub fn add_wire_findings(&mut self, wire: &WireReport, spec: &MappingSpec) {
+        let still_blocking: Vec<&str> = wire
+            .unacknowledged(&spec.wire.acknowledged, |area| spec.moves(area))
+            .map(|finding| finding.assumption.as_str())
+            .collect();
+        for wire_finding in &wire.findings {
+            let mut finding = wire_finding.to_finding();
+            if finding.severity == Severity::Error
+                && !still_blocking.contains(&wire_finding.assumption.as_str())
+            {
+                finding.severity = Severity::Warning;
+                finding.fix =
+                    "acknowledged in mapping.toml, or the mapping does not move what it feeds"
+                        .to_string();
+            }
+            *self.counts.entry(ReasonCode::WireAssumption).or_default() += 1;
+            self.findings.push(finding);
+        }
+        // Most serious first; the sort is stable, so each severity keeps its order.
+        self.findings
+            .sort_by_key(|finding| std::cmp::Reverse(finding.severity));
     }
 }
 

@@ -37,7 +37,9 @@ pub struct TicketAction {
     pub notes: Option<String>,
     /// Note as HTML (INF).
     pub notes_html: Option<String>,
-    /// Whether the note is private to agents (INF).
+    /// Whether the note is private to agents (UNK; elsewhere the API spells it `IsPrivate` or
+    /// `MarkPrivate`, read as well).
+    #[serde(alias = "IsPrivate", alias = "MarkPrivate")]
     pub private: Option<bool>,
     /// Time spent, in minutes (INF).
     pub effort: Option<f64>,
@@ -84,6 +86,15 @@ impl Default for ActionOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn privacy_is_read_under_every_known_spelling() {
+        for spelling in ["Private", "IsPrivate", "MarkPrivate"] {
+            let text = format!(r#"{{"Id": 1, "{spelling}": false}}"#);
+            let action: TicketAction = serde_json::from_str(&text).unwrap();
+            assert!(!action.is_private(), "{spelling}");
+        }
+    }
 
     #[test]
     fn privacy_defaults_to_private() {

@@ -140,16 +140,43 @@ impl<'a> AttachmentsApi<'a> {
 
 impl AttachmentsApi<'_> {
     /// Fetches an image an article or ticket body shows (`https://<tenant>/Attachment/Inline/<guid>`)
-    /// with the API user's credentials. INF: the tenant serves these on the platform's host, so
-    /// the URL's path and query are fetched there; credentials never go to another host.
+    /// with the API user's credentials. Where it is fetched:
+    ///
+    /// * with a [tenant URL](crate::ClientBuilder::tenant_url) configured: from the URL itself
+    ///   when it is on the tenant's or the platform's origin (scheme, host and port); from the
+    ///   tenant URL, path and query kept, when it is on a
+    ///   [tenant alias](crate::ClientBuilder::tenant_alias); any other host is refused without a
+    ///   request (credentials are sent to the platform and the tenant only);
+    /// * without one (INF, the behaviour before tenant URLs existed): the URL's path and query
+    ///   are fetched from the platform's host, whatever host the URL names.
+    ///
+    /// A relative URL is read against the tenant URL (else the platform's). An answer that is not
+    /// an image (a web page, most likely the tenant's login page when it does not accept Basic
+    /// auth outside the API) is an error for which [`Error::is_not_an_image`] holds; its bytes are
+    /// never returned.
     pub async fn inline_image(&self, url: &str) -> Result<InlineImage, Error> {
-        let parsed = url::Url::parse(url)
-            .map_err(|error| Error::Config(format!("{url:?} is not a URL: {error}")))?;
         let transport = self.client.transport();
-        let mut on_platform = transport.api_root().clone();
-        on_platform.set_path(parsed.path());
-        on_platform.set_query(parsed.query());
-        let (content, content_type) = transport.get_file(&on_platform).await?;
+        let base = transport.tenant_root().unwrap_or(transport.api_root());
+        let parsed = match url::Url::parse(url.trim()) {
+            Err(url::ParseError::RelativeUrlWithoutBase) => base.join(url.trim()),
+            parsed => parsed,
+        }
+        .map_err(|error| Error::Config(format!("{url:?} is not a URL: {error}")))?;
+        let target = inline_image_target(
+            &parsed,
+            transport.api_root(),
+            transport.tenant_root(),
+            transport.tenant_aliases(),
+        )?;
+        let (content, content_type) = transport.get_file(&target).await?;
+        if let Err(error) = check_image(&target, content_type.as_deref(), &content) {
+            self.client.census().contradict(
+                crate::assumptions::registry::ids::INLINE_IMAGES_BASIC_AUTH,
+                None,
+                error.to_string(),
+            );
+            return Err(error);
+        }
         let file_name = parsed
             .path_segments()
             .and_then(|mut segments| segments.next_back())
@@ -161,6 +188,120 @@ impl AttachmentsApi<'_> {
             content_type,
             content,
         })
+    }
+}
+
+/// Where an inline image at `url` is fetched (see [`AttachmentsApi::inline_image`]).
+fn inline_image_target(
+    url: &url::Url,
+    api_root: &url::Url,
+    tenant_root: Option<&url::Url>,
+    tenant_aliases: &[url::Url],
+) -> Result<url::Url, Error> {
+    let rebased = |onto: &url::Url| {
+        let mut target = onto.clone();
+        target.set_path(url.path());
+        target.set_query(url.query());
+        target
+    };
+    let Some(tenant_root) = tenant_root else {
+        return Ok(rebased(api_root));
+    };
+    let origin = url.origin();
+    if origin == tenant_root.origin() || origin == api_root.origin() {
+        let mut target = url.clone();
+        target.set_fragment(None);
+        return Ok(target);
+    }
+    if tenant_aliases.iter().any(|alias| alias.origin() == origin) {
+        return Ok(rebased(tenant_root));
+    }
+    Err(Error::Config(format!(
+        "the inline image {url} is on {}, neither the tenant's host ({}) nor the platform's; \
+         credentials are not sent to that host, so it was not requested",
+        origin.ascii_serialization(),
+        tenant_root.origin().ascii_serialization(),
+    )))
+}
+
+/// Where [`Error::is_not_an_image`] errors point in the answer.
+const NOT_AN_IMAGE_AT: &str = "Content-Type";
+
+/// Refuses an answer that is not an image: a MIME type other than `image/*`, or (none given,
+/// or `application/octet-stream`) bytes that do not start like a common image format.
+fn check_image(url: &url::Url, content_type: Option<&str>, content: &[u8]) -> Result<(), Error> {
+    let essence = content_type
+        .map(|value| {
+            value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|essence| !essence.is_empty());
+    let is_image = match essence.as_deref() {
+        Some(essence) if essence.starts_with("image/") => true,
+        None | Some("application/octet-stream") => looks_like_an_image(content),
+        Some(_) => false,
+    };
+    if is_image {
+        return Ok(());
+    }
+    let shown = essence.as_deref().unwrap_or("no content type");
+    let message = if looks_like_a_web_page(essence.as_deref(), content) {
+        format!(
+            "the tenant returned a web page ({shown}, probably its login page) instead of an \
+             image for {url}: it likely does not accept the API credentials outside the API; \
+             the image is not migrated"
+        )
+    } else {
+        format!("the tenant returned {shown} instead of an image for {url}")
+    };
+    Err(Error::Decode {
+        endpoint: crate::transport::INLINE_IMAGE,
+        path: NOT_AN_IMAGE_AT.to_string(),
+        message,
+        excerpt: crate::error::excerpt(&content[..content.len().min(160)]),
+    })
+}
+
+/// Whether the bytes start with the signature of a common image format.
+fn looks_like_an_image(content: &[u8]) -> bool {
+    const SIGNATURES: [&[u8]; 7] = [
+        b"\x89PNG\r\n\x1a\n",
+        b"\xff\xd8\xff",
+        b"GIF87a",
+        b"GIF89a",
+        b"BM",
+        b"\x00\x00\x01\x00",
+        b"II*\x00",
+    ];
+    SIGNATURES
+        .iter()
+        .any(|signature| content.starts_with(signature))
+        || (content.starts_with(b"RIFF") && content.get(8..12) == Some(b"WEBP".as_slice()))
+}
+
+/// Whether an answer is an HTML page (by its MIME type, or by its first bytes).
+fn looks_like_a_web_page(essence: Option<&str>, content: &[u8]) -> bool {
+    if matches!(essence, Some("text/html" | "application/xhtml+xml")) {
+        return true;
+    }
+    let start = String::from_utf8_lossy(&content[..content.len().min(512)]).to_ascii_lowercase();
+    let start = start.trim_start_matches('\u{feff}').trim_start();
+    start.starts_with("<!doctype html") || start.starts_with("<html")
+}
+
+impl Error {
+    /// Whether an inline image came back as something else than an image: most often the
+    /// tenant's login page, served when it does not accept Basic auth outside the API.
+    pub fn is_not_an_image(&self) -> bool {
+        matches!(
+            self,
+            Error::Decode { endpoint, path, .. }
+                if *endpoint == crate::transport::INLINE_IMAGE && path == NOT_AN_IMAGE_AT
+        )
     }
 }
 
@@ -235,6 +376,119 @@ fn too_large(endpoint: &'static str, limit: u64) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn url(text: &str) -> url::Url {
+        url::Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn inline_images_are_fetched_from_the_platform_or_the_tenant_only() {
+        let api = url("https://webservices-na01.vivantio.com/api/");
+        let tenant = url("https://acme.vivantio.com/");
+        let aliases = [url("https://acme-public.example.com/")];
+        let image = "/Attachment/Inline/0b9f6c1e-3f4a-4c1e-9a57-1f2e3d4c5b6a";
+        let cases: [(&str, Option<&url::Url>, Option<String>); 7] = [
+            // No tenant URL: the path is re-based onto the platform, whatever the host.
+            (
+                "https://acme.vivantio.com/Attachment/Inline/x?y=1",
+                None,
+                Some("https://webservices-na01.vivantio.com/Attachment/Inline/x?y=1".into()),
+            ),
+            (
+                "https://elsewhere.example/a.png",
+                None,
+                Some("https://webservices-na01.vivantio.com/a.png".into()),
+            ),
+            // A tenant URL: its own host and the platform's are fetched as they are.
+            (
+                "https://acme.vivantio.com/Attachment/Inline/x#frag",
+                Some(&tenant),
+                Some("https://acme.vivantio.com/Attachment/Inline/x".into()),
+            ),
+            (
+                "https://webservices-na01.vivantio.com/Attachment/Inline/x",
+                Some(&tenant),
+                Some("https://webservices-na01.vivantio.com/Attachment/Inline/x".into()),
+            ),
+            // An alias is fetched from the tenant URL.
+            (
+                "https://acme-public.example.com/Attachment/Inline/x",
+                Some(&tenant),
+                Some("https://acme.vivantio.com/Attachment/Inline/x".into()),
+            ),
+            // Another scheme or port is another origin.
+            (
+                "http://acme.vivantio.com/Attachment/Inline/x",
+                Some(&tenant),
+                None,
+            ),
+            ("https://acme.vivantio.com:8443/a", Some(&tenant), None),
+        ];
+        for (input, tenant_root, expected) in cases {
+            let target = inline_image_target(&url(input), &api, tenant_root, &aliases);
+            match expected {
+                Some(expected) => assert_eq!(target.unwrap().as_str(), expected, "{input}"),
+                None => {
+                    let error = target.unwrap_err().to_string();
+                    assert!(
+                        error.contains("credentials are not sent to that host"),
+                        "{input}: {error}"
+                    );
+                }
+            }
+        }
+        let error = inline_image_target(
+            &url(&format!("https://evil.example{image}")),
+            &api,
+            Some(&tenant),
+            &aliases,
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("https://evil.example"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn only_images_are_accepted() {
+        let at = url("https://acme.vivantio.com/Attachment/Inline/x");
+        let png = b"\x89PNG\r\n\x1a\nrest".as_slice();
+        let page = b"<!DOCTYPE html><html><title>Log in</title>".as_slice();
+        let cases: [(Option<&str>, &[u8], Option<bool>); 8] = [
+            (Some("image/png"), png, None),
+            (Some("IMAGE/JPEG; charset=x"), b"", None),
+            (None, png, None),
+            (Some("application/octet-stream"), b"\xff\xd8\xff\xe0", None),
+            // Not images; `Some(true)`: recognised as a web page.
+            (Some("text/html; charset=utf-8"), page, Some(true)),
+            (None, page, Some(true)),
+            (
+                Some("application/octet-stream"),
+                b"\xef\xbb\xbf<html>",
+                Some(true),
+            ),
+            (Some("application/json"), b"{}", Some(false)),
+        ];
+        for (content_type, content, refused) in cases {
+            let outcome = check_image(&at, content_type, content);
+            match refused {
+                None => assert!(outcome.is_ok(), "{content_type:?}"),
+                Some(web_page) => {
+                    let error = outcome.unwrap_err();
+                    assert!(error.is_not_an_image(), "{content_type:?}");
+                    assert!(!error.is_retryable());
+                    let message = error.to_string();
+                    assert_eq!(
+                        message.contains("web page") && message.contains("login page"),
+                        web_page,
+                        "{message}"
+                    );
+                }
+            }
+        }
+        assert!(!Error::Config("x".into()).is_not_an_image());
+    }
 
     #[test]
     fn debug_shows_the_fingerprint_not_the_bytes() {

@@ -25,8 +25,12 @@ pub struct CustomFormDefinition {
     pub name: Option<String>,
     /// Record type it applies to.
     pub record_type_id: Option<i64>,
-    /// Its fields (INF: inline).
-    #[serde(default, deserialize_with = "null_as_default")]
+    /// Its fields (INF: inline; PS's README spells the part `FieldDefinitions`).
+    #[serde(
+        default,
+        alias = "FieldDefinitions",
+        deserialize_with = "null_as_default"
+    )]
     pub fields: Vec<FieldDefinition>,
 }
 
@@ -44,8 +48,8 @@ pub struct FieldDefinition {
     pub field_type: Option<FieldType>,
     /// Whether a value is required.
     pub required: Option<bool>,
-    /// Choices of a drop-down or multi-select field.
-    #[serde(default, deserialize_with = "null_as_default")]
+    /// Choices of a drop-down or multi-select field (PS's README spells them `FieldOptions`).
+    #[serde(default, alias = "FieldOptions", deserialize_with = "null_as_default")]
     pub options: Vec<FieldOption>,
 }
 

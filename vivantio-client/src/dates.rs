@@ -35,7 +35,9 @@ pub enum VivantioDate {
 
 /// Why a text is not a Vivantio date.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a Vivantio date: {text:?}")]
+#[error(
+    "not a Vivantio date: {text:?} (assumption `dates.answer_forms`: ISO 8601 or `/Date(ms)/`)"
+)]
 pub struct DateParseError {
     /// The text that failed (at most 64 characters of it).
     pub text: String,

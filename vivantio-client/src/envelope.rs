@@ -135,6 +135,11 @@ impl<'a> Answer<'a> {
         }
     }
 
+    /// The undecoded `Results` list and `Item` record, for the wire census.
+    pub(crate) fn raw_records(&self) -> Option<&'a RawValue> {
+        self.raw.results.or(self.raw.item)
+    }
+
     /// `InsertedItemId`, which an insert must return.
     pub(crate) fn inserted_item_id(&self) -> Result<i64, Error> {
         self.raw

@@ -42,6 +42,23 @@ pub enum Error {
         body_excerpt: String,
     },
 
+    /// The tenant has no such action: HTTP 404 on an API path (ASP.NET's "No HTTP resource was
+    /// found"). If every action answers this way the platform URL is wrong instead.
+    #[error(
+        "{endpoint}: this tenant has no such action (HTTP {status}){}; if every action answers \
+         this way, the platform URL is wrong{}",
+        assumption_suffix(endpoint),
+        excerpt_suffix(body_excerpt)
+    )]
+    UnknownAction {
+        /// Path of the action called.
+        endpoint: &'static str,
+        /// The HTTP status code (404).
+        status: u16,
+        /// The start of the response body (at most a few hundred characters).
+        body_excerpt: String,
+    },
+
     /// Vivantio answered `Successful: false`.
     #[error("{endpoint}: Vivantio refused the request: {}", MessageList(errors))]
     Api {
@@ -117,7 +134,10 @@ impl Error {
                     && !self.is_too_many_results()
                     && errors.iter().all(|m| m.kind == ErrorType::Unknown)
             }
-            Error::Config(_) | Error::Decode { .. } | Error::Paging { .. } => false,
+            Error::Config(_)
+            | Error::Decode { .. }
+            | Error::Paging { .. }
+            | Error::UnknownAction { .. } => false,
         }
     }
 
@@ -138,6 +158,11 @@ impl Error {
             Error::Api { errors, .. } => errors.iter().any(|m| m.kind == ErrorType::ItemNotFound),
             _ => false,
         }
+    }
+
+    /// Whether the tenant has no such action (see [`Error::UnknownAction`]).
+    pub fn is_unknown_action(&self) -> bool {
+        matches!(self, Error::UnknownAction { .. })
     }
 
     /// Whether the credentials were refused (HTTP 401 or 403).
@@ -167,7 +192,7 @@ impl Error {
     /// The HTTP status, for [`Error::Http`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Http { status, .. } => Some(*status),
+            Error::Http { status, .. } | Error::UnknownAction { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -186,6 +211,7 @@ impl Error {
             Error::Config(_) => None,
             Error::Transport { endpoint, .. }
             | Error::Http { endpoint, .. }
+            | Error::UnknownAction { endpoint, .. }
             | Error::Api { endpoint, .. }
             | Error::Decode { endpoint, .. }
             | Error::Paging { endpoint, .. } => Some(endpoint),
@@ -219,6 +245,16 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         excerpt.push('…');
     }
     excerpt
+}
+
+/// ` (assumption `id`, evidence TAG)` for an action the registry knows.
+fn assumption_suffix(endpoint: &str) -> String {
+    crate::assumptions::registry::for_endpoint(endpoint).map_or_else(String::new, |assumption| {
+        format!(
+            " (assumption `{}`, evidence {})",
+            assumption.id, assumption.confidence
+        )
+    })
 }
 
 fn excerpt_suffix(excerpt: &str) -> String {

@@ -39,6 +39,7 @@ pub mod assumptions;
 pub mod attachments;
 mod builder;
 pub mod callers;
+pub mod census;
 pub mod clients;
 pub mod config;
 pub mod custom_forms;
@@ -50,6 +51,7 @@ pub mod envelope;
 pub mod error;
 pub mod limiter;
 pub mod locations;
+pub mod odata;
 pub mod paging;
 pub mod query;
 pub mod records;
@@ -82,6 +84,7 @@ struct Inner {
     transport: Transport,
     tenant_zone: Tz,
     window: WindowSettings,
+    census: census::WireCensus,
 }
 
 /// Decodes a whole answer body the way every `…/Select*` call does: the envelope first, then
@@ -171,6 +174,11 @@ impl Client {
         attachments::AttachmentsApi::new(self)
     }
 
+    /// The tenant's OData feed (counts of callers and clients), when a tenant URL is configured.
+    pub fn odata(&self) -> odata::OdataApi<'_> {
+        odata::OdataApi::new(self)
+    }
+
     /// The zone naive dates are read in.
     pub fn tenant_time_zone(&self) -> Tz {
         self.inner.tenant_zone
@@ -241,13 +249,48 @@ impl Client {
         self.item(endpoint, request).await
     }
 
+    /// What the wire census has seen on this client's answers so far: fields absent or of
+    /// another type, spellings, contradicted behaviours (see [`census`]).
+    pub fn wire_census(&self) -> census::CensusReport {
+        self.inner.census.report()
+    }
+
+    /// The census, for the checks that find contradictions while reading (paging, hosts).
+    pub fn census(&self) -> &census::WireCensus {
+        &self.inner.census
+    }
+
     pub(crate) async fn results<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
         request: Request,
     ) -> Result<Vec<T>, Error> {
         let body = self.inner.transport.send(endpoint, &request).await?;
-        decode_results(endpoint.path, &body)
+        let answer = Answer::parse(endpoint.path, &body)?;
+        self.count_fields(endpoint, &answer);
+        answer.results()
+    }
+
+    /// Feeds the records of an answer to the census when the registry watches its action.
+    fn count_fields(&self, endpoint: Endpoint, answer: &Answer<'_>) {
+        if !census::WireCensus::watches(endpoint.path) {
+            return;
+        }
+        let Some(raw) = answer.raw_records() else {
+            return;
+        };
+        // A record that fails to parse here fails the typed decode too, with its path.
+        match serde_json::from_str::<serde_json::Value>(raw.get()) {
+            Ok(serde_json::Value::Array(records)) => {
+                self.inner.census.observe(endpoint.path, &records);
+            }
+            Ok(record @ serde_json::Value::Object(_)) => {
+                self.inner
+                    .census
+                    .observe(endpoint.path, std::slice::from_ref(&record));
+            }
+            _ => {}
+        }
     }
 
     /// `Item` of the answer; `None` when it is absent or Vivantio answers `ItemNotFound`.
@@ -259,7 +302,14 @@ impl Client {
         // An HTTP 404 stays an error: it more likely means a wrong platform URL than a
         // missing record, which Vivantio reports inside the envelope.
         let body = self.inner.transport.send(endpoint, &request).await?;
-        decode_item(endpoint.path, &body)
+        match Answer::parse(endpoint.path, &body) {
+            Ok(answer) => {
+                self.count_fields(endpoint, &answer);
+                answer.item()
+            }
+            Err(error) if error.is_not_found() => Ok(None),
+            Err(error) => Err(error),
+        }
     }
 
     pub(crate) async fn insert(&self, endpoint: Endpoint, request: Request) -> Result<i64, Error> {

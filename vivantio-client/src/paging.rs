@@ -11,16 +11,32 @@
 //! 4. once a long enough run of ids came back empty it tries the open-ended window `Id > lo`:
 //!    accepted, it is the last window; refused, windowing goes on.
 //!
+//! A tenant could also cut an answer without saying so. Every answer is at most the tenant's
+//! cap, so an answer smaller than the largest seen so far is complete; one that is not (the
+//! first non-empty answer, one as large as the largest so far, or a round count such as 500) is
+//! *verified*: the window is split into two halves at the answer's median id, both are read, and
+//! the window's records are taken from the halves. Halves holding more records together than the
+//! window did (and the window answering no more when read again) prove a silent cap: it is recorded
+//! in the client's [census](crate::census) (`paging.no_silent_truncation`), later answers that
+//! large are split at once, and the target per window drops below the cap. A half holding every
+//! record of its window is verified the same way; a window of one id is never split. An
+//! open-ended answer that looks full is discarded and windowing goes on.
+//!
+//! An answer holding records outside its window means the tenant ignores the `Id` filter: it is
+//! recorded in the census (`paging.id_filter_honoured`) and that one answer is used as the whole
+//! set, unless it looks cut (a round count, or the known cap), which is an [`Error::Paging`].
+//!
 //! Windows are disjoint and contiguous, so each record is yielded exactly once, in id order, and
 //! records inserted during the run (which get higher ids) are read by a later window or by the
-//! final open-ended one. Memory is bounded by one window. A `SelectPage` strategy can replace this
-//! one by implementing [`Pager`] once that action's shape is known.
+//! final open-ended one. Memory is bounded by one window (and its halves). A `SelectPage`
+//! strategy can replace this one by implementing [`Pager`] once that action's shape is known.
 
 use futures::stream::BoxStream;
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::assumptions::registry::ids;
 use crate::assumptions::WINDOW_FIELD;
 use crate::endpoints::Endpoint;
 use crate::error::Error;
@@ -70,6 +86,9 @@ pub struct WindowSettings {
     /// chunks of this size (for tenants whose `Select` answers are partial). Default: unset, the
     /// `Select` records are used as they are (C-off: `Select` returns full records).
     pub hydrate_chunk: Option<usize>,
+    /// Whether answers that could have been cut silently are verified by re-reading their two
+    /// halves (default true; see the [module docs](self)). Off, only refusals narrow windows.
+    pub verify_full_windows: bool,
 }
 
 impl Default for WindowSettings {
@@ -81,6 +100,7 @@ impl Default for WindowSettings {
             target_per_window: 250,
             open_end_after_empty_span: 100_000,
             hydrate_chunk: None,
+            verify_full_windows: true,
         }
     }
 }
@@ -129,14 +149,223 @@ struct Walk {
     try_open_end: bool,
 }
 
+/// What an answer's size says about its completeness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Smaller than an answer already seen (or empty): complete.
+    Trusted,
+    /// Could be cut at the tenant's cap: split and re-read to find out.
+    Verify,
+    /// At least the silent cap found earlier: treated as cut, split without verifying.
+    Truncated,
+}
+
+/// What one stream has learnt about the tenant's answers.
+#[derive(Debug, Clone, Default)]
+struct Trust {
+    /// Whether answers are verified at all ([`WindowSettings::verify_full_windows`]).
+    verify: bool,
+    /// The largest answer seen (a tenant's cap is at least this).
+    largest: usize,
+    /// The silent cap, once proven: the smallest answer found cut.
+    cap: Option<usize>,
+}
+
+impl Trust {
+    fn new(verify: bool) -> Self {
+        Self {
+            verify,
+            ..Self::default()
+        }
+    }
+
+    /// The verdict on an answer of `count` records for a window of `width` ids, whose enclosing
+    /// window answered `whole` records (`None`: a window of its own, or one whose enclosing
+    /// window was refused).
+    fn judge(&self, count: usize, width: i64, whole: Option<usize>) -> Verdict {
+        if !self.verify || count == 0 || width <= 1 {
+            return Verdict::Trusted;
+        }
+        if self.cap.is_some_and(|cap| count >= cap) {
+            return Verdict::Truncated;
+        }
+        let suspicious = match whole {
+            // A half is smaller than the answer of its window, unless every record sat in it.
+            Some(whole) => count >= whole,
+            None => count >= self.largest || is_round(count),
+        };
+        if suspicious {
+            Verdict::Verify
+        } else {
+            Verdict::Trusted
+        }
+    }
+
+    /// Notes an answer of `count` records.
+    fn saw(&mut self, count: usize) {
+        self.largest = self.largest.max(count);
+    }
+
+    /// Records that a window answered `count` records although it held more; returns whether
+    /// this is the first proof of a silent cap.
+    fn found_cut(&mut self, count: usize) -> bool {
+        let first = self.cap.is_none();
+        self.cap = Some(self.cap.map_or(count, |cap| cap.min(count)));
+        first
+    }
+
+    /// Whether an answer that cannot be verified (the `Id` filter is ignored) looks cut: the
+    /// proven cap or a round count.
+    fn looks_cut(&self, count: usize) -> bool {
+        self.verify && (self.cap.is_some_and(|cap| count >= cap) || is_round(count))
+    }
+}
+
+/// A count such as 100, 500 or 1 000 (caps are usually round).
+fn is_round(count: usize) -> bool {
+    count >= 100 && count.is_multiple_of(100)
+}
+
+/// Where a window `(lo, hi]` (at least two ids wide) is split: at the median id of its answer
+/// when it is verified (so that a complete answer is proven by two halves each holding fewer
+/// records), at the middle of the range when it is known to be cut (its answer then says little
+/// about where the records are). The result lies in `lo + 1 ..= hi - 1`.
+fn split_point(lo: i64, hi: i64, sorted_ids: &[i64], verdict: Verdict) -> i64 {
+    let middle = (i128::from(lo) + (i128::from(hi) - i128::from(lo)) / 2) as i64;
+    let at = match verdict {
+        Verdict::Verify if !sorted_ids.is_empty() => sorted_ids[(sorted_ids.len() - 1) / 2],
+        _ => middle,
+    };
+    at.clamp(
+        lo.saturating_add(1),
+        hi.saturating_sub(1).max(lo.saturating_add(1)),
+    )
+}
+
+/// One answer, sorted by id without repeats: records, or ids only when records are hydrated
+/// with `…/SelectList`.
+enum Rows<T> {
+    Records(Vec<T>),
+    Ids(Vec<i64>),
+}
+
+impl<T: Selectable> Rows<T> {
+    fn id(&self, index: usize) -> i64 {
+        match self {
+            Rows::Records(records) => records[index].id(),
+            Rows::Ids(ids) => ids[index],
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Rows::Records(records) => records.len(),
+            Rows::Ids(ids) => ids.len(),
+        }
+    }
+
+    fn ids(&self) -> Vec<i64> {
+        (0..self.len()).map(|index| self.id(index)).collect()
+    }
+
+    fn normalise(&mut self) {
+        match self {
+            Rows::Records(records) => {
+                records.sort_by_key(Selectable::id);
+                records.dedup_by_key(|record| record.id());
+            }
+            Rows::Ids(ids) => {
+                ids.sort_unstable();
+                ids.dedup();
+            }
+        }
+    }
+
+    /// How many ids lie outside `(lo, hi]` (`hi` `None`: unbounded).
+    fn outside(&self, lo: i64, hi: Option<i64>) -> usize {
+        (0..self.len())
+            .filter(|&index| {
+                let id = self.id(index);
+                id <= lo || hi.is_some_and(|hi| id > hi)
+            })
+            .count()
+    }
+
+    fn keep_after(&mut self, lo: i64) {
+        match self {
+            Rows::Records(records) => records.retain(|record| record.id() > lo),
+            Rows::Ids(ids) => ids.retain(|id| *id > lo),
+        }
+    }
+}
+
+/// A part of a window still to be yielded, in id order.
+enum Piece<T> {
+    /// Read and trusted.
+    Ready(Rows<T>),
+    /// To be read again as two halves split at `at`; `count` is what `(lo, hi]` answered
+    /// (`None`: refused).
+    Split {
+        lo: i64,
+        hi: i64,
+        at: i64,
+        count: Option<usize>,
+        verdict: Verdict,
+    },
+}
+
+impl<T: Selectable> Piece<T> {
+    /// The piece for the window `(lo, hi]` that answered `rows` (`None`: refused), inside a
+    /// window that answered `whole`.
+    fn of(
+        trust: &Trust,
+        lo: i64,
+        hi: i64,
+        rows: Option<Rows<T>>,
+        whole: Option<usize>,
+    ) -> Result<Self, Error> {
+        let Some(rows) = rows else {
+            if hi.saturating_sub(lo) <= 1 {
+                return Err(refused_one_id::<T>(hi));
+            }
+            let at = split_point(lo, hi, &[], Verdict::Truncated);
+            return Ok(Piece::Split {
+                lo,
+                hi,
+                at,
+                count: None,
+                verdict: Verdict::Truncated,
+            });
+        };
+        let count = rows.len();
+        match trust.judge(count, hi.saturating_sub(lo), whole) {
+            Verdict::Trusted => Ok(Piece::Ready(rows)),
+            verdict => Ok(Piece::Split {
+                lo,
+                hi,
+                at: split_point(lo, hi, &rows.ids(), verdict),
+                count: Some(count),
+                verdict,
+            }),
+        }
+    }
+}
+
 impl Pager for IdWindowPager {
     fn stream<T: Selectable>(
         &self,
         client: Client,
         query: Query,
     ) -> BoxStream<'static, Result<T, Error>> {
-        let settings = self.settings.clone();
+        let mut settings = self.settings.clone();
+        let source = Source {
+            client,
+            query,
+            ids_only: settings.hydrate_chunk.is_some(),
+            chunk: settings.hydrate_chunk.unwrap_or(1),
+        };
         let stream = async_stream::try_stream! {
+            let mut trust = Trust::new(settings.verify_full_windows);
             let mut walk = Walk {
                 lo: settings.start_after,
                 width: settings.initial_width,
@@ -145,51 +374,140 @@ impl Pager for IdWindowPager {
             };
             loop {
                 if walk.try_open_end {
-                    let open = query.clone().and(id_item(Operator::GreaterThan, walk.lo));
-                    match fetch_window::<T>(&client, &settings, &open, walk.lo, None).await {
-                        Ok(records) => {
-                            tracing::debug!(endpoint = T::SELECT.path, after = walk.lo, count = records.len(), "final open-ended window");
-                            for record in records {
-                                yield record;
-                            }
-                            return;
-                        }
-                        Err(error) if error.is_too_many_results() => {
+                    let lo = walk.lo;
+                    match source.read::<T>(lo, None).await? {
+                        None => {
                             walk.try_open_end = false;
                             walk.empty_span = 0;
                         }
-                        Err(error) => Err(error)?,
+                        Some(rows) if rows.outside(lo, None) > 0 => {
+                            let rows = source.whole_set(&trust, rows, lo, (lo, None))?;
+                            let mut records = source.emit(rows);
+                            while let Some(record) = records.next().await {
+                                yield record?;
+                            }
+                            return;
+                        }
+                        Some(rows) => {
+                            let count = rows.len();
+                            let verdict = trust.judge(count, i64::MAX, None);
+                            trust.saw(count);
+                            if verdict == Verdict::Trusted {
+                                let path = T::SELECT.path;
+                                tracing::debug!(endpoint = path, after = lo, count, "last window");
+                                let mut records = source.emit(rows);
+                                while let Some(record) = records.next().await {
+                                    yield record?;
+                                }
+                                return;
+                            }
+                            // It may have been cut: go on with bounded windows, wide enough to
+                            // reach its first record.
+                            let path = T::SELECT.path;
+                            tracing::debug!(endpoint = path, after = lo, count, "last window full");
+                            walk.try_open_end = false;
+                            walk.empty_span = 0;
+                            let reach = rows.id(0).saturating_sub(lo);
+                            walk.width = reach.max(walk.width).min(settings.max_width);
+                        }
                     }
                 }
                 let hi = walk.lo.saturating_add(walk.width);
-                let bounded = query
-                    .clone()
-                    .and(id_item(Operator::GreaterThan, walk.lo))
-                    .and(id_item(Operator::LessThanOrEqualTo, hi));
-                let records = match fetch_window::<T>(&client, &settings, &bounded, walk.lo, Some(hi)).await {
-                    Ok(records) => records,
-                    Err(error) if error.is_too_many_results() => {
-                        if walk.width == 1 {
-                            Err(Error::Paging {
-                                endpoint: T::SELECT.path,
-                                message: format!("a window of one id ({hi}) is refused as too many results"),
-                            })?;
-                        }
-                        walk.width = (walk.width / 2).max(1);
-                        tracing::debug!(endpoint = T::SELECT.path, width = walk.width, "window refused; halving");
-                        continue;
+                let Some(rows) = source.read::<T>(walk.lo, Some(hi)).await? else {
+                    if walk.width == 1 {
+                        Err(refused_one_id::<T>(hi))?;
                     }
-                    Err(error) => Err(error)?,
+                    walk.width = (walk.width / 2).max(1);
+                    let path = T::SELECT.path;
+                    tracing::debug!(endpoint = path, width = walk.width, "window refused; halving");
+                    continue;
                 };
-                let count = records.len();
+                if rows.outside(walk.lo, Some(hi)) > 0 {
+                    let rows = source.whole_set(&trust, rows, walk.lo, (walk.lo, Some(hi)))?;
+                    let mut records = source.emit(rows);
+                    while let Some(record) = records.next().await {
+                        yield record?;
+                    }
+                    return;
+                }
+                let count = rows.len();
                 tracing::debug!(endpoint = T::SELECT.path, lo = walk.lo, hi, count, "window read");
-                for record in records {
-                    yield record;
+                let first = Piece::of(&trust, walk.lo, hi, Some(rows), None)?;
+                trust.saw(count);
+                let verified = matches!(first, Piece::Split { .. });
+                let mut cut = false;
+                let mut total = 0;
+                // Pieces of the window still to yield, the lowest ids last.
+                let mut pending = vec![first];
+                while let Some(piece) = pending.pop() {
+                    let (lo, hi, at, count, verdict) = match piece {
+                        Piece::Ready(rows) => {
+                            total += rows.len();
+                            let mut records = source.emit(rows);
+                            while let Some(record) = records.next().await {
+                                yield record?;
+                            }
+                            continue;
+                        }
+                        Piece::Split { lo, hi, at, count, verdict } => (lo, hi, at, count, verdict),
+                    };
+                    // Nothing above `lo` has been yielded yet: a half answering records outside
+                    // it means the filter is ignored, and the set is taken from it above `lo`.
+                    let mut halves = [(lo, at, None), (at, hi, None)];
+                    for (half_lo, half_hi, answer) in &mut halves {
+                        let rows = source.read::<T>(*half_lo, Some(*half_hi)).await?;
+                        if let Some(rows) = rows {
+                            if rows.outside(*half_lo, Some(*half_hi)) > 0 {
+                                let window = (*half_lo, Some(*half_hi));
+                                let rows = source.whole_set(&trust, rows, lo, window)?;
+                                let mut records = source.emit(rows);
+                                while let Some(record) = records.next().await {
+                                    yield record?;
+                                }
+                                return;
+                            }
+                            trust.saw(rows.len());
+                            *answer = Some(rows);
+                        }
+                    }
+                    let [(_, _, left), (_, _, right)] = halves;
+                    let mut whole = count;
+                    if verdict == Verdict::Truncated {
+                        cut = true;
+                    } else if let (Some(answered), Some(l), Some(r)) = (count, &left, &right) {
+                        let held = (l.len(), r.len());
+                        if held.0 + held.1 > answered {
+                            let window = (lo, at, hi);
+                            match source.recount::<T>(&mut trust, window, answered, held).await? {
+                                Recount::Cut(cap) => {
+                                    cut = true;
+                                    // Aim below the cap, so that few windows come back cut.
+                                    let below = (cap * 2 / 3).max(1);
+                                    let target = settings.target_per_window.min(below);
+                                    settings.target_per_window = target;
+                                }
+                                Recount::Grew(again) => whole = again,
+                            }
+                        }
+                    }
+                    pending.push(Piece::of(&trust, at, hi, right, whole)?);
+                    pending.push(Piece::of(&trust, lo, at, left, whole)?);
                 }
                 if hi == i64::MAX {
                     return;
                 }
-                advance(&mut walk, &settings, hi, count);
+                let width = walk.width;
+                advance(&mut walk, &settings, hi, total);
+                if cut && total > 0 {
+                    // Aim the next window at the target at once, rather than halving step by step.
+                    let target = settings.target_per_window as i128;
+                    let aimed = i128::from(width) * target / total as i128;
+                    walk.width = walk.width.min(aimed.max(1) as i64);
+                } else if verified {
+                    // An answer as large as any seen had to be verified; a slightly narrower next
+                    // window keeps the next answers below it, so they need no verification.
+                    walk.width = (walk.width - walk.width / 8).max(1);
+                }
             }
         };
         stream.boxed()
@@ -218,49 +536,171 @@ fn id_item(op: Operator, value: i64) -> QueryItem {
     QueryItem::new(WINDOW_FIELD, op, value)
 }
 
-/// Reads one window, keeps only records inside `(lo, hi]` (in case a tenant ignores the id
-/// filter), sorted by id.
-async fn fetch_window<T: Selectable>(
-    client: &Client,
-    settings: &WindowSettings,
-    query: &Query,
-    lo: i64,
-    hi: Option<i64>,
-) -> Result<Vec<T>, Error> {
-    let inside = |id: i64| id > lo && hi.is_none_or(|hi| id <= hi);
-    let request = Request::json(&query.to_body())?;
-    let mut records: Vec<T> = match settings.hydrate_chunk {
-        None => client.results(T::SELECT, request).await?,
-        Some(chunk) => {
-            let mut ids: Vec<i64> = client
-                .results::<IdOnly>(T::SELECT, request)
-                .await?
-                .into_iter()
-                .map(|row| row.id)
-                .filter(|id| inside(*id))
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let mut records = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(chunk) {
-                let list = Request::json(chunk)?;
-                records.extend(client.results::<T>(T::SELECT_LIST, list).await?);
-            }
-            records
+fn refused_one_id<T: Selectable>(id: i64) -> Error {
+    Error::Paging {
+        endpoint: T::SELECT.path,
+        message: format!("a window of one id ({id}) is refused as too many results"),
+    }
+}
+
+/// What reading a window again says about halves holding more records than it answered.
+enum Recount {
+    /// It answered no more: it was cut, at this cap (the smallest found so far).
+    Cut(usize),
+    /// It answered more (records were inserted meanwhile), or was refused (`None`).
+    Grew(Option<usize>),
+}
+
+/// The query and client of one stream.
+struct Source {
+    client: Client,
+    query: Query,
+    ids_only: bool,
+    chunk: usize,
+}
+
+impl Source {
+    /// Reads the window `(lo, hi]` (`hi` `None`: unbounded) as records, or as ids when records
+    /// are hydrated; `None` when the tenant refuses it as too many results.
+    async fn read<T: Selectable>(
+        &self,
+        lo: i64,
+        hi: Option<i64>,
+    ) -> Result<Option<Rows<T>>, Error> {
+        let mut window = self.query.clone().and(id_item(Operator::GreaterThan, lo));
+        if let Some(hi) = hi {
+            window = window.and(id_item(Operator::LessThanOrEqualTo, hi));
         }
-    };
-    let before = records.len();
-    records.retain(|record| inside(record.id()));
-    if records.len() != before {
+        let request = Request::json(&window.to_body())?;
+        let answer = if self.ids_only {
+            self.client
+                .results::<IdOnly>(T::SELECT, request)
+                .await
+                .map(|rows| Rows::Ids(rows.into_iter().map(|row| row.id).collect()))
+        } else {
+            self.client
+                .results::<T>(T::SELECT, request)
+                .await
+                .map(Rows::Records)
+        };
+        match answer {
+            Ok(mut rows) => {
+                rows.normalise();
+                Ok(Some(rows))
+            }
+            Err(error) if error.is_too_many_results() => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Reads `(lo, hi]` again after its halves `(lo, at]` and `(at, hi]` held `held` records,
+    /// more than the `answered` of its first answer. The same count again proves a silent cap,
+    /// recorded once in the census.
+    async fn recount<T: Selectable>(
+        &self,
+        trust: &mut Trust,
+        (lo, at, hi): (i64, i64, i64),
+        answered: usize,
+        held: (usize, usize),
+    ) -> Result<Recount, Error> {
+        let again = self.read::<T>(lo, Some(hi)).await?.map(|rows| rows.len());
+        let Some(again) = again.filter(|again| *again <= answered) else {
+            again.into_iter().for_each(|count| trust.saw(count));
+            return Ok(Recount::Grew(again));
+        };
+        trust.saw(again);
+        if trust.found_cut(answered) {
+            let (l, r) = held;
+            let detail = format!(
+                "the ids ({lo}, {hi}] answered {answered} records (and {again} when read again), \
+                 but its halves ({lo}, {at}] and ({at}, {hi}] hold {l} + {r}: answers are cut at \
+                 {answered} records without an error; windows that look full are split and re-read"
+            );
+            tracing::warn!(
+                endpoint = T::SELECT.path,
+                cap = answered,
+                "the tenant cuts answers silently; windows are verified"
+            );
+            self.client.census().contradict(
+                ids::NO_SILENT_TRUNCATION,
+                Some(T::SELECT.path),
+                detail,
+            );
+        }
+        Ok(Recount::Cut(trust.cap.unwrap_or(answered)))
+    }
+
+    /// The whole set, from an answer to `window` that held records outside it: the tenant
+    /// ignores the `Id` filter. Keeps the records above `after` (those not yet yielded), or fails
+    /// when the answer looks cut, since nothing could then read the rest.
+    fn whole_set<T: Selectable>(
+        &self,
+        trust: &Trust,
+        mut rows: Rows<T>,
+        after: i64,
+        window: (i64, Option<i64>),
+    ) -> Result<Rows<T>, Error> {
+        let count = rows.len();
+        let (lo, hi) = window;
+        let range = match hi {
+            Some(hi) => format!("({lo}, {hi}]"),
+            None => format!("above {lo}"),
+        };
+        let outside = rows.outside(lo, hi);
+        let detail = format!(
+            "a window of ids {range} answered {count} records, {outside} of them outside it: \
+             the `Id` filter is ignored; the set is read once, from that answer"
+        );
         tracing::warn!(
             endpoint = T::SELECT.path,
-            dropped = before - records.len(),
-            "records outside the id window were returned and skipped"
+            count,
+            outside,
+            "the tenant ignores the Id filter; the set is read from one answer"
         );
+        self.client
+            .census()
+            .contradict(ids::ID_FILTER_HONOURED, Some(T::SELECT.path), detail);
+        if trust.looks_cut(count) {
+            return Err(Error::Paging {
+                endpoint: T::SELECT.path,
+                message: format!(
+                    "the tenant ignores the Id filter and its answer of {count} records looks cut \
+                     (a round count, or the silent cap found earlier): the records cannot be read \
+                     completely"
+                ),
+            });
+        }
+        rows.keep_after(after);
+        Ok(rows)
     }
-    records.sort_by_key(Selectable::id);
-    records.dedup_by_key(|record| record.id());
-    Ok(records)
+
+    /// The records of `rows`, hydrated with `…/SelectList` in chunks when they are ids.
+    fn emit<T: Selectable>(&self, rows: Rows<T>) -> BoxStream<'static, Result<T, Error>> {
+        let client = self.client.clone();
+        let chunk = self.chunk;
+        let stream = async_stream::try_stream! {
+            match rows {
+                Rows::Records(records) => {
+                    for record in records {
+                        yield record;
+                    }
+                }
+                Rows::Ids(ids) => {
+                    for ids in ids.chunks(chunk) {
+                        let list = Request::json(ids)?;
+                        let mut records: Vec<T> = client.results(T::SELECT_LIST, list).await?;
+                        records.retain(|record| ids.binary_search(&record.id()).is_ok());
+                        records.sort_by_key(Selectable::id);
+                        records.dedup_by_key(|record| record.id());
+                        for record in records {
+                            yield record;
+                        }
+                    }
+                }
+            }
+        };
+        stream.boxed()
+    }
 }
 
 #[cfg(test)]
@@ -300,6 +740,80 @@ mod tests {
         assert!(!walk.try_open_end);
         advance(&mut walk, &settings, 3000, 0);
         assert!(walk.try_open_end, "1000 + 2000 empty ids");
+    }
+
+    #[test]
+    fn the_first_answer_one_as_large_as_any_and_round_ones_are_verified() {
+        let mut trust = Trust::new(true);
+        assert_eq!(trust.judge(0, 500, None), Verdict::Trusted, "empty");
+        assert_eq!(trust.judge(40, 500, None), Verdict::Verify, "the first");
+        trust.saw(40);
+        assert_eq!(trust.judge(39, 500, None), Verdict::Trusted);
+        assert_eq!(trust.judge(40, 500, None), Verdict::Verify, "as large");
+        assert_eq!(trust.judge(41, 500, None), Verdict::Verify, "larger");
+        trust.saw(400);
+        assert_eq!(trust.judge(300, 500, None), Verdict::Verify, "round");
+        assert_eq!(trust.judge(99, 1, None), Verdict::Trusted, "one id wide");
+        assert_eq!(Trust::new(false).judge(40, 500, None), Verdict::Trusted);
+    }
+
+    #[test]
+    fn a_half_is_verified_only_when_it_holds_the_whole_answer() {
+        let mut trust = Trust::new(true);
+        trust.saw(10);
+        assert_eq!(trust.judge(9, 100, Some(10)), Verdict::Trusted);
+        assert_eq!(trust.judge(200, 100, Some(300)), Verdict::Trusted, "round");
+        assert_eq!(trust.judge(10, 100, Some(10)), Verdict::Verify);
+        assert_eq!(
+            trust.judge(10, 1, Some(10)),
+            Verdict::Trusted,
+            "one id wide"
+        );
+    }
+
+    #[test]
+    fn once_a_cap_is_found_answers_that_large_are_cut_and_the_smallest_cap_is_kept() {
+        let mut trust = Trust::new(true);
+        assert!(trust.found_cut(40));
+        assert!(!trust.found_cut(37));
+        assert!(!trust.found_cut(50));
+        assert_eq!(trust.cap, Some(37));
+        assert_eq!(trust.judge(37, 100, None), Verdict::Truncated);
+        assert_eq!(trust.judge(37, 100, Some(80)), Verdict::Truncated);
+        assert!(trust.looks_cut(37));
+        assert!(!trust.looks_cut(36));
+    }
+
+    #[test]
+    fn an_answer_that_cannot_be_verified_looks_cut_only_when_round_or_capped() {
+        let trust = Trust::new(true);
+        assert!(!trust.looks_cut(4286));
+        assert!(!trust.looks_cut(50));
+        assert!(trust.looks_cut(500));
+        assert!(!Trust::new(false).looks_cut(500));
+    }
+
+    #[test]
+    fn verified_windows_split_at_the_median_id_and_cut_ones_in_the_middle() {
+        let ids = [3, 5, 8, 13, 21];
+        assert_eq!(
+            split_point(0, 100, &ids, Verdict::Verify),
+            8,
+            "3 left, 2 right"
+        );
+        assert_eq!(
+            split_point(0, 100, &ids[..4], Verdict::Verify),
+            5,
+            "2 and 2"
+        );
+        assert_eq!(split_point(0, 100, &ids, Verdict::Truncated), 50);
+        // A single record at the top of its window: the split still narrows it.
+        assert_eq!(split_point(0, 13, &[13], Verdict::Verify), 12);
+        assert_eq!(split_point(12, 14, &[14], Verdict::Verify), 13);
+        assert_eq!(
+            split_point(0, i64::MAX, &[], Verdict::Truncated),
+            i64::MAX / 2
+        );
     }
 
     #[test]

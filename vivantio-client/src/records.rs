@@ -4,6 +4,11 @@
 use std::marker::PhantomData;
 
 use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
+
+use crate::assumptions::registry::ids;
+use crate::assumptions::WINDOW_FIELD;
+use crate::enums::ErrorType;
 
 use crate::error::Error;
 use crate::paging::{IdWindowPager, Pager, Selectable};
@@ -63,7 +68,10 @@ impl<'a, T: Selectable> RecordsApi<'a, T> {
     /// Streams every record matching `query`, item by item, with the default
     /// [`IdWindowPager`] configured on the client.
     pub fn stream(&self, query: Query) -> BoxStream<'static, Result<T, Error>> {
-        IdWindowPager::new(self.client.window_settings().clone()).stream(self.client.clone(), query)
+        IdWindowPager::new(self.client.window_settings().clone())
+            .stream(self.client.clone(), query)
+            .map_err(name_paging_assumption)
+            .boxed()
     }
 
     /// Streams every record matching `query` with another paging strategy.
@@ -74,4 +82,47 @@ impl<'a, T: Selectable> RecordsApi<'a, T> {
     ) -> BoxStream<'static, Result<T, Error>> {
         pager.stream(self.client.clone(), query)
     }
+}
+
+/// A refusal of a windowed read, named after the paging assumption it contradicts: `Id` is
+/// not queryable, or a cap is announced in words the client does not know.
+fn name_paging_assumption(error: Error) -> Error {
+    let Error::Api {
+        endpoint, errors, ..
+    } = &error
+    else {
+        return error;
+    };
+    let said = errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let id_refused = errors.iter().any(|m| {
+        matches!(m.kind, ErrorType::FieldInvalid | ErrorType::FieldMissing)
+            && (m.field.as_deref() == Some(WINDOW_FIELD)
+                || m.message.as_deref().is_some_and(|text| {
+                    text.split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w == WINDOW_FIELD)
+                }))
+    });
+    let message = if id_refused {
+        format!(
+            "the tenant refuses `{WINDOW_FIELD}` in queries ({said}); assumption `{}` is wrong \
+             here, so large sets cannot be read in windows",
+            ids::ID_QUERYABLE
+        )
+    } else if errors
+        .iter()
+        .any(|m| m.kind == ErrorType::ItemNotValidForAction)
+    {
+        format!(
+            "the tenant refused a window ({said}); if these words say the answer is too large, \
+             assumption `{}` does not know them",
+            ids::TOO_MANY_WORDING
+        )
+    } else {
+        return error;
+    };
+    Error::Paging { endpoint, message }
 }

@@ -1,5 +1,9 @@
 //! Sends one action: builds the URL, adds Basic auth, waits on the limiter, retries throttled
-//! requests, and hands back the body of a 2xx answer.
+//! requests, and hands back the body of a 2xx answer. Also GETs what the tenant's web
+//! application serves (inline images, the OData feed), the same way.
+//!
+//! Credentials (and every request) go to the platform's origin and the configured tenant's
+//! origin only (scheme, host and port compared).
 
 use std::time::Duration;
 
@@ -50,17 +54,35 @@ impl Request {
     }
 }
 
+/// Where requests go: the API root on the platform host, and the tenant's web application.
+#[derive(Debug, Clone)]
+pub(crate) struct Hosts {
+    /// `{platform_url}api/`.
+    pub(crate) api_root: Url,
+    /// The tenant's web application (inline images, OData), when configured.
+    pub(crate) tenant_root: Option<Url>,
+    /// Other origins naming the tenant in record bodies; never sent a request.
+    pub(crate) tenant_aliases: Vec<Url>,
+}
+
+/// Names the inline image GETs in errors and logs.
+pub(crate) const INLINE_IMAGE: &str = "inline image";
+
 /// The HTTP side of a [`Client`](crate::Client).
 pub(crate) struct Transport {
     http: reqwest::Client,
-    api_root: Url,
+    hosts: Hosts,
     limiter: AdaptiveLimiter,
 }
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
-            .field("api_root", &self.api_root.as_str())
+            .field("api_root", &self.hosts.api_root.as_str())
+            .field(
+                "tenant_root",
+                &self.hosts.tenant_root.as_ref().map(Url::as_str),
+            )
             .field("limiter", &self.limiter.snapshot())
             .finish_non_exhaustive()
     }
@@ -68,12 +90,15 @@ impl std::fmt::Debug for Transport {
 
 impl Transport {
     pub(crate) fn new(
-        api_root: Url,
+        hosts: Hosts,
         username: &str,
         password: &str,
         timeout: Duration,
+        user_agent: &str,
         limiter: AdaptiveLimiter,
     ) -> Result<Self, Error> {
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| Error::Config("the User-Agent contains characters not allowed".into()))?;
         let token =
             base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
         let mut authorization = HeaderValue::from_str(&format!("Basic {token}"))
@@ -86,18 +111,40 @@ impl Transport {
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .timeout(timeout)
-            .user_agent(concat!("vivantio-client/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent)
             .build()
             .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?;
         Ok(Self {
             http,
-            api_root,
+            hosts,
             limiter,
         })
     }
 
     pub(crate) fn api_root(&self) -> &Url {
-        &self.api_root
+        &self.hosts.api_root
+    }
+
+    /// The tenant's web application, when configured.
+    pub(crate) fn tenant_root(&self) -> Option<&Url> {
+        self.hosts.tenant_root.as_ref()
+    }
+
+    /// Other origins naming the tenant in record bodies.
+    pub(crate) fn tenant_aliases(&self) -> &[Url] {
+        &self.hosts.tenant_aliases
+    }
+
+    /// Whether `url` is on the platform's or the configured tenant's origin, the only places
+    /// credentials are sent.
+    pub(crate) fn may_authenticate(&self, url: &Url) -> bool {
+        let origin = url.origin();
+        origin == self.hosts.api_root.origin()
+            || self
+                .hosts
+                .tenant_root
+                .as_ref()
+                .is_some_and(|tenant| tenant.origin() == origin)
     }
 
     pub(crate) fn limiter(&self) -> &AdaptiveLimiter {
@@ -133,16 +180,39 @@ impl Transport {
         Fut: std::future::Future<Output = Result<T, Error>>,
     {
         let url = self.url(endpoint, request)?;
+        let (url, read) = (&url, &read);
+        self.retrying(
+            endpoint.path,
+            endpoint.read_only,
+            "POST",
+            move || async move {
+                let response = self.send_once(endpoint, url, request).await?;
+                read(response).await
+            },
+        )
+        .await
+    }
+
+    /// Runs `attempt_once` under the limiter, retrying throttled attempts (a timed-out one only
+    /// when `read_only`: a write may have been applied); `what` and `method` name it in logs.
+    async fn retrying<T, F, Fut>(
+        &self,
+        what: &'static str,
+        read_only: bool,
+        method: &'static str,
+        attempt_once: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
         let max_retries = self.limiter.settings().max_retries;
         let mut attempt = 0;
         loop {
             let outcome = {
                 let _permit = self.limiter.acquire().await;
-                tracing::debug!(endpoint = endpoint.path, attempt, "POST");
-                match self.send_once(endpoint, &url, request).await {
-                    Ok(response) => read(response).await,
-                    Err(error) => Err(error),
-                }
+                tracing::debug!(endpoint = what, attempt, method);
+                attempt_once().await
             };
             let error = match outcome {
                 Ok(body) => {
@@ -160,13 +230,13 @@ impl Transport {
             }
             let wait = self.limiter.on_throttle(retry_after(&error));
             // A timed-out write may have been applied; repeating it could duplicate it.
-            let may_repeat = endpoint.read_only || matches!(error, Error::Http { .. });
+            let may_repeat = read_only || matches!(error, Error::Http { .. });
             if attempt >= max_retries || !may_repeat {
                 return Err(error);
             }
             attempt += 1;
             tracing::warn!(
-                endpoint = endpoint.path,
+                endpoint = what,
                 attempt,
                 wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                 reason = %error,
@@ -203,6 +273,13 @@ impl Transport {
                 .bytes()
                 .await
                 .map_err(|error| Error::from_reqwest(endpoint.path, error))?;
+            if status == reqwest::StatusCode::NOT_FOUND {
+                return Err(Error::UnknownAction {
+                    endpoint: endpoint.path,
+                    status: status.as_u16(),
+                    body_excerpt: excerpt(&body),
+                });
+            }
             return Err(Error::Http {
                 endpoint: endpoint.path,
                 status: status.as_u16(),
@@ -213,50 +290,67 @@ impl Transport {
         Ok(response)
     }
 
-    /// GETs a file the tenant serves outside the API (inline images), with the API user's
-    /// credentials, through the limiter; the URL must be on the platform's origin.
+    /// GETs `url` with the API user's credentials, through the limiter, retrying throttled
+    /// attempts, and hands the 2xx response to `read` (once per attempt). The URL must be on the
+    /// platform's or the tenant's origin: nothing is sent anywhere else.
+    pub(crate) async fn get_with<T, F, Fut>(
+        &self,
+        what: &'static str,
+        url: &Url,
+        accept: &'static str,
+        read: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
+        if !self.may_authenticate(url) {
+            return Err(Error::Config(format!(
+                "{url} is on neither the platform's nor the tenant's host; credentials are not \
+                 sent to that host, so it was not requested"
+            )));
+        }
+        let read = &read;
+        self.retrying(what, true, "GET", move || async move {
+            let response = self
+                .http
+                .get(url.clone())
+                .header(ACCEPT, accept)
+                .send()
+                .await
+                .map_err(|error| Error::from_reqwest(what, error))?;
+            read(successful(what, response).await?).await
+        })
+        .await
+    }
+
+    /// GETs a file the tenant serves outside the API (inline images): its bytes and MIME type.
     pub(crate) async fn get_file(
         &self,
         url: &Url,
     ) -> Result<(bytes::Bytes, Option<String>), Error> {
-        const WHAT: &str = "inline file";
-        if url.origin() != self.api_root.origin() {
-            return Err(Error::Config(format!(
-                "{url} is not on the platform's host; credentials are sent there only"
-            )));
-        }
-        let _permit = self.limiter.acquire().await;
-        let response = self
-            .http
-            .get(url.clone())
-            .header(ACCEPT, "*/*")
-            .send()
-            .await
-            .map_err(|error| Error::from_reqwest(WHAT, error))?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| Error::from_reqwest(WHAT, error))?;
-        if !status.is_success() {
-            return Err(Error::Http {
-                endpoint: WHAT,
-                status: status.as_u16(),
-                retry_after: None,
-                body_excerpt: excerpt(&body),
-            });
-        }
-        self.limiter.on_success();
-        Ok((body, content_type))
+        self.get_with(
+            INLINE_IMAGE,
+            url,
+            "image/*, */*;q=0.8",
+            |response| async move {
+                let content_type = response
+                    .headers()
+                    .get(CONTENT_TYPE)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned);
+                let body = response
+                    .bytes()
+                    .await
+                    .map_err(|error| Error::from_reqwest(INLINE_IMAGE, error))?;
+                Ok((body, content_type))
+            },
+        )
+        .await
     }
 
     fn url(&self, endpoint: Endpoint, request: &Request) -> Result<Url, Error> {
-        let mut url = self.api_root.join(endpoint.path).map_err(|error| {
+        let mut url = self.hosts.api_root.join(endpoint.path).map_err(|error| {
             Error::Config(format!(
                 "cannot join {} to the API root: {error}",
                 endpoint.path
@@ -275,6 +369,33 @@ impl Transport {
         }
         Ok(url)
     }
+}
+
+/// The response when its status is 2xx; otherwise an [`Error::Http`] with the start of its body
+/// and its `Retry-After` (for GETs outside the API, where a 404 is no unknown action).
+async fn successful(
+    what: &'static str,
+    response: reqwest::Response,
+) -> Result<reqwest::Response, Error> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(parse_retry_after);
+    let body = response
+        .bytes()
+        .await
+        .map_err(|error| Error::from_reqwest(what, error))?;
+    Err(Error::Http {
+        endpoint: what,
+        status: status.as_u16(),
+        retry_after,
+        body_excerpt: excerpt(&body),
+    })
 }
 
 fn retry_after(error: &Error) -> Option<Duration> {

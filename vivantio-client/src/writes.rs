@@ -85,9 +85,9 @@ pub struct NewNote {
     pub notes_html: Option<String>,
     /// Whether only agents see it.
     pub mark_private: bool,
-    /// Time spent, in minutes.
+    /// Time spent, in whole minutes (the vendor's `TicketAddNoteDto` types it `int`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub effort: Option<f64>,
+    pub effort: Option<u32>,
     /// When it happened (tenant-local); default now.
     #[serde(
         skip_serializing_if = "Option::is_none",

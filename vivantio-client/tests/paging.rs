@@ -2,17 +2,23 @@
 
 mod common;
 
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use common::{client_for, fast_limiter, post, AUTHORIZATION, PASSWORD, USERNAME};
+use fixtures::generator::{generate_overwriting, GeneratorConfig, History};
+use fixtures::instance::{Instance, Kind};
+use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig, WireQuirks};
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
+use vivantio_client::assumptions::registry::ids;
 use vivantio_client::paging::Selectable;
 use vivantio_client::query::{fields::ticket, Query};
 use vivantio_client::ticket::Ticket;
-use vivantio_client::{Client, Error, IdWindowPager, Pager, WindowSettings};
+use vivantio_client::{Client, Error, IdWindowPager, LimiterSettings, Pager, WindowSettings};
 use wiremock::{MockServer, Request, ResponseTemplate};
 
 /// A tenant holding tickets, refusing selects that match more than `cap` records, and adding
@@ -176,8 +182,9 @@ async fn the_stream_is_lazy() {
         first.iter().map(|t| t.id).collect::<Vec<_>>(),
         [1, 2, 3, 4, 5]
     );
-    // (0,500], (0,250] and (0,125] refused, (0,62] read: nothing beyond the first window.
-    assert_eq!(tenant.calls.load(Ordering::SeqCst), 4);
+    // (0,500], (0,250] and (0,125] refused, (0,62] read and verified by its halves (0,31] and
+    // (31,62] (the first answer is always verified): nothing beyond the first window.
+    assert_eq!(tenant.calls.load(Ordering::SeqCst), 6);
 }
 
 #[tokio::test]
@@ -207,6 +214,29 @@ async fn a_tenant_ignoring_the_id_filter_still_yields_each_record_once() {
         .await
         .unwrap();
     assert_eq!(count, 50);
+    // (0,500] answers all 50; verifying it, its half (0,25] answers them again: one answer is
+    // the whole set.
+    assert_eq!(tenant.calls.load(Ordering::SeqCst), 2);
+    assert_eq!(paging_findings(&client), [ids::ID_FILTER_HONOURED]);
+}
+
+#[tokio::test]
+async fn a_record_inserted_while_a_window_is_verified_is_not_taken_for_a_cut() {
+    // The window (0,500] answers 50; id 60 arrives before its halves are read, so they hold 51.
+    // Reading the window again answers 51, not 50: it grew, it was not cut.
+    let tenant = FakeTenant::new(1..=50, 1000);
+    tenant.insert_at_call(1, vec![60]);
+    let (_server, client) = mount(&tenant, small_windows()).await;
+    let ids: Vec<i64> = client
+        .tickets()
+        .stream(Query::match_all())
+        .map_ok(|ticket| ticket.id)
+        .try_collect()
+        .await
+        .unwrap();
+    let expected: Vec<i64> = (1..=50).chain([60]).collect();
+    assert_eq!(ids, expected);
+    assert!(paging_findings(&client).is_empty());
 }
 
 #[tokio::test]
@@ -235,20 +265,10 @@ async fn a_window_of_one_id_refused_is_a_paging_error() {
 
 #[tokio::test]
 async fn hydration_reads_ids_then_select_list_in_chunks() {
-    let server = MockServer::start().await;
-    post("Ticket/Select")
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::results(json!([
-                {"Id": 3}, {"Id": 1}, {"Id": 2}
-            ]))),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    post("Ticket/Select")
-        .respond_with(ResponseTemplate::new(200).set_body_json(common::results(json!([]))))
-        .mount(&server)
-        .await;
+    // The window (0,500] answers 1, 2, 3 and is verified by its halves (0,2] and (2,500], whose
+    // ids are hydrated chunk by chunk.
+    let tenant = FakeTenant::new([3, 1, 2], 1000);
+    let (server, client) = mount(&tenant, WindowSettings::default()).await;
     post("Ticket/SelectList")
         .and(wiremock::matchers::body_json(json!([1, 2])))
         .respond_with(
@@ -269,7 +289,6 @@ async fn hydration_reads_ids_then_select_list_in_chunks() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_for(&server, fast_limiter());
     let pager = IdWindowPager::new(WindowSettings {
         hydrate_chunk: Some(2),
         open_end_after_empty_span: 1000,
@@ -327,4 +346,288 @@ async fn another_strategy_can_replace_the_windows() {
         .await
         .unwrap();
     assert_eq!(ids, [1, 2]);
+}
+
+// ---- Against the Vivantio simulator: answers cut without an error, an ignored `Id` filter ----
+
+/// A generated instance of 5 000 tickets (minimal history), every seventh id removed so that
+/// windows meet gaps. Generated once per test run.
+fn generated() -> &'static Instance {
+    static INSTANCE: OnceLock<Instance> = OnceLock::new();
+    INSTANCE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("paging-tickets-{}", std::process::id()));
+        let config = GeneratorConfig::for_tickets(5_000).with_history(History::Minimal);
+        generate_overwriting(&config, &dir).expect("the generator runs");
+        let mut instance = Instance::load(&dir).expect("the generated instance loads");
+        let _ = std::fs::remove_dir_all(&dir);
+        instance
+            .records_mut(Kind::Tickets)
+            .retain(|ticket| ticket["Id"].as_i64().is_some_and(|id| id % 7 != 0));
+        instance
+    })
+}
+
+/// The bundled sample instance (60 tickets, ids 5001 to 5060).
+fn sample() -> Instance {
+    Instance::sample().expect("the sample instance loads")
+}
+
+/// A simulator serving `instance` with these quirks and refusal cap, and a client for it.
+async fn simulate(
+    instance: &Instance,
+    quirks: WireQuirks,
+    result_cap: usize,
+    window: WindowSettings,
+) -> (VivantioSim, Client) {
+    let config = VivantioSimConfig {
+        result_cap,
+        quirks,
+        ..VivantioSimConfig::default()
+    };
+    let sim = VivantioSim::start(config, instance.clone())
+        .await
+        .expect("the simulator starts");
+    let client = Client::builder()
+        .platform_url(sim.platform_url())
+        .credentials("api-user", "api-password")
+        .limiter(LimiterSettings {
+            initial_interval: Duration::ZERO,
+            ..LimiterSettings::default()
+        })
+        .window_settings(window)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a valid client");
+    (sim, client)
+}
+
+/// The ids of the simulator's tickets, in order.
+fn table_ids(sim: &VivantioSim) -> Vec<i64> {
+    let mut ids: Vec<i64> = sim
+        .records(Kind::Tickets)
+        .iter()
+        .filter_map(|ticket| ticket["Id"].as_i64())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// Every ticket id the client's default pager streams, in stream order (repeats kept).
+async fn read_all(client: &Client) -> Result<Vec<i64>, Error> {
+    client
+        .tickets()
+        .stream(Query::match_all())
+        .map_ok(|ticket| ticket.id)
+        .try_collect()
+        .await
+}
+
+/// The paging assumptions the client's census found contradicted.
+fn paging_findings(client: &Client) -> Vec<&'static str> {
+    client
+        .wire_census()
+        .observations
+        .iter()
+        .map(|observation| observation.assumption)
+        .filter(|id| id.starts_with("paging."))
+        .collect()
+}
+
+/// `Ticket/Select` requests the simulator received.
+fn selects(sim: &VivantioSim) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|request| request.path.ends_with("/Select"))
+        .count()
+}
+
+/// Reads the generated instance from a tenant that cuts every answer at `cap` records.
+async fn read_under_a_silent_cap(cap: usize, result_cap: usize, hydrate_chunk: Option<usize>) {
+    let quirks = WireQuirks {
+        silent_truncation: Some(cap),
+        ..WireQuirks::default()
+    };
+    let window = WindowSettings {
+        hydrate_chunk,
+        ..WindowSettings::default()
+    };
+    let (sim, client) = simulate(generated(), quirks, result_cap, window).await;
+    let ids = read_all(&client).await.expect("the stream");
+    let expected = table_ids(&sim);
+    assert_eq!(ids.len(), expected.len(), "cap {cap}: every record, once");
+    assert_eq!(ids, expected, "cap {cap}: every record once, in id order");
+    assert_eq!(paging_findings(&client), [ids::NO_SILENT_TRUNCATION]);
+    let detail = &client.wire_census().observations[0].detail;
+    assert!(
+        detail.contains(&format!("cut at {cap} records")),
+        "{detail}"
+    );
+    eprintln!(
+        "silent cap {cap}: {} selects for {} tickets",
+        selects(&sim),
+        ids.len()
+    );
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn a_silent_cap_smaller_than_the_first_window_loses_nothing() {
+    read_under_a_silent_cap(37, 100_000, None).await;
+}
+
+#[tokio::test]
+async fn a_round_silent_cap_loses_nothing() {
+    read_under_a_silent_cap(100, 100_000, None).await;
+}
+
+#[tokio::test]
+async fn a_silent_cap_at_the_target_loses_nothing() {
+    read_under_a_silent_cap(250, 100_000, None).await;
+}
+
+#[tokio::test]
+async fn a_silent_cap_below_an_announced_one_loses_nothing() {
+    // Over 200 matches are refused, fewer are cut at 37.
+    read_under_a_silent_cap(37, 200, None).await;
+}
+
+#[tokio::test]
+async fn a_silent_cap_on_answers_read_as_ids_loses_nothing() {
+    read_under_a_silent_cap(37, 100_000, Some(40)).await;
+}
+
+#[tokio::test]
+async fn a_cut_open_ended_window_is_not_trusted() {
+    // The sample's 60 tickets, then 400 far above them: the open-ended window tried after the
+    // empty run answers 75 of those 400, as large as any answer so far, so windowing goes on.
+    let mut instance = sample();
+    let template = instance.records(Kind::Tickets)[0].clone();
+    for id in 3_000_001..=3_000_400 {
+        let mut ticket = template.clone();
+        ticket["Id"] = json!(id);
+        ticket["DisplayId"] = json!(format!("INC-{id}"));
+        instance.records_mut(Kind::Tickets).push(ticket);
+    }
+    let quirks = WireQuirks {
+        silent_truncation: Some(75),
+        ..WireQuirks::default()
+    };
+    let (sim, client) = simulate(&instance, quirks, 100_000, WindowSettings::default()).await;
+    let ids = read_all(&client).await.expect("the stream");
+    assert_eq!(ids, table_ids(&sim));
+    assert_eq!(ids.len(), 460);
+    assert_eq!(paging_findings(&client), [ids::NO_SILENT_TRUNCATION]);
+    let open_ended = sim
+        .requests()
+        .iter()
+        .filter_map(|request| request.body_json())
+        .filter(|body| {
+            body["Query"]["Items"]
+                .as_array()
+                .is_some_and(|items| items.len() == 1)
+        })
+        .count();
+    assert!(
+        open_ended >= 2,
+        "the cut open-ended answer was read, then another one"
+    );
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn a_normal_tenant_is_verified_cheaply_and_contradicts_nothing() {
+    for (name, instance) in [("sample", sample()), ("generated", generated().clone())] {
+        let mut costs = Vec::new();
+        for verify in [false, true] {
+            let window = WindowSettings {
+                verify_full_windows: verify,
+                ..WindowSettings::default()
+            };
+            let (sim, client) = simulate(&instance, WireQuirks::default(), 500, window).await;
+            let ids = read_all(&client).await.expect("the stream");
+            assert_eq!(ids, table_ids(&sim), "{name}");
+            assert!(paging_findings(&client).is_empty(), "{name}");
+            costs.push(selects(&sim));
+            sim.stop().await;
+        }
+        let (unverified, verified) = (costs[0], costs[1]);
+        eprintln!("{name}: {unverified} selects without verification, {verified} with");
+        assert!(
+            verified <= unverified + unverified / 5 + 4,
+            "{name}: {unverified} -> {verified}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_ignored_id_filter_is_reported_and_the_set_read_from_one_answer() {
+    for instance in [sample(), generated().clone()] {
+        let quirks = WireQuirks {
+            ignore_id_filter: true,
+            ..WireQuirks::default()
+        };
+        let (sim, client) = simulate(&instance, quirks, 100_000, WindowSettings::default()).await;
+        let ids = read_all(&client).await.expect("the stream");
+        assert_eq!(ids, table_ids(&sim));
+        assert_eq!(paging_findings(&client), [ids::ID_FILTER_HONOURED]);
+        assert!(
+            sim.request_count() <= 3,
+            "one answer is the whole set, not one per window: {}",
+            sim.request_count()
+        );
+        sim.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_ignored_id_filter_with_a_cut_answer_is_a_paging_error() {
+    // A round answer cannot be told from a cut one, and with the filter ignored no window can
+    // be split to find out.
+    let quirks = WireQuirks {
+        silent_truncation: Some(300),
+        ignore_id_filter: true,
+        ..WireQuirks::default()
+    };
+    let (sim, client) = simulate(generated(), quirks, 100_000, WindowSettings::default()).await;
+    let error = read_all(&client).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Paging { message, .. } if message.contains("ignores the Id filter")),
+        "{error:?}"
+    );
+    sim.stop().await;
+
+    // A cap found while the filter worked: an answer that large is known to be cut.
+    let quirks = WireQuirks {
+        silent_truncation: Some(37),
+        ..WireQuirks::default()
+    };
+    let (sim, client) = simulate(generated(), quirks, 100_000, WindowSettings::default()).await;
+    let mut stream = client.tickets().stream(Query::match_all());
+    for _ in 0..100 {
+        stream
+            .try_next()
+            .await
+            .expect("the stream")
+            .expect("a ticket");
+    }
+    assert_eq!(paging_findings(&client), [ids::NO_SILENT_TRUNCATION]);
+    sim.set_quirks(WireQuirks {
+        silent_truncation: Some(37),
+        ignore_id_filter: true,
+        ..WireQuirks::default()
+    });
+    let error = loop {
+        match stream.try_next().await {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("the stream ended without an error"),
+            Err(error) => break error,
+        }
+    };
+    assert!(matches!(error, Error::Paging { .. }), "{error:?}");
+    assert_eq!(
+        paging_findings(&client),
+        [ids::NO_SILENT_TRUNCATION, ids::ID_FILTER_HONOURED]
+    );
+    sim.stop().await;
 }

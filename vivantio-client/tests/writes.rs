@@ -84,3 +84,21 @@ async fn add_note_and_change_status() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn add_note_sends_effort_as_a_whole_number() {
+    let (server, client) = setup().await;
+    post("Ticket/AddNote")
+        .and(body_json(json!({
+            "AffectedTickets": [10500], "Notes": "Replaced drum", "MarkPrivate": false, "Effort": 25
+        })))
+        .respond_with(ok(json!({"Successful": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let note = NewNote {
+        effort: Some(25),
+        ..NewNote::text(10500, "Replaced drum", false)
+    };
+    client.tickets().add_note(&note).await.unwrap();
+}

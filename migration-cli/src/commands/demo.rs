@@ -157,6 +157,12 @@ fn load_instance(dir: &Path, tickets: Option<u64>) -> Result<Instance, CliError>
     Instance::load(&instance_dir).map_err(CliError::failed)
 }
 
+/// The addresses the bundled sample and the generated instances give the tenant in bodies.
+pub const DEMO_TENANT_ALIASES: [&str; 2] = [
+    "https://brightline.vivantio.com/",
+    fixtures::generator::TENANT_HOST,
+];
+
 /// Where the demo re-hosts article images, inside the project folder.
 pub const DEMO_IMAGES_DIR: &str = "help-assets";
 
@@ -194,6 +200,15 @@ pub fn simulator_project(
     })?;
     project.config.vivantio.request_interval_ms = 0;
     project.config.vivantio.max_concurrency = 8;
+    // One simulator port, two host names: the API on the platform host (`127.0.0.1`), inline
+    // images and the OData feed on the tenant host (`localhost`), as on a real tenant. Bodies
+    // name the tenant by the instances' own addresses: aliases of the simulator's tenant host.
+    project.config.vivantio.tenant_url =
+        Some(format!("http://localhost:{}/", vivantio.address().port()));
+    project.config.vivantio.tenant_aliases = DEMO_TENANT_ALIASES
+        .iter()
+        .map(|alias| (*alias).to_string())
+        .collect();
     project.config.intercom.fallback_admin = Some("migration@example.com".into());
     // The simulator's search index never lags.
     project.config.intercom.search_index_lag_seconds = 0;

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use futures::TryStreamExt;
 use migration_core::inventory::{build_inventory, WrittenInventory};
+use migration_core::model::source::WireReport;
 use migration_core::ports::{Destination, Source};
 
-use super::report::{keep_section, DISCOVERY_SUMMARY_FILE, INVENTORY_FILE};
+use super::report::{keep_section, DISCOVERY_SUMMARY_FILE, INVENTORY_FILE, WIRE_FILE};
 use super::{port_failure, Outcome};
 use crate::error::CliError;
 use crate::project::Project;
@@ -88,6 +89,7 @@ pub async fn discover(
         })
         .collect();
     let inventory = build_inventory(&source.admin_inventory().await.map_err(port_failure)?);
+    summary.wire = source.wire_report();
     Ok((summary, inventory))
 }
 
@@ -122,6 +124,7 @@ pub fn summary(discovery: &DiscoverySummary, inventory: &WrittenInventory) -> St
         "  inventory items  {} (workflows, rules, reports, SLAs, portal)",
         inventory.items.len()
     ));
+    lines.extend(wire_lines(&discovery.wire));
     lines.push("Intercom:".to_string());
     lines.push(format!("  admins           {}", discovery.intercom.admins));
     lines.push(format!(
@@ -139,12 +142,49 @@ pub fn summary(discovery: &DiscoverySummary, inventory: &WrittenInventory) -> St
     lines.join("\n")
 }
 
+/// What reading proved about Vivantio's API, for people: each contradicted assumption with
+/// its consequence, each fallback, and each spelling other than the project's own.
+pub fn wire_lines(wire: &WireReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    if wire.is_clean() {
+        lines.push("  API assumptions  every checked field and action held".to_string());
+    }
+    for finding in &wire.findings {
+        lines.push(format!(
+            "  {} wire_assumption {} ({}): {}; {}",
+            if finding.blocking {
+                "BLOCKING"
+            } else {
+                "warning "
+            },
+            finding.assumption,
+            finding.endpoint.as_deref().unwrap_or("tenant"),
+            finding.detail,
+            finding.consequence
+        ));
+    }
+    for fallback in &wire.fallbacks {
+        lines.push(format!(
+            "  fallback         {} is missing ({}): {}",
+            fallback.endpoint, fallback.assumption, fallback.instead
+        ));
+    }
+    for spelling in &wire.spellings {
+        lines.push(format!(
+            "  spelling         {} is spelt `{}` on this tenant ({} records of {})",
+            spelling.assumption, spelling.spelling, spelling.records, spelling.endpoint
+        ));
+    }
+    lines
+}
+
 /// Runs discovery for the project and keeps it for the report.
 pub async fn run(project: &Project) -> Result<Outcome, CliError> {
     let source = project.source()?;
     let destination = project.destination()?;
     let (discovery, inventory) = discover(&source, &destination).await?;
     keep_section(project, DISCOVERY_SUMMARY_FILE, &discovery)?;
+    keep_section(project, WIRE_FILE, &discovery.wire)?;
     keep_section(project, INVENTORY_FILE, &inventory)?;
     Ok(Outcome::ok(summary(&discovery, &inventory), &discovery))
 }

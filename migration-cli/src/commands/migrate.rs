@@ -1,8 +1,11 @@
 //! `migrate` and `delta`: load into Intercom, exactly once, resumable.
 
 use migration_core::engine::{RunMode, RunOutcome, RunReport};
-use migration_core::ports::StateStore;
+use migration_core::model::source::WireReport;
+use migration_core::ports::{Source, StateStore};
+use migration_core::spec::MappingSpec;
 
+use super::report::{read_optional, WIRE_FILE};
 use super::{confirmed_spec, engine, engine_failure, port_failure, Outcome};
 use crate::error::{CliError, EXIT_PARTIAL, EXIT_REFUSED};
 use crate::progress::Progress;
@@ -19,6 +22,7 @@ pub async fn run(
     let source = project.source()?;
     let destination = project.destination()?;
     let spec = confirmed_spec(project, &source, &destination).await?;
+    refuse_unacknowledged_wire_findings(project, &source, spec.spec())?;
     let store = project.open_store()?;
     let destination = destination.with_created_after(first_run_started(&store)?);
     let hash = spec.hash();
@@ -76,6 +80,40 @@ pub async fn run(
         crate::history::save_run(&project.state_dir(), run_id, &report)?;
     }
     Ok(outcome(mode_name, &report))
+}
+
+/// Refuses while what `plan` (or `discover`) proved about Vivantio's API, or what reading the
+/// configuration just now proved, holds a blocking finding the mapping does not acknowledge.
+fn refuse_unacknowledged_wire_findings(
+    project: &Project,
+    source: &dyn Source,
+    spec: &MappingSpec,
+) -> Result<(), CliError> {
+    let mut wire: WireReport =
+        read_optional(&project.reports_dir().join(WIRE_FILE))?.unwrap_or_default();
+    wire.merge(source.wire_report());
+    let blocking: Vec<String> = wire
+        .unacknowledged(&spec.wire.acknowledged, |area| spec.moves(area))
+        .map(|finding| {
+            format!(
+                "  {} ({}): {}; {}",
+                finding.assumption,
+                finding.endpoint.as_deref().unwrap_or("tenant"),
+                finding.detail,
+                finding.consequence
+            )
+        })
+        .collect();
+    if blocking.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Refused(format!(
+        "Vivantio's API contradicts {} assumption(s) this mapping depends on (wire_assumption):\n{}\n\
+         check the tenant's answers; to go on anyway, list the ids under `[wire] acknowledged` in \
+         mapping.toml, then `plan` and `confirm` again",
+        blocking.len(),
+        blocking.join("\n")
+    )))
 }
 
 /// When this project's first run started (now, if none has), as Unix seconds: nothing in the

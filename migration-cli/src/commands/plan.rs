@@ -135,7 +135,10 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         .collect();
     let mapper = Mapper::new(&spec, &instance.schema, instance.directory())
         .map_err(|error| CliError::Refused(format!("the mapping cannot be used: {error}")))?;
-    let report = preflight(&mapper, &instance, &destination_schema);
+    let wire = source.wire_report();
+    let mut report = preflight(&mapper, &instance, &destination_schema);
+    report.add_wire_findings(&wire, &spec);
+    super::report::keep_section(project, super::report::WIRE_FILE, &wire)?;
     let blocking = report.at_least(Severity::Error).count();
     let outcome = PlanOutcome {
         proposed,
@@ -160,6 +163,7 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     for (code, count) in &outcome.preflight.counts {
         human.push(format!("  {code:?}: {count}"));
     }
+    human.extend(super::discover::wire_lines(&wire));
     super::report::keep_section(project, super::report::PREFLIGHT_FILE, &outcome.preflight)?;
     let refused = !check_report.is_ok();
     let result = Outcome::ok(human.join("\n"), &outcome);

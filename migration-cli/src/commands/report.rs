@@ -11,10 +11,14 @@ use crate::report::{self, MigrationReport, RunSection};
 pub const DISCOVERY_SUMMARY_FILE: &str = "discovery-summary.json";
 /// File (in the reports folder) where `plan` keeps its pre-flight findings for the report.
 pub const PREFLIGHT_FILE: &str = "preflight.json";
+/// File (in the reports folder) where `discover` and `plan` keep what reading proved about
+/// Vivantio's API; `migrate` refuses while it holds an unacknowledged blocking finding.
+pub const WIRE_FILE: &str = "vivantio-wire.json";
 /// File (in the reports folder) where `discover` keeps the written inventory for the report.
 pub const INVENTORY_FILE: &str = "inventory.json";
 
-fn read_optional<T: serde::de::DeserializeOwned>(
+/// A kept JSON section, if it exists.
+pub fn read_optional<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
 ) -> Result<Option<T>, CliError> {
     if !path.exists() {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use migration_core::engine::{RollbackReport, RunReport, VerifyReport};
 use migration_core::inventory::WrittenInventory;
 use migration_core::model::destination::DestinationSchema;
-use migration_core::model::source::SourceSchema;
+use migration_core::model::source::{SourceSchema, WireReport};
 use migration_core::validate::PreflightReport;
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +88,9 @@ pub struct DiscoverySummary {
     pub groups: u64,
     /// What the Intercom workspace already has.
     pub intercom: IntercomSummary,
+    /// What reading proved about Vivantio's API: contradicted assumptions, fallbacks taken,
+    /// and the spellings this tenant uses.
+    pub wire: WireReport,
 }
 
 impl DiscoverySummary {

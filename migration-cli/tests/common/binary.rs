@@ -100,6 +100,10 @@ impl BinaryWorld {
                 self.dir().join(migration_cli::config::CONFIG_FILE),
             )
             .env("V2I_VIVANTIO_URL", self.vivantio.platform_url())
+            .env(
+                "V2I_VIVANTIO_TENANT_URL",
+                format!("http://localhost:{}/", self.vivantio.address().port()),
+            )
             .env("V2I_INTERCOM_URL", self.intercom.base_url())
             .env("VIVANTIO_USERNAME", simulators.username)
             .env("VIVANTIO_PASSWORD", simulators.password)

@@ -151,6 +151,20 @@ impl Snapshot {
             + self.events.values().map(Vec::len).sum::<usize>()
     }
 
+    /// Records per kind, and `messages` for the replies and notes of every thread: what a
+    /// run that may word things differently must still hold, record for record.
+    pub fn counts(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for ((kind, _), times) in &self.records {
+            *counts.entry(kind.clone()).or_default() += times;
+        }
+        counts.insert(
+            "messages".to_string(),
+            self.parts.values().map(Vec::len).sum(),
+        );
+        counts
+    }
+
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

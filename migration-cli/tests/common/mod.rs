@@ -32,8 +32,13 @@ impl World {
 
 /// Both simulators and a project; no mapping yet.
 pub async fn world() -> World {
+    world_with(VivantioSimConfig::default()).await
+}
+
+/// [`world`] with the Vivantio simulator configured as given (quirks, result cap).
+pub async fn world_with(config: VivantioSimConfig) -> World {
     let dir = tempfile::tempdir().unwrap();
-    let vivantio = VivantioSim::start(VivantioSimConfig::default(), Instance::sample().unwrap())
+    let vivantio = VivantioSim::start(config, Instance::sample().unwrap())
         .await
         .unwrap();
     let intercom = IntercomSim::start(IntercomSimConfig {

@@ -155,6 +155,7 @@ fn discovery() -> DiscoverySummary {
         agents: 42,
         groups: 9,
         intercom,
+        wire: Default::default(),
     }
 }
 

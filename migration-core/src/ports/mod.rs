@@ -27,7 +27,7 @@ use crate::idmap::DestinationRef;
 use crate::keys::{RecordKey, RecordKind};
 use crate::model::destination::{DestinationSchema, FileRef, ObservedRecord};
 use crate::model::source::{
-    AdminInventory, Article, Caller, Organisation, SourceRef, SourceSchema, Ticket,
+    AdminInventory, Article, Caller, Organisation, SourceRef, SourceSchema, Ticket, WireReport,
 };
 use crate::ops::Operation;
 use crate::reject::ReasonCode;
@@ -85,6 +85,12 @@ pub trait Source: Send + Sync {
     }
     /// The admin inventory (workflows, rules, reports, SLA policies, portal settings).
     async fn admin_inventory(&self) -> Result<AdminInventory, PortError>;
+
+    /// What reading so far proved wrong about the source's API (findings, fallbacks,
+    /// spellings). Complete once every stream was read to its end.
+    fn wire_report(&self) -> WireReport {
+        WireReport::default()
+    }
 }
 
 /// The destination ids of the records an operation requires.

@@ -11,6 +11,7 @@ use super::policies::{
 };
 use super::rules::{FieldRule, LegacyFieldRule, PriorityRule, StatusRule, TicketTypeRule};
 use crate::error::SpecError;
+use crate::model::source::WireArea;
 
 /// The version of the document format this crate writes and reads.
 pub const SPEC_FORMAT_VERSION: u32 = 1;
@@ -76,9 +77,27 @@ pub struct MappingSpec {
     /// Knowledge base.
     #[serde(default)]
     pub articles: ArticlePolicy,
+    /// Source API findings a person accepted (`wire_assumption` findings of `plan`).
+    #[serde(default, skip_serializing_if = "WirePolicy::is_empty")]
+    pub wire: WirePolicy,
     /// Who confirmed this exact content, and its hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation: Option<Confirmation>,
+}
+
+/// The `[wire]` table: blocking `wire_assumption` findings a person has looked at and accepts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WirePolicy {
+    /// Assumption ids (`action.private`) whose findings no longer block `migrate`.
+    #[serde(default)]
+    pub acknowledged: Vec<String>,
+}
+
+impl WirePolicy {
+    /// Whether nothing is acknowledged (the table is then left out of the file).
+    pub fn is_empty(&self) -> bool {
+        self.acknowledged.is_empty()
+    }
 }
 
 /// A person's confirmation of one exact specification content.
@@ -116,6 +135,7 @@ impl MappingSpec {
             html: HtmlPolicy::default(),
             attachments: AttachmentPolicy::default(),
             articles: ArticlePolicy::default(),
+            wire: WirePolicy::default(),
             confirmation: None,
         }
     }
@@ -133,6 +153,15 @@ impl MappingSpec {
     /// Writes the specification as TOML.
     pub fn to_toml(&self) -> Result<String, SpecError> {
         toml::to_string_pretty(self).map_err(|error| SpecError::Serialize(error.to_string()))
+    }
+
+    /// Whether the mapping moves what `area` feeds: a blocking `wire_assumption` finding
+    /// blocks only a mapping that does.
+    pub fn moves(&self, area: WireArea) -> bool {
+        match area {
+            WireArea::CustomFields => !self.fields.is_empty(),
+            _ => true,
+        }
     }
 
     /// The hash of the content (everything but the confirmation).

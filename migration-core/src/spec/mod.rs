@@ -16,7 +16,7 @@ mod rules;
 mod targets;
 
 pub use check::{check, CheckReport, IssueCode, SpecIssue};
-pub use document::{Confirmation, MappingSpec, SPEC_FORMAT_VERSION};
+pub use document::{Confirmation, MappingSpec, WirePolicy, SPEC_FORMAT_VERSION};
 pub use hash::SpecHash;
 pub use policies::{
     AdminPolicy, ArticlePolicy, ArticleStatePolicy, AttachmentPolicy, CategoryMode, CategoryPolicy,

@@ -22,6 +22,7 @@ mod people;
 mod schema;
 mod source;
 mod tickets;
+pub mod wire;
 
 pub use options::VivantioSourceOptions;
 pub use source::VivantioSource;

@@ -21,6 +21,11 @@ pub struct VivantioSourceOptions {
     /// Largest attachment downloaded, in bytes; a larger one is refused before it is read
     /// whole (`None`: no bound).
     pub max_attachment_bytes: Option<u64>,
+    /// Whether the caller and organisation streams are checked, at their end, against the
+    /// tenant's OData count (asked once per stream, before its first record): fewer records
+    /// than counted fail the stream (records would be lost), more are a warning, no feed (no
+    /// tenant URL, or HTTP 404) skips the check (default `true`).
+    pub odata_reconcile: bool,
 }
 
 impl Default for VivantioSourceOptions {
@@ -31,6 +36,7 @@ impl Default for VivantioSourceOptions {
             origin_names: BTreeMap::new(),
             scan_ticket_origins: true,
             max_attachment_bytes: None,
+            odata_reconcile: true,
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Organisation and caller streams, with the custom form values of their record type when the
-//! tenant defines forms for it.
+//! tenant defines forms for it, reconciled with the tenant's OData count when it has one.
 
 use futures::stream::BoxStream;
 use futures::{future, StreamExt, TryStreamExt};
 use migration_core::model::source::FieldValue;
 use migration_core::ports::PortStream;
 use migration_core::{PortError, PortErrorKind};
+use vivantio_client::assumptions::registry::ids::EXTRACTION_COMPLETE;
 use vivantio_client::paging::Selectable;
 use vivantio_client::{Client, SystemArea};
 
@@ -101,10 +102,114 @@ pub fn in_id_order<T: Send + 'static>(
         .boxed()
 }
 
+/// Counts the records of `records` and, when the stream ends, compares the count with the
+/// tenant's OData count of `feed` (asked once, before the first record, so that records added
+/// during the read make an excess, not a shortfall): see [`check_count`].
+pub fn reconciled<T: Send + 'static>(
+    client: Client,
+    records: PortStream<'static, T>,
+    feed: &'static str,
+    noun: &'static str,
+) -> PortStream<'static, T> {
+    let stream = async_stream::try_stream! {
+        let expected = client.odata().count(feed).await.map_err(with_context(format!(
+            "the OData count of {noun}s, to check that none is lost (set \
+             vivantio.odata_reconcile = false to skip this check)"
+        )))?;
+        let mut records = records;
+        let mut extracted: u64 = 0;
+        while let Some(record) = records.try_next().await? {
+            extracted += 1;
+            yield record;
+        }
+        if let Err(error) = check_count(noun, feed, extracted, expected) {
+            client
+                .census()
+                .contradict(EXTRACTION_COMPLETE, None, error.message.clone());
+            Err(error)?;
+        }
+    };
+    stream.boxed()
+}
+
+/// Compares the records extracted with the OData count: fewer is an error (records would be
+/// lost), more a warning (records added while reading), no count an informational note.
+pub fn check_count(
+    noun: &'static str,
+    feed: &str,
+    extracted: u64,
+    expected: Option<u64>,
+) -> Result<(), PortError> {
+    match expected {
+        None => {
+            tracing::info!(
+                noun,
+                extracted,
+                "Vivantio: no OData count of {noun}s (no tenant URL, or the tenant offers no \
+                 /odata/{feed} feed); the extraction is not reconciled"
+            );
+            Ok(())
+        }
+        Some(counted) if extracted < counted => Err(PortError::new(
+            PortErrorKind::Other,
+            format!(
+                "Vivantio: {extracted} {noun}s were extracted but the tenant's OData feed \
+                 (/odata/{feed}) counts {counted}: {} {noun}s would be lost (assumption \
+                 `{EXTRACTION_COMPLETE}`: the API hid or cut records without saying so), so the \
+                 read stops here; set vivantio.odata_reconcile = false only if the feed is known \
+                 to count differently",
+                counted - extracted
+            ),
+        )),
+        Some(counted) if extracted > counted => {
+            tracing::warn!(
+                noun,
+                extracted,
+                counted,
+                "Vivantio: {extracted} {noun}s were extracted, more than the {counted} the OData \
+                 feed counted (records added while reading?)"
+            );
+            Ok(())
+        }
+        Some(counted) => {
+            tracing::debug!(
+                noun,
+                counted,
+                "Vivantio: extraction matches the OData count"
+            );
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use futures::stream;
+
+    #[test]
+    fn a_shortfall_fails_an_excess_or_no_count_does_not() {
+        let cases: [(u64, Option<u64>, bool); 5] = [
+            (10, Some(10), true),
+            (11, Some(10), true),
+            (10, None, true),
+            (0, Some(0), true),
+            (9, Some(12), false),
+        ];
+        for (extracted, expected, ok) in cases {
+            let outcome = check_count("caller", "Callers", extracted, expected);
+            assert_eq!(outcome.is_ok(), ok, "{extracted} {expected:?}");
+        }
+        let error = check_count("caller", "Callers", 9, Some(12)).unwrap_err();
+        assert_eq!(error.kind, PortErrorKind::Other);
+        for part in [
+            "9 callers were extracted",
+            "counts 12",
+            "3 callers would be lost",
+        ] {
+            assert!(error.message.contains(part), "{}", error.message);
+        }
+    }
 
     #[tokio::test]
     async fn out_of_order_ids_fail_the_stream() {

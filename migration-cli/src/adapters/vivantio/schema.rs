@@ -1,19 +1,22 @@
 //! Reading the instance's configuration into the core's [`SourceSchema`].
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::future::Future;
 
 use futures::{stream, StreamExt, TryStreamExt};
 use migration_core::model::source::{
-    Origin, SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE, KNOWLEDGE_BASE_RECORD_TYPE,
+    LegacyField, Origin, SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE,
+    KNOWLEDGE_BASE_RECORD_TYPE,
 };
 use migration_core::PortError;
+use vivantio_client::config as wire;
 use vivantio_client::query::Query;
-use vivantio_client::Client;
+use vivantio_client::{endpoints, Client};
 
 use super::convert;
-use super::errors::with_context;
+use super::errors::{port_error, with_context};
 use super::options::VivantioSourceOptions;
+use super::wire::WireLog;
 
 /// Reads ticket types; per ticket type its statuses, priorities, categories, custom forms and
 /// legacy fields; knowledge-base categories; custom forms of organisations and callers; agents;
@@ -21,6 +24,7 @@ use super::options::VivantioSourceOptions;
 pub async fn read_schema(
     client: &Client,
     options: &VivantioSourceOptions,
+    wire: &WireLog,
 ) -> Result<SourceSchema, PortError> {
     let config = client.configuration();
     let ticket_types = config
@@ -48,10 +52,11 @@ pub async fn read_schema(
             .categories(record_type)
             .await
             .map_err(with_context(context("categories")))?;
-        let legacy = config
-            .extension_fields(record_type)
-            .await
-            .map_err(with_context(context("extension fields")))?;
+        let legacy = match config.extension_fields(record_type).await {
+            Ok(legacy) => Some(legacy),
+            Err(error) if error.is_unknown_action() => None,
+            Err(error) => return Err(port_error(&context("extension fields"), &error)),
+        };
         Ok::<_, PortError>((
             statuses
                 .into_iter()
@@ -65,10 +70,12 @@ pub async fn read_schema(
                 .into_iter()
                 .map(|c| convert::category(c, record_type))
                 .collect::<Vec<_>>(),
-            legacy
-                .into_iter()
-                .map(|l| convert::legacy_field(l, record_type))
-                .collect::<Vec<_>>(),
+            legacy.map(|legacy| {
+                legacy
+                    .into_iter()
+                    .map(|l| convert::legacy_field(l, record_type))
+                    .collect::<Vec<_>>()
+            }),
         ))
     })
     .await?;
@@ -77,12 +84,40 @@ pub async fn read_schema(
         ticket_types: ticket_types.into_iter().map(convert::ticket_type).collect(),
         ..SourceSchema::default()
     };
+    let mut legacy_missing = false;
     for (statuses, priorities, categories, legacy) in per_type {
         schema.statuses.extend(statuses);
         schema.priorities.extend(priorities);
         schema.categories.extend(categories);
-        schema.legacy_fields.extend(legacy);
+        match legacy {
+            Some(legacy) => schema.legacy_fields.extend(legacy),
+            None => legacy_missing = true,
+        }
     }
+    let groups = match config.groups().await {
+        Ok(groups) => Some(groups),
+        Err(error) if error.is_unknown_action() => None,
+        Err(error) => return Err(port_error("groups", &error)),
+    };
+    let scan = if legacy_missing || groups.is_none() || options.scan_ticket_origins {
+        TicketScan::read(client).await?
+    } else {
+        TicketScan::default()
+    };
+    if legacy_missing {
+        wire.missing_action(
+            endpoints::EXTENSION_FIELD_SELECT_BY_RECORD_TYPE,
+            "legacy fields are found from the values on the tickets",
+        );
+        schema.legacy_fields.extend(scan.legacy_fields());
+    }
+    let groups = groups.unwrap_or_else(|| {
+        wire.missing_action(
+            endpoints::GROUP_SELECT_ALL,
+            "groups are rebuilt from the tickets' GroupId/GroupName and UserSelectByGroupId",
+        );
+        scan.groups()
+    });
     if !record_types.contains(&KNOWLEDGE_BASE_RECORD_TYPE) {
         let kb = config
             .knowledge_base_categories()
@@ -126,7 +161,6 @@ pub async fn read_schema(
         .into_iter()
         .map(convert::agent)
         .collect();
-    let groups = config.groups().await.map_err(with_context("groups"))?;
     schema.groups = each(&groups, width, |group| async move {
         let members = client
             .configuration()
@@ -161,33 +195,94 @@ pub async fn read_schema(
     schema.sla_targets = targets.into_iter().flatten().collect();
     dedupe_by_id(&mut schema.sla_targets, |t| t.id);
 
-    schema.origins = origins(client, options).await?;
+    schema.origins = origins(options, &scan);
     Ok(schema)
 }
 
 /// The named origins, plus (when asked) every code found on a ticket, sorted by code.
-async fn origins(
-    client: &Client,
-    options: &VivantioSourceOptions,
-) -> Result<Vec<Origin>, PortError> {
+fn origins(options: &VivantioSourceOptions, scan: &TicketScan) -> Vec<Origin> {
     let mut codes: BTreeSet<i64> = options.origin_names.keys().copied().collect();
     if options.scan_ticket_origins {
-        let mut tickets = client.tickets().stream(Query::match_all());
-        while let Some(ticket) = tickets
-            .try_next()
-            .await
-            .map_err(with_context("tickets (origin codes)"))?
-        {
-            codes.extend(ticket.call_origin);
-        }
+        codes.extend(scan.origins.iter().copied());
     }
-    Ok(codes
+    codes
         .into_iter()
         .map(|id| Origin {
             id,
             name: options.origin_names.get(&id).cloned(),
         })
-        .collect())
+        .collect()
+}
+
+/// What one pass over the ticket records (without their details) tells about the
+/// configuration: origin codes in use, and the groups and legacy fields the tickets name, for
+/// tenants without `GroupSelectAll` or `ExtensionFieldSelectByRecordTypeId`.
+#[derive(Debug, Default)]
+struct TicketScan {
+    origins: BTreeSet<i64>,
+    groups: BTreeMap<i64, Option<String>>,
+    legacy: BTreeMap<(i64, i64), Option<String>>,
+}
+
+impl TicketScan {
+    async fn read(client: &Client) -> Result<Self, PortError> {
+        let mut scan = Self::default();
+        let mut tickets = client.tickets().stream(Query::match_all());
+        while let Some(ticket) = tickets
+            .try_next()
+            .await
+            .map_err(with_context("tickets (configuration scan)"))?
+        {
+            scan.origins.extend(ticket.call_origin);
+            if let Some(group) = ticket.group_id {
+                let name = scan.groups.entry(group).or_default();
+                if name.is_none() {
+                    *name = ticket.group_name.clone().filter(|n| !n.trim().is_empty());
+                }
+            }
+            for value in &ticket.extension_fields {
+                if let (Some(field), Some(record_type)) = (value.field_id, ticket.record_type_id) {
+                    let name = scan.legacy.entry((record_type, field)).or_default();
+                    if name.is_none() {
+                        *name = value.name.clone().filter(|n| !n.trim().is_empty());
+                    }
+                }
+            }
+        }
+        Ok(scan)
+    }
+
+    /// The groups the tickets name, as `GroupSelectAll` would list them.
+    fn groups(&self) -> Vec<wire::Group> {
+        self.groups
+            .iter()
+            .map(|(id, name)| wire::Group {
+                id: *id,
+                name: name.clone(),
+                description: None,
+                enabled: None,
+            })
+            .collect()
+    }
+
+    /// The legacy fields the tickets carry values of.
+    fn legacy_fields(&self) -> Vec<LegacyField> {
+        self.legacy
+            .iter()
+            .map(|((record_type, field), name)| {
+                convert::legacy_field(
+                    wire::ExtensionFieldDefinition {
+                        id: *field,
+                        name: name.clone(),
+                        label: None,
+                        field_type: None,
+                        record_type_id: Some(*record_type),
+                    },
+                    *record_type,
+                )
+            })
+            .collect()
+    }
 }
 
 /// Runs `read` for every item, `width` at a time, keeping the items' order.

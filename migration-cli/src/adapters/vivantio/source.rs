@@ -1,12 +1,12 @@
 //! [`VivantioSource`]: the Vivantio client behind the core's [`Source`] port.
 
 use async_trait::async_trait;
-use futures::{StreamExt, TryStreamExt};
+use futures::{future, StreamExt, TryStreamExt};
 use migration_core::delta::Watermark;
 use migration_core::model::destination::FileRef;
 use migration_core::model::source::{
-    AdminInventory, Article, Caller, Organisation, SourceSchema, Ticket, CALLER_RECORD_TYPE,
-    CLIENT_RECORD_TYPE,
+    AdminInventory, Article, Caller, Organisation, SourceSchema, Ticket, WireReport,
+    CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE,
 };
 use migration_core::ports::{FilePayload, PortStream, Source};
 use migration_core::{PortError, PortErrorKind};
@@ -20,6 +20,7 @@ use super::options::VivantioSourceOptions;
 use super::people::{in_id_order, with_custom_values, FormOwner};
 use super::schema::read_schema;
 use super::tickets::ticket_stream;
+use super::wire::WireLog;
 
 /// Reads a Vivantio tenant for the migration engine.
 ///
@@ -41,12 +42,17 @@ use super::tickets::ticket_stream;
 pub struct VivantioSource {
     client: Client,
     options: VivantioSourceOptions,
+    wire: WireLog,
 }
 
 impl VivantioSource {
     /// A source reading through `client` (whose tenant time zone and rate limits apply).
     pub fn new(client: Client, options: VivantioSourceOptions) -> Self {
-        Self { client, options }
+        Self {
+            client,
+            options,
+            wire: WireLog::default(),
+        }
     }
 
     /// The client it reads through.
@@ -63,7 +69,7 @@ impl VivantioSource {
 #[async_trait]
 impl Source for VivantioSource {
     async fn schema(&self) -> Result<SourceSchema, PortError> {
-        read_schema(&self.client, &self.options).await
+        read_schema(&self.client, &self.options, &self.wire).await
     }
 
     fn organisations(&self) -> PortStream<'_, Organisation> {
@@ -73,12 +79,21 @@ impl Source for VivantioSource {
             noun: "organisation",
         };
         let records = self.client.clients().stream(Query::match_all());
-        with_custom_values(
+        let organisations = with_custom_values(
             self.client.clone(),
             records,
             owner,
             self.options.concurrency(),
             convert::organisation,
+        );
+        if !self.options.odata_reconcile {
+            return organisations;
+        }
+        super::people::reconciled(
+            self.client.clone(),
+            organisations,
+            "Clients",
+            "organisation",
         )
     }
 
@@ -96,7 +111,11 @@ impl Source for VivantioSource {
             self.options.concurrency(),
             convert::caller,
         );
-        in_id_order(callers, |caller| caller.id, "caller")
+        let callers = in_id_order(callers, |caller| caller.id, "caller");
+        if !self.options.odata_reconcile {
+            return callers;
+        }
+        super::people::reconciled(self.client.clone(), callers, "Callers", "caller")
     }
 
     fn tickets(&self, changed_since: Option<Watermark>) -> PortStream<'_, Ticket> {
@@ -107,10 +126,25 @@ impl Source for VivantioSource {
         )
     }
 
+    /// Every article; a tenant without `Article/Select` has no readable knowledge base: it is
+    /// skipped with a blocking finding rather than stopping the whole read.
     fn articles(&self) -> PortStream<'_, Article> {
+        let wire = self.wire.clone();
         self.client
             .articles()
             .stream(Query::match_all())
+            .scan((), move |(), article| {
+                future::ready(match article {
+                    Err(error) if error.is_unknown_action() => {
+                        wire.missing_action(
+                            vivantio_client::endpoints::ARTICLE_SELECT,
+                            "the knowledge base is skipped: no article moves",
+                        );
+                        None
+                    }
+                    other => Some(other),
+                })
+            })
             .map_ok(convert::article)
             .map_err(with_context("articles"))
             .boxed()
@@ -181,5 +215,11 @@ impl Source for VivantioSource {
 
     async fn admin_inventory(&self) -> Result<AdminInventory, PortError> {
         read_inventory(self.options.inventory_path.as_deref()).await
+    }
+
+    fn wire_report(&self) -> WireReport {
+        let mut report = super::wire::from_census(self.client.wire_census());
+        report.merge(self.wire.snapshot());
+        report
     }
 }

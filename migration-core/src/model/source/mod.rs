@@ -12,6 +12,7 @@ mod people;
 mod schema;
 mod ticket;
 mod time;
+mod wire;
 
 pub use admin::{
     AdminInventory, AdminRule, BusinessHours, Condition, OpeningHours, PauseRule, PortalSetting,
@@ -30,6 +31,7 @@ pub use people::{Caller, Organisation};
 pub use schema::SourceSchema;
 pub use ticket::{Action, Attachment, SlaInstance, Ticket};
 pub use time::{SourceTime, TimeParseError};
+pub use wire::{WireArea, WireFallback, WireFinding, WireReport, WireSpelling};
 
 use serde::{Deserialize, Serialize};
 

@@ -92,6 +92,7 @@ impl HtmlRenderer {
         };
         let patterns = Arc::new(Patterns {
             article_link: compile("html.article_link_pattern", &policy.article_link_pattern)?,
+            tenant_article_link: compile("html", references::TENANT_ARTICLE_LINK)?,
             inline_image: compile("html.inline_image_pattern", &policy.inline_image_pattern)?,
         });
         let mut sanitizer = ammonia::Builder::default();
@@ -530,6 +531,94 @@ mod tests {
             rendered.unresolved_images,
             vec!["ffffffff-ffff-ffff-ffff-ffffffffffff".to_string()]
         );
+    }
+
+    #[test]
+    fn links_and_images_on_the_tenant_host_are_recognised() {
+        let renderer = renderer();
+        let articles: [(&str, Option<i64>); 10] = [
+            // The tenant's own article route, in the fragment, any case.
+            ("https://acme.vivantio.com/#/Article/Details/42", Some(42)),
+            (
+                "https://acme.vivantio.com/#/article/details/7?tab=1",
+                Some(7),
+            ),
+            ("http://localhost:8080/#/Article/Details/5", Some(5)),
+            ("#/Article/Details/9", Some(9)),
+            // The policy's forms, on the tenant host as on any other.
+            (
+                "https://acme.vivantio.com/Portal/KB/Article/4002",
+                Some(4002),
+            ),
+            ("https://acme.vivantio.com/x?ArticleId=3", Some(3)),
+            // Not articles.
+            ("https://acme.vivantio.com/#/Article/Details/12abc", None),
+            ("https://acme.vivantio.com/#/Ticket/Details/42", None),
+            ("https://acme.vivantio.com/Article/Details", None),
+            ("https://acme.vivantio.com/", None),
+        ];
+        for (url, expected) in articles {
+            let found = renderer.patterns.reference("a", "href", url);
+            assert_eq!(found, expected.map(Reference::Article), "{url}");
+            assert_eq!(
+                renderer.patterns.reference("img", "src", url),
+                None,
+                "{url}"
+            );
+        }
+        let guid = "0b9f6c1e-3f4a-4c1e-9a57-1f2e3d4c5b6a";
+        let images: [(&str, bool); 5] = [
+            // On the tenant host, the platform host, a simulator's hosts.
+            ("https://acme.vivantio.com/Attachment/Inline/GUID", true),
+            (
+                "https://webservices-na01.vivantio.com/attachment/inline/GUID",
+                true,
+            ),
+            ("http://localhost:9/Attachment/Inline/GUID", true),
+            ("http://127.0.0.1:9/Attachment/Inline/GUID", true),
+            ("https://acme.vivantio.com/#/Article/Details/42", false),
+        ];
+        for (url, recognised) in images {
+            for guid in [guid.to_string(), guid.to_uppercase()] {
+                let url = url.replace("GUID", &guid);
+                let found = renderer.patterns.reference("img", "src", &url);
+                let expected = recognised.then(|| Reference::Image(guid.to_lowercase()));
+                assert_eq!(found, expected, "{url}");
+            }
+        }
+    }
+
+    #[test]
+    fn tenant_article_links_are_rewritten_like_the_other_forms() {
+        let ids = ids_with_article(42, "https://help.example.com/articles/42");
+        let cases = [
+            (
+                "<p><a href=\"https://acme.vivantio.com/#/Article/Details/42\">kb</a></p>",
+                "<p><a href=\"https://help.example.com/articles/42\">kb</a></p>",
+                vec![],
+            ),
+            (
+                "<p><a href=\"https://acme.vivantio.com/Portal/KB/Article/42\">kb</a></p>",
+                "<p><a href=\"https://help.example.com/articles/42\">kb</a></p>",
+                vec![],
+            ),
+            (
+                "<p><a href=\"https://acme.vivantio.com/#/Article/Details/43\">kb</a></p>",
+                "<p><a href=\"https://acme.vivantio.com/#/Article/Details/43\">kb</a></p>",
+                vec![43],
+            ),
+            (
+                // Hidden from the raw-text scan by an entity: found by the second pass.
+                "<p><a href=\"https://acme.vivantio.com/&#35;/Article/Details/42\">kb</a></p>",
+                "<p><a href=\"https://help.example.com/articles/42\">kb</a></p>",
+                vec![],
+            ),
+        ];
+        for (html, expected, unresolved) in cases {
+            let rendered = renderer().render(html, &ids);
+            assert_eq!(rendered.html, expected, "{html}");
+            assert_eq!(rendered.unresolved_articles, unresolved, "{html}");
+        }
     }
 
     fn ids_with_article(id: i64, url: &str) -> IdMap {

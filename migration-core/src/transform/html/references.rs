@@ -60,11 +60,20 @@ fn is_web_url(url: &str) -> bool {
     scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")
 }
 
-/// The policy's patterns that recognise references in URLs.
+/// How the tenant's web application links an article, whatever the host: a route in the URL's
+/// fragment (`https://<tenant>.vivantio.com/#/Article/Details/{id}`, KB). Recognised besides the
+/// policy's article pattern. Group 1 is the article id.
+pub(super) const TENANT_ARTICLE_LINK: &str = r"(?i)#/article/details/(\d+)\b";
+
+/// The patterns that recognise references in URLs: the policy's, and the tenant's own
+/// article route. None is bound to a host, so links and images on the tenant host
+/// (`https://<tenant>.vivantio.com/…`) and on the platform host are recognised alike.
 #[derive(Debug)]
 pub(super) struct Patterns {
     /// Group 1 is the article id.
     pub article_link: Regex,
+    /// [`TENANT_ARTICLE_LINK`]; group 1 is the article id.
+    pub tenant_article_link: Regex,
     /// Group 1 is the attachment GUID.
     pub inline_image: Regex,
 }
@@ -86,6 +95,7 @@ impl Patterns {
         let articles = self
             .article_link
             .captures_iter(html)
+            .chain(self.tenant_article_link.captures_iter(html))
             .filter_map(|captures| captures.get(1)?.as_str().parse().ok())
             .map(Reference::Article);
         let images = self
@@ -98,13 +108,11 @@ impl Patterns {
     }
 
     fn article(&self, url: &str) -> Option<Reference> {
-        let id = self
+        let captures = self
             .article_link
-            .captures(url)?
-            .get(1)?
-            .as_str()
-            .parse()
-            .ok()?;
+            .captures(url)
+            .or_else(|| self.tenant_article_link.captures(url))?;
+        let id = captures.get(1)?.as_str().parse().ok()?;
         Some(Reference::Article(id))
     }
 

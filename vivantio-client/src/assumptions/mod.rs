@@ -1,8 +1,14 @@
-//! Wire facts other than endpoint paths that rest on inference (INF) or no evidence (UNK).
+//! What the client assumes about the Vivantio API, and the wire facts that rest on inference.
 //!
-//! Each is a constant or a tiny function so that a real tenant proving it wrong costs a one-line
-//! change. Endpoint paths live in [`crate::endpoints`]; record fields carry their confidence in
-//! their own doc comments.
+//! [`registry`] lists every assumption (endpoint, field, behaviour) with its public evidence and
+//! what the tool does when a tenant proves it wrong; [`crate::census`] checks the field
+//! assumptions on every answer. The constants below are the inferred wire facts other than
+//! endpoint paths, each in one place so that a real tenant proving it wrong costs a one-line
+//! change. Endpoint paths live in [`crate::endpoints`].
+
+pub mod registry;
+
+pub use registry::{Area, Assumption, IfWrong, Subject, ValueKind, REGISTRY};
 
 /// The query field the windowed pager narrows on. That `Id` is queryable is INF.
 pub const WINDOW_FIELD: &str = "Id";

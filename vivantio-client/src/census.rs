@@ -1,0 +1,402 @@
+//! Loud decoding: every field the [registry](crate::assumptions::registry) lists is counted on
+//! every answer, so that a field a tenant spells differently (or does not send) is reported
+//! instead of decoding as empty.
+//!
+//! A [`WireCensus`] belongs to a [`Client`](crate::Client) and its clones. It counts, per field
+//! assumption, the records seen, the spelling each present value used, and values of the wrong
+//! type; behaviour checks (paging, hosts) add contradictions. [`WireCensus::report`] turns the
+//! counts into [`Observation`]s: a field absent from every record of non-empty answers, or
+//! present with values of another type, is an observation naming the assumption.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::assumptions::registry::{self, Assumption, Subject, ValueKind};
+use crate::enums::{FieldType, StatusType};
+
+/// Counts of one field assumption.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FieldTally {
+    /// Records (or list elements) the field was looked for on.
+    pub records: u64,
+    /// How many held it, by the spelling used (`null` values included).
+    pub spellings: BTreeMap<String, u64>,
+    /// Present values of another type than assumed.
+    pub wrong_type: u64,
+    /// The first such value, shortened.
+    pub wrong_example: Option<String>,
+}
+
+impl FieldTally {
+    /// Records that held the field under any spelling.
+    pub fn present(&self) -> u64 {
+        self.spellings.values().sum()
+    }
+}
+
+/// What the census found against one assumption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Observation {
+    /// The assumption's id.
+    pub assumption: &'static str,
+    /// The action it was seen on, if any.
+    pub endpoint: Option<&'static str>,
+    /// What was seen.
+    pub problem: Problem,
+    /// The facts, in a sentence ("absent from all 4 312 records").
+    pub detail: String,
+}
+
+impl Observation {
+    /// The registry entry.
+    pub fn entry(&self) -> &'static Assumption {
+        registry::find(self.assumption).expect("observations are made of registry entries")
+    }
+}
+
+/// The kind of contradiction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    /// The field was on none of the records of non-empty answers.
+    Absent,
+    /// The field held values of another type.
+    WrongType,
+    /// A behaviour check contradicted the assumption.
+    Contradicted,
+}
+
+/// The spelling a tenant uses for a field with several known spellings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spelling {
+    /// The assumption's id.
+    pub assumption: &'static str,
+    /// The action.
+    pub endpoint: &'static str,
+    /// The spelling seen.
+    pub spelling: String,
+    /// Records that used it.
+    pub records: u64,
+    /// Whether it is the project's own first spelling.
+    pub primary: bool,
+}
+
+/// What the census has seen so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CensusReport {
+    /// Field counts, by assumption id.
+    pub fields: BTreeMap<&'static str, FieldTally>,
+    /// Contradicted assumptions.
+    pub observations: Vec<Observation>,
+    /// Spellings seen of fields that have several.
+    pub spellings: Vec<Spelling>,
+}
+
+/// The counts of one client (shared by its clones).
+#[derive(Debug, Default)]
+pub struct WireCensus {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    fields: BTreeMap<&'static str, FieldTally>,
+    contradictions: Vec<Observation>,
+}
+
+impl WireCensus {
+    /// Counts the watched fields of `records`, which `endpoint` answered.
+    pub(crate) fn observe(&self, endpoint: &str, records: &[Value]) {
+        let mut watched = registry::fields_of(endpoint).peekable();
+        if watched.peek().is_none() || records.is_empty() {
+            return;
+        }
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        for assumption in watched {
+            let Subject::Field { path, kind, .. } = assumption.subject else {
+                continue;
+            };
+            let segments: Vec<&str> = path.split('.').collect();
+            let tally = state.fields.entry(assumption.id).or_default();
+            for record in records {
+                count(record, &segments, kind, tally);
+            }
+        }
+    }
+
+    /// Whether `endpoint`'s answers are counted (its records are then decoded twice).
+    pub(crate) fn watches(endpoint: &str) -> bool {
+        registry::fields_of(endpoint).next().is_some()
+    }
+
+    /// Records that a behaviour check contradicted `assumption` (an id of
+    /// [`registry::ids`]); repeated details are kept once.
+    pub fn contradict(
+        &self,
+        assumption: &'static str,
+        endpoint: Option<&'static str>,
+        detail: String,
+    ) {
+        debug_assert!(registry::find(assumption).is_some(), "{assumption}");
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let seen = state
+            .contradictions
+            .iter()
+            .any(|o| o.assumption == assumption && o.endpoint == endpoint);
+        if !seen {
+            tracing::warn!(assumption, endpoint, %detail, "Vivantio wire assumption contradicted");
+            state.contradictions.push(Observation {
+                assumption,
+                endpoint,
+                problem: Problem::Contradicted,
+                detail,
+            });
+        }
+    }
+
+    /// What has been seen so far.
+    pub fn report(&self) -> CensusReport {
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut observations = Vec::new();
+        let mut spellings = Vec::new();
+        for (id, tally) in &state.fields {
+            let Some(assumption) = registry::find(id) else {
+                continue;
+            };
+            let endpoint = assumption.endpoint().map(|e| e.path);
+            let names = assumption.spellings();
+            if tally.records > 0 && tally.present() == 0 {
+                observations.push(Observation {
+                    assumption: assumption.id,
+                    endpoint,
+                    problem: Problem::Absent,
+                    detail: format!(
+                        "`{}` is absent from all {} records {} answered (spellings looked for: {})",
+                        assumption.field_path().unwrap_or_default(),
+                        tally.records,
+                        endpoint.unwrap_or("the tenant"),
+                        names.join(", ")
+                    ),
+                });
+            }
+            if tally.wrong_type > 0 {
+                observations.push(Observation {
+                    assumption: assumption.id,
+                    endpoint,
+                    problem: Problem::WrongType,
+                    detail: format!(
+                        "`{}` held {} values of another type than assumed in {} (first: {})",
+                        assumption.field_path().unwrap_or_default(),
+                        tally.wrong_type,
+                        endpoint.unwrap_or("the tenant"),
+                        tally.wrong_example.as_deref().unwrap_or("?")
+                    ),
+                });
+            }
+            if names.len() > 1 {
+                for (spelling, records) in &tally.spellings {
+                    spellings.push(Spelling {
+                        assumption: assumption.id,
+                        endpoint: endpoint.unwrap_or_default(),
+                        primary: names.first() == Some(&spelling.as_str()),
+                        spelling: spelling.clone(),
+                        records: *records,
+                    });
+                }
+            }
+        }
+        observations.extend(state.contradictions.iter().cloned());
+        CensusReport {
+            fields: state.fields.clone(),
+            observations,
+            spellings,
+        }
+    }
+}
+
+/// Counts the field at `segments` below `value`.
+fn count(value: &Value, segments: &[&str], kind: ValueKind, tally: &mut FieldTally) {
+    let Some((first, rest)) = segments.split_first() else {
+        return;
+    };
+    let Some(object) = value.as_object() else {
+        return;
+    };
+    let into_list = first.ends_with("[]");
+    let names = first.trim_end_matches("[]").split('|');
+    if rest.is_empty() {
+        tally.records += 1;
+        let found = names
+            .into_iter()
+            .find_map(|name| object.get(name).map(|v| (name, v)));
+        if let Some((name, field)) = found {
+            *tally.spellings.entry(name.to_string()).or_default() += 1;
+            if !field.is_null() && !fits(field, kind) {
+                tally.wrong_type += 1;
+                tally.wrong_example.get_or_insert_with(|| shorten(field));
+            }
+        }
+        return;
+    }
+    let Some(child) = names.into_iter().find_map(|name| object.get(name)) else {
+        return;
+    };
+    match (into_list, child) {
+        (true, Value::Array(items)) => {
+            for item in items {
+                count(item, rest, kind, tally);
+            }
+        }
+        (false, child) => count(child, rest, kind, tally),
+        _ => {}
+    }
+}
+
+/// Whether a present, non-null value has the assumed shape.
+fn fits(value: &Value, kind: ValueKind) -> bool {
+    match kind {
+        ValueKind::Bool => value.is_boolean(),
+        ValueKind::Integer => {
+            value.as_i64().is_some()
+                || value
+                    .as_str()
+                    .is_some_and(|text| text.trim().parse::<i64>().is_ok())
+        }
+        ValueKind::Number => value.is_number(),
+        ValueKind::Text => value.is_string(),
+        ValueKind::List => value.is_array(),
+        ValueKind::Any => true,
+        ValueKind::StatusType => known_name(value, |name| {
+            !matches!(StatusType::from_name(name), StatusType::Other(_))
+        }),
+        ValueKind::FieldType => known_name(value, |name| {
+            !matches!(FieldType::from_name(name), FieldType::Other(_))
+        }),
+    }
+}
+
+fn known_name(value: &Value, known: impl Fn(&str) -> bool) -> bool {
+    match value {
+        Value::String(name) => known(name),
+        Value::Number(code) => known(&code.to_string()),
+        _ => false,
+    }
+}
+
+fn shorten(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const ACTIONS: &str = "Ticket/ActionSelectByParentId";
+
+    #[test]
+    fn a_field_absent_from_every_record_is_an_observation() {
+        let census = WireCensus::default();
+        census.observe(ACTIONS, &[json!({"Id": 1, "Notes": "a"}), json!({"Id": 2})]);
+        let report = census.report();
+        let private = report
+            .observations
+            .iter()
+            .find(|o| o.assumption == "action.private")
+            .expect("Private is absent");
+        assert_eq!(private.problem, Problem::Absent);
+        assert!(
+            private.detail.contains("all 2 records"),
+            "{}",
+            private.detail
+        );
+    }
+
+    #[test]
+    fn an_alias_counts_as_present_and_is_reported_as_the_tenants_spelling() {
+        let census = WireCensus::default();
+        census.observe(ACTIONS, &[json!({"Id": 1, "IsPrivate": false})]);
+        let report = census.report();
+        assert!(report
+            .observations
+            .iter()
+            .all(|o| o.assumption != "action.private"));
+        assert_eq!(report.spellings.len(), 1);
+        assert_eq!(report.spellings[0].spelling, "IsPrivate");
+        assert!(!report.spellings[0].primary);
+    }
+
+    #[test]
+    fn null_is_present_and_a_wrong_type_is_an_observation() {
+        let census = WireCensus::default();
+        census.observe(
+            ACTIONS,
+            &[json!({"Private": null}), json!({"Private": "yes"})],
+        );
+        let report = census.report();
+        let tally = &report.fields["action.private"];
+        assert_eq!(
+            (tally.records, tally.present(), tally.wrong_type),
+            (2, 2, 1)
+        );
+        let wrong = report
+            .observations
+            .iter()
+            .find(|o| o.assumption == "action.private")
+            .unwrap();
+        assert_eq!(wrong.problem, Problem::WrongType);
+        assert!(wrong.detail.contains("\"yes\""));
+    }
+
+    #[test]
+    fn nested_fields_are_counted_per_list_element_under_either_container_spelling() {
+        let census = WireCensus::default();
+        let definitions = "Entity/CustomEntityDefinitionSelectByRecordTypeId";
+        census.observe(
+            definitions,
+            &[json!({"Id": 1, "FieldDefinitions": [
+                {"Id": 1, "FieldType": "Text", "FieldOptions": []},
+                {"Id": 2, "FieldType": "Spreadsheet"}
+            ]})],
+        );
+        let report = census.report();
+        assert_eq!(
+            report.fields["form.fields"].spellings["FieldDefinitions"],
+            1
+        );
+        let types = &report.fields["form.field_type"];
+        assert_eq!((types.records, types.wrong_type), (2, 1));
+        assert_eq!(
+            report.fields["form.field_options"].spellings["FieldOptions"],
+            1
+        );
+    }
+
+    #[test]
+    fn empty_answers_prove_nothing() {
+        let census = WireCensus::default();
+        census.observe(ACTIONS, &[]);
+        assert!(census.report().observations.is_empty());
+    }
+
+    #[test]
+    fn contradictions_are_kept_once() {
+        let census = WireCensus::default();
+        for _ in 0..2 {
+            census.contradict(
+                registry::ids::ID_FILTER_HONOURED,
+                Some("Ticket/Select"),
+                "records outside the window".into(),
+            );
+        }
+        assert_eq!(census.report().observations.len(), 1);
+    }
+}
