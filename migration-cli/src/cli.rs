@@ -36,6 +36,15 @@ pub struct GlobalArgs {
     /// Vivantio platform URL, overriding the configuration (a sandbox, a simulator, a proxy).
     #[arg(long, global = true, env = "V2I_VIVANTIO_URL", value_name = "URL")]
     pub vivantio_url: Option<String>,
+    /// Vivantio tenant URL (`https://<tenant>.vivantio.com/`: inline images, the OData feed),
+    /// overriding `vivantio.tenant_url`.
+    #[arg(
+        long,
+        global = true,
+        env = "V2I_VIVANTIO_TENANT_URL",
+        value_name = "URL"
+    )]
+    pub vivantio_tenant_url: Option<String>,
     /// Intercom API base URL, overriding the configuration (EU/AU region, a simulator, a proxy).
     #[arg(long, global = true, env = "V2I_INTERCOM_URL", value_name = "URL")]
     pub intercom_url: Option<String>,

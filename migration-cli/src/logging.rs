@@ -76,6 +76,8 @@ impl<'a, W: Write + 'a> MakeWriter<'a> for Redacting<W> {
 /// the terminal at `terminal_level`.
 pub fn init(state_dir: Option<&Path>, terminal_level: &str, secrets: Vec<Secret>) {
     let terminal = tracing_subscriber::fmt::layer()
+        // Colour codes only for a person at a terminal, never into a pipe or a file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(Redacting::new(std::io::stderr(), secrets.clone()))
         .with_target(false)
         .with_filter(EnvFilter::new(terminal_level));

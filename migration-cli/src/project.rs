@@ -16,9 +16,6 @@ use crate::error::CliError;
 use crate::secret::Secret;
 use crate::store::Store;
 
-/// Environment variable overriding `vivantio.tenant_url`.
-pub const TENANT_URL_ENV: &str = "V2I_VIVANTIO_TENANT_URL";
-
 /// Name of the proposal notes file written beside the mapping.
 pub const PROPOSAL_NOTES_FILE: &str = "mapping-notes.json";
 
@@ -36,8 +33,8 @@ pub struct Project {
 }
 
 impl Project {
-    /// Reads the configuration named by the global options, applies URL and timeout overrides
-    /// (and [`TENANT_URL_ENV`]), and resolves credentials from the environment (or the file).
+    /// Reads the configuration named by the global options, applies URL and timeout overrides,
+    /// and resolves credentials from the environment (or the file).
     pub fn open(global: &GlobalArgs) -> Result<Self, CliError> {
         Self::open_with_env(global, |name| std::env::var(name).ok())
     }
@@ -52,9 +49,17 @@ impl Project {
             checked_url("--vivantio-url", url, config.paths.allow_insecure_http)?;
             config.vivantio.platform_url = url.clone();
         }
-        if let Some(url) = env(TENANT_URL_ENV).filter(|url| !url.trim().is_empty()) {
-            checked_url(TENANT_URL_ENV, &url, config.paths.allow_insecure_http)?;
-            config.vivantio.tenant_url = Some(url);
+        if let Some(url) = global
+            .vivantio_tenant_url
+            .as_ref()
+            .filter(|url| !url.trim().is_empty())
+        {
+            checked_url(
+                "--vivantio-tenant-url",
+                url,
+                config.paths.allow_insecure_http,
+            )?;
+            config.vivantio.tenant_url = Some(url.clone());
         }
         if let Some(url) = &global.intercom_url {
             checked_url("--intercom-url", url, config.paths.allow_insecure_http)?;

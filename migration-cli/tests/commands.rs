@@ -120,6 +120,7 @@ async fn a_wrong_token_is_a_clear_error_that_does_not_repeat_the_token() {
     let global = migration_cli::cli::GlobalArgs {
         config: world.project.config_path.clone(),
         vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),
+        vivantio_tenant_url: None,
         intercom_url: Some(world.project.config.intercom.base_url.clone()),
         vivantio_timeout: None,
         intercom_timeout: None,

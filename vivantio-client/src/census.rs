@@ -174,11 +174,18 @@ impl WireCensus {
                     endpoint,
                     problem: Problem::Absent,
                     detail: format!(
-                        "`{}` is absent from all {} records {} answered (spellings looked for: {})",
-                        assumption.field_path().unwrap_or_default(),
+                        "`{}`{} is absent from all {} records {} answered",
+                        assumption
+                            .field_path()
+                            .unwrap_or_default()
+                            .replace('|', "/"),
+                        if names.len() > 1 {
+                            " (under every known spelling)"
+                        } else {
+                            ""
+                        },
                         tally.records,
                         endpoint.unwrap_or("the tenant"),
-                        names.join(", ")
                     ),
                 });
             }
@@ -189,7 +196,10 @@ impl WireCensus {
                     problem: Problem::WrongType,
                     detail: format!(
                         "`{}` held {} values of another type than assumed in {} (first: {})",
-                        assumption.field_path().unwrap_or_default(),
+                        assumption
+                            .field_path()
+                            .unwrap_or_default()
+                            .replace('|', "/"),
                         tally.wrong_type,
                         endpoint.unwrap_or("the tenant"),
                         tally.wrong_example.as_deref().unwrap_or("?")

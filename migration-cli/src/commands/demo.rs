@@ -184,6 +184,7 @@ pub fn simulator_project(
     let global = GlobalArgs {
         config: config_path,
         vivantio_url: Some(vivantio.platform_url()),
+        vivantio_tenant_url: None,
         intercom_url: Some(intercom.base_url()),
         vivantio_timeout: None,
         intercom_timeout: None,

@@ -124,7 +124,7 @@ pub fn summary(discovery: &DiscoverySummary, inventory: &WrittenInventory) -> St
         "  inventory items  {} (workflows, rules, reports, SLAs, portal)",
         inventory.items.len()
     ));
-    lines.extend(wire_lines(&discovery.wire));
+    lines.extend(wire_lines(&discovery.wire, &[]));
     lines.push("Intercom:".to_string());
     lines.push(format!("  admins           {}", discovery.intercom.admins));
     lines.push(format!(
@@ -143,37 +143,54 @@ pub fn summary(discovery: &DiscoverySummary, inventory: &WrittenInventory) -> St
 }
 
 /// What reading proved about Vivantio's API, for people: each contradicted assumption with
-/// its consequence, each fallback, and each spelling other than the project's own.
-pub fn wire_lines(wire: &WireReport) -> Vec<String> {
-    let mut lines = Vec::new();
-    if wire.is_clean() {
-        lines.push("  API assumptions  every checked field and action held".to_string());
+/// its consequence, each fallback, and each spelling other than the documented one (the JSON
+/// report keeps every spelling).
+///
+/// `acknowledged` (from the mapping) marks a blocking finding as accepted.
+pub fn wire_lines(wire: &WireReport, acknowledged: &[String]) -> Vec<String> {
+    let unusual: Vec<_> = wire.spellings.iter().filter(|s| !s.primary).collect();
+    if wire.is_clean() && unusual.is_empty() {
+        return vec![
+            "Vivantio API: every checked field and action held (docs/vivantio-wire.md)".into(),
+        ];
     }
+    let is_acknowledged = |id: &str| acknowledged.iter().any(|known| known == id);
+    let mut lines = vec!["Vivantio API (assumptions in docs/vivantio-wire.md):".to_string()];
     for finding in &wire.findings {
+        let label = match (finding.blocking, is_acknowledged(&finding.assumption)) {
+            (true, false) => "BLOCKING",
+            (true, true) => "accepted",
+            (false, _) => "warning ",
+        };
         lines.push(format!(
-            "  {} wire_assumption {} ({}): {}; {}",
-            if finding.blocking {
-                "BLOCKING"
-            } else {
-                "warning "
-            },
+            "  {label} {} on {}: {}",
             finding.assumption,
-            finding.endpoint.as_deref().unwrap_or("tenant"),
-            finding.detail,
-            finding.consequence
+            finding.endpoint.as_deref().unwrap_or("the tenant"),
+            finding.detail
         ));
+        lines.push(format!("           {}", finding.consequence));
     }
     for fallback in &wire.fallbacks {
         lines.push(format!(
-            "  fallback         {} is missing ({}): {}",
-            fallback.endpoint, fallback.assumption, fallback.instead
+            "  fallback {} ({} is missing): {}",
+            fallback.assumption, fallback.endpoint, fallback.instead
         ));
     }
-    for spelling in &wire.spellings {
+    for spelling in unusual {
         lines.push(format!(
-            "  spelling         {} is spelt `{}` on this tenant ({} records of {})",
+            "  spelling {}: this tenant says `{}` ({} records of {})",
             spelling.assumption, spelling.spelling, spelling.records, spelling.endpoint
         ));
+    }
+    let blocking = wire
+        .findings
+        .iter()
+        .any(|finding| finding.blocking && !is_acknowledged(&finding.assumption));
+    if blocking {
+        lines.push(
+            "  a BLOCKING finding stops `migrate` until it is listed under [wire] acknowledged in mapping.toml"
+                .to_string(),
+        );
     }
     lines
 }

@@ -14,6 +14,13 @@ pub const CONFIG_TEMPLATE: &str = r#"# vivantio2intercom configuration.
 [vivantio]
 # The tenant's "Platform Url" (Admin > Integration & API > Downloads > API Credentials).
 platform_url = "https://webservices-na01.vivantio.com/"
+# The address your agents open in a browser: it serves inline images and the OData feed the
+# extraction is counted against. Credentials go to these two hosts only.
+# tenant_url = "https://acme.vivantio.com/"
+# Compare the callers and organisations read with the OData feed's count; a shortfall stops.
+# odata_reconcile = true
+# Sent as User-Agent on every Vivantio request (default: vivantio2intercom/<version>).
+# user_agent = "acme-migration/1.0"
 # Environment variables holding the API user's name and password (the user needs
 # the "Allow API Access" permission).
 username_env = "VIVANTIO_USERNAME"

@@ -66,6 +66,7 @@ pub async fn run(
         engine.run(&spec, mode).await
     };
     progress.finish();
+    let learnt = keep_wire_findings(project, &source)?;
     let report = match result {
         Ok(report) => report,
         Err(error) => {
@@ -79,7 +80,37 @@ pub async fn run(
         store.finish_run(run_id, outcome_name(&report.outcome))?;
         crate::history::save_run(&project.state_dir(), run_id, &report)?;
     }
-    Ok(outcome(mode_name, &report))
+    let mut outcome = outcome(mode_name, &report);
+    if !learnt.is_clean() {
+        outcome.human.push('\n');
+        let acknowledged = &spec.spec().wire.acknowledged;
+        outcome
+            .human
+            .push_str(&super::discover::wire_lines(&learnt, acknowledged).join("\n"));
+    }
+    Ok(outcome)
+}
+
+/// Adds what this run's reads proved about Vivantio's API that the kept report did not know
+/// (a cut answer, a login page instead of an image) to that report, and returns it.
+fn keep_wire_findings(project: &Project, source: &dyn Source) -> Result<WireReport, CliError> {
+    let path = project.reports_dir().join(WIRE_FILE);
+    let mut kept: WireReport = read_optional(&path)?.unwrap_or_default();
+    let mut learnt = source.wire_report();
+    learnt.findings.retain(|finding| {
+        !kept.findings.iter().any(|known| {
+            known.assumption == finding.assumption && known.endpoint == finding.endpoint
+        })
+    });
+    learnt
+        .fallbacks
+        .retain(|fallback| !kept.fallbacks.contains(fallback));
+    learnt.spellings.clear();
+    if !learnt.is_clean() {
+        kept.merge(learnt.clone());
+        super::report::keep_section(project, WIRE_FILE, &kept)?;
+    }
+    Ok(learnt)
 }
 
 /// Refuses while what `plan` (or `discover`) proved about Vivantio's API, or what reading the

@@ -163,7 +163,7 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     for (code, count) in &outcome.preflight.counts {
         human.push(format!("  {code:?}: {count}"));
     }
-    human.extend(super::discover::wire_lines(&wire));
+    human.extend(super::discover::wire_lines(&wire, &spec.wire.acknowledged));
     super::report::keep_section(project, super::report::PREFLIGHT_FILE, &outcome.preflight)?;
     let refused = !check_report.is_ok();
     let result = Outcome::ok(human.join("\n"), &outcome);

@@ -16,6 +16,7 @@ use vivantio_client::{endpoints, Client};
 use super::convert;
 use super::errors::{port_error, with_context};
 use super::options::VivantioSourceOptions;
+use super::tickets::ListedTickets;
 use super::wire::WireLog;
 
 /// Reads ticket types; per ticket type its statuses, priorities, categories, custom forms and
@@ -25,6 +26,7 @@ pub async fn read_schema(
     client: &Client,
     options: &VivantioSourceOptions,
     wire: &WireLog,
+    listed: &ListedTickets,
 ) -> Result<SourceSchema, PortError> {
     let config = client.configuration();
     let ticket_types = config
@@ -100,7 +102,9 @@ pub async fn read_schema(
         Err(error) => return Err(port_error("groups", &error)),
     };
     let scan = if legacy_missing || groups.is_none() || options.scan_ticket_origins {
-        TicketScan::read(client).await?
+        let scan = TicketScan::read(client).await?;
+        listed.add(scan.ids.clone());
+        scan
     } else {
         TicketScan::default()
     };
@@ -219,6 +223,7 @@ fn origins(options: &VivantioSourceOptions, scan: &TicketScan) -> Vec<Origin> {
 /// tenants without `GroupSelectAll` or `ExtensionFieldSelectByRecordTypeId`.
 #[derive(Debug, Default)]
 struct TicketScan {
+    ids: Vec<i64>,
     origins: BTreeSet<i64>,
     groups: BTreeMap<i64, Option<String>>,
     legacy: BTreeMap<(i64, i64), Option<String>>,
@@ -233,6 +238,7 @@ impl TicketScan {
             .await
             .map_err(with_context("tickets (configuration scan)"))?
         {
+            scan.ids.push(ticket.id);
             scan.origins.extend(ticket.call_origin);
             if let Some(group) = ticket.group_id {
                 let name = scan.groups.entry(group).or_default();

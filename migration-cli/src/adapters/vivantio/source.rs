@@ -19,7 +19,7 @@ use super::inventory::read_inventory;
 use super::options::VivantioSourceOptions;
 use super::people::{in_id_order, with_custom_values, FormOwner};
 use super::schema::read_schema;
-use super::tickets::ticket_stream;
+use super::tickets::{ticket_stream, ListedTickets};
 use super::wire::WireLog;
 
 /// Reads a Vivantio tenant for the migration engine.
@@ -43,6 +43,7 @@ pub struct VivantioSource {
     client: Client,
     options: VivantioSourceOptions,
     wire: WireLog,
+    listed: ListedTickets,
 }
 
 impl VivantioSource {
@@ -52,6 +53,7 @@ impl VivantioSource {
             client,
             options,
             wire: WireLog::default(),
+            listed: ListedTickets::default(),
         }
     }
 
@@ -69,7 +71,7 @@ impl VivantioSource {
 #[async_trait]
 impl Source for VivantioSource {
     async fn schema(&self) -> Result<SourceSchema, PortError> {
-        read_schema(&self.client, &self.options, &self.wire).await
+        read_schema(&self.client, &self.options, &self.wire, &self.listed).await
     }
 
     fn organisations(&self) -> PortStream<'_, Organisation> {
@@ -123,6 +125,7 @@ impl Source for VivantioSource {
             self.client.clone(),
             self.options.concurrency(),
             changed_since,
+            self.listed.get(),
         )
     }
 

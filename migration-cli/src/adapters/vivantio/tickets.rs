@@ -1,6 +1,8 @@
 //! The ticket stream: records from the windowed pager, each completed with its history,
 //! attachments, parent links, custom form values and SLA stages.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use chrono::{DateTime, Duration};
 use futures::{future, StreamExt, TryFutureExt, TryStreamExt};
 use migration_core::delta::{changed_since, Watermark};
@@ -8,8 +10,9 @@ use migration_core::model::source::Ticket;
 use migration_core::ports::PortStream;
 use migration_core::{PortError, PortErrorKind};
 use vivantio_client::actions::ActionOptions;
+use vivantio_client::assumptions::registry::ids;
 use vivantio_client::query::{fields::ticket as field, Query};
-use vivantio_client::{Client, SystemArea};
+use vivantio_client::{endpoints, Client, SystemArea};
 
 use super::convert::{self, TicketExtras};
 use super::errors::{port_error, with_context};
@@ -19,9 +22,128 @@ use super::errors::{port_error, with_context};
 /// made here, on the records, so the slack costs a few extra records and never loses one.
 const SERVER_FILTER_SLACK: Duration = Duration::hours(26);
 
+/// The ids of every ticket an earlier read of the same source listed (the configuration scan
+/// of [`schema`](migration_core::ports::Source::schema)), shared by clones of the source.
+#[derive(Debug, Clone, Default)]
+pub struct ListedTickets(Arc<Mutex<Option<Arc<Vec<i64>>>>>);
+
+impl ListedTickets {
+    /// Adds the ids a scan listed: every read's listing counts, so a ticket one answer left
+    /// out is still known from another.
+    pub fn add(&self, mut ids: Vec<i64>) {
+        let mut listed = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = listed.as_deref() {
+            ids.extend_from_slice(known);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        *listed = Some(Arc::new(ids));
+    }
+
+    /// The latest listing, if a scan was made.
+    pub fn get(&self) -> Option<Arc<Vec<i64>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
 /// Every ticket (or, with a watermark, those changed after it), in id order, `width` tickets
-/// being completed at a time.
+/// being completed at a time. A full read is reconciled with `listed`: a ticket an earlier
+/// read listed but this one did not return (an answer that came back short) is fetched by id
+/// at the end, with a warning, instead of being lost.
 pub fn ticket_stream(
+    client: Client,
+    width: usize,
+    watermark: Option<Watermark>,
+    listed: Option<Arc<Vec<i64>>>,
+) -> PortStream<'static, Ticket> {
+    let streamed = windowed_tickets(client.clone(), width, watermark);
+    match (watermark, listed) {
+        (None, Some(listed)) => with_listed(client, width, streamed, listed),
+        _ => streamed,
+    }
+}
+
+/// `streamed`, then the tickets of `listed` it skipped, fetched by id and completed.
+fn with_listed(
+    client: Client,
+    width: usize,
+    mut streamed: PortStream<'static, Ticket>,
+    listed: Arc<Vec<i64>>,
+) -> PortStream<'static, Ticket> {
+    async_stream::try_stream! {
+        // Both are in id order: one cursor finds what the stream skipped, in O(1) memory.
+        let mut cursor = 0;
+        let mut skipped = Vec::new();
+        while let Some(ticket) = streamed.try_next().await? {
+            while cursor < listed.len() && listed[cursor] < ticket.id {
+                skipped.push(listed[cursor]);
+                cursor += 1;
+            }
+            if cursor < listed.len() && listed[cursor] == ticket.id {
+                cursor += 1;
+            }
+            yield ticket;
+        }
+        skipped.extend_from_slice(&listed[cursor..]);
+        if !skipped.is_empty() {
+            tracing::warn!(
+                skipped = skipped.len(),
+                first = skipped[0],
+                "Ticket/Select answers left out tickets an earlier read listed; fetching them by id"
+            );
+            client.census().contradict(
+                ids::NO_SILENT_TRUNCATION,
+                Some(endpoints::TICKET_SELECT.path),
+                format!(
+                    "{} tickets an earlier read listed were missing from the windowed read (first: {}); they were fetched by id",
+                    skipped.len(),
+                    skipped[0]
+                ),
+            );
+            let mut recovered = recover(client.clone(), width, skipped);
+            while let Some(ticket) = recovered.try_next().await? {
+                yield ticket;
+            }
+        }
+    }
+    .boxed()
+}
+
+/// The tickets with these ids that still exist, completed.
+fn recover(client: Client, width: usize, ids: Vec<i64>) -> PortStream<'static, Ticket> {
+    let chunks: Vec<Vec<i64>> = ids.chunks(RECOVER_CHUNK).map(<[i64]>::to_vec).collect();
+    let lister = client.clone();
+    futures::stream::iter(chunks)
+        .then(move |chunk| {
+            let client = lister.clone();
+            async move {
+                client
+                    .tickets()
+                    .select_list(&chunk)
+                    .await
+                    .map_err(with_context("tickets by id"))
+            }
+        })
+        .map_ok(|tickets| futures::stream::iter(tickets.into_iter().map(Ok::<_, PortError>)))
+        .try_flatten()
+        .map_ok(convert::ticket)
+        .map(move |ticket| {
+            let client = client.clone();
+            async move { complete(&client, ticket?).await }
+        })
+        .buffered(width.max(1))
+        .try_filter_map(|ticket| future::ready(Ok(ticket)))
+        .boxed()
+}
+
+/// Tickets asked for in one `Ticket/SelectList` when recovering skipped ones.
+const RECOVER_CHUNK: usize = 100;
+
+/// The windowed read of every ticket (or those changed after the watermark), completed.
+fn windowed_tickets(
     client: Client,
     width: usize,
     watermark: Option<Watermark>,

@@ -80,6 +80,7 @@ pub fn from_census(census: CensusReport) -> WireReport {
                 endpoint: spelling.endpoint.to_string(),
                 spelling: spelling.spelling,
                 records: spelling.records,
+                primary: spelling.primary,
             })
             .collect(),
     }

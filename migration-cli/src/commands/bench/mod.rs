@@ -260,6 +260,7 @@ fn prepare_project(
     Ok(GlobalArgs {
         config: config_path,
         vivantio_url: Some(vivantio.platform_url()),
+        vivantio_tenant_url: None,
         intercom_url: Some(intercom.base_url()),
         vivantio_timeout: None,
         intercom_timeout: None,

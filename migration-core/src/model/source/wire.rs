@@ -110,6 +110,9 @@ pub struct WireSpelling {
     pub spelling: String,
     /// Records that used it.
     pub records: u64,
+    /// Whether it is the spelling the project documents (not worth a person's look).
+    #[serde(default)]
+    pub primary: bool,
 }
 
 /// Everything reading the source proved about its API.
