@@ -87,6 +87,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Prove, read-only, whether the migration will work on this tenant and workspace: every
+    /// Vivantio assumption and every Intercom resource the mapping touches (exit 7 when
+    /// something blocks).
+    Doctor {
+        /// Save the first three answers of each Vivantio action here, personal data masked
+        /// (for a bug report).
+        #[arg(long, value_name = "DIR")]
+        samples: Option<PathBuf>,
+    },
     /// Audit both sides and write a discovery report (counts, custom fields, attachments,
     /// articles, agents and groups, SLAs, workflows; Intercom attributes, admins, teams, ticket
     /// types, Help Center).
@@ -195,4 +204,8 @@ pub struct MigrateArgs {
     /// Go on when a phase's count does not match the source (the mismatch stays in the report).
     #[arg(long)]
     pub continue_on_mismatch: bool,
+    /// Start a full run although the last `verify` found replies or surveys Intercom's own
+    /// automation added to migrated threads (better: pause it, see the runbook's step 0).
+    #[arg(long)]
+    pub accept_automation: bool,
 }

@@ -15,6 +15,8 @@ pub const EXIT_REFUSED: i32 = 4;
 pub const EXIT_DIFFERENCES: i32 = 5;
 /// Exit code: finished, but some records were rejected or failed.
 pub const EXIT_PARTIAL: i32 = 6;
+/// Exit code: `doctor` found something that would stop or mislead the migration.
+pub const EXIT_BLOCKED: i32 = 7;
 
 /// Why a command did not succeed.
 #[derive(Debug, thiserror::Error)]

@@ -5,6 +5,7 @@
 
 pub mod adapters;
 pub mod allocator;
+pub mod automation;
 pub mod cli;
 pub mod commands;
 pub mod config;

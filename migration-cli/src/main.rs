@@ -94,6 +94,12 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
             };
             Ok(Outcome::ok(human, &outcome))
         }
+        Command::Doctor { samples } => {
+            let options = commands::doctor::DoctorOptions {
+                samples: samples.clone(),
+            };
+            commands::doctor::run(&open()?, &options).await
+        }
         Command::Discover => commands::discover::run(&open()?).await,
         Command::Plan { force } => commands::plan::run(&open()?, *force).await,
         Command::Confirm => {
@@ -108,11 +114,12 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
             };
             if !args.dry_run && !args.yes {
                 // Show what would be sent before asking: the same run, computed without writing.
-                let preview = commands::migrate::run(
+                let preview = commands::migrate::run_accepting(
                     &project,
                     mode,
                     true,
                     args.continue_on_mismatch,
+                    args.accept_automation,
                     &Progress::new(ProgressMode::Silent),
                 )
                 .await?;
@@ -127,11 +134,12 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
                     ));
                 }
             }
-            commands::migrate::run(
+            commands::migrate::run_accepting(
                 &project,
                 mode,
                 args.dry_run,
                 args.continue_on_mismatch,
+                args.accept_automation,
                 &progress,
             )
             .await

@@ -17,18 +17,17 @@
 use std::collections::BTreeMap;
 
 use fixtures::instance::Instance;
-use fixtures::sim::vivantio::{
-    FieldQuirk, VivantioSim, VivantioSimConfig, WireQuirks, DEFAULT_RESULT_CAP,
-};
+use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig, WireQuirks, DEFAULT_RESULT_CAP};
 use migration_cli::commands::{confirm, migrate, plan};
 use migration_core::engine::RunMode;
 use migration_core::model::source::WireReport;
 use tokio::sync::OnceCell;
-use vivantio_client::assumptions::registry::{ids, Assumption, IfWrong, Subject, REGISTRY};
+use vivantio_client::assumptions::registry::{Assumption, IfWrong, Subject, REGISTRY};
 
 mod common;
 
 use common::compare::{assert_same, Snapshot};
+use common::wire::{scenarios, Expect, Scenario};
 
 /// The kinds whose every record a degraded run must still hold.
 const RECORD_KINDS: [&str; 7] = [
@@ -154,159 +153,6 @@ impl Tenant {
     }
 }
 
-/// How an entry is broken, and what must follow.
-struct Scenario {
-    quirks: WireQuirks,
-    expect: Expect,
-    /// The simulator's result cap (a refusal's wording matters only where one is refused).
-    result_cap: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expect {
-    /// Exactly the undisturbed workspace; the wire report may name a spelling or fallback.
-    SameWorkspace,
-    /// The same records and messages; a warning or fallback names the assumption.
-    NothingLost,
-    /// A blocking finding; `migrate` refuses before any write.
-    Blocked,
-    /// Reading stops, naming the assumption, before any write.
-    Stopped,
-}
-
-/// The ways to break `assumption` in the simulator.
-fn scenarios(assumption: &Assumption, baseline: &Baseline) -> Vec<Scenario> {
-    match assumption.subject {
-        Subject::Endpoint(endpoint) => {
-            if !baseline
-                .actions
-                .contains(&endpoint.path.to_ascii_lowercase())
-            {
-                return Vec::new(); // checked through the client, below
-            }
-            let expect = match assumption.if_wrong {
-                IfWrong::Fallback => Expect::NothingLost,
-                IfWrong::Blocks => Expect::Blocked,
-                _ => Expect::Stopped,
-            };
-            vec![Scenario {
-                quirks: WireQuirks::missing_action(endpoint.path),
-                expect,
-                result_cap: DEFAULT_RESULT_CAP,
-            }]
-        }
-        Subject::Field { endpoint, path, .. } => {
-            let absent = Scenario {
-                quirks: WireQuirks::field(FieldQuirk::remove(endpoint.path, &first_spelling(path))),
-                expect: match assumption.if_wrong {
-                    IfWrong::Blocks => Expect::Blocked,
-                    IfWrong::Stops => Expect::Stopped,
-                    _ => Expect::NothingLost,
-                },
-                result_cap: DEFAULT_RESULT_CAP,
-            };
-            let aliases = assumption
-                .spellings()
-                .into_iter()
-                .skip(1)
-                .map(|alias| Scenario {
-                    quirks: WireQuirks::field(FieldQuirk::rename(
-                        endpoint.path,
-                        &first_spelling(path),
-                        alias,
-                    )),
-                    expect: Expect::SameWorkspace,
-                    result_cap: DEFAULT_RESULT_CAP,
-                });
-            std::iter::once(absent).chain(aliases).collect()
-        }
-        Subject::Behaviour => vec![behaviour(assumption.id)],
-    }
-}
-
-/// The path with only the first spelling of each segment (`Fields[].Options`).
-fn first_spelling(path: &str) -> String {
-    path.split('.')
-        .map(|segment| {
-            let list = if segment.ends_with("[]") { "[]" } else { "" };
-            format!(
-                "{}{list}",
-                segment
-                    .trim_end_matches("[]")
-                    .split('|')
-                    .next()
-                    .unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-fn behaviour(id: &str) -> Scenario {
-    let (quirks, expect) = match id {
-        ids::ID_QUERYABLE => (
-            WireQuirks {
-                id_not_queryable: true,
-                ..WireQuirks::default()
-            },
-            Expect::Stopped,
-        ),
-        ids::TOO_MANY_WORDING => (
-            WireQuirks {
-                cap_refusal_wording: Some("La requête renvoie trop de lignes".into()),
-                ..WireQuirks::default()
-            },
-            Expect::Stopped,
-        ),
-        ids::NO_SILENT_TRUNCATION => (
-            WireQuirks {
-                silent_truncation: Some(7),
-                ..WireQuirks::default()
-            },
-            Expect::SameWorkspace,
-        ),
-        ids::ID_FILTER_HONOURED => (
-            WireQuirks {
-                ignore_id_filter: true,
-                ..WireQuirks::default()
-            },
-            Expect::SameWorkspace,
-        ),
-        ids::EXTRACTION_COMPLETE => (
-            WireQuirks {
-                unlisted_ids: [1001, 1002].into(),
-                ..WireQuirks::default()
-            },
-            Expect::Stopped,
-        ),
-        ids::DATE_FORMS => (
-            WireQuirks {
-                culture_dates: true,
-                ..WireQuirks::default()
-            },
-            Expect::Stopped,
-        ),
-        ids::INLINE_IMAGES_BASIC_AUTH => (
-            WireQuirks {
-                inline_images_as_login_page: true,
-                ..WireQuirks::default()
-            },
-            Expect::NothingLost,
-        ),
-        other => panic!("behaviour assumption {other} has no scenario: add one here"),
-    };
-    let result_cap = if id == ids::TOO_MANY_WORDING {
-        10
-    } else {
-        DEFAULT_RESULT_CAP
-    };
-    Scenario {
-        quirks,
-        expect,
-        result_cap,
-    }
-}
-
 /// Runs one scenario and checks what it must show; returns a line for the test's output.
 async fn run(assumption: &Assumption, scenario: Scenario, baseline: &Baseline) -> String {
     let id = assumption.id;
@@ -408,7 +254,7 @@ async fn run_all(select: impl Fn(&Assumption) -> bool) -> usize {
     let baseline = baseline().await;
     let mut ran = 0;
     for assumption in REGISTRY.iter().filter(|a| select(a)) {
-        for scenario in scenarios(assumption, baseline) {
+        for scenario in scenarios(assumption, &baseline.actions) {
             let line = run(assumption, scenario, baseline).await;
             println!("{line}");
             ran += 1;
@@ -481,7 +327,7 @@ async fn paging_hosts_and_dates_behaviours() {
 async fn every_registry_entry_has_a_scenario_or_a_client_check() {
     let baseline = baseline().await;
     for assumption in REGISTRY {
-        let covered = !scenarios(assumption, baseline).is_empty();
+        let covered = !scenarios(assumption, &baseline.actions).is_empty();
         if !covered {
             let Subject::Endpoint(endpoint) = assumption.subject else {
                 panic!("{} has no scenario", assumption.id);

@@ -54,6 +54,11 @@ pub struct FieldDifference {
     pub actual: Option<Value>,
 }
 
+/// Observed field: how many parts of a thread (of every kind, events included) the destination
+/// did not show because it returns only its most recent ones; `null` when it may have left some
+/// out without saying how many. Absent means it showed them all.
+pub const PARTS_NOT_SHOWN: &str = "parts.not_shown";
+
 /// The comparison of one record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordDiff {
@@ -61,6 +66,10 @@ pub struct RecordDiff {
     pub key: Option<RecordKey>,
     /// Every field that differs.
     pub differences: Vec<FieldDifference>,
+    /// The oldest expected parts the destination's API does not show (see
+    /// [`PARTS_NOT_SHOWN`]): not compared, and not differences.
+    #[serde(default)]
+    pub unreadable_parts: usize,
 }
 
 impl RecordDiff {
@@ -330,7 +339,19 @@ pub fn expectations(operations: &[Operation]) -> Vec<Expectation> {
 }
 
 /// Compares an expectation with what the destination returned, field by field.
+///
+/// When the destination shows only the most recent parts of a thread, the expected parts are
+/// lined up from the newest: the oldest ones it cannot show are counted in
+/// [`RecordDiff::unreadable_parts`] and not compared.
 pub fn compare(expectation: &Expectation, observed: &ObservedRecord) -> RecordDiff {
+    let unreadable = unreadable_parts(expectation, observed);
+    let shifted;
+    let expectation = if unreadable > 0 {
+        shifted = without_oldest_parts(expectation, unreadable);
+        &shifted
+    } else {
+        expectation
+    };
     let differences = expectation
         .fields
         .iter()
@@ -348,6 +369,67 @@ pub fn compare(expectation: &Expectation, observed: &ObservedRecord) -> RecordDi
     RecordDiff {
         key: expectation.key.clone(),
         differences,
+        unreadable_parts: unreadable,
+    }
+}
+
+/// How many of the expected parts are older than what the destination shows: the shortfall of
+/// parts read back, up to the number of parts it says it left out.
+fn unreadable_parts(expectation: &Expectation, observed: &ObservedRecord) -> usize {
+    let count = |value: &Value| value.as_u64().and_then(|n| usize::try_from(n).ok());
+    let Some(expected) = expectation
+        .fields
+        .get("parts.count")
+        .and_then(|expected| count(&expected.value))
+    else {
+        return 0;
+    };
+    let shown = observed
+        .fields
+        .get("parts.count")
+        .and_then(count)
+        .unwrap_or(0);
+    let shortfall = expected.saturating_sub(shown);
+    match observed.fields.get(PARTS_NOT_SHOWN) {
+        None => 0,
+        Some(Value::Null) => shortfall,
+        Some(not_shown) => shortfall.min(count(not_shown).unwrap_or(0)),
+    }
+}
+
+/// The expectation without its `hidden` oldest parts, the others renumbered from 0.
+fn without_oldest_parts(expectation: &Expectation, hidden: usize) -> Expectation {
+    let mut fields = BTreeMap::new();
+    for (field, expected) in &expectation.fields {
+        if field == "parts.count" {
+            let count = expected.value.as_u64().unwrap_or(0);
+            let value = count.saturating_sub(hidden as u64).into();
+            fields.insert(
+                field.clone(),
+                Expected {
+                    value,
+                    comparison: expected.comparison,
+                },
+            );
+            continue;
+        }
+        let indexed = field.strip_prefix("parts.").and_then(|rest| {
+            let (index, tail) = rest.split_once('.')?;
+            Some((index.parse::<usize>().ok()?, tail))
+        });
+        match indexed {
+            Some((index, _)) if index < hidden => {}
+            Some((index, tail)) => {
+                fields.insert(format!("parts.{}.{tail}", index - hidden), expected.clone());
+            }
+            None => {
+                fields.insert(field.clone(), expected.clone());
+            }
+        }
+    }
+    Expectation {
+        key: expectation.key.clone(),
+        fields,
     }
 }
 
@@ -398,4 +480,94 @@ fn normalise_text(html: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A thread expected with `parts` notes whose bodies are their numbers.
+    fn thread(parts: usize) -> Expectation {
+        let mut fields = BTreeMap::new();
+        for index in 0..parts {
+            fields.insert(
+                format!("parts.{index}.body"),
+                Expected {
+                    value: json!(format!("<p>{index}</p>")),
+                    comparison: Comparison::Html,
+                },
+            );
+        }
+        fields.insert(
+            "parts.count".into(),
+            Expected {
+                value: json!(parts),
+                comparison: Comparison::Exact,
+            },
+        );
+        Expectation {
+            key: Some(RecordKey::ticket(1)),
+            fields,
+        }
+    }
+
+    /// The destination showing parts `from..to` of the thread, and saying how many it left out.
+    fn shown(from: usize, to: usize, not_shown: Option<Value>) -> ObservedRecord {
+        let mut fields = BTreeMap::new();
+        for index in from..to {
+            fields.insert(
+                format!("parts.{}.body", index - from),
+                json!(format!("<p>{index}</p>")),
+            );
+        }
+        fields.insert("parts.count".into(), json!(to - from));
+        if let Some(not_shown) = not_shown {
+            fields.insert(PARTS_NOT_SHOWN.into(), not_shown);
+        }
+        ObservedRecord {
+            key: None,
+            id: "1".into(),
+            fields,
+        }
+    }
+
+    #[test]
+    fn parts_older_than_what_the_destination_shows_are_unreadable_not_different() {
+        let diff = compare(&thread(650), &shown(150, 650, Some(json!(150))));
+        assert!(diff.is_match(), "{:?}", diff.differences);
+        assert_eq!(diff.unreadable_parts, 150);
+        // Events among the newest parts push written ones out; `null` says "some, unknown".
+        let diff = compare(&thread(650), &shown(151, 650, Some(Value::Null)));
+        assert!(diff.is_match(), "{:?}", diff.differences);
+        assert_eq!(diff.unreadable_parts, 151);
+    }
+
+    #[test]
+    fn parts_missing_beyond_what_the_destination_left_out_are_differences() {
+        // It says it left out 100 parts, but 150 are short: 50 were never written.
+        let diff = compare(&thread(650), &shown(150, 650, Some(json!(100))));
+        assert_eq!(diff.unreadable_parts, 100);
+        assert!(diff
+            .differences
+            .iter()
+            .any(|difference| difference.field == "parts.count"));
+        // Without the field, the destination showed everything: every shortfall differs.
+        let diff = compare(&thread(3), &shown(0, 2, None));
+        assert_eq!(diff.unreadable_parts, 0);
+        assert_eq!(diff.differences.len(), 2, "{:?}", diff.differences);
+    }
+
+    #[test]
+    fn a_wrong_part_among_those_shown_is_still_a_difference() {
+        let mut observed = shown(150, 650, Some(json!(150)));
+        observed
+            .fields
+            .insert("parts.499.body".into(), json!("<p>tampered</p>"));
+        let diff = compare(&thread(650), &observed);
+        assert_eq!(diff.unreadable_parts, 150);
+        assert_eq!(diff.differences.len(), 1);
+        assert_eq!(diff.differences[0].field, "parts.499.body");
+        assert_eq!(diff.differences[0].expected, json!("<p>649</p>"));
+    }
 }

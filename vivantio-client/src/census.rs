@@ -99,6 +99,14 @@ pub struct CensusReport {
 #[derive(Debug, Default)]
 pub struct WireCensus {
     state: Mutex<State>,
+    samples: Mutex<Option<Samples>>,
+}
+
+/// The first answers of each action, kept when asked (for `doctor --samples`).
+#[derive(Debug, Default)]
+struct Samples {
+    per_action: usize,
+    answers: BTreeMap<&'static str, Vec<Value>>,
 }
 
 #[derive(Debug, Default)]
@@ -130,6 +138,53 @@ impl WireCensus {
     /// Whether `endpoint`'s answers are counted (its records are then decoded twice).
     pub(crate) fn watches(endpoint: &str) -> bool {
         registry::fields_of(endpoint).next().is_some()
+    }
+
+    /// Keeps the records of the first `per_action` answers of every action from now on.
+    pub fn record_samples(&self, per_action: usize) {
+        *self.samples.lock().unwrap_or_else(PoisonError::into_inner) = Some(Samples {
+            per_action,
+            answers: BTreeMap::new(),
+        });
+    }
+
+    /// The kept answers by action: each the `Results` list or the `Item` record, as sent.
+    pub fn samples(&self) -> BTreeMap<&'static str, Vec<Value>> {
+        self.samples
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|samples| samples.answers.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether another answer of `endpoint` is wanted as a sample.
+    pub(crate) fn wants_sample(&self, endpoint: &str) -> bool {
+        self.samples
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|samples| {
+                samples
+                    .answers
+                    .get(endpoint)
+                    .is_none_or(|kept| kept.len() < samples.per_action)
+            })
+    }
+
+    /// Keeps one answer of `endpoint` as a sample, if another is wanted.
+    pub(crate) fn sample(&self, endpoint: &'static str, answer: &Value) {
+        if let Some(samples) = self
+            .samples
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_mut()
+        {
+            let kept = samples.answers.entry(endpoint).or_default();
+            if kept.len() < samples.per_action {
+                kept.push(answer.clone());
+            }
+        }
     }
 
     /// Records that a behaviour check contradicted `assumption` (an id of

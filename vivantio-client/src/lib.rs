@@ -271,25 +271,30 @@ impl Client {
         answer.results()
     }
 
-    /// Feeds the records of an answer to the census when the registry watches its action.
+    /// Feeds the records of an answer to the census when the registry watches its action, and
+    /// keeps it as a sample when samples are being recorded.
     fn count_fields(&self, endpoint: Endpoint, answer: &Answer<'_>) {
-        if !census::WireCensus::watches(endpoint.path) {
+        let census = &self.inner.census;
+        let watched = census::WireCensus::watches(endpoint.path);
+        if !watched && !census.wants_sample(endpoint.path) {
             return;
         }
         let Some(raw) = answer.raw_records() else {
             return;
         };
         // A record that fails to parse here fails the typed decode too, with its path.
-        match serde_json::from_str::<serde_json::Value>(raw.get()) {
-            Ok(serde_json::Value::Array(records)) => {
-                self.inner.census.observe(endpoint.path, &records);
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(raw.get()) else {
+            return;
+        };
+        census.sample(endpoint.path, &value);
+        if watched {
+            match value {
+                serde_json::Value::Array(records) => census.observe(endpoint.path, &records),
+                record @ serde_json::Value::Object(_) => {
+                    census.observe(endpoint.path, std::slice::from_ref(&record));
+                }
+                _ => {}
             }
-            Ok(record @ serde_json::Value::Object(_)) => {
-                self.inner
-                    .census
-                    .observe(endpoint.path, std::slice::from_ref(&record));
-            }
-            _ => {}
         }
     }
 

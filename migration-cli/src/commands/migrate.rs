@@ -19,10 +19,35 @@ pub async fn run(
     continue_on_mismatch: bool,
     progress: &Progress,
 ) -> Result<Outcome, CliError> {
+    run_accepting(
+        project,
+        mode,
+        dry_run,
+        continue_on_mismatch,
+        false,
+        progress,
+    )
+    .await
+}
+
+/// [`run`]; with `accept_automation` (`--accept-automation`), a full run also starts when the
+/// last `verify` found parts Intercom's own automation added to migrated threads.
+pub async fn run_accepting(
+    project: &Project,
+    mode: RunMode,
+    dry_run: bool,
+    continue_on_mismatch: bool,
+    accept_automation: bool,
+    progress: &Progress,
+) -> Result<Outcome, CliError> {
     let source = project.source()?;
     let destination = project.destination()?;
     let spec = confirmed_spec(project, &source, &destination).await?;
     refuse_unacknowledged_wire_findings(project, &source, spec.spec())?;
+    let accepted = match mode {
+        RunMode::Full => crate::automation::check_before_full_run(project, accept_automation)?,
+        _ => None,
+    };
     let store = project.open_store()?;
     let destination = destination.with_created_after(first_run_started(&store)?);
     let hash = spec.hash();
@@ -81,6 +106,10 @@ pub async fn run(
         crate::history::save_run(&project.state_dir(), run_id, &report)?;
     }
     let mut outcome = outcome(mode_name, &report);
+    if let Some(accepted) = accepted {
+        outcome.human.push('\n');
+        outcome.human.push_str(&accepted);
+    }
     if !learnt.is_clean() {
         outcome.human.push('\n');
         let acknowledged = &spec.spec().wire.acknowledged;

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod confirm;
 pub mod demo;
 pub mod discover;
+pub mod doctor;
 pub mod init;
 pub mod migrate;
 pub mod plan;

@@ -4,6 +4,7 @@
 use futures::TryStreamExt;
 use migration_core::model::destination::DestinationSchema;
 use migration_core::model::source::{SourceInstance, SourceSchema};
+use migration_core::ops::Operation;
 use migration_core::ports::{Destination, Source};
 use migration_core::reject::Severity;
 use migration_core::spec::{check, propose, Confidence, ProposalOptions};
@@ -15,6 +16,7 @@ use super::{port_failure, read_mapping, Outcome};
 use crate::error::{CliError, EXIT_REFUSED};
 use crate::private_files::write_private;
 use crate::project::{Project, PROPOSAL_NOTES_FILE};
+use crate::report::CompanyWithoutContacts;
 
 /// What `plan` found.
 #[derive(Debug, Serialize)]
@@ -112,6 +114,26 @@ pub async fn read_instance(source: &dyn Source) -> Result<SourceInstance, CliErr
     })
 }
 
+/// The companies the organisations become that no caller's contact is attached to.
+fn companies_without_contacts(
+    mapper: &Mapper,
+    instance: &SourceInstance,
+) -> Vec<CompanyWithoutContacts> {
+    let companies = instance
+        .organisations
+        .iter()
+        .filter_map(|organisation| mapper.map_organisation(organisation).ok());
+    let contacts = instance
+        .callers
+        .iter()
+        .filter_map(|caller| mapper.map_caller(caller).ok());
+    let operations: Vec<Operation> = companies
+        .chain(contacts)
+        .flat_map(|mapped| mapped.operations)
+        .collect();
+    CompanyWithoutContacts::find(&operations)
+}
+
 /// Proposes (when there is no mapping yet, or `force`), checks and validates.
 pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     let source = project.source()?;
@@ -139,6 +161,12 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     let mut report = preflight(&mapper, &instance, &destination_schema);
     report.add_wire_findings(&wire, &spec);
     super::report::keep_section(project, super::report::WIRE_FILE, &wire)?;
+    let unlisted = companies_without_contacts(&mapper, &instance);
+    super::report::keep_section(
+        project,
+        super::report::COMPANIES_WITHOUT_CONTACTS_FILE,
+        &unlisted,
+    )?;
     let blocking = report.at_least(Severity::Error).count();
     let outcome = PlanOutcome {
         proposed,
@@ -164,6 +192,12 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         human.push(format!("  {code:?}: {count}"));
     }
     human.extend(super::discover::wire_lines(&wire, &spec.wire.acknowledged));
+    if !unlisted.is_empty() {
+        human.push(format!(
+            "{} companies will have no contact attached: Intercom leaves them out of its company lists until one is (listed in the report)",
+            unlisted.len()
+        ));
+    }
     super::report::keep_section(project, super::report::PREFLIGHT_FILE, &outcome.preflight)?;
     let refused = !check_report.is_ok();
     let result = Outcome::ok(human.join("\n"), &outcome);

@@ -14,8 +14,13 @@ pub const PREFLIGHT_FILE: &str = "preflight.json";
 /// File (in the reports folder) where `discover` and `plan` keep what reading proved about
 /// Vivantio's API; `migrate` refuses while it holds an unacknowledged blocking finding.
 pub const WIRE_FILE: &str = "vivantio-wire.json";
+/// File (in the reports folder) where `doctor` keeps its checks.
+pub const DOCTOR_FILE: &str = "doctor.json";
 /// File (in the reports folder) where `discover` keeps the written inventory for the report.
 pub const INVENTORY_FILE: &str = "inventory.json";
+/// File (in the reports folder) where `plan` keeps the companies no contact will be attached
+/// to, which Intercom leaves out of its company lists.
+pub const COMPANIES_WITHOUT_CONTACTS_FILE: &str = "companies-without-contacts.json";
 
 /// A kept JSON section, if it exists.
 pub fn read_optional<T: serde::de::DeserializeOwned>(
@@ -63,6 +68,8 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
     migration.discovery = read_optional(&dir.join(DISCOVERY_SUMMARY_FILE))?;
     migration.preflight = read_optional(&dir.join(PREFLIGHT_FILE))?;
     migration.inventory = read_optional(&dir.join(INVENTORY_FILE))?;
+    migration.companies_without_contacts =
+        read_optional(&dir.join(COMPANIES_WITHOUT_CONTACTS_FILE))?.unwrap_or_default();
     let runs = project.open_store()?.runs()?;
     for info in runs.iter().filter(|run| run.mode != "rollback") {
         if let Some(report) = crate::history::run(&state, info.id)? {

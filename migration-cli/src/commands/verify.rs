@@ -1,6 +1,6 @@
 //! `verify`: re-reads what was written and compares it field by field with the mapping.
 
-use migration_core::engine::{VerifyOptions, VerifySelection};
+use migration_core::engine::{VerifyOptions, VerifyReport, VerifySelection};
 
 use super::{confirmed_spec, engine, engine_failure, Outcome};
 use crate::error::{CliError, EXIT_DIFFERENCES};
@@ -65,10 +65,43 @@ pub async fn run(
             report.differences.len() - 20
         ));
     }
+    lines.extend(unreadable_lines(&report));
+    lines.extend(crate::automation::verify_lines(&report));
     let outcome = Outcome::ok(lines.join("\n"), &report);
-    Ok(if report.differences.is_empty() {
-        outcome
-    } else {
-        outcome.with_exit(EXIT_DIFFERENCES)
-    })
+    Ok(
+        if report.differences.is_empty() && report.foreign_parts.is_empty() {
+            outcome
+        } else {
+            outcome.with_exit(EXIT_DIFFERENCES)
+        },
+    )
+}
+
+/// Threads whose oldest parts Intercom does not return (it shows the 500 most recent): a total,
+/// then up to 20 threads. They were not compared and are not differences.
+fn unreadable_lines(report: &VerifyReport) -> Vec<String> {
+    let total = report.unreadable_part_count();
+    if total == 0 {
+        return Vec::new();
+    }
+    let threads = match report.unreadable_parts.len() {
+        1 => "1 conversation or ticket".to_string(),
+        many => format!("{many} conversations or tickets"),
+    };
+    let mut lines = vec![format!(
+        "{total} parts not readable through the API, in {threads} (Intercom returns only the 500 most recent parts of each; they are not compared and are not differences)"
+    )];
+    for thread in report.unreadable_parts.iter().take(20) {
+        lines.push(format!(
+            "  {} (id {}): {} parts not readable through the API",
+            thread.key, thread.destination_id, thread.parts
+        ));
+    }
+    if report.unreadable_parts.len() > 20 {
+        lines.push(format!(
+            "  … and {} more threads in the report",
+            report.unreadable_parts.len() - 20
+        ));
+    }
+    lines
 }

@@ -21,8 +21,8 @@ pub use html::to_html;
 pub use json::{from_json, to_json};
 pub use markdown::to_markdown;
 pub use model::{
-    ArticleTally, AttachmentSummary, CustomFieldCounts, DiscoverySummary, HelpCenterStatus,
-    IntercomSummary, LargeFile, MigrationReport, RunSection,
+    ArticleTally, AttachmentSummary, CompanyWithoutContacts, CustomFieldCounts, DiscoverySummary,
+    HelpCenterStatus, IntercomSummary, LargeFile, MigrationReport, RunSection,
 };
 
 use std::io;

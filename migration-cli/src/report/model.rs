@@ -1,13 +1,15 @@
 //! The report document: one serialisable value holding everything a migration produced, from
 //! discovery to rollback, that the renderers turn into HTML, Markdown and JSON.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use migration_core::engine::{RollbackReport, RunReport, VerifyReport};
 use migration_core::inventory::WrittenInventory;
+use migration_core::keys::RecordKey;
 use migration_core::model::destination::DestinationSchema;
-use migration_core::model::source::{SourceSchema, WireReport};
+use migration_core::model::source::{SourceRef, SourceSchema, WireReport};
+use migration_core::ops::{DestinationOp, Operation};
 use migration_core::validate::PreflightReport;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +43,51 @@ pub struct MigrationReport {
     /// What has no API and must be rebuilt by hand in Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<WrittenInventory>,
+    /// Companies the plan writes with no contact attached, which Intercom leaves out of its
+    /// company lists until one is (kept by `plan`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub companies_without_contacts: Vec<CompanyWithoutContacts>,
+}
+
+/// A company no migrated contact is attached to. Intercom's API "does not include companies who
+/// have no associated users in list responses" (`GET /companies`, `POST /companies/list`, the
+/// scroll), and its Inbox shows a company only once a user is associated: lookups by
+/// `company_id` or id still find it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyWithoutContacts {
+    /// The Vivantio organisation.
+    pub record: SourceRef,
+    /// Its `company_id` in Intercom.
+    pub company_id: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl CompanyWithoutContacts {
+    /// The companies `operations` create that no `AttachContactToCompany` among them links to,
+    /// in the order created.
+    pub fn find(operations: &[Operation]) -> Vec<Self> {
+        let attached: BTreeSet<&RecordKey> = operations
+            .iter()
+            .filter_map(|operation| match &operation.op {
+                DestinationOp::AttachContactToCompany { company, .. } => Some(company),
+                _ => None,
+            })
+            .collect();
+        operations
+            .iter()
+            .filter_map(|operation| match (&operation.op, &operation.creates) {
+                (DestinationOp::UpsertCompany(company), Some(key)) if !attached.contains(key) => {
+                    Some(Self {
+                        record: operation.source?,
+                        company_id: company.company_id.clone(),
+                        name: company.name.clone(),
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 impl MigrationReport {
@@ -56,6 +103,7 @@ impl MigrationReport {
             verification: None,
             rollback: None,
             inventory: None,
+            companies_without_contacts: Vec::new(),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod binary;
 pub mod compare;
+pub mod wire;
 
 use fixtures::instance::Instance;
 use fixtures::sim::intercom::{IntercomSim, IntercomSimConfig, RateLimitConfig};

@@ -383,6 +383,8 @@ fn verification() -> VerifyReport {
                 found: None,
             },
         ],
+        unreadable_parts: Vec::new(),
+        foreign_parts: Vec::new(),
         interrupted: false,
         duration_ms: 1_284_000,
     }

@@ -36,7 +36,10 @@ pub use report::{
 };
 pub use rollback::{RollbackOptions, RollbackReport, UndoFailure};
 pub use stage::Stage;
-pub use verify::{Difference, VerifyCounts, VerifyOptions, VerifyReport, VerifySelection};
+pub use verify::{
+    Difference, UnreadableParts, VerifyCounts, VerifyOptions, VerifyReport, VerifySelection,
+};
+pub use verify::{ForeignPart, CONTENT_PARTS};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

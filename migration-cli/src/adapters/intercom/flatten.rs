@@ -6,6 +6,7 @@ use intercom_client::common::PartAttachment;
 use intercom_client::conversations::{Conversation, ConversationState, PartAuthor};
 use intercom_client::tickets::Ticket;
 use intercom_client::Id;
+use migration_core::verify::PARTS_NOT_SHOWN;
 use serde_json::Value;
 
 use super::threads::{DESCRIPTION_ATTRIBUTE, TITLE_ATTRIBUTE};
@@ -151,6 +152,10 @@ pub(crate) fn flatten_conversation(
     );
     flatten_custom(fields, &conversation.custom_attributes);
     flatten_parts(fields, &conversation_parts(conversation));
+    super::content_parts::insert_conversation(fields, conversation);
+    if let Some(list) = &conversation.conversation_parts {
+        insert_not_shown(fields, list.conversation_parts.len(), list.total_count);
+    }
 }
 
 pub(crate) fn flatten_ticket(ticket: &Ticket, fields: &mut BTreeMap<String, Value>) {
@@ -211,6 +216,28 @@ pub(crate) fn flatten_ticket(ticket: &Ticket, fields: &mut BTreeMap<String, Valu
         .collect();
     flatten_custom(fields, &custom);
     flatten_parts(fields, &ticket_parts(ticket));
+    super::content_parts::insert_ticket(fields, ticket);
+    if let Some(list) = &ticket.ticket_parts {
+        insert_not_shown(fields, list.ticket_parts.len(), list.total_count);
+    }
+}
+
+/// The most parts Intercom returns with a conversation or a ticket: "If you have more than that
+/// we will return the 500 most recent conversation parts" (OpenAPI 2.16, `GET
+/// /conversations/{id}`; the `ticket_parts` schema states the same limit).
+pub(crate) const MAX_PARTS_SHOWN: usize = 500;
+
+/// [`PARTS_NOT_SHOWN`]: how many parts (events included) Intercom left out, when its
+/// `total_count` says more than it returned; `null` when it returned its maximum without
+/// saying more, since the thread may then be longer.
+fn insert_not_shown(fields: &mut BTreeMap<String, Value>, returned: usize, total: Option<u64>) {
+    let returned_count = returned as u64;
+    let value = match total {
+        Some(total) if total > returned_count => Value::from(total - returned_count),
+        _ if returned >= MAX_PARTS_SHOWN => Value::Null,
+        _ => return,
+    };
+    fields.insert(PARTS_NOT_SHOWN.into(), value);
 }
 
 /// Assignee ids as text; Intercom's `0` means nobody.
@@ -328,5 +355,30 @@ mod tests {
         assert!(!fields.contains_key("custom_attributes._default_title_"));
         assert_eq!(fields["parts.count"], json!(1));
         assert_eq!(fields["parts.0.body"], json!("Fixed"));
+        assert!(
+            !fields.contains_key(PARTS_NOT_SHOWN),
+            "every part was shown"
+        );
+    }
+
+    #[test]
+    fn parts_intercom_left_out_are_counted_from_its_total() {
+        let part = |n: u64| json!({"id": n.to_string(), "part_type": "note", "body": "x", "created_at": n});
+        let ticket = |shown: u64, total: Option<u64>| -> Ticket {
+            let parts: Vec<Value> = (0..shown).map(part).collect();
+            serde_json::from_value(
+                json!({"id": "1", "ticket_parts": {"ticket_parts": parts, "total_count": total}}),
+            )
+            .unwrap()
+        };
+        let not_shown = |ticket: &Ticket| {
+            let mut fields = BTreeMap::new();
+            flatten_ticket(ticket, &mut fields);
+            fields.get(PARTS_NOT_SHOWN).cloned()
+        };
+        assert_eq!(not_shown(&ticket(500, Some(650))), Some(json!(150)));
+        assert_eq!(not_shown(&ticket(500, Some(500))), Some(Value::Null));
+        assert_eq!(not_shown(&ticket(500, None)), Some(Value::Null));
+        assert_eq!(not_shown(&ticket(20, Some(20))), None);
     }
 }

@@ -40,6 +40,7 @@
 
 pub mod errors;
 
+mod content_parts;
 mod destination;
 mod directory;
 mod flatten;

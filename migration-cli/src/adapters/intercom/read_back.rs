@@ -1,7 +1,8 @@
 //! Reading records back for verification, flattened to the field names
 //! [`migration_core::verify`] compares: `name`, `email`, `custom_attributes.<name>`, `title`,
 //! `state`, `tags`, `source.body`, `created_at`, `parts.<n>.body|created_at|author|kind|attachments`,
-//! `parts.count`, and a few more that reports use.
+//! `parts.count`, `parts.not_shown` (Intercom returns only the 500 most recent parts of a
+//! thread), and a few more that reports use.
 //!
 //! Only replies and notes count as parts: the assignment, state and close events Intercom adds
 //! are not parts the migration wrote. Intercom does not expose the bytes' checksums of uploaded

@@ -12,7 +12,7 @@
 //! | article | `GET /articles`, by title under the collection | `Created` |
 //! | conversation | search by contact and `created_at` (a hit), else every `GET /conversations` page, by contact, historical `created_at` and body | `Created` |
 //! | ticket | search by contact and `created_at` | `Created`; a miss is "not applied" only once [`search_index_lag`](super::IntercomOptions::search_index_lag) has passed since the first miss, and `Uncertain` before |
-//! | part | the thread's parts, by `created_at`, author and body | `Added` |
+//! | part | the thread's parts, newest first, by `created_at`, author and body (Intercom returns only the 500 most recent parts, which always hold the part last written) | `Added` |
 //! | assignment, state | the thread, read back: already assigned to them, already in that state | `Added`; else not applied (a second event would be a duplicate) |
 //! | matching, tagging, attaching, details, links | nothing: re-running converges | not applied |
 //!
@@ -437,8 +437,13 @@ impl IntercomDestination {
             ),
             _ => return Ok(None),
         };
+        // Parts are written in order and one at a time per thread, so the part in doubt is the
+        // newest one written: it is among the 500 most recent parts Intercom returns however
+        // long the thread is, and searching from the newest finds it before an older part with
+        // the same time, author and body.
         Ok(parts
             .iter()
+            .rev()
             .find(|observed| part_matches(observed, part, author_id))
             .map(|observed| ExecutionOutcome {
                 destination: Some(DestinationRef::id(observed.id.clone())),

@@ -18,6 +18,8 @@ use serde_json::Value;
 
 use super::destination::{id_of, outcome, IntercomDestination};
 use super::errors::{rejected, writing};
+use super::flatten::conversation_parts;
+use super::signatures::part_matches;
 use super::values::custom_attributes;
 
 /// Intercom's ticket attribute holding the title.
@@ -97,13 +99,23 @@ impl IntercomDestination {
                     .reply(thread_id, &reply)
                     .await
                     .map_err(writing(context))?;
-                // The answer is the whole conversation; the part just added is the last one.
-                conversation.conversation_parts.and_then(|parts| {
-                    parts
-                        .conversation_parts
-                        .last()
-                        .map(|part| part.id.clone().into_string())
-                })
+                // The answer is the whole conversation; the part just added is the newest one
+                // with its author, time and body (Intercom's automation may have answered in
+                // between), else the last one.
+                let author_id = id_of(refs, part.author.key())?;
+                conversation_parts(&conversation)
+                    .iter()
+                    .rev()
+                    .find(|observed| part_matches(observed, part, author_id))
+                    .map(|observed| observed.id.clone())
+                    .or_else(|| {
+                        conversation.conversation_parts.and_then(|parts| {
+                            parts
+                                .conversation_parts
+                                .last()
+                                .map(|part| part.id.clone().into_string())
+                        })
+                    })
             }
             RecordKind::Ticket => {
                 let added = self

@@ -4,7 +4,7 @@ use migration_core::reject::Severity;
 use migration_core::validate::PreflightReport;
 
 use super::{details, escape, put};
-use crate::report::model::{DiscoverySummary, IntercomSummary};
+use crate::report::model::{CompanyWithoutContacts, DiscoverySummary, IntercomSummary};
 use crate::report::{figures, words};
 
 /// The discovery section: both sides side by side.
@@ -193,5 +193,39 @@ pub(super) fn preflight(out: &mut String, report: &PreflightReport) {
         );
         details(out, false, &summary, &body);
     }
+    out.push_str("</section>\n");
+}
+
+/// The companies Intercom will leave out of its company lists until a contact is attached.
+pub(super) fn companies_without_contacts(out: &mut String, companies: &[CompanyWithoutContacts]) {
+    if companies.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"unlisted-companies\">\n<h2>Companies Intercom will not list</h2>\n\
+         <p class=\"lede\">No migrated contact is attached to these companies. Intercom leaves a \
+         company without users out of its company lists (the API's lists and scroll, and the \
+         Inbox) until a contact is attached; it exists, and a lookup by <code>company_id</code> \
+         finds it.</p>\n",
+    );
+    let mut body = String::from(
+        "<table class=\"data\"><thead><tr><th>Record</th><th>company_id</th><th>Name</th>\
+         </tr></thead><tbody>",
+    );
+    for company in companies {
+        put!(
+            body,
+            "<tr><td class=\"nowrap\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            escape(&company.record.to_string()),
+            escape(&company.company_id),
+            escape(&company.name)
+        );
+    }
+    body.push_str("</tbody></table>");
+    let summary = format!(
+        "Companies without contacts<span class=\"pill\">{}</span>",
+        words::count(companies.len() as u64)
+    );
+    details(out, true, &summary, &body);
     out.push_str("</section>\n");
 }

@@ -43,6 +43,7 @@ pub fn to_html(report: &MigrationReport) -> String {
     if let Some(preflight) = &report.preflight {
         discovery::preflight(&mut out, preflight);
     }
+    discovery::companies_without_contacts(&mut out, &report.companies_without_contacts);
     if !report.runs.is_empty() {
         runs::section(&mut out, &report.runs);
     }
@@ -166,6 +167,9 @@ fn contents(out: &mut String, report: &MigrationReport) {
     }
     if report.preflight.is_some() {
         links.push(("preflight", "Pre-flight"));
+    }
+    if !report.companies_without_contacts.is_empty() {
+        links.push(("unlisted-companies", "Companies Intercom will not list"));
     }
     if !report.runs.is_empty() {
         links.push(("runs", "Runs"));

@@ -42,6 +42,8 @@ pub(super) fn section(out: &mut String, report: &VerifyReport) {
         );
     }
     out.push_str("</tbody></table>\n");
+    unreadable_parts(out, report);
+    foreign_parts(out, report);
     if report.differences.is_empty() {
         out.push_str(
             "<p class=\"empty good-text\">Every checked record matches field by field.</p>\n",
@@ -75,6 +77,77 @@ pub(super) fn section(out: &mut String, report: &VerifyReport) {
         details(out, true, &summary, &body);
     }
     out.push_str("</section>\n");
+}
+
+/// Threads whose oldest parts Intercom's API does not return: a sentence, then one row each.
+fn unreadable_parts(out: &mut String, report: &VerifyReport) {
+    if report.unreadable_parts.is_empty() {
+        return;
+    }
+    put!(
+        out,
+        "<p>{} parts not readable through the API: Intercom returns only the 500 most recent \
+         parts of a conversation or ticket, so older ones were not compared (they are not \
+         differences).</p>\n",
+        words::count(report.unreadable_part_count())
+    );
+    let mut body = String::from(
+        "<table class=\"data\"><thead><tr><th>Record</th><th>Intercom record</th>\
+         <th class=\"num\">Parts not readable</th></tr></thead><tbody>",
+    );
+    for thread in &report.unreadable_parts {
+        put!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            escape(&thread.record.to_string()),
+            escape(&format!("{} (id {})", thread.key, thread.destination_id)),
+            words::count(thread.parts)
+        );
+    }
+    body.push_str("</tbody></table>");
+    let summary = format!(
+        "Parts not readable through the API<span class=\"pill\">{}</span>",
+        words::count(report.unreadable_parts.len() as u64)
+    );
+    details(out, false, &summary, &body);
+}
+
+/// Parts of migrated threads the migration did not write (Intercom's own automation): a
+/// sentence, then one row each, open.
+fn foreign_parts(out: &mut String, report: &VerifyReport) {
+    if report.foreign_parts.is_empty() {
+        return;
+    }
+    put!(
+        out,
+        "<p class=\"bad-text\">{} parts on migrated conversations and tickets were not written by \
+         the migration: Intercom's own automation (a workflow or Fin reply, a survey) acted on \
+         them. A full migration refuses to start until it is paused (runbook, step 0) or \
+         accepted with <code>migrate --accept-automation</code>.</p>\n",
+        words::count(report.foreign_parts.len() as u64)
+    );
+    let mut body = String::from(
+        "<table class=\"data\"><thead><tr><th>Intercom record</th><th>Part</th><th>Type</th>\
+         <th>Author</th><th>Text</th></tr></thead><tbody>",
+    );
+    for part in &report.foreign_parts {
+        put!(
+            body,
+            "<tr><td class=\"nowrap\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td>\
+             <td class=\"value found\">{}</td></tr>",
+            escape(&format!("{} (id {})", part.key, part.destination_id)),
+            escape(&part.part_id),
+            escape(&part.kind),
+            escape(&part.author_text()),
+            escape(&part.body_start)
+        );
+    }
+    body.push_str("</tbody></table>");
+    let summary = format!(
+        "Parts the migration did not write<span class=\"pill pill-bad\">{}</span>",
+        words::count(report.foreign_parts.len() as u64)
+    );
+    details(out, true, &summary, &body);
 }
 
 /// Rollback: the tallies, the steps per kind, and what could not be undone.

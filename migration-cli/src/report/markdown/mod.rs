@@ -8,7 +8,7 @@ mod runs;
 use migration_core::reject::Severity;
 use migration_core::validate::PreflightReport;
 
-use super::model::{DiscoverySummary, MigrationReport};
+use super::model::{CompanyWithoutContacts, DiscoverySummary, MigrationReport};
 use super::{figures, words};
 
 /// Appends formatted text to a `String`; writing into a `String` cannot fail.
@@ -31,6 +31,7 @@ pub fn to_markdown(report: &MigrationReport) -> String {
     if let Some(preflight) = &report.preflight {
         preflight_section(&mut out, preflight);
     }
+    companies_without_contacts(&mut out, &report.companies_without_contacts);
     if !report.runs.is_empty() {
         runs::section(&mut out, &report.runs);
     }
@@ -251,6 +252,32 @@ fn preflight_section(out: &mut String, report: &PreflightReport) {
         }
         out.push('\n');
     }
+}
+
+/// The companies Intercom will leave out of its company lists until a contact is attached.
+fn companies_without_contacts(out: &mut String, companies: &[CompanyWithoutContacts]) {
+    if companies.is_empty() {
+        return;
+    }
+    put!(
+        out,
+        "## Companies Intercom will not list ({})\n\n\
+         No migrated contact is attached to these companies. Intercom leaves a company without \
+         users out of its company lists (the API's lists and scroll, and the Inbox) until a \
+         contact is attached; it exists, and a lookup by `company_id` finds it.\n\n\
+         | Record | company_id | Name |\n| --- | --- | --- |\n",
+        words::count(companies.len() as u64)
+    );
+    for company in companies {
+        put!(
+            out,
+            "| {} | {} | {} |\n",
+            cell(&company.record.to_string()),
+            code(&company.company_id),
+            cell(&company.name)
+        );
+    }
+    out.push('\n');
 }
 
 /// Escapes data for Markdown running text: every character that could open inline markup is

@@ -253,6 +253,26 @@ pub(super) fn verification(out: &mut String, report: &VerifyReport) {
         );
     }
     out.push('\n');
+    if !report.unreadable_parts.is_empty() {
+        put!(
+            out,
+            "{} parts not readable through the API: Intercom returns only the 500 most recent \
+             parts of a conversation or ticket, so older ones were not compared (they are not \
+             differences).\n\n| Record | Intercom record | Parts not readable |\n| --- | --- | ---: |\n",
+            words::count(report.unreadable_part_count())
+        );
+        for thread in &report.unreadable_parts {
+            put!(
+                out,
+                "| {} | {} | {} |\n",
+                cell(&thread.record.to_string()),
+                cell(&format!("{} (id {})", thread.key, thread.destination_id)),
+                words::count(thread.parts)
+            );
+        }
+        out.push('\n');
+    }
+    foreign_parts(out, report);
     if report.differences.is_empty() {
         out.push_str("Every checked record matches field by field.\n\n");
         return;
@@ -276,6 +296,33 @@ pub(super) fn verification(out: &mut String, report: &VerifyReport) {
             code(&difference.field),
             code(&words::value_text(Some(&difference.expected), VALUE_LIMIT)),
             code(&words::value_text(difference.found.as_ref(), VALUE_LIMIT))
+        );
+    }
+    out.push('\n');
+}
+
+/// Parts of migrated threads the migration did not write (Intercom's own automation).
+fn foreign_parts(out: &mut String, report: &VerifyReport) {
+    if report.foreign_parts.is_empty() {
+        return;
+    }
+    put!(
+        out,
+        "### Parts the migration did not write ({})\n\nIntercom's own automation (a workflow or \
+         Fin reply, a survey) acted on migrated threads. A full migration refuses to start until \
+         it is paused (runbook, step 0) or accepted with `migrate --accept-automation`.\n\n\
+         | Intercom record | Part | Type | Author | Text |\n| --- | --- | --- | --- | --- |\n",
+        words::count(report.foreign_parts.len() as u64)
+    );
+    for part in &report.foreign_parts {
+        put!(
+            out,
+            "| {} | {} | {} | {} | {} |\n",
+            cell(&format!("{} (id {})", part.key, part.destination_id)),
+            cell(&part.part_id),
+            code(&part.kind),
+            cell(&part.author_text()),
+            cell(&part.body_start)
         );
     }
     out.push('\n');

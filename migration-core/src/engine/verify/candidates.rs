@@ -22,6 +22,9 @@ pub(super) struct Candidate {
     pub(super) expectation: Expectation,
     /// Files per part index, for checksums.
     pub(super) files: Vec<(usize, Vec<FileRef>)>,
+    /// Marks of the operations that add the thread's parts, in order (their journalled
+    /// outcomes hold the part ids).
+    pub(super) part_marks: Vec<String>,
 }
 
 impl Candidate {
@@ -105,8 +108,13 @@ pub(super) fn candidates<'c>(
 fn expected_records(record: SourceRef, operations: &[Operation]) -> Vec<Candidate> {
     let mut files: BTreeMap<RecordKey, Vec<(usize, Vec<FileRef>)>> = BTreeMap::new();
     let mut indexes: BTreeMap<&RecordKey, usize> = BTreeMap::new();
+    let mut marks: BTreeMap<&RecordKey, Vec<String>> = BTreeMap::new();
     for operation in operations {
         if let DestinationOp::AddPart { thread, part } = &operation.op {
+            marks
+                .entry(thread)
+                .or_default()
+                .push(operation.mark.clone());
             let index = indexes.entry(thread).or_default();
             if !part.attachments.is_empty() {
                 files
@@ -125,10 +133,16 @@ fn expected_records(record: SourceRef, operations: &[Operation]) -> Vec<Candidat
                 .as_ref()
                 .and_then(|key| files.remove(key))
                 .unwrap_or_default();
+            let part_marks = expectation
+                .key
+                .as_ref()
+                .and_then(|key| marks.remove(key))
+                .unwrap_or_default();
             Candidate {
                 record,
                 expectation,
                 files,
+                part_marks,
             }
         })
         .collect()

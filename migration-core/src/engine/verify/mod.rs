@@ -3,12 +3,17 @@
 //! times) and attachment checksums included.
 
 mod candidates;
+mod foreign;
 mod sampling;
 mod types;
 
-pub use types::{Difference, VerifyCounts, VerifyOptions, VerifyReport, VerifySelection};
+pub use foreign::{ForeignPart, CONTENT_PARTS};
+pub use types::{
+    Difference, UnreadableParts, VerifyCounts, VerifyOptions, VerifyReport, VerifySelection,
+};
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use futures::{stream, StreamExt, TryStreamExt};
@@ -21,6 +26,7 @@ use crate::keys::{RecordKey, RecordKind};
 use crate::spec::ConfirmedSpec;
 use crate::verify::{compare, Comparison, Expected};
 use candidates::{candidates, expect_parent_tag, Candidate};
+use foreign::take_foreign_parts;
 use sampling::{key_hash, SplitMix64};
 
 /// Verifies what the runs moved.
@@ -50,6 +56,8 @@ pub(crate) async fn verify(
         selection: options.selection,
         objects: BTreeMap::new(),
         differences: Vec::new(),
+        unreadable_parts: Vec::new(),
+        foreign_parts: Vec::new(),
         interrupted: false,
         duration_ms: 0,
     };
@@ -118,11 +126,13 @@ async fn check_all(
     report: &mut VerifyReport,
 ) -> Result<(), EngineError> {
     let concurrency = context.engine.config().concurrency;
+    let foreign = Mutex::new(Vec::new());
     let mut results = stream::iter(candidates)
-        .map(|candidate| check(context, options, candidate))
+        .map(|candidate| check(context, options, candidate, &foreign))
         .buffered(concurrency);
     while let Some(result) = results.next().await {
-        let (kind, found, differences) = result?;
+        let (kind, found, differences, unreadable) = result?;
+        report.unreadable_parts.extend(unreadable);
         let counts = report.objects.entry(kind).or_default();
         counts.checked += 1;
         match (found, differences.is_empty()) {
@@ -132,17 +142,29 @@ async fn check_all(
         }
         report.differences.extend(differences);
     }
+    drop(results);
+    let foreign = foreign
+        .into_inner()
+        .unwrap_or_else(|poison| poison.into_inner());
+    report.foreign_parts.extend(foreign);
+    // Threads finish in any order; each one's parts were added together, in its order.
+    report.foreign_parts.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(())
 }
 
-/// Compares one record: whether it was found, and every difference.
+/// What checking one record found: its kind, whether it was found, every difference, and the
+/// parts the destination cannot show.
+type Checked = (RecordKind, bool, Vec<Difference>, Option<UnreadableParts>);
+
+/// Compares one record: whether it was found, every difference, and its unreadable parts.
 async fn check(
     context: &Context<'_, '_>,
     options: &VerifyOptions,
     mut candidate: Candidate,
-) -> Result<(RecordKind, bool, Vec<Difference>), EngineError> {
+    foreign: &Mutex<Vec<ForeignPart>>,
+) -> Result<Checked, EngineError> {
     let Some(key) = candidate.key().cloned() else {
-        return Ok((RecordKind::File, true, Vec::new()));
+        return Ok((RecordKind::File, true, Vec::new(), None));
     };
     let record = candidate.record;
     let missing = |destination_id: Option<String>, expected: &str| Difference {
@@ -159,7 +181,12 @@ async fn check(
         .await
         .map_err(EngineError::Store)?
     else {
-        return Ok((key.kind(), false, vec![missing(None, "in the ID map")]));
+        return Ok((
+            key.kind(),
+            false,
+            vec![missing(None, "in the ID map")],
+            None,
+        ));
     };
     let observed = context
         .destination()
@@ -169,15 +196,23 @@ async fn check(
             mark: key.to_string(),
             error,
         })?;
-    let Some(observed) = observed else {
+    let Some(mut observed) = observed else {
         return Ok((
             key.kind(),
             false,
             vec![missing(Some(destination.id), "present in the destination")],
+            None,
         ));
     };
     if key.kind().is_thread() {
         expect_parent_tag(context, &key, &mut candidate.expectation).await?;
+        let found = take_foreign_parts(context, &candidate, &key, &mut observed).await?;
+        if !found.is_empty() {
+            foreign
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner())
+                .extend(found);
+        }
     }
     if options.attachment_checksums {
         for (part, files) in std::mem::take(&mut candidate.files) {
@@ -203,6 +238,12 @@ async fn check(
         key: key.clone(),
         differences: diff.differences.len(),
     });
+    let unreadable = (diff.unreadable_parts > 0).then(|| UnreadableParts {
+        record,
+        key: key.clone(),
+        destination_id: observed.id.clone(),
+        parts: diff.unreadable_parts as u64,
+    });
     let differences = diff
         .differences
         .into_iter()
@@ -215,5 +256,5 @@ async fn check(
             found: difference.actual,
         })
         .collect();
-    Ok((key.kind(), true, differences))
+    Ok((key.kind(), true, differences, unreadable))
 }

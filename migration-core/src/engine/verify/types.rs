@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::foreign::ForeignPart;
 use crate::keys::{RecordKey, RecordKind};
 use crate::model::source::SourceRef;
 
@@ -83,6 +84,20 @@ pub struct Difference {
     pub found: Option<Value>,
 }
 
+/// The parts of one thread that the destination's API does not show (it returns only the most
+/// recent ones): not compared, and not differences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadableParts {
+    /// The source record.
+    pub record: SourceRef,
+    /// The thread's key.
+    pub key: RecordKey,
+    /// The thread's id in the destination.
+    pub destination_id: String,
+    /// How many of its oldest parts cannot be read back.
+    pub parts: u64,
+}
+
 /// The result of a verification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerifyReport {
@@ -92,6 +107,13 @@ pub struct VerifyReport {
     pub objects: BTreeMap<RecordKind, VerifyCounts>,
     /// Every difference.
     pub differences: Vec<Difference>,
+    /// Threads whose oldest parts the destination's API does not show, in the order checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_parts: Vec<UnreadableParts>,
+    /// Parts of migrated threads that the migration did not write (the destination's own
+    /// automation: a bot or workflow reply, a survey), by thread.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_parts: Vec<ForeignPart>,
     /// Whether it was stopped before the end.
     pub interrupted: bool,
     /// Wall time, in milliseconds.
@@ -99,8 +121,17 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
-    /// Whether every compared record matched and none was missing.
+    /// Whether every compared record matched, none was missing and none holds a part the
+    /// migration did not write.
     pub fn is_clean(&self) -> bool {
-        self.differences.is_empty() && !self.interrupted
+        self.differences.is_empty() && self.foreign_parts.is_empty() && !self.interrupted
+    }
+
+    /// Parts not readable through the destination's API, over every thread.
+    pub fn unreadable_part_count(&self) -> u64 {
+        self.unreadable_parts
+            .iter()
+            .map(|thread| thread.parts)
+            .sum()
     }
 }

@@ -12,8 +12,10 @@ use crate::keys::RecordKey;
 /// The field names are the ones [`crate::verify`] expects: `name`, `email`, `phone`,
 /// `custom_attributes.<name>`, `tags` (sorted list of lowercase names), `state`, `title`,
 /// `parts.<n>.body`, `parts.<n>.created_at`, `parts.<n>.author`, `parts.<n>.kind`,
-/// `parts.<n>.attachments` (count), `parts.count` and so on; the adapter that reads the
-/// destination produces them.
+/// `parts.<n>.attachments` (count), `parts.count`, every content part whoever wrote it under
+/// [`CONTENT_PARTS`](crate::engine::CONTENT_PARTS), how many parts a destination showing only
+/// the most recent ones left out under [`PARTS_NOT_SHOWN`](crate::verify::PARTS_NOT_SHOWN), and
+/// so on; the adapter that reads the destination produces them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ObservedRecord {
     /// The record's key.
