@@ -8,10 +8,11 @@
 //! counts into [`Observation`]s: a field absent from every record of non-empty answers, or
 //! present with values of another type, is an observation naming the assumption.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::assumptions::registry::{self, Assumption, Subject, ValueKind};
@@ -116,10 +117,18 @@ struct State {
 }
 
 impl WireCensus {
-    /// Counts the watched fields of `records`, which `endpoint` answered.
-    pub(crate) fn observe(&self, endpoint: &str, records: &[Value]) {
+    /// Counts the watched fields of an answer's records (`raw`: the `Results` list or the
+    /// `Item` record as sent). Records are read as borrowed key/raw-value pairs, without
+    /// building a tree: counting costs a scan of the answer, not a second decode.
+    pub(crate) fn observe(&self, endpoint: &str, raw: &str) {
         let mut watched = registry::fields_of(endpoint).peekable();
-        if watched.peek().is_none() || records.is_empty() {
+        if watched.peek().is_none() {
+            return;
+        }
+        let Some(records) = records(raw) else {
+            return;
+        };
+        if records.is_empty() {
             return;
         }
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -129,7 +138,7 @@ impl WireCensus {
             };
             let segments: Vec<&str> = path.split('.').collect();
             let tally = state.fields.entry(assumption.id).or_default();
-            for record in records {
+            for record in &records {
                 count(record, &segments, kind, tally);
             }
         }
@@ -282,12 +291,24 @@ impl WireCensus {
     }
 }
 
-/// Counts the field at `segments` below `value`.
-fn count(value: &Value, segments: &[&str], kind: ValueKind, tally: &mut FieldTally) {
+/// A record as borrowed key/raw-value pairs.
+type Record<'a> = HashMap<&'a str, &'a RawValue>;
+
+/// The records of an answer: a list of records, or one record. `None` when the text is not
+/// that shape (or a key needs unescaping): the typed decode then reports the answer.
+fn records(raw: &str) -> Option<Vec<Record<'_>>> {
+    if raw.trim_start().starts_with('[') {
+        serde_json::from_str(raw).ok()
+    } else {
+        serde_json::from_str::<Record<'_>>(raw)
+            .ok()
+            .map(|record| vec![record])
+    }
+}
+
+/// Counts the field at `segments` below `record`.
+fn count(record: &Record<'_>, segments: &[&str], kind: ValueKind, tally: &mut FieldTally) {
     let Some((first, rest)) = segments.split_first() else {
-        return;
-    };
-    let Some(object) = value.as_object() else {
         return;
     };
     let into_list = first.ends_with("[]");
@@ -296,73 +317,73 @@ fn count(value: &Value, segments: &[&str], kind: ValueKind, tally: &mut FieldTal
         tally.records += 1;
         let found = names
             .into_iter()
-            .find_map(|name| object.get(name).map(|v| (name, v)));
-        if let Some((name, field)) = found {
+            .find_map(|name| record.get(name).map(|raw| (name, *raw)));
+        if let Some((name, raw)) = found {
             *tally.spellings.entry(name.to_string()).or_default() += 1;
-            if !field.is_null() && !fits(field, kind) {
+            let text = raw.get().trim();
+            if text != "null" && !fits(text, kind) {
                 tally.wrong_type += 1;
-                tally.wrong_example.get_or_insert_with(|| shorten(field));
+                tally.wrong_example.get_or_insert_with(|| shorten(text));
             }
         }
         return;
     }
-    let Some(child) = names.into_iter().find_map(|name| object.get(name)) else {
+    let Some(child) = names.into_iter().find_map(|name| record.get(name)) else {
         return;
     };
-    match (into_list, child) {
-        (true, Value::Array(items)) => {
-            for item in items {
+    let text = child.get();
+    if into_list {
+        if let Ok(items) = serde_json::from_str::<Vec<Record<'_>>>(text) {
+            for item in &items {
                 count(item, rest, kind, tally);
             }
         }
-        (false, child) => count(child, rest, kind, tally),
-        _ => {}
+    } else if let Ok(inner) = serde_json::from_str::<Record<'_>>(text) {
+        count(&inner, rest, kind, tally);
     }
 }
 
-/// Whether a present, non-null value has the assumed shape.
-fn fits(value: &Value, kind: ValueKind) -> bool {
+/// Whether a present, non-null value (its JSON text) has the assumed shape.
+fn fits(text: &str, kind: ValueKind) -> bool {
+    let first = text.as_bytes().first().copied().unwrap_or_default();
+    let number = first == b'-' || first.is_ascii_digit();
     match kind {
-        ValueKind::Bool => value.is_boolean(),
+        ValueKind::Bool => text == "true" || text == "false",
         ValueKind::Integer => {
-            value.as_i64().is_some()
-                || value
-                    .as_str()
-                    .is_some_and(|text| text.trim().parse::<i64>().is_ok())
+            (number && text.parse::<i64>().is_ok())
+                || serde_json::from_str::<String>(text)
+                    .is_ok_and(|inner| inner.trim().parse::<i64>().is_ok())
         }
-        ValueKind::Number => value.is_number(),
-        ValueKind::Text => value.is_string(),
-        ValueKind::List => value.is_array(),
+        ValueKind::Number => number,
+        ValueKind::Text => first == b'"',
+        ValueKind::List => first == b'[',
         ValueKind::Any => true,
-        ValueKind::StatusType => known_name(value, |name| {
+        ValueKind::StatusType => known_name(text, |name| {
             !matches!(StatusType::from_name(name), StatusType::Other(_))
         }),
-        ValueKind::FieldType => known_name(value, |name| {
+        ValueKind::FieldType => known_name(text, |name| {
             !matches!(FieldType::from_name(name), FieldType::Other(_))
         }),
     }
 }
 
-fn known_name(value: &Value, known: impl Fn(&str) -> bool) -> bool {
-    match value {
-        Value::String(name) => known(name),
-        Value::Number(code) => known(&code.to_string()),
-        _ => false,
+/// Whether a name (a JSON string) or a code (a JSON number) is one `known` accepts.
+fn known_name(text: &str, known: impl Fn(&str) -> bool) -> bool {
+    match serde_json::from_str::<String>(text) {
+        Ok(name) => known(&name),
+        Err(_) => text.parse::<i64>().is_ok() && known(text),
     }
 }
 
-fn shorten(value: &Value) -> String {
-    let text = value.to_string();
+fn shorten(text: &str) -> String {
     match text.char_indices().nth(40) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
+        None => text.to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
 
     const ACTIONS: &str = "Ticket/ActionSelectByParentId";
@@ -370,7 +391,7 @@ mod tests {
     #[test]
     fn a_field_absent_from_every_record_is_an_observation() {
         let census = WireCensus::default();
-        census.observe(ACTIONS, &[json!({"Id": 1, "Notes": "a"}), json!({"Id": 2})]);
+        census.observe(ACTIONS, r#"[{"Id": 1, "Notes": "a"}, {"Id": 2}]"#);
         let report = census.report();
         let private = report
             .observations
@@ -388,7 +409,7 @@ mod tests {
     #[test]
     fn an_alias_counts_as_present_and_is_reported_as_the_tenants_spelling() {
         let census = WireCensus::default();
-        census.observe(ACTIONS, &[json!({"Id": 1, "IsPrivate": false})]);
+        census.observe(ACTIONS, r#"[{"Id": 1, "IsPrivate": false}]"#);
         let report = census.report();
         assert!(report
             .observations
@@ -402,10 +423,7 @@ mod tests {
     #[test]
     fn null_is_present_and_a_wrong_type_is_an_observation() {
         let census = WireCensus::default();
-        census.observe(
-            ACTIONS,
-            &[json!({"Private": null}), json!({"Private": "yes"})],
-        );
+        census.observe(ACTIONS, r#"[{"Private": null}, {"Private": "yes"}]"#);
         let report = census.report();
         let tally = &report.fields["action.private"];
         assert_eq!(
@@ -427,10 +445,10 @@ mod tests {
         let definitions = "Entity/CustomEntityDefinitionSelectByRecordTypeId";
         census.observe(
             definitions,
-            &[json!({"Id": 1, "FieldDefinitions": [
+            r#"{"Id": 1, "FieldDefinitions": [
                 {"Id": 1, "FieldType": "Text", "FieldOptions": []},
                 {"Id": 2, "FieldType": "Spreadsheet"}
-            ]})],
+            ]}"#,
         );
         let report = census.report();
         assert_eq!(
@@ -448,7 +466,7 @@ mod tests {
     #[test]
     fn empty_answers_prove_nothing() {
         let census = WireCensus::default();
-        census.observe(ACTIONS, &[]);
+        census.observe(ACTIONS, "[]");
         assert!(census.report().observations.is_empty());
     }
 

@@ -275,25 +275,15 @@ impl Client {
     /// keeps it as a sample when samples are being recorded.
     fn count_fields(&self, endpoint: Endpoint, answer: &Answer<'_>) {
         let census = &self.inner.census;
-        let watched = census::WireCensus::watches(endpoint.path);
-        if !watched && !census.wants_sample(endpoint.path) {
-            return;
-        }
         let Some(raw) = answer.raw_records() else {
             return;
         };
-        // A record that fails to parse here fails the typed decode too, with its path.
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(raw.get()) else {
-            return;
-        };
-        census.sample(endpoint.path, &value);
-        if watched {
-            match value {
-                serde_json::Value::Array(records) => census.observe(endpoint.path, &records),
-                record @ serde_json::Value::Object(_) => {
-                    census.observe(endpoint.path, std::slice::from_ref(&record));
-                }
-                _ => {}
+        if census::WireCensus::watches(endpoint.path) {
+            census.observe(endpoint.path, raw.get());
+        }
+        if census.wants_sample(endpoint.path) {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw.get()) {
+                census.sample(endpoint.path, &value);
             }
         }
     }
