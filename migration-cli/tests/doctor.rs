@@ -230,3 +230,26 @@ async fn automation_seen_by_the_last_verify_blocks() {
     assert!(seen.blocking);
     assert_eq!(exit, EXIT_BLOCKED);
 }
+
+#[tokio::test]
+async fn discover_shows_the_last_doctor() {
+    let world = common::world().await;
+    let before = migration_cli::commands::discover::run(&world.project)
+        .await
+        .unwrap();
+    assert!(
+        before.human.contains("doctor: not run yet"),
+        "{}",
+        before.human
+    );
+    doctor_checks(&world).await;
+    let after = migration_cli::commands::discover::run(&world.project)
+        .await
+        .unwrap();
+    assert!(
+        after.json["doctor"]["held"].as_u64().unwrap() > 60,
+        "{}",
+        after.json["doctor"]
+    );
+    assert!(after.human.contains("0 contradicted"), "{}", after.human);
+}

@@ -125,6 +125,27 @@ pub fn summary(discovery: &DiscoverySummary, inventory: &WrittenInventory) -> St
         inventory.items.len()
     ));
     lines.extend(wire_lines(&discovery.wire, &[]));
+    lines.push(match &discovery.doctor {
+        None => {
+            "doctor: not run yet (`vivantio2intercom doctor` proves both accounts read-only)".into()
+        }
+        Some(doctor) => format!(
+            "doctor: {} held, {} cannot tell, {} contradicted{}{} (reports/doctor.json)",
+            doctor.held,
+            doctor.cannot_tell,
+            doctor.contradicted.len(),
+            if doctor.contradicted.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", doctor.contradicted.join(", "))
+            },
+            if doctor.blocking.is_empty() {
+                String::new()
+            } else {
+                format!("; blocking: {}", doctor.blocking.join(", "))
+            }
+        ),
+    });
     lines.push("Intercom:".to_string());
     lines.push(format!("  admins           {}", discovery.intercom.admins));
     lines.push(format!(
@@ -199,7 +220,8 @@ pub fn wire_lines(wire: &WireReport, acknowledged: &[String]) -> Vec<String> {
 pub async fn run(project: &Project) -> Result<Outcome, CliError> {
     let source = project.source()?;
     let destination = project.destination()?;
-    let (discovery, inventory) = discover(&source, &destination).await?;
+    let (mut discovery, inventory) = discover(&source, &destination).await?;
+    discovery.doctor = super::doctor::last_digest(project)?;
     keep_section(project, DISCOVERY_SUMMARY_FILE, &discovery)?;
     keep_section(project, WIRE_FILE, &discovery.wire)?;
     keep_section(project, INVENTORY_FILE, &inventory)?;

@@ -22,7 +22,7 @@ pub use json::{from_json, to_json};
 pub use markdown::to_markdown;
 pub use model::{
     ArticleTally, AttachmentSummary, CompanyWithoutContacts, CustomFieldCounts, DiscoverySummary,
-    HelpCenterStatus, IntercomSummary, LargeFile, MigrationReport, RunSection,
+    DoctorDigest, HelpCenterStatus, IntercomSummary, LargeFile, MigrationReport, RunSection,
 };
 
 use std::io;

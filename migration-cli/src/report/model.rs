@@ -139,6 +139,22 @@ pub struct DiscoverySummary {
     /// What reading proved about Vivantio's API: contradicted assumptions, fallbacks taken,
     /// and the spellings this tenant uses.
     pub wire: WireReport,
+    /// What the last `doctor` found, when it ran before this discovery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doctor: Option<DoctorDigest>,
+}
+
+/// The last `doctor`'s verdicts, counted, with the checks that did not hold named.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorDigest {
+    /// Checks that held.
+    pub held: usize,
+    /// Checks nothing read could decide.
+    pub cannot_tell: usize,
+    /// Checks the answers contradicted, by name.
+    pub contradicted: Vec<String>,
+    /// Checks that block the migration, by name.
+    pub blocking: Vec<String>,
 }
 
 impl DiscoverySummary {

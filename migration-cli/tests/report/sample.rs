@@ -156,6 +156,7 @@ fn discovery() -> DiscoverySummary {
         groups: 9,
         intercom,
         wire: Default::default(),
+        doctor: None,
     }
 }
 

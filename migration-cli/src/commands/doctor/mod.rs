@@ -19,6 +19,7 @@ use super::report::{keep_section, DOCTOR_FILE};
 use super::Outcome;
 use crate::error::{CliError, EXIT_BLOCKED};
 use crate::project::Project;
+use crate::report::DoctorDigest;
 
 pub use samples::mask;
 
@@ -162,6 +163,39 @@ pub async fn run(project: &Project, options: &DoctorOptions) -> Result<Outcome, 
     } else {
         outcome
     })
+}
+
+/// The last `doctor`'s checks, counted, from the report it keeps (`None` before the first).
+pub fn last_digest(project: &Project) -> Result<Option<DoctorDigest>, CliError> {
+    #[derive(Deserialize)]
+    struct Kept {
+        checks: Vec<Check>,
+    }
+    let path = project.reports_dir().join(DOCTOR_FILE);
+    let Some(kept) = super::report::read_optional::<Kept>(&path)? else {
+        return Ok(None);
+    };
+    let named = |pick: &dyn Fn(&Check) -> bool| -> Vec<String> {
+        kept.checks
+            .iter()
+            .filter(|check| pick(check))
+            .map(|check| check.check.clone())
+            .collect()
+    };
+    Ok(Some(DoctorDigest {
+        held: kept
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Held)
+            .count(),
+        cannot_tell: kept
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::CannotTell)
+            .count(),
+        contradicted: named(&|check| check.verdict == Verdict::Contradicted),
+        blocking: named(&|check| check.blocking),
+    }))
 }
 
 /// The table a person reads: one line per check, what the migration will do below it.
