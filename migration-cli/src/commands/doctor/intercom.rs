@@ -108,14 +108,16 @@ fn automation_check(project: &Project) -> Check {
     );
     match crate::history::latest_verify(&project.state_dir()) {
         Ok(None) => check.cannot_tell(
-            "the API cannot list workflows: pause them (below), then `migrate --sample N` and              `verify` show whether anything still acts on migrated threads",
+            "the API cannot list workflows: pause them (below), then `migrate --sample N` and \
+             `verify` show whether anything still acts on migrated threads",
         ),
         Ok(Some(report)) if report.foreign_parts.is_empty() => {
             check.held("the last verify found no part the migration did not write")
         }
         Ok(Some(report)) => check.contradicted(
             format!(
-                "the last verify found {} part(s) Intercom's automation added to migrated                  threads; the full run refuses until they stop or `migrate {}` accepts them",
+                "the last verify found {} part(s) Intercom's automation added to migrated \
+                 threads; the full run refuses until they stop or `migrate {}` accepts them",
                 report.foreign_parts.len(),
                 crate::automation::ACCEPT_FLAG
             ),
