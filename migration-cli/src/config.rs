@@ -229,6 +229,16 @@ fn default_reports() -> PathBuf {
 /// A configuration problem, phrased as what to do about it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
+    /// An account refused the credentials (HTTP 401/403).
+    #[error("{detail}; {account} refused the credentials: check {variables}")]
+    CredentialsRefused {
+        /// `Vivantio` or `Intercom`.
+        account: &'static str,
+        /// The environment variables (or settings) the credentials come from.
+        variables: &'static str,
+        /// What the account answered.
+        detail: String,
+    },
     /// The file is missing.
     #[error("no configuration at {0}; run `vivantio2intercom init` to write one")]
     Missing(PathBuf),

@@ -31,22 +31,16 @@ fn main() {
     let code = match runtime.block_on(run(cli)) {
         Ok(outcome) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&outcome.json).unwrap_or_default()
-                );
+                print_out(&serde_json::to_string_pretty(&outcome.json).unwrap_or_default());
             } else if !outcome.human.is_empty() {
-                println!("{}", outcome.human);
+                print_out(&outcome.human);
             }
             outcome.exit_code
         }
         Err(error) => {
             if json {
                 let body = serde_json::json!({ "error": error.to_string(), "exit_code": error.exit_code() });
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&body).unwrap_or_default()
-                );
+                print_out(&serde_json::to_string_pretty(&body).unwrap_or_default());
             } else {
                 eprintln!("error: {error}");
             }
@@ -54,6 +48,14 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// Prints a command's output. A reader that went away (`| head`) is not an error: the
+/// command's own exit code stands, and `println!`'s panic on a closed pipe is avoided.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
 }
 
 async fn run(cli: Cli) -> Result<Outcome, CliError> {

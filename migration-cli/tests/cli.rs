@@ -12,6 +12,7 @@ fn tool(dir: &std::path::Path) -> Command {
         .env_remove("INTERCOM_TOKEN")
         .env_remove("V2I_CONFIG")
         .env_remove("V2I_VIVANTIO_URL")
+        .env_remove("V2I_VIVANTIO_TENANT_URL")
         .env_remove("V2I_INTERCOM_URL")
         .env_remove("V2I_VIVANTIO_TIMEOUT")
         .env_remove("V2I_INTERCOM_TIMEOUT");
@@ -170,4 +171,23 @@ fn json_output_carries_the_error_and_its_exit_code() {
     let body: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(body["exit_code"], 3);
     assert!(body["error"].as_str().unwrap().contains("init"));
+}
+
+#[test]
+fn a_reader_that_went_away_is_not_a_panic() {
+    // `vivantio2intercom init | head -0`: the pipe is closed before anything is written.
+    let dir = tempfile::tempdir().unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("vivantio2intercom"))
+        .current_dir(dir.path())
+        .arg("init")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(dir.path().join("migration.toml").exists());
 }

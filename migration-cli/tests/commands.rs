@@ -145,5 +145,73 @@ async fn a_wrong_token_is_a_clear_error_that_does_not_repeat_the_token() {
         message.to_lowercase().contains("unauthorized") || message.contains("401"),
         "{message}"
     );
-    assert_ne!(error.exit_code(), 0);
+    assert_eq!(
+        error.exit_code(),
+        migration_cli::error::EXIT_CONFIG,
+        "{message}"
+    );
+    assert!(message.contains("INTERCOM_TOKEN"), "{message}");
+}
+
+#[tokio::test]
+async fn a_wrong_vivantio_password_is_exit_3_naming_the_variables() {
+    let world = common::world().await;
+    let global = migration_cli::cli::GlobalArgs {
+        config: world.project.config_path.clone(),
+        vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),
+        vivantio_tenant_url: None,
+        intercom_url: Some(world.project.config.intercom.base_url.clone()),
+        vivantio_timeout: None,
+        intercom_timeout: None,
+        json: false,
+        verbose: 0,
+        quiet: true,
+    };
+    let project = migration_cli::project::Project::open_with_env(&global, |name| match name {
+        "VIVANTIO_USERNAME" => Some(VivantioSimConfig::default().username),
+        "VIVANTIO_PASSWORD" => Some("not-the-password-987".to_string()),
+        "INTERCOM_TOKEN" => Some(world.intercom.token().to_string()),
+        _ => None,
+    })
+    .unwrap();
+    let error = migration_cli::commands::discover::run(&project)
+        .await
+        .expect_err("a wrong password must fail");
+    let message = error.to_string();
+    assert_eq!(
+        error.exit_code(),
+        migration_cli::error::EXIT_CONFIG,
+        "{message}"
+    );
+    assert!(message.contains("VIVANTIO_PASSWORD"), "{message}");
+    assert!(!message.contains("not-the-password-987"), "{message}");
+}
+
+#[tokio::test]
+async fn plan_names_reason_codes_as_documented_and_points_at_the_full_list() {
+    let world = common::world().await;
+    let outcome = migration_cli::commands::plan::run(&world.project, true)
+        .await
+        .unwrap();
+    let pre_flight = outcome
+        .human
+        .split_once("pre-flight:")
+        .map(|(_, rest)| rest.to_string())
+        .unwrap();
+    assert!(
+        pre_flight.contains("reports/preflight.json"),
+        "{pre_flight}"
+    );
+    // Codes as the docs spell them (`orphaned_ticket`), never Rust's names (`OrphanedTicket`).
+    assert!(pre_flight.contains("orphaned_ticket"), "{pre_flight}");
+    assert!(!pre_flight.contains("OrphanedTicket"), "{pre_flight}");
+    let blocking = outcome.json["preflight"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["severity"] == "error")
+        .count();
+    if blocking > 0 {
+        assert!(pre_flight.contains("  blocking "), "{pre_flight}");
+    }
 }

@@ -132,12 +132,42 @@ pub async fn confirmed_spec(
     })
 }
 
-/// A port failure as a command failure.
+/// A port failure as a command failure; refused credentials are a configuration error (exit 3)
+/// naming where they come from.
 pub fn port_failure(error: migration_core::PortError) -> CliError {
+    if error.kind == migration_core::PortErrorKind::Unauthorized {
+        return credentials_refused(error.to_string());
+    }
     CliError::failed(error)
 }
 
-/// An engine failure as a command failure.
+/// An engine failure as a command failure (refused credentials: exit 3, as [`port_failure`]).
 pub fn engine_failure(error: migration_core::engine::EngineError) -> CliError {
+    if error.is_unauthorized() {
+        return credentials_refused(error.to_string());
+    }
     CliError::failed(error)
+}
+
+fn credentials_refused(detail: String) -> CliError {
+    let vivantio = detail.contains("Vivantio:");
+    let (account, variables) = if vivantio {
+        (
+            "Vivantio",
+            "the variables vivantio.username_env and vivantio.password_env name \
+             (VIVANTIO_USERNAME and VIVANTIO_PASSWORD unless changed) and the API user's \
+             \"Allow API Access\" permission",
+        )
+    } else {
+        (
+            "Intercom",
+            "the variables intercom.token_envs names (INTERCOM_TOKEN unless changed) and the \
+             app's scopes (runbook §0)",
+        )
+    };
+    CliError::Config(crate::config::ConfigError::CredentialsRefused {
+        account,
+        variables,
+        detail,
+    })
 }

@@ -18,6 +18,9 @@ use crate::private_files::write_private;
 use crate::project::{Project, PROPOSAL_NOTES_FILE};
 use crate::report::CompanyWithoutContacts;
 
+/// Blocking findings named on screen (the rest are in the kept pre-flight report).
+const BLOCKING_SHOWN: usize = 10;
+
 /// What `plan` found.
 #[derive(Debug, Serialize)]
 pub struct PlanOutcome {
@@ -184,12 +187,32 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     }
     human.extend(outcome.mapping_issues.iter().cloned());
     human.push(format!(
-        "pre-flight: {} findings, {} blocking",
+        "pre-flight: {} findings, {} blocking (every one, with its record and fix: reports/{})",
         outcome.preflight.findings.len(),
-        blocking
+        blocking,
+        super::report::PREFLIGHT_FILE
     ));
     for (code, count) in &outcome.preflight.counts {
-        human.push(format!("  {code:?}: {count}"));
+        human.push(format!("  {:<22} {count}", code.as_str()));
+    }
+    for finding in outcome
+        .preflight
+        .at_least(Severity::Error)
+        .take(BLOCKING_SHOWN)
+    {
+        human.push(format!(
+            "  blocking {} {}: {}",
+            finding.code.as_str(),
+            finding.record,
+            finding.message
+        ));
+    }
+    if blocking > BLOCKING_SHOWN {
+        human.push(format!(
+            "  … and {} more blocking findings in reports/{}",
+            blocking - BLOCKING_SHOWN,
+            super::report::PREFLIGHT_FILE
+        ));
     }
     human.extend(super::discover::wire_lines(&wire, &spec.wire.acknowledged));
     if !unlisted.is_empty() {
