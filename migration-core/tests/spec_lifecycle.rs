@@ -191,3 +191,24 @@ fn unsupported_documents_are_refused() {
         Err(SpecError::Parse(_))
     ));
 }
+
+#[test]
+fn unknown_keys_are_refused_naming_the_key_and_the_valid_ones() {
+    let (_, spec) = proposed();
+    let text = spec.to_toml().unwrap();
+    for (table, key) in [
+        ("[tickets]", "events_as_note"),
+        ("[contacts]", "merge_by_phone"),
+    ] {
+        let edited = text.replacen(table, &format!("{table}\n{key} = true"), 1);
+        assert_ne!(edited, text, "{table} is in the proposal");
+        let error = MappingSpec::from_toml(&edited).expect_err(key).to_string();
+        assert!(error.contains(key), "{error}");
+        assert!(error.contains("expected one of"), "{error}");
+    }
+    let top = format!("contact_policy = 1\n{text}");
+    let error = MappingSpec::from_toml(&top)
+        .expect_err("a top-level key")
+        .to_string();
+    assert!(error.contains("contact_policy"), "{error}");
+}

@@ -18,6 +18,7 @@ pub const SPEC_FORMAT_VERSION: u32 = 1;
 
 /// A mapping specification: every decision the migration makes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MappingSpec {
     /// Document format version.
     pub version: u32,
@@ -87,6 +88,7 @@ pub struct MappingSpec {
 
 /// The `[wire]` table: blocking `wire_assumption` findings a person has looked at and accepts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WirePolicy {
     /// Assumption ids (`action.private`) whose findings no longer block `migrate`.
     #[serde(default)]
@@ -102,6 +104,7 @@ impl WirePolicy {
 
 /// A person's confirmation of one exact specification content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Confirmation {
     /// Hash of the content that was confirmed.
     pub content_hash: SpecHash,

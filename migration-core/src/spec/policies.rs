@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// How agents are matched to admins.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct AdminPolicy {
     /// Email of the admin who writes whatever has no matching admin (required).
@@ -17,6 +18,7 @@ pub struct AdminPolicy {
 
 /// How groups are matched to teams.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct TeamPolicy {
     /// Group id → team name, where the names differ.
@@ -39,6 +41,7 @@ pub enum CategoryMode {
 
 /// How ticket categories map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct CategoryPolicy {
     /// Mode.
@@ -61,6 +64,7 @@ impl Default for CategoryPolicy {
 
 /// How origins (`CallOrigin`) become tags.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct OriginPolicy {
     /// Text before the origin name in the tag; empty means no origin tags.
@@ -91,6 +95,7 @@ pub enum MissingEmailPolicy {
 
 /// How callers become contacts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct ContactPolicy {
     /// Callers without a usable email.
@@ -120,6 +125,7 @@ impl Default for ContactPolicy {
 
 /// How organisations become companies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct CompanyPolicy {
     /// Whether a company without a website gets one from its email domain (free-mail
@@ -151,6 +157,7 @@ pub enum OrphanTicketPolicy {
 
 /// How tickets move.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct TicketPolicy {
     /// Tickets without an existing caller.
@@ -179,6 +186,7 @@ impl Default for TicketPolicy {
 
 /// How parent/child tickets are kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct ParentChildPolicy {
     /// Tag on parents.
@@ -217,6 +225,7 @@ pub enum SlaMode {
 
 /// How SLA values are kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct SlaHandling {
     /// Mode.
@@ -236,6 +245,7 @@ impl Default for SlaHandling {
 
 /// How HTML is rewritten.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct HtmlPolicy {
     /// Regular expression matching links to Vivantio articles; group 1 is the article id.
@@ -257,6 +267,7 @@ impl Default for HtmlPolicy {
 
 /// Attachment limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct AttachmentPolicy {
     /// Largest file moved, in bytes (Intercom refuses larger uploads; 20 MiB by default,
@@ -293,6 +304,7 @@ pub enum ArticleStatePolicy {
 
 /// How knowledge moves.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct ArticlePolicy {
     /// Publication.

@@ -21,6 +21,7 @@ pub enum ThreadTarget {
 
 /// How one Vivantio ticket type moves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TicketTypeRule {
     /// Vivantio record type id.
     pub source_id: i64,
@@ -38,6 +39,7 @@ pub struct TicketTypeRule {
 
 /// How one status maps to a final state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StatusRule {
     /// Vivantio status id.
     pub source_id: i64,
@@ -51,6 +53,7 @@ pub struct StatusRule {
 
 /// How one priority maps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PriorityRule {
     /// Vivantio priority id.
     pub source_id: i64,
@@ -252,6 +255,7 @@ pub enum Transform {
 
 /// One field rule: a source field onto a destination attribute.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldRule {
     /// Where the value comes from.
     pub source: SourceField,
@@ -289,6 +293,7 @@ pub enum LegacyDecision {
 
 /// The decision for one legacy extension field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LegacyFieldRule {
     /// Legacy field id.
     pub source_id: i64,
