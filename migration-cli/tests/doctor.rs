@@ -86,10 +86,6 @@ async fn on_the_documented_contract_every_check_holds_and_nothing_is_written() {
     );
 }
 
-/// Entries `doctor` cannot see with a few records per action: the sample's first tickets hold
-/// no custom form values. Each is re-checked while `discover`, `plan` and `migrate` read.
-const NOT_SEEN_BY_DOCTOR: [&str; 1] = ["form_instance.field_values"];
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_names_every_broken_assumption() {
     let clean = common::world().await;
@@ -132,8 +128,10 @@ async fn doctor_names_every_broken_assumption() {
             assert_eq!(intercom_writes(&world), 0, "{}", assumption.id);
         }
     }
-    let expected: BTreeSet<&str> = NOT_SEEN_BY_DOCTOR.into_iter().collect();
-    assert_eq!(unnamed, expected, "{named} named");
+    assert!(
+        unnamed.is_empty(),
+        "doctor did not name {unnamed:?} ({named} named)"
+    );
     assert!(named >= 40, "{named} named");
 }
 

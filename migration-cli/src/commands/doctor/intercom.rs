@@ -95,7 +95,12 @@ pub(super) async fn checks(project: &Project) -> Vec<Check> {
         )),
     );
     checks.push(automation_check(project));
-    checks.extend(mapping_checks(project).await);
+    let state_categories: Vec<String> = states
+        .iter()
+        .flatten()
+        .filter_map(|state| state.category.clone())
+        .collect();
+    checks.extend(mapping_checks(project, &state_categories).await);
     checks
 }
 
@@ -159,7 +164,7 @@ fn region_check(base: &url::Url, region: Option<&str>) -> Check {
 }
 
 /// With a mapping: every reference it makes to the workspace, and what it would reuse.
-async fn mapping_checks(project: &Project) -> Vec<Check> {
+async fn mapping_checks(project: &Project, state_categories: &[String]) -> Vec<Check> {
     let check = |name: &str| Check::new(Side::Intercom, name, "mapping.toml against the workspace");
     let path = project.mapping_path();
     if !path.exists() {
@@ -202,6 +207,25 @@ async fn mapping_checks(project: &Project) -> Vec<Check> {
             line.cannot_tell(issue.message.clone())
         });
     }
+    let mut missing: Vec<&str> = spec
+        .statuses
+        .iter()
+        .map(|rule| rule.ticket_state.as_str())
+        .filter(|category| !state_categories.iter().any(|known| known == category))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    checks.push(if missing.is_empty() {
+        check("ticket states").held("every ticket state category the mapping uses has a state")
+    } else {
+        check("ticket states").contradicted(
+            format!(
+                "the workspace has no ticket state of categor(ies) {}: add one in Intercom",
+                missing.join(", ")
+            ),
+            true,
+        )
+    });
     let reused = spec
         .fields
         .iter()

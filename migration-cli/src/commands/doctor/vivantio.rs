@@ -123,9 +123,15 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
         Err(error) => Err(clone_error(error)),
     });
     calls.note(ep::TICKET_SELECT.path, &tickets);
-    let ticket_ids: Vec<i64> = tickets
-        .map(|tickets| tickets.iter().take(PROBE_TICKETS).map(|t| t.id).collect())
+    let form_candidates: Vec<i64> = tickets
+        .as_ref()
+        .map(|tickets| tickets.iter().map(|t| t.id).collect())
         .unwrap_or_default();
+    let ticket_ids: Vec<i64> = form_candidates
+        .iter()
+        .take(PROBE_TICKETS)
+        .copied()
+        .collect();
     let mut guid = None;
     for id in ticket_ids {
         let tickets = client.tickets();
@@ -135,11 +141,6 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
         calls.note(ep::TICKET_SELECT_PARENTS.path, &parents);
         let sla = tickets.sla_stages(id).await;
         calls.note(ep::TICKET_SLA_STAGE_INSTANCES.path, &sla);
-        let forms = client
-            .custom_forms()
-            .instances(None, id, SystemArea::Ticket)
-            .await;
-        calls.note(ep::CUSTOM_FORM_INSTANCES_BY_PARENT.path, &forms);
         let files = client.attachments().list(id, SystemArea::Ticket).await;
         calls.note(ep::ATTACHMENT_SELECT_BY_PARENT.path, &files);
         if guid.is_none() {
@@ -149,6 +150,19 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
                     .find(|file| file.size.is_none_or(|size| size <= PROBE_DOWNLOAD_BYTES))
                     .and_then(|file| file.attachment_guid)
             });
+        }
+    }
+    // Form values sit on some tickets only: look through the first window until one has any.
+    for id in &form_candidates {
+        let forms = client
+            .custom_forms()
+            .instances(None, *id, SystemArea::Ticket)
+            .await;
+        let found = forms.as_ref().is_ok_and(|forms| !forms.is_empty());
+        let failed = forms.is_err();
+        calls.note(ep::CUSTOM_FORM_INSTANCES_BY_PARENT.path, &forms);
+        if found || failed {
+            break;
         }
     }
     if let Some(guid) = guid {
