@@ -84,6 +84,11 @@ pub(super) async fn checks(project: &Project) -> Vec<Check> {
             ),
         other => listed(check("Help Center", "GET /help_center/help_centers"), other),
     });
+    let contacts = client.contacts().list(Some(1)).next().await;
+    checks.push(match contacts {
+        None | Some(Ok(_)) => check("read contacts", "GET /contacts").held("readable"),
+        Some(Err(error)) => check("read contacts", "GET /contacts").failed(error),
+    });
     let companies = client.companies().list(Some(1)).next().await;
     checks.push(match companies {
         None | Some(Ok(_)) => check("read companies", "GET /companies").held("readable"),
