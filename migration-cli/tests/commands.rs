@@ -117,17 +117,7 @@ async fn a_dry_run_sends_nothing_and_a_rerun_sends_no_write() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_token_is_a_clear_error_that_does_not_repeat_the_token() {
     let world = common::world().await;
-    let global = migration_cli::cli::GlobalArgs {
-        config: world.project.config_path.clone(),
-        vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),
-        vivantio_tenant_url: None,
-        intercom_url: Some(world.project.config.intercom.base_url.clone()),
-        vivantio_timeout: None,
-        intercom_timeout: None,
-        json: false,
-        verbose: 0,
-        quiet: true,
-    };
+    let global = global_args(&world);
     let vivantio = VivantioSimConfig::default();
     let project = migration_cli::project::Project::open_with_env(&global, |name| match name {
         "VIVANTIO_USERNAME" => Some(vivantio.username.clone()),
@@ -156,17 +146,7 @@ async fn a_wrong_token_is_a_clear_error_that_does_not_repeat_the_token() {
 #[tokio::test]
 async fn a_wrong_vivantio_password_is_exit_3_naming_the_variables() {
     let world = common::world().await;
-    let global = migration_cli::cli::GlobalArgs {
-        config: world.project.config_path.clone(),
-        vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),
-        vivantio_tenant_url: None,
-        intercom_url: Some(world.project.config.intercom.base_url.clone()),
-        vivantio_timeout: None,
-        intercom_timeout: None,
-        json: false,
-        verbose: 0,
-        quiet: true,
-    };
+    let global = global_args(&world);
     let project = migration_cli::project::Project::open_with_env(&global, |name| match name {
         "VIVANTIO_USERNAME" => Some(VivantioSimConfig::default().username),
         "VIVANTIO_PASSWORD" => Some("not-the-password-987".to_string()),
@@ -213,5 +193,20 @@ async fn plan_names_reason_codes_as_documented_and_points_at_the_full_list() {
         .count();
     if blocking > 0 {
         assert!(pre_flight.contains("  blocking "), "{pre_flight}");
+    }
+}
+
+/// The global options a person would give to reach the world's simulators.
+fn global_args(world: &common::World) -> migration_cli::cli::GlobalArgs {
+    migration_cli::cli::GlobalArgs {
+        config: world.project.config_path.clone(),
+        vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),
+        vivantio_tenant_url: None,
+        intercom_url: Some(world.project.config.intercom.base_url.clone()),
+        vivantio_timeout: None,
+        intercom_timeout: None,
+        json: false,
+        verbose: 0,
+        quiet: true,
     }
 }

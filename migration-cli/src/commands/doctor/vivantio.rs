@@ -34,8 +34,13 @@ struct Calls {
 
 impl Calls {
     fn note<T>(&mut self, endpoint: &'static str, result: &Result<Vec<T>, Error>) {
+        self.note_count(endpoint, result.as_ref().map(Vec::len));
+    }
+
+    /// Notes an answer of `records` records, or the error it failed with.
+    fn note_count(&mut self, endpoint: &'static str, result: Result<usize, &Error>) {
         let entry = match result {
-            Ok(records) => Ok(records.len()),
+            Ok(records) => Ok(records),
             Err(error) => {
                 if error.is_unknown_action() {
                     self.unknown.push(endpoint);
@@ -78,7 +83,8 @@ struct Probes {
     full_counts: BTreeMap<&'static str, usize>,
     image: Option<Result<String, Error>>,
     download: Option<Result<u64, String>>,
-    paging: Option<Result<usize, Error>>,
+    /// Tickets the first window read, or why it failed.
+    paging: Option<Result<usize, String>>,
 }
 
 async fn probe(client: &Client, calls: &mut Calls) -> Probes {
@@ -118,10 +124,7 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
     }
 
     let tickets = first(client.tickets().stream(Query::match_all())).await;
-    probes.paging = Some(match &tickets {
-        Ok(tickets) => Ok(tickets.len()),
-        Err(error) => Err(clone_error(error)),
-    });
+    probes.paging = Some(tickets.as_ref().map(Vec::len).map_err(ToString::to_string));
     calls.note(ep::TICKET_SELECT.path, &tickets);
     let form_candidates: Vec<i64> = tickets
         .as_ref()
@@ -170,11 +173,7 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
             .attachments()
             .download_at_most(&guid, Some(PROBE_DOWNLOAD_BYTES))
             .await;
-        let note: Result<Vec<()>, Error> = match &downloaded {
-            Ok(_) => Ok(vec![()]),
-            Err(error) => Err(clone_error(error)),
-        };
-        calls.note(ep::ATTACHMENT_DOWNLOAD.path, &note);
+        calls.note_count(ep::ATTACHMENT_DOWNLOAD.path, downloaded.as_ref().map(|_| 1));
         probes.download = Some(
             downloaded
                 .map(|file| file.size)
@@ -234,21 +233,6 @@ async fn count_all<T>(
     stream: futures::stream::BoxStream<'static, Result<T, Error>>,
 ) -> Result<usize, Error> {
     stream.try_fold(0, |n, _| async move { Ok(n + 1) }).await
-}
-
-/// Errors are not `Clone`; the census and the table only need what they say.
-fn clone_error(error: &Error) -> Error {
-    if error.is_unknown_action() {
-        return Error::UnknownAction {
-            endpoint: error.endpoint().unwrap_or_default(),
-            status: 404,
-            body_excerpt: String::new(),
-        };
-    }
-    Error::Paging {
-        endpoint: error.endpoint().unwrap_or_default(),
-        message: error.to_string(),
-    }
 }
 
 /// The first `/Attachment/Inline/` image a body shows.
@@ -366,8 +350,7 @@ fn behaviour(
     let paging_error = probes
         .paging
         .as_ref()
-        .and_then(|paging| paging.as_ref().err())
-        .map(ToString::to_string);
+        .and_then(|paging| paging.as_ref().err());
     match id {
         ids::ID_QUERYABLE | ids::TOO_MANY_WORDING | ids::DATE_FORMS => {
             let call = check("Ticket/Select (first window)");
