@@ -44,8 +44,13 @@ impl Calls {
             Err(error) => {
                 if error.is_unknown_action() {
                     self.unknown.push(endpoint);
-                } else if self.fatal.is_none() && (error.is_unauthorized() || error.is_retryable())
-                {
+                } else if self.fatal.is_none() && error.is_unauthorized() {
+                    self.fatal = Some(format!(
+                        "{error}: Vivantio refused the credentials; check the variables \
+                         vivantio.username_env and vivantio.password_env name (VIVANTIO_USERNAME \
+                         and VIVANTIO_PASSWORD unless changed)"
+                    ));
+                } else if self.fatal.is_none() && error.is_retryable() {
                     self.fatal = Some(error.to_string());
                 }
                 Err(error.to_string())
