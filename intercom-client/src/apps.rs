@@ -84,6 +84,17 @@ impl AppPool {
     }
 }
 
+impl AppPool {
+    /// The requests all apps together let themselves send in a whole window (`None` until a
+    /// response told any app its limit).
+    pub(crate) fn allowed_per_window(&self) -> Option<u32> {
+        self.apps
+            .iter()
+            .map(|app| app.limiter.allowed_per_window())
+            .fold(None, sum)
+    }
+}
+
 fn sum(total: Option<u32>, value: Option<u32>) -> Option<u32> {
     match (total, value) {
         (Some(total), Some(value)) => Some(total.saturating_add(value)),

@@ -69,7 +69,7 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// The connection failed, before or after the request was sent.
-    #[error("connection to Intercom failed ({}): {source}", if *sent { "request may have been sent" } else { "request not sent" })]
+    #[error("connection to Intercom failed ({}): {}", if *sent { "request may have been sent" } else { "request not sent" }, crate::cause::transport_cause(source))]
     Transport {
         /// Whether the request may have reached Intercom (false only for failures to connect).
         sent: bool,

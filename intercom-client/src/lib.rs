@@ -55,6 +55,7 @@
 pub mod admins;
 mod apps;
 mod body;
+mod cause;
 pub mod common;
 pub mod companies;
 pub mod contacts;
@@ -85,10 +86,10 @@ use url::Url;
 pub use error::{ApiErrorItem, Error};
 pub use ids::Id;
 pub use pagination::{ItemStream, Pages, StartingAfterPaging};
-pub use stats::ClientStats;
+pub use stats::{ClientStats, Wait, WaitCause};
 
 use crate::apps::AppPool;
-use crate::stats::Counters;
+use crate::stats::{Counters, WaitListener};
 use crate::transport::{RetryPolicy, Transport};
 
 /// The API version this client is written against and sends in `Intercom-Version`.
@@ -208,6 +209,7 @@ pub struct ClientBuilder {
     max_backoff: Duration,
     rate_limit_safety_margin: f64,
     user_agent: String,
+    wait_listener: Option<WaitListener>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -238,6 +240,7 @@ impl Default for ClientBuilder {
             max_backoff: Duration::from_secs(30),
             rate_limit_safety_margin: 0.01,
             user_agent: format!("intercom-client-rs/{}", env!("CARGO_PKG_VERSION")),
+            wait_listener: None,
         }
     }
 }
@@ -324,6 +327,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `listener` before every wait of every clone of the client (pacing and resets for
+    /// the rate limit, backoff before a retry), so a progress display can say why nothing
+    /// moves. It runs on the waiting task: keep it quick.
+    pub fn on_wait(mut self, listener: impl Fn(&Wait) + Send + Sync + 'static) -> Self {
+        self.wait_listener = Some(Arc::new(listener));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         if self.tokens.is_empty() {
@@ -345,10 +356,9 @@ impl ClientBuilder {
             .iter()
             .map(|token| Transport::default_headers(token, &self.version, &self.user_agent))
             .collect::<Result<Vec<_>, Error>>()?;
-        // Intercom splits its per-minute limits into six 10-second windows.
         let workspace_per_window = self
             .workspace_rate_limit_per_minute
-            .map(|per_minute| per_minute / 6);
+            .map(|per_minute| per_minute / rate_limit::WINDOWS_PER_MINUTE);
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -364,7 +374,7 @@ impl ClientBuilder {
                 initial_backoff: self.initial_backoff,
                 max_backoff: self.max_backoff,
             },
-            counters: Counters::default(),
+            counters: Counters::with_listener(self.wait_listener),
         };
         Ok(Client {
             transport: Arc::new(transport),

@@ -16,8 +16,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use http::HeaderMap;
 use tokio::time::Instant;
 
-use crate::stats::Counters;
+use crate::stats::{Counters, WaitCause};
 
+/// Intercom splits its per-minute limits into six 10-second windows.
+pub(crate) const WINDOWS_PER_MINUTE: u32 = 6;
 /// How long to hold back after a 429 that names no reset time.
 const UNKNOWN_RESET_WAIT: Duration = Duration::from_secs(2);
 /// `X-RateLimit-Reset` has one-second resolution; waiting this much longer avoids arriving early.
@@ -149,6 +151,7 @@ impl RateLimiter {
                 Decision::SleepThenRetry(wait) => (wait, false),
             };
             tracing::trace!(wait_ms = wait.as_millis() as u64, "pacing for rate limit");
+            counters.waiting(WaitCause::RateLimit, wait);
             tokio::time::sleep(wait).await;
             counters.waited_for_rate_limit(wait);
             if done {
@@ -265,6 +268,14 @@ impl RateLimiter {
     pub(crate) fn snapshot(&self) -> (Option<u32>, Option<u32>) {
         let window = self.lock();
         (window.limit, window.remaining)
+    }
+
+    /// The requests this budget lets itself send in a whole window: the last known limit,
+    /// capped by its share of the workspace, less the safety margin (`None` until known).
+    pub(crate) fn allowed_per_window(&self) -> Option<u32> {
+        let limit = self.lock().limit?;
+        let limit = self.window_cap.map_or(limit, |cap| limit.min(cap));
+        Some(limit.saturating_sub(self.margin(Some(limit))))
     }
 
     fn capped(&self, remaining: Option<u32>) -> Option<u32> {
@@ -400,6 +411,33 @@ mod tests {
         assert_eq!(limiter.snapshot(), (Some(100), Some(99)));
         limiter.observe(seen(100, 5, 1_000, 10_000));
         assert_eq!(limiter.snapshot(), (Some(100), Some(99)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn long_waits_are_told_to_the_listener_before_they_start() {
+        let told = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let counters = Counters::with_listener(Some({
+            let told = Arc::clone(&told);
+            Arc::new(move |wait: &crate::stats::Wait| told.lock().unwrap().push(*wait))
+        }));
+        let limiter = RateLimiter::new(0.0);
+        limiter.observe(seen(10, 1, 1_000, 3_000));
+        limiter.acquire(&counters).await;
+        let told = told.lock().unwrap();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(told[0].cause, WaitCause::RateLimit);
+        assert!(told[0].duration >= Duration::from_millis(2_900), "{told:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_allowance_is_the_limit_capped_by_the_share_less_the_margin() {
+        let unknown = RateLimiter::new(0.1);
+        assert_eq!(unknown.allowed_per_window(), None);
+        unknown.observe(seen(100, 100, 1_000, 10_000));
+        assert_eq!(unknown.allowed_per_window(), Some(90));
+        let shared = RateLimiter::new(0.1).with_window_cap(Some(50));
+        shared.observe(seen(100, 100, 1_000, 10_000));
+        assert_eq!(shared.allowed_per_window(), Some(45));
     }
 
     #[test]

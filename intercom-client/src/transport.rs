@@ -22,7 +22,7 @@ use url::Url;
 use crate::apps::AppPool;
 use crate::body::{RequestBody, StreamingJson};
 use crate::error::{self, Error};
-use crate::rate_limit::Observation;
+use crate::rate_limit::{Observation, WINDOWS_PER_MINUTE};
 use crate::stats::Counters;
 
 /// Whether a request may be sent again after a failure that might have reached Intercom.
@@ -258,7 +258,17 @@ impl Transport {
             }
             failures += 1;
             let wait = self.backoff(failures);
-            tracing::warn!(%endpoint, attempt = failures, wait_ms = wait.as_millis() as u64, error = %failure, "retrying");
+            tracing::warn!(
+                %endpoint,
+                attempt = failures,
+                wait_ms = wait.as_millis() as u64,
+                kind = failure_kind(&failure),
+                status = ?failure.status(),
+                request_id = ?failure.request_id(),
+                "retrying"
+            );
+            self.counters
+                .waiting(crate::stats::WaitCause::Backoff { attempt: failures }, wait);
             tokio::time::sleep(wait).await;
             self.counters.waited_in_backoff(wait);
             self.counters.retry();
@@ -292,7 +302,12 @@ impl Transport {
     /// Current counters plus the apps' view of their windows.
     pub(crate) fn stats(&self) -> crate::stats::ClientStats {
         let (limit, remaining) = self.apps.snapshot();
-        self.counters.snapshot(limit, remaining)
+        let mut stats = self.counters.snapshot(limit, remaining);
+        stats.allowed_per_minute = self
+            .apps
+            .allowed_per_window()
+            .map(|window| window.saturating_mul(WINDOWS_PER_MINUTE));
+        stats
     }
 }
 
@@ -301,6 +316,21 @@ fn connection_error(source: reqwest::Error, sent: bool) -> Error {
         Error::Timeout { sent }
     } else {
         Error::Transport { sent, source }
+    }
+}
+
+/// The kind of a failure, for the log: the error's text can quote Intercom's validation
+/// message or the answer's body, which can hold the request's content.
+fn failure_kind(error: &Error) -> &'static str {
+    match error {
+        Error::Api { .. } => "api",
+        Error::Conflict { .. } => "conflict",
+        Error::RateLimited { .. } => "rate_limited",
+        Error::Transport { .. } => "connection",
+        Error::Timeout { .. } => "timeout",
+        Error::Decode { .. } => "decode",
+        Error::InvalidRequest(_) => "invalid_request",
+        Error::Config(_) => "config",
     }
 }
 

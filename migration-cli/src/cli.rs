@@ -73,6 +73,17 @@ pub struct GlobalArgs {
     /// Only errors on the terminal.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// Without a terminal (CI, nohup, a log collector), print a progress line this often
+    /// (`30s`, `2m`, `500ms`), besides one when each stage starts and ends.
+    #[arg(
+        long,
+        global = true,
+        env = "V2I_PROGRESS_INTERVAL",
+        value_name = "INTERVAL",
+        default_value = "30s",
+        value_parser = crate::progress::parse_interval
+    )]
+    pub progress_interval: std::time::Duration,
 }
 
 /// What to do.
@@ -114,9 +125,13 @@ pub enum Command {
     Status,
     /// Re-read what was written and compare it field by field with what the mapping says.
     Verify {
-        /// Check this percentage of records (chosen at random, reproducibly with --seed).
-        #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
-        sample: Option<u8>,
+        /// Check this many records of each kind (chosen at random, reproducibly with --seed).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        sample: Option<u64>,
+        /// Check about this percentage of records of every kind instead.
+        #[arg(long, value_name = "PERCENT", conflicts_with = "sample",
+              value_parser = clap::value_parser!(u8).range(1..=100))]
+        percent: Option<u8>,
         /// Seed for the random sample.
         #[arg(long, default_value_t = 1)]
         seed: u64,

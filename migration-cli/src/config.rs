@@ -31,6 +31,31 @@ pub struct Config {
     /// listed as findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<ImagesConfig>,
+    /// How much log the state folder keeps.
+    #[serde(default)]
+    pub logging: LoggingConfig,
+}
+
+/// `[logging]`: the log file in the state folder is rotated by size, and only so many files
+/// are kept, so a migration of any size takes at most `max_file_mib` × `max_files` of log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoggingConfig {
+    /// Mebibytes a log file grows to before it is rotated (default 50).
+    #[serde(default = "default_log_file_mib")]
+    pub max_file_mib: u64,
+    /// Log files kept, the current one included (default 10); the oldest is deleted.
+    #[serde(default = "default_log_files")]
+    pub max_files: usize,
+}
+
+impl Default for LoggingConfig {
+    fn default() -> Self {
+        Self {
+            max_file_mib: default_log_file_mib(),
+            max_files: default_log_files(),
+        }
+    }
 }
 
 /// `[images]`: a folder the customer publishes as static files, and the URL it is served at.
@@ -225,6 +250,12 @@ fn default_mapping() -> PathBuf {
 fn default_reports() -> PathBuf {
     "reports".into()
 }
+fn default_log_file_mib() -> u64 {
+    50
+}
+fn default_log_files() -> usize {
+    10
+}
 
 /// A configuration problem, phrased as what to do about it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -379,6 +410,12 @@ impl Config {
                 detail: "intercom.attachment_memory_mib must be at least 1".into(),
             });
         }
+        if self.logging.max_file_mib == 0 || self.logging.max_files == 0 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                detail: "logging.max_file_mib and logging.max_files must be at least 1".into(),
+            });
+        }
         checked_timeout("vivantio.timeout_seconds", self.vivantio.timeout_seconds)?;
         checked_timeout("intercom.timeout_seconds", self.intercom.timeout_seconds)?;
         if self.intercom.workspace_rate_limit_per_minute < 6 {
@@ -419,6 +456,33 @@ impl Config {
         self.intercom_url()?;
         self.images_url()?;
         Ok(())
+    }
+
+    /// The credentials that are set, for commands that read only local state (`status`,
+    /// `report`, `rollback --dry-run`): none is required, and every one found is still
+    /// redacted from what the command prints and logs.
+    pub fn credentials_if_any(
+        &self,
+        file: &Path,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Credentials {
+        self.credentials(file, &env).unwrap_or_else(|_| {
+            let set = |name: &str| env(name).filter(|value| !value.trim().is_empty());
+            Credentials {
+                vivantio_username: set(&self.vivantio.username_env).unwrap_or_default(),
+                vivantio_password: set(&self.vivantio.password_env)
+                    .map(Secret::new)
+                    .or_else(|| self.vivantio.password.clone())
+                    .unwrap_or_else(|| Secret::new("")),
+                intercom_tokens: self
+                    .intercom
+                    .token_envs
+                    .iter()
+                    .filter_map(|name| set(name).map(Secret::new))
+                    .chain(self.intercom.token.clone())
+                    .collect(),
+            }
+        })
     }
 
     /// Resolves credentials: the environment first, then the file. `env` is the lookup
@@ -647,6 +711,46 @@ mod tests {
         let mut config = sample();
         config.vivantio.tenant_aliases = vec!["https://acme.vivantio.com".into()];
         assert!(config.check_urls().is_err(), "an alias needs a tenant URL");
+    }
+
+    #[test]
+    fn log_limits_default_to_fifty_mebibytes_times_ten_and_refuse_zero() {
+        let config = sample();
+        assert_eq!(config.logging, LoggingConfig::default());
+        assert_eq!(
+            (config.logging.max_file_mib, config.logging.max_files),
+            (50, 10)
+        );
+        let text = "[vivantio]\nplatform_url = \"https://x/\"\n[intercom]\n\
+                    [logging]\nmax_file_mib = 5\nmax_files = 3\n";
+        let config: Config = toml::from_str(text).unwrap();
+        assert_eq!(
+            config.logging,
+            LoggingConfig {
+                max_file_mib: 5,
+                max_files: 3
+            }
+        );
+        let path = Path::new("migration.toml");
+        for (mib, files) in [(0, 3), (5, 0)] {
+            let mut config = sample();
+            config.logging = LoggingConfig {
+                max_file_mib: mib,
+                max_files: files,
+            };
+            assert!(
+                config
+                    .check_limits(path)
+                    .unwrap_err()
+                    .to_string()
+                    .contains("logging.max_"),
+                "{mib} {files}"
+            );
+        }
+        assert!(toml::from_str::<Config>(
+            "[vivantio]\nplatform_url = \"https://x/\"\n[intercom]\n[logging]\nmax_size = 1\n"
+        )
+        .is_err());
     }
 
     #[test]

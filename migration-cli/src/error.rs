@@ -7,6 +7,9 @@ use crate::store::StoreError;
 pub const EXIT_OK: i32 = 0;
 /// Exit code: failed; the state is consistent and the command can be re-run.
 pub const EXIT_FAILED: i32 = 1;
+/// Exit code: the command line needs changing (clap's own usage errors, and a write command
+/// without `--yes` where there is no terminal to ask on).
+pub const EXIT_USAGE: i32 = 2;
 /// Exit code: configuration or credentials missing or wrong.
 pub const EXIT_CONFIG: i32 = 3;
 /// Exit code: refused (no confirmed mapping, blocking findings, state folder in use).
@@ -27,6 +30,15 @@ pub enum CliError {
     /// The command refuses to go on until the person acts.
     #[error("{0}")]
     Refused(String),
+    /// A write command ran without a terminal to ask on and without `--yes`.
+    #[error("{command} writes to Intercom and there is no terminal to ask for confirmation on: add --yes to run it unattended (nothing was sent)")]
+    ConfirmationNeeded {
+        /// The command (`migrate`, `delta`, `rollback`).
+        command: &'static str,
+    },
+    /// The person answered no to the confirmation question.
+    #[error("you answered no; nothing was sent")]
+    Declined,
     /// The state store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -40,9 +52,13 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Config(_) => EXIT_CONFIG,
-            CliError::Refused(_) => EXIT_REFUSED,
+            CliError::ConfirmationNeeded { .. } => EXIT_USAGE,
+            CliError::Refused(_) | CliError::Declined => EXIT_REFUSED,
             CliError::Store(
-                StoreError::Locked(_) | StoreError::NewerSchema { .. } | StoreError::Corrupt { .. },
+                StoreError::Locked(_)
+                | StoreError::NoState(_)
+                | StoreError::NewerSchema { .. }
+                | StoreError::Corrupt { .. },
             ) => EXIT_REFUSED,
             CliError::Store(_) | CliError::Failed(_) => EXIT_FAILED,
         }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod history;
 pub mod logging;
+pub mod numbers;
 pub mod private_files;
 pub mod progress;
 pub mod project;

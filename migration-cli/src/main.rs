@@ -35,9 +35,11 @@ fn main() {
             } else if !outcome.human.is_empty() {
                 print_out(&outcome.human);
             }
+            migration_cli::logging::command_finished(outcome.exit_code, None);
             outcome.exit_code
         }
         Err(error) => {
+            migration_cli::logging::command_finished(error.exit_code(), Some(&error));
             if json {
                 let body = serde_json::json!({ "error": error.to_string(), "exit_code": error.exit_code() });
                 print_out(&serde_json::to_string_pretty(&body).unwrap_or_default());
@@ -66,18 +68,22 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
         (false, 1) => "info",
         (false, _) => "debug",
     };
-    let progress = Progress::new(if global.json {
+    let mode = if global.json {
         ProgressMode::Silent
     } else {
         ProgressMode::detect(global.quiet)
-    });
+    };
+    let progress = Progress::with_interval(mode, global.progress_interval);
     let open = || -> Result<Project, CliError> {
         let project = Project::open(global)?;
-        migration_cli::logging::init(
-            Some(&project.state_dir()),
-            level,
-            project.credentials.secrets().cloned().collect(),
-        );
+        migration_cli::logging::init_project(&project, level);
+        migration_cli::logging::command_started(&cli.command, &project);
+        Ok(project)
+    };
+    let open_local = || -> Result<Project, CliError> {
+        let project = Project::open_local(global)?;
+        migration_cli::logging::init_project(&project, level);
+        migration_cli::logging::command_started(&cli.command, &project);
         Ok(project)
     };
     match &cli.command {
@@ -102,19 +108,23 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
             };
             commands::doctor::run(&open()?, &options).await
         }
-        Command::Discover => commands::discover::run(&open()?).await,
-        Command::Plan { force } => commands::plan::run(&open()?, *force).await,
+        Command::Discover => commands::discover::run(&checked(open()?).await?).await,
+        Command::Plan { force } => commands::plan::run(&checked(open()?).await?, *force).await,
         Command::Confirm => {
             let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-            commands::confirm::run(&open()?, &who).await
+            commands::confirm::run(&checked(mapped(open()?)?).await?, &who).await
         }
         Command::Migrate(args) => {
-            let project = open()?;
+            let project = checked(mapped(open()?)?).await?;
             let mode = match args.sample {
                 Some(tickets) => RunMode::Sample { tickets },
                 None => RunMode::Full,
             };
             if !args.dry_run && !args.yes {
+                // No one to ask: say so before spending a dry run on the preview.
+                if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                    return Err(CliError::ConfirmationNeeded { command: "migrate" });
+                }
                 // Show what would be sent before asking: the same run, computed without writing.
                 let preview = commands::migrate::run_accepting(
                     &project,
@@ -130,11 +140,7 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
                     "Write this to Intercom at {}?",
                     project.config.intercom.base_url
                 );
-                if !confirm_prompt(&question) {
-                    return Err(CliError::Refused(
-                        "not confirmed; nothing was sent (use --yes to skip the question)".into(),
-                    ));
-                }
+                ask(&question, "migrate")?;
             }
             commands::migrate::run_accepting(
                 &project,
@@ -146,28 +152,31 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
             )
             .await
         }
-        Command::Status => commands::status::run(&open()?),
-        Command::Verify { sample, seed } => {
-            commands::verify::run(&open()?, *sample, *seed, &progress).await
+        Command::Status => commands::status::run(&open_local()?),
+        Command::Verify {
+            sample,
+            percent,
+            seed,
+        } => {
+            let selection = commands::verify::selection(*sample, *percent, *seed);
+            commands::verify::run(&checked(mapped(open()?)?).await?, selection, &progress).await
         }
         Command::Delta { yes } => {
-            let project = open()?;
-            if !yes && !confirm_prompt("Move what changed in Vivantio since the last run?") {
-                return Err(CliError::Refused("not confirmed; nothing was sent".into()));
+            let project = checked(mapped(open()?)?).await?;
+            if !yes {
+                ask("Move what changed in Vivantio since the last run?", "delta")?;
             }
             commands::migrate::run(&project, RunMode::Delta, false, false, &progress).await
         }
-        Command::Rollback { dry_run, yes } => {
-            let project = open()?;
-            if !dry_run && !yes && !confirm_prompt("Delete what the migration created in Intercom?")
-            {
-                return Err(CliError::Refused(
-                    "not confirmed; nothing was undone".into(),
-                ));
+        Command::Rollback { dry_run: true, .. } => commands::rollback::preview(&open_local()?),
+        Command::Rollback { yes, .. } => {
+            let project = checked(open()?).await?;
+            if !yes {
+                ask("Delete what the migration created in Intercom?", "rollback")?;
             }
-            commands::rollback::run(&project, *dry_run, &progress).await
+            commands::rollback::run(&project, &progress).await
         }
-        Command::Report => commands::report::run(&open()?),
+        Command::Report => commands::report::run(&open_local()?),
         Command::Demo { tickets, dir } => {
             migration_cli::logging::init(None, level, Vec::new());
             commands::demo::run(dir.clone(), *tickets, &progress).await
@@ -189,17 +198,34 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
     }
 }
 
-/// Asks a yes/no question on the terminal; anything but "y"/"yes" (or no terminal) is no.
-fn confirm_prompt(question: &str) -> bool {
+/// The project, once its mapping was found: a missing `mapping.toml` is said before any
+/// request.
+fn mapped(project: Project) -> Result<Project, CliError> {
+    commands::read_mapping(&project)?;
+    Ok(project)
+}
+
+/// The project, once both accounts answered (see [`commands::check_accounts`]).
+async fn checked(project: Project) -> Result<Project, CliError> {
+    commands::check_accounts(&project).await?;
+    Ok(project)
+}
+
+/// Asks a yes/no question on the terminal before `command` writes to Intercom. Without a
+/// terminal there is no one to ask: that is a usage error naming `--yes`, not a refusal.
+fn ask(question: &str, command: &'static str) -> Result<(), CliError> {
     use std::io::{BufRead, IsTerminal, Write};
     if !std::io::stdin().is_terminal() {
-        return false;
+        return Err(CliError::ConfirmationNeeded { command });
     }
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return false;
+    let yes = std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes");
+    if yes {
+        Ok(())
+    } else {
+        Err(CliError::Declined)
     }
-    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }

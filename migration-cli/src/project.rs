@@ -44,6 +44,21 @@ impl Project {
         global: &GlobalArgs,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, CliError> {
+        Self::open_inner(global, env, true)
+    }
+
+    /// Reads the configuration for a command that reads only local state (`status`, `report`,
+    /// `rollback --dry-run`): no credential is required; those that are set are still
+    /// redacted.
+    pub fn open_local(global: &GlobalArgs) -> Result<Self, CliError> {
+        Self::open_inner(global, |name| std::env::var(name).ok(), false)
+    }
+
+    fn open_inner(
+        global: &GlobalArgs,
+        env: impl Fn(&str) -> Option<String>,
+        require_credentials: bool,
+    ) -> Result<Self, CliError> {
         let mut config = Config::load(&global.config)?;
         if let Some(url) = &global.vivantio_url {
             checked_url("--vivantio-url", url, config.paths.allow_insecure_http)?;
@@ -73,7 +88,11 @@ impl Project {
             checked_timeout("--intercom-timeout", seconds)?;
             config.intercom.timeout_seconds = seconds;
         }
-        let credentials = config.credentials(&global.config, env)?;
+        let credentials = if require_credentials {
+            config.credentials(&global.config, env)?
+        } else {
+            config.credentials_if_any(&global.config, env)
+        };
         let root = global
             .config
             .parent()
@@ -120,6 +139,11 @@ impl Project {
         };
         let host = FolderImageHost::new(self.resolve(&images.dir), &base_url, &self.state_dir());
         Ok(Some(Arc::new(host)))
+    }
+
+    /// Opens the state store for reading only, also while a run holds it.
+    pub fn open_store_read_only(&self) -> Result<Store, CliError> {
+        Ok(Store::open_read_only(&self.state_dir())?)
     }
 
     /// Opens (creating if needed) the state store; refuses while another run holds it.
@@ -178,7 +202,7 @@ impl Project {
     /// the apps, up to the workspace's cap).
     pub fn intercom_client(&self) -> Result<intercom_client::Client, CliError> {
         let intercom = &self.config.intercom;
-        intercom_client::Client::builder()
+        let builder = intercom_client::Client::builder()
             .tokens(self.credentials.intercom_tokens.iter().map(Secret::expose))
             .base_url(intercom.base_url.clone())
             .timeout(checked_timeout(
@@ -186,8 +210,9 @@ impl Project {
                 intercom.timeout_seconds,
             )?)
             .rate_limit_safety_margin(intercom.rate_limit_margin)
-            .workspace_rate_limit(Some(intercom.workspace_rate_limit_per_minute))
-            .build()
+            .workspace_rate_limit(Some(intercom.workspace_rate_limit_per_minute));
+        // The progress display shows its waits and estimates from its request budget.
+        crate::progress::build_intercom_client(builder)
             .map_err(|error| CliError::failed(self.credentials.redact(&error.to_string())))
     }
 

@@ -7,6 +7,7 @@ mod common;
 use fixtures::sim::intercom::{IntercomAutomation, BOT_ID, BOT_NAME};
 use migration_cli::commands::{migrate, report, rollback, verify};
 use migration_cli::error::{CliError, EXIT_DIFFERENCES, EXIT_OK};
+use migration_core::engine::VerifySelection;
 use migration_core::engine::{RunMode, VerifyReport};
 
 const SAMPLE: RunMode = RunMode::Sample { tickets: 6 };
@@ -18,7 +19,7 @@ async fn sample(world: &common::World) {
 }
 
 async fn verified(world: &common::World) -> (migration_cli::commands::Outcome, VerifyReport) {
-    let outcome = verify::run(&world.project, None, 1, &common::silent())
+    let outcome = verify::run(&world.project, VerifySelection::All, &common::silent())
         .await
         .unwrap();
     let report: VerifyReport = serde_json::from_value(outcome.json.clone()).unwrap();
@@ -189,7 +190,7 @@ async fn pausing_the_automation_then_sampling_again_lifts_the_refusal() {
     assert!(!report.foreign_parts.is_empty());
 
     world.intercom.set_automation(IntercomAutomation::off());
-    rollback::run(&world.project, false, &common::silent())
+    rollback::run(&world.project, &common::silent())
         .await
         .unwrap();
     sample(&world).await;

@@ -51,12 +51,16 @@ fn init_then_a_missing_credential_names_the_variable() {
     assert_eq!(code, 0);
     assert!(dir.path().join("migration.toml").is_file());
     assert!(dir.path().join(".gitignore").is_file());
-    let (code, _, stderr) = run(tool(dir.path()).arg("status"));
+    let (code, _, stderr) = run(tool(dir.path()).arg("discover"));
     assert_eq!(code, 3, "{stderr}");
     assert_eq!(
         stderr.trim(),
         "error: the Vivantio API user name is not set: export VIVANTIO_USERNAME=... (or set it in migration.toml) and run again"
     );
+    // `status` reads only the state folder: no credential needed, and none is there yet.
+    let (code, _, stderr) = run(tool(dir.path()).arg("status"));
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.contains("no migration state"), "{stderr}");
 }
 
 #[test]

@@ -208,5 +208,65 @@ fn global_args(world: &common::World) -> migration_cli::cli::GlobalArgs {
         json: false,
         verbose: 0,
         quiet: true,
+        progress_interval: migration_cli::progress::DEFAULT_INTERVAL,
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_sample_checks_that_many_records_of_every_kind() {
+    let world = common::confirmed_world().await;
+    common::full_migration(&world).await;
+    let outcome = migration_cli::commands::verify::run(
+        &world.project,
+        migration_core::engine::VerifySelection::PerKind {
+            records: 2,
+            seed: 3,
+        },
+        &common::silent(),
+    )
+    .await
+    .unwrap();
+    let objects = outcome.json["objects"].as_object().unwrap();
+    assert!(objects.len() >= 4, "{objects:?}");
+    for (kind, counts) in objects {
+        let migrated = counts["migrated"].as_u64().unwrap();
+        assert_eq!(
+            counts["checked"].as_u64().unwrap(),
+            migrated.min(2),
+            "{kind}: {counts}"
+        );
+    }
+    assert!(objects.contains_key("ticket") || objects.contains_key("conversation"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_run_whose_only_rejections_are_deleted_records_exits_0() {
+    let world = common::confirmed_world().await;
+    let outcome = common::full_migration(&world).await;
+    let rejections = outcome.json["rejections"].as_array().unwrap();
+    let deliberate = rejections
+        .iter()
+        .filter(|rejection| rejection["code"] == "deleted_record")
+        .count();
+    let expected = if rejections.len() == deliberate { 0 } else { 6 };
+    assert_eq!(outcome.exit_code, expected, "{}", outcome.human);
+    let report: migration_core::engine::RunReport =
+        serde_json::from_value(outcome.json.clone()).unwrap();
+    let mut only_deleted = report.clone();
+    only_deleted
+        .rejections
+        .retain(|rejection| rejection.code.is_deliberate_skip());
+    only_deleted.failures.clear();
+    only_deleted.outcome = migration_core::engine::RunOutcome::Completed;
+    assert!(
+        !only_deleted.rejections.is_empty(),
+        "the sample has deleted tickets"
+    );
+    let outcome = migrate::outcome("full", &only_deleted);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.human);
+    assert!(
+        outcome.human.contains("left out on purpose"),
+        "{}",
+        outcome.human
+    );
 }

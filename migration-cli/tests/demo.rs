@@ -1,8 +1,50 @@
 //! The demo, in process: every command of a real migration against the simulators, ending
 //! with the Intercom simulator back in its starting state.
 
+use std::path::Path;
+
 use migration_cli::commands::demo;
 use migration_cli::progress::{Progress, ProgressMode};
+use serde_json::Value;
+
+/// Checks that every list `report.json` names (an object with a `total` and a `file`) is beside
+/// it with one JSON line per record counted, and that the HTML links to it; returns their names.
+fn every_list_is_whole(reports: &Path) -> Vec<String> {
+    fn lists<'a>(value: &'a Value, found: &mut Vec<(&'a str, u64)>) {
+        match value {
+            Value::Object(fields) => {
+                if let (Some(file), Some(total)) = (
+                    fields.get("file").and_then(Value::as_str),
+                    fields.get("total").and_then(Value::as_u64),
+                ) {
+                    found.push((file, total));
+                }
+                fields.values().for_each(|inner| lists(inner, found));
+            }
+            Value::Array(items) => items.iter().for_each(|inner| lists(inner, found)),
+            _ => {}
+        }
+    }
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(reports.join("report.json")).unwrap())
+            .unwrap();
+    let html = std::fs::read_to_string(reports.join("report.html")).unwrap();
+    let mut found = Vec::new();
+    lists(&json, &mut found);
+    for (file, total) in &found {
+        let text = std::fs::read_to_string(reports.join(file)).unwrap();
+        for line in text.lines() {
+            serde_json::from_str::<Value>(line)
+                .unwrap_or_else(|error| panic!("{file}: {line}: {error}"));
+        }
+        assert_eq!(text.lines().count() as u64, *total, "{file}");
+        assert!(html.contains(&format!("href=\"{file}\"")), "{file}");
+    }
+    found
+        .into_iter()
+        .map(|(file, _)| file.to_string())
+        .collect()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_migrates_verifies_and_rolls_back_to_an_empty_workspace() {
@@ -42,6 +84,11 @@ async fn the_demo_migrates_verifies_and_rolls_back_to_an_empty_workspace() {
     for file in ["report.html", "report.md", "report.json"] {
         assert!(dir.path().join("reports").join(file).is_file(), "{file}");
     }
+    let lists = every_list_is_whole(&dir.path().join("reports"));
+    assert!(
+        lists.contains(&"preflight-findings.jsonl".to_string()),
+        "plan writes every finding: {lists:?}"
+    );
     let html = std::fs::read_to_string(dir.path().join("reports/report.html")).unwrap();
     assert!(!html.contains("api-password") && !html.contains("test-token"));
 }

@@ -1,6 +1,7 @@
 //! `doctor` against the simulators: read-only, all held on the documented contract, and the
 //! broken assumption named in every mode `wire_assumptions.rs` breaks.
 
+use migration_core::engine::VerifySelection;
 use std::collections::BTreeSet;
 
 use fixtures::sim::vivantio::{VivantioSimConfig, WireQuirks};
@@ -221,7 +222,7 @@ async fn automation_seen_by_the_last_verify_blocks() {
     )
     .await
     .unwrap();
-    let _ = verify::run(&world.project, None, 1, &common::silent()).await;
+    let _ = verify::run(&world.project, VerifySelection::All, &common::silent()).await;
     let (checks, exit) = doctor_checks(&world).await;
     let seen = automation(&checks);
     assert_eq!(seen.verdict, Verdict::Contradicted, "{seen:#?}");

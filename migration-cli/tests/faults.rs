@@ -65,9 +65,13 @@ async fn settle_and_compare(world: &World, expected: &Shape) {
 }
 
 async fn assert_verified(world: &World) {
-    let outcome = verify::run(&world.project, None, 1, &common::silent())
-        .await
-        .unwrap();
+    let outcome = verify::run(
+        &world.project,
+        migration_core::engine::VerifySelection::All,
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     assert!(
         outcome.human.contains(": 0 differences"),
         "{}",

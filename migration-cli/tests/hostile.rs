@@ -25,6 +25,8 @@ struct Migrated {
     workspace: Value,
     /// The JSON report written by `report`.
     report: Value,
+    /// Every list file beside the report, by name: one JSON value per line.
+    lists: BTreeMap<String, Vec<Value>>,
     /// Every hostile record with the status the state store gave it (`None`: no status).
     statuses: BTreeMap<(SourceKind, i64), Option<RecordStatus>>,
     /// The hostile attachments: id and file name as Vivantio sent it.
@@ -78,6 +80,22 @@ async fn migrate_hostile_instance() -> Migrated {
     report::run(&project).expect("report");
     let report_text =
         std::fs::read_to_string(project.reports_dir().join("report.json")).expect("report.json");
+    let mut lists = BTreeMap::new();
+    for entry in std::fs::read_dir(project.reports_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|extension| extension == "jsonl")
+        {
+            let lines = std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+                .collect();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            lists.insert(name, lines);
+        }
+    }
     let store = project.open_store().unwrap();
     let mut statuses = BTreeMap::new();
     for (kind, source_kind) in [
@@ -110,6 +128,7 @@ async fn migrate_hostile_instance() -> Migrated {
     Migrated {
         workspace: serde_json::to_value(intercom.workspace()).unwrap(),
         report: serde_json::from_str(&report_text).unwrap(),
+        lists,
         statuses,
         attachments,
     }
@@ -249,11 +268,13 @@ fn every_hostile_record_is_moved_or_refused_with_a_reason() {
         .as_array()
         .cloned()
         .unwrap_or_default();
+    // The report shows the first of each reason; its list files hold every one.
     let listed = |section: &str, kind: SourceKind, id: i64| {
         runs.iter()
             .flat_map(|run| {
-                run["report"][section]
-                    .as_array()
+                run[section]["file"]
+                    .as_str()
+                    .and_then(|file| migrated.lists.get(file))
                     .cloned()
                     .unwrap_or_default()
             })
@@ -350,7 +371,10 @@ fn stored_file_names_are_safe() {
         .as_object()
         .cloned()
         .unwrap_or_default();
-    let report_text = migrated.report.to_string();
+    let report_text: String = std::iter::once(&migrated.report)
+        .chain(migrated.lists.values().flatten())
+        .map(Value::to_string)
+        .collect();
     let mut problems = Vec::new();
     for (id, name) in &migrated.attachments {
         let stored: Vec<&str> = files

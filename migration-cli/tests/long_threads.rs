@@ -181,9 +181,13 @@ async fn long_thread(template: i64, status: i64, title: &str) {
         assert!(body.contains(&expected), "part {n} is {body}");
     }
 
-    let outcome = verify::run(&world.project, None, 0, &common::silent())
-        .await
-        .unwrap();
+    let outcome = verify::run(
+        &world.project,
+        migration_core::engine::VerifySelection::All,
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     assert!(
         outcome.human.contains(": 0 differences"),
         "{}",

@@ -1,5 +1,6 @@
 //! The report renderers: the Markdown of a realistic report (snapshot), escaping of hostile
-//! customer data, offline HTML, the JSON round trip and the three files on disk.
+//! customer data, offline HTML, the JSON round trip, the three files on disk, and a report of
+//! 200,000 records that stays small with every record in its list files.
 //!
 //! Set `V2I_REPORT_EXAMPLE_DIR` to also write the example report there (the screenshot in
 //! `docs/` is taken from it: see `scripts/screenshot-report.sh`).
@@ -8,9 +9,20 @@ mod report {
     pub mod sample;
 }
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::Utc;
 use migration_cli::report::{
-    from_json, to_html, to_json, to_markdown, write_all, MigrationReport, Verdict,
+    from_json, to_html, to_json, to_markdown, write_all, FindingsFile, ListFolder, MigrationReport,
+    PreflightSection, RunSection, Verdict, VerificationSection, PREFLIGHT_FINDINGS_FILE,
 };
+use migration_core::engine::{
+    Difference, ObjectCounts, RunMode, RunReport, VerifyReport, VerifySelection,
+};
+use migration_core::model::source::{SourceKind, SourceRef};
+use migration_core::validate::{FindingSink, PreflightReport};
+use migration_core::{Finding, ReasonCode, RecordKey, Rejection, Severity};
 use report::sample;
 
 #[test]
@@ -148,4 +160,224 @@ fn write_all_writes_the_three_files() {
     if let Some(example_dir) = std::env::var_os("V2I_REPORT_EXAMPLE_DIR") {
         write_all(&report, std::path::Path::new(&example_dir)).unwrap();
     }
+}
+
+#[test]
+fn html_links_every_list_to_its_file() {
+    let html = to_html(&sample::report());
+    for file in [
+        PREFLIGHT_FINDINGS_FILE,
+        "run-1-sample.jsonl",
+        "run-2-rejections.jsonl",
+        "run-2-failures.jsonl",
+        "run-2-unlinked-children.jsonl",
+        "verify-differences.jsonl",
+        "rollback-uncertain.jsonl",
+    ] {
+        assert!(
+            html.contains(&format!("<a href=\"{file}\">{file}</a>")),
+            "no link to {file}"
+        );
+    }
+    // The sample run chose 25 tickets: the first 20 are shown, then where the rest are.
+    assert!(html.contains(
+        "The first 20 of 25; every one is in <a href=\"run-1-sample.jsonl\">run-1-sample.jsonl</a>."
+    ));
+}
+
+/// Records in each long list of the large report.
+const MANY: usize = 200_000;
+/// What `report.html` (and the Markdown and JSON beside it) may weigh, however long the lists.
+const SIZE_BOUND: usize = 2 * 1024 * 1024;
+/// The reasons the large report's records are spread over, one record in four each.
+const REASONS: [ReasonCode; 4] = [
+    ReasonCode::MissingEmail,
+    ReasonCode::OrphanedTicket,
+    ReasonCode::MissingDate,
+    ReasonCode::LegacyField,
+];
+
+/// The lines of a list file, each parsed as JSON.
+fn list_lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|error| panic!("{line}: {error}")))
+        .collect()
+}
+
+/// Whether `lines` hold exactly the records `first_id..first_id + count`, each with `reason`
+/// under `reason_key`.
+fn assert_every_record(lines: &[serde_json::Value], first_id: i64, reason_key: &str) {
+    assert_eq!(lines.len(), MANY, "one line per record");
+    let mut ids: Vec<i64> = lines
+        .iter()
+        .map(|line| {
+            assert!(line[reason_key].is_string(), "no {reason_key} in {line}");
+            line["record"]["id"].as_i64().unwrap()
+        })
+        .collect();
+    ids.sort_unstable();
+    assert!(ids
+        .iter()
+        .enumerate()
+        .all(|(index, id)| *id == first_id + index as i64));
+}
+
+#[test]
+fn a_report_of_200_000_records_stays_small_and_lists_every_one() {
+    let temp = tempfile::tempdir().unwrap();
+    let reports = temp.path().join("reports");
+    // Pre-flight as `plan` runs it: each finding into the list file and into the summary.
+    let mut findings_file = FindingsFile::create(&reports).unwrap();
+    let mut preflight = PreflightReport::default();
+    for n in 0..MANY {
+        let finding = Finding::new(
+            Severity::Warning,
+            SourceRef::new(SourceKind::Caller, n as i64),
+            REASONS[n % REASONS.len()],
+            format!("caller {n} <needs> a look"),
+            "fix it in Vivantio",
+        );
+        findings_file.finding(&finding);
+        preflight.record(&finding);
+    }
+    assert_eq!(findings_file.finish().unwrap(), MANY as u64);
+    let mut run = RunReport::new(RunMode::Full, false);
+    run.rejections = (0..MANY)
+        .map(|n| {
+            Rejection::new(
+                SourceRef::new(SourceKind::Ticket, 1_000_000 + n as i64),
+                REASONS[n % REASONS.len()],
+                format!("ticket <b>{n}</b> cannot move"),
+                "fix it in Vivantio",
+            )
+        })
+        .collect();
+    run.objects.insert(
+        SourceKind::Ticket,
+        ObjectCounts {
+            source: MANY as u64,
+            rejected: MANY as u64,
+            ..ObjectCounts::default()
+        },
+    );
+    let verification = VerifyReport {
+        selection: VerifySelection::All,
+        objects: BTreeMap::new(),
+        differences: (0..MANY)
+            .map(|n| Difference {
+                record: SourceRef::new(SourceKind::Ticket, 5_000_000 + n as i64),
+                key: RecordKey::ticket(5_000_000 + n as i64),
+                destination_id: Some(n.to_string()),
+                field: format!("parts.{}.created_at", n % 9),
+                expected: serde_json::json!(n),
+                found: Some(serde_json::json!(n + 1)),
+            })
+            .collect(),
+        unreadable_parts: Vec::new(),
+        foreign_parts: Vec::new(),
+        interrupted: false,
+        duration_ms: 1,
+    };
+
+    let lists = ListFolder::open(&reports).unwrap();
+    let mut report = MigrationReport::new("Large", Utc::now());
+    report.preflight = Some(PreflightSection::new(
+        &preflight,
+        Some(PREFLIGHT_FINDINGS_FILE.to_string()),
+    ));
+    report
+        .runs
+        .push(RunSection::new(1, None, &run, &lists).unwrap());
+    report.verification = Some(VerificationSection::new(&verification, &lists).unwrap());
+    let paths = write_all(&report, &reports).unwrap();
+
+    let html = std::fs::read_to_string(&paths.html).unwrap();
+    let markdown = std::fs::read_to_string(&paths.markdown).unwrap();
+    let json = std::fs::read_to_string(&paths.json).unwrap();
+    eprintln!(
+        "{MANY} findings, rejections and differences: report.html {} bytes, report.md {} \
+         bytes, report.json {} bytes",
+        html.len(),
+        markdown.len(),
+        json.len()
+    );
+    for (name, size) in [
+        ("report.html", html.len()),
+        ("report.md", markdown.len()),
+        ("report.json", json.len()),
+    ] {
+        assert!(size < SIZE_BOUND, "{name} is {size} bytes");
+    }
+
+    // Each reason with its count, its first records shown and the 21st not.
+    let per_reason = MANY / REASONS.len();
+    for (index, code) in REASONS.iter().enumerate() {
+        let group = format!(
+            "<code>{}</code><span class=\"pill\">50,000</span>",
+            code.as_str()
+        );
+        assert_eq!(
+            html.matches(&group).count(),
+            2,
+            "{group}: pre-flight and run"
+        );
+        assert!(markdown.contains(&format!("### `{}` (50,000)", code.as_str())));
+        assert!(markdown.contains(&format!("**`{}`** (50,000)", code.as_str())));
+        let nth = |n: usize| 1_000_000 + index + n * REASONS.len();
+        assert!(html.contains(&format!(">ticket {}<", nth(0))));
+        assert!(html.contains(&format!(">ticket {}<", nth(19))));
+        assert!(!html.contains(&format!(">ticket {}<", nth(20))));
+    }
+    assert_eq!(per_reason, 50_000);
+    assert!(html
+        .contains("<code>parts.*.created_at</code><span class=\"pill pill-bad\">200,000</span>"));
+    assert!(
+        html.contains("ticket &lt;b&gt;0&lt;/b&gt; cannot move"),
+        "escaped"
+    );
+    assert!(html.contains("<b>200,000</b> warnings"));
+    for (file, group) in [
+        (PREFLIGHT_FINDINGS_FILE, "50,000"),
+        ("run-1-rejections.jsonl", "50,000"),
+        ("verify-differences.jsonl", "200,000"),
+    ] {
+        assert!(html.contains(&format!(
+            "The first 20 of {group}; every one is in <a href=\"{file}\">{file}</a>."
+        )));
+        assert!(html.contains(&format!("<a href=\"{file}\">{file}</a></p>")));
+        assert!(markdown.contains(&format!("[{file}]({file})")));
+        assert!(reports.join(file).is_file());
+    }
+
+    // The JSON holds the counts and examples, not the records.
+    let back = from_json(&json).unwrap();
+    let rejections = &back.runs[0].rejections;
+    assert_eq!(rejections.total, MANY as u64);
+    assert_eq!(rejections.file.as_deref(), Some("run-1-rejections.jsonl"));
+    assert_eq!(rejections.groups.len(), REASONS.len());
+    assert!(rejections
+        .groups
+        .iter()
+        .all(|group| group.count == per_reason as u64 && group.examples.len() == 20));
+    assert_eq!(back.preflight.unwrap().findings.total, MANY as u64);
+    assert_eq!(back.verification.unwrap().differences.total, MANY as u64);
+
+    // The lists hold every record, one valid JSON object a line, with its id and reason.
+    let findings = list_lines(&reports.join(PREFLIGHT_FINDINGS_FILE));
+    assert_every_record(&findings, 0, "code");
+    let rejected = list_lines(&reports.join("run-1-rejections.jsonl"));
+    assert_every_record(&rejected, 1_000_000, "code");
+    assert_eq!(rejected[7]["code"], REASONS[3].as_str());
+    assert_eq!(rejected[7]["message"], "ticket <b>7</b> cannot move");
+    let differences = list_lines(&reports.join("verify-differences.jsonl"));
+    assert_every_record(&differences, 5_000_000, "field");
+    let leftovers: Vec<_> = std::fs::read_dir(&reports)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

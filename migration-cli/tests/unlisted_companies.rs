@@ -8,6 +8,7 @@ use fixtures::instance::Kind;
 use futures::TryStreamExt;
 use intercom_client::companies::UpsertCompanyRequest;
 use migration_cli::commands::{confirm, plan, report, rollback, verify};
+use migration_core::engine::VerifySelection;
 use serde_json::{json, Value};
 
 mod common;
@@ -112,7 +113,7 @@ async fn companies_without_contacts_are_found_by_lookups_and_named_in_the_report
         .expect("found by company_id");
     assert_eq!(found.name.as_deref(), Some(LONELY));
 
-    let verified = verify::run(&world.project, None, 0, &common::silent())
+    let verified = verify::run(&world.project, VerifySelection::All, &common::silent())
         .await
         .unwrap();
     assert!(
@@ -124,12 +125,23 @@ async fn companies_without_contacts_are_found_by_lookups_and_named_in_the_report
     report::run(&world.project).unwrap();
     let document: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
-    let unlisted = document["companies_without_contacts"]
+    let unlisted = &document["companies_without_contacts"];
+    assert_eq!(unlisted["total"], 1, "{unlisted}");
+    let first = unlisted["first"]
         .as_array()
-        .expect("the report lists companies without contacts");
-    assert_eq!(unlisted.len(), 1, "{unlisted:?}");
-    assert_eq!(unlisted[0]["name"], LONELY);
-    assert_eq!(unlisted[0]["company_id"], company_id.as_str());
+        .expect("the report shows the first companies without contacts");
+    assert_eq!(first[0]["name"], LONELY);
+    assert_eq!(first[0]["company_id"], company_id.as_str());
+    let listed = std::fs::read_to_string(dir.join(unlisted["file"].as_str().unwrap())).unwrap();
+    let listed: Vec<Value> = listed
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        first[..],
+        "the list beside the report holds every one"
+    );
     let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(markdown.contains("## Companies Intercom will not list (1)"));
     assert!(markdown.contains(LONELY));
@@ -137,7 +149,7 @@ async fn companies_without_contacts_are_found_by_lookups_and_named_in_the_report
     assert!(html.contains("Companies Intercom will not list"));
 
     // Rollback restores the company that existed before the run instead of deleting it.
-    rollback::run(&world.project, false, &common::silent())
+    rollback::run(&world.project, &common::silent())
         .await
         .unwrap();
     let workspace = world.intercom.workspace();

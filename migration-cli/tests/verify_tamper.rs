@@ -5,6 +5,7 @@
 //! code. The same run also checks that article images were re-hosted into the project's image
 //! folder, that an untouched migration verifies clean, and that rollback removes the images.
 
+use migration_core::engine::VerifySelection;
 use std::collections::BTreeSet;
 
 use fixtures::instance::Instance;
@@ -89,7 +90,9 @@ async fn verify_reports_every_record_changed_behind_the_tools_back() {
         "an article still shows a Vivantio inline image"
     );
 
-    let clean = verify::run(&project, None, 0, &silent()).await.unwrap();
+    let clean = verify::run(&project, VerifySelection::All, &silent())
+        .await
+        .unwrap();
     let baseline = differences(&clean.json);
     assert!(
         baseline.is_empty(),
@@ -156,7 +159,9 @@ async fn verify_reports_every_record_changed_behind_the_tools_back() {
             )
         });
 
-    let outcome = verify::run(&project, None, 0, &silent()).await.unwrap();
+    let outcome = verify::run(&project, VerifySelection::All, &silent())
+        .await
+        .unwrap();
     assert_eq!(outcome.exit_code, EXIT_DIFFERENCES, "{}", outcome.human);
     let found = differences(&outcome.json);
     let on = |id: &str| -> Vec<&Seen> {
@@ -219,7 +224,7 @@ async fn verify_reports_every_record_changed_behind_the_tools_back() {
     );
 
     // Rollback removes the images the run published, with everything else.
-    rollback::run(&project, false, &silent()).await.unwrap();
+    rollback::run(&project, &silent()).await.unwrap();
     let left = std::fs::read_dir(dir.path().join(demo::DEMO_IMAGES_DIR))
         .unwrap()
         .count();

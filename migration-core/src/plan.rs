@@ -331,20 +331,29 @@ fn drop_dangling_links(
         .filter_map(|operation| operation.creates.clone())
         .collect();
     operations.retain(|operation| {
-        let DestinationOp::LinkThreads { parent, child } = &operation.op else { return true };
+        let DestinationOp::LinkThreads { parent, child } = &operation.op else {
+            return true;
+        };
         let exists = |key: &RecordKey| created.contains(key) || ids.contains(key);
         if exists(parent) && exists(child) {
             return true;
         }
         if let Some(record) = operation.source {
-            findings.push(Finding::new(
-                crate::reject::Severity::Warning,
-                record,
-                crate::reject::ReasonCode::MissingParent,
-                format!("the parent ticket ({parent}) does not move, so the child is tagged but not linked"),
-                "check why the parent ticket is rejected",
-            ));
+            findings.push(dangling_link(record, parent));
         }
         false
     });
+}
+
+/// The finding of a child whose link is dropped because its parent's thread is not created.
+pub(crate) fn dangling_link(child: crate::model::source::SourceRef, parent: &RecordKey) -> Finding {
+    Finding::new(
+        crate::reject::Severity::Warning,
+        child,
+        crate::reject::ReasonCode::MissingParent,
+        format!(
+            "the parent ticket ({parent}) does not move, so the child is tagged but not linked"
+        ),
+        "check why the parent ticket is rejected",
+    )
 }

@@ -61,6 +61,13 @@ pub enum ReasonCode {
 }
 
 impl ReasonCode {
+    /// Whether a record rejected for this reason is one the mapping leaves out on purpose
+    /// (deleted in Vivantio), not one a person must look at: a run whose only rejections are
+    /// these succeeded.
+    pub fn is_deliberate_skip(self) -> bool {
+        matches!(self, ReasonCode::DeletedRecord | ReasonCode::SkippedEvent)
+    }
+
     /// The code as text (`missing_email`).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -20,5 +20,7 @@ mod harness;
 mod exactly_once;
 #[path = "engine/modes.rs"]
 mod modes;
+#[path = "engine/progress_events.rs"]
+mod progress_events;
 #[path = "engine/verify_rollback.rs"]
 mod verify_rollback;

@@ -6,10 +6,15 @@ use migration_core::idmap::EmptyIdMap;
 use migration_core::inventory::build_inventory;
 use migration_core::plan::plan_instance;
 use migration_core::spec::{check, propose, ConfirmedSpec};
-use migration_core::transform::Mapper;
-use migration_core::validate::preflight;
 use migration_core::verify::expectations;
-use migration_core::{Phase, ReasonCode};
+use migration_core::{Finding, Phase, ReasonCode};
+
+/// Every pre-flight finding in report order, with the count of each reason.
+#[derive(serde::Serialize)]
+struct AllFindings {
+    findings: Vec<Finding>,
+    counts: std::collections::BTreeMap<ReasonCode, usize>,
+}
 
 #[test]
 fn the_sample_maps_with_the_default_specification() {
@@ -36,8 +41,11 @@ fn the_sample_maps_with_the_default_specification() {
     insta::assert_yaml_snapshot!("sample_rejections", planned.rejections);
     insta::assert_yaml_snapshot!("sample_plan", planned.plan.operations());
 
-    let mapper = Mapper::new(&spec, &instance.schema, instance.directory()).unwrap();
-    let findings = preflight(&mapper, &instance, &destination);
+    let (received, report) = common::preflight::streamed(&instance, &spec, &destination);
+    let findings = AllFindings {
+        findings: common::preflight::sorted(received),
+        counts: report.counts,
+    };
     insta::assert_yaml_snapshot!("sample_preflight", findings);
     for code in [
         ReasonCode::MissingEmail,

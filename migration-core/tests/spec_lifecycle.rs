@@ -212,3 +212,90 @@ fn unknown_keys_are_refused_naming_the_key_and_the_valid_ones() {
         .to_string();
     assert!(error.contains("contact_policy"), "{error}");
 }
+
+#[test]
+fn every_admin_and_team_the_mapping_names_must_exist_in_the_workspace() {
+    let (instance, spec) = proposed();
+    assert!(codes(&spec, &instance).is_empty(), "the proposal is clean");
+    type Edit = Box<dyn Fn(&mut MappingSpec)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "admins.fallback_email",
+            Box::new(|spec| spec.admins.fallback_email = "nobody@example.com".into()),
+            "nobody@example.com",
+        ),
+        (
+            "admins.overrides.42",
+            Box::new(|spec| {
+                spec.admins
+                    .overrides
+                    .insert("42".into(), "gone@example.com".into());
+            }),
+            "gone@example.com",
+        ),
+        (
+            "teams.overrides.7",
+            Box::new(|spec| {
+                spec.teams
+                    .overrides
+                    .insert("7".into(), "Night shift".into());
+            }),
+            "Night shift",
+        ),
+    ];
+    for (path, edit, named) in cases {
+        let mut edited = spec.clone();
+        edit(&mut edited);
+        let found = codes(&edited, &instance);
+        assert!(
+            found
+                .iter()
+                .any(|(code, at, message)| *code == IssueCode::UnknownDestination
+                    && at == path
+                    && message.contains(named)),
+            "{path}: {found:?}"
+        );
+    }
+    // Case and surrounding spaces do not matter, as when the run matches them.
+    let mut spaced = spec.clone();
+    spaced.admins.fallback_email = " Migration@Brightline.example ".into();
+    spaced
+        .teams
+        .overrides
+        .insert("7".into(), "service DESK".into());
+    assert!(codes(&spaced, &instance).is_empty());
+    // A workspace whose admins were not read is not judged.
+    let unread = migration_core::model::destination::DestinationSchema::default();
+    let mut edited = spec.clone();
+    edited.admins.fallback_email = "nobody@example.com".into();
+    edited.teams.overrides.clear();
+    assert!(check(&edited, &instance.schema, &unread).is_ok());
+}
+
+#[test]
+fn a_confirmation_keeps_the_comments_and_layout_of_the_written_mapping() {
+    let (_, spec) = proposed();
+    let text = format!(
+        "# written by a person\n{}",
+        spec.to_toml().unwrap().replace(
+            "parent_tag =",
+            "# why: kept as the proposal says\nparent_tag ="
+        )
+    );
+    let confirmed = MappingSpec::from_toml(&text)
+        .unwrap()
+        .confirmed("ada", "2026-12-07T10:00:00Z");
+    let written = confirmed.confirmation_into(&text).unwrap();
+    assert!(written.starts_with("# written by a person\n"), "{written}");
+    assert!(written.contains("# why: kept as the proposal says\nparent_tag ="));
+    let read = MappingSpec::from_toml(&written).unwrap();
+    assert_eq!(read, confirmed);
+    assert_eq!(read.content_hash(), spec.content_hash());
+    // Confirming again replaces the table rather than adding a second one.
+    let again = read
+        .confirmed("bob", "2026-12-08T10:00:00Z")
+        .confirmation_into(&written)
+        .unwrap();
+    assert_eq!(again.matches("[confirmation]").count(), 1, "{again}");
+    assert!(again.contains("bob"));
+}

@@ -211,7 +211,13 @@ impl WireCensus {
             .iter()
             .any(|o| o.assumption == assumption && o.endpoint == endpoint);
         if !seen {
-            tracing::warn!(assumption, endpoint, %detail, "Vivantio wire assumption contradicted");
+            // The detail can quote what the tenant answered (a page, an address in a body): it
+            // goes to the wire report, not to the log.
+            tracing::warn!(
+                assumption,
+                endpoint,
+                "Vivantio wire assumption contradicted; the wire report says how"
+            );
             state.contradictions.push(Observation {
                 assumption,
                 endpoint,

@@ -110,7 +110,16 @@ impl<'a> Answer<'a> {
             });
         }
         if !raw.info_messages.is_empty() {
-            tracing::debug!(endpoint, infos = ?raw.info_messages, "Vivantio info messages");
+            // Kinds and fields only: a notice's text can quote the record it is about.
+            let notices: Vec<String> = raw
+                .info_messages
+                .iter()
+                .map(|info| match &info.field {
+                    Some(field) => format!("{:?} on {field}", info.kind),
+                    None => format!("{:?}", info.kind),
+                })
+                .collect();
+            tracing::debug!(endpoint, ?notices, "Vivantio info messages");
         }
         Ok(Self {
             endpoint,

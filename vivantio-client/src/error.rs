@@ -18,7 +18,7 @@ pub enum Error {
     Config(String),
 
     /// The request did not get an HTTP answer (connection refused, timeout, broken body).
-    #[error("{endpoint}: {kind} error: {source}")]
+    #[error("{endpoint}: {kind} error: {}", crate::cause::transport_cause(source))]
     Transport {
         /// Path of the action called.
         endpoint: &'static str,

@@ -39,6 +39,7 @@ pub mod assumptions;
 pub mod attachments;
 mod builder;
 pub mod callers;
+mod cause;
 pub mod census;
 pub mod clients;
 pub mod config;

@@ -239,7 +239,8 @@ impl Transport {
                 endpoint = what,
                 attempt,
                 wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                reason = %error,
+                // The error's text may quote the answer's body; its status says enough here.
+                status = ?error.status(),
                 "Vivantio throttled the request; backing off"
             );
         }

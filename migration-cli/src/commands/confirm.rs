@@ -20,6 +20,12 @@ pub struct Confirmed {
 /// state store.
 pub async fn run(project: &Project, who: &str) -> Result<Outcome, CliError> {
     let spec = read_mapping(project)?;
+    let original = std::fs::read_to_string(project.mapping_path()).map_err(|error| {
+        CliError::failed(format!(
+            "cannot read {}: {error}",
+            project.mapping_path().display()
+        ))
+    })?;
     let source = project.source()?;
     let destination = project.destination()?;
     let source_schema = migration_core::ports::Source::schema(&source)
@@ -29,16 +35,23 @@ pub async fn run(project: &Project, who: &str) -> Result<Outcome, CliError> {
         .await
         .map_err(port_failure)?;
     let report = check(&spec, &source_schema, &destination_schema);
-    if !report.is_ok() {
+    let references = super::references::check(project, &spec).await?;
+    let blocking: Vec<String> = references
+        .iter()
+        .filter(|issue| issue.blocking)
+        .map(ToString::to_string)
+        .collect();
+    if !report.is_ok() || !blocking.is_empty() {
         return Err(CliError::Refused(format!(
-            "the mapping has errors; fix them and confirm again:\n{report}"
+            "the mapping has errors; fix them and confirm again:\n{report}{}",
+            blocking.join("\n")
         )));
     }
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let confirmed = spec.confirmed(who, at);
     let hash = confirmed.content_hash();
     let text = confirmed
-        .to_toml()
+        .confirmation_into(&original)
         .map_err(|error| CliError::failed(format!("cannot write the mapping: {error}")))?;
     let path = project.mapping_path();
     write_private(&path, &text)

@@ -2,6 +2,7 @@
 //! plan, confirm, a sample, the full migration, verify, a delta after changing a few source
 //! records, and a rollback that leaves the Intercom workspace as it started.
 
+use migration_core::engine::VerifySelection;
 use std::path::{Path, PathBuf};
 
 use fixtures::instance::Instance;
@@ -98,12 +99,18 @@ pub async fn run(
         )
         .await,
     )?;
-    record("verify", verify::run(&project, None, 1, progress).await)?;
+    record(
+        "verify",
+        verify::run(&project, VerifySelection::All, progress).await,
+    )?;
     record(
         "migrate",
         migrate::run(&project, RunMode::Full, false, true, progress).await,
     )?;
-    record("verify", verify::run(&project, None, 1, progress).await)?;
+    record(
+        "verify",
+        verify::run(&project, VerifySelection::All, progress).await,
+    )?;
     let changed = change_source(&vivantio);
     record(
         &format!("delta (after changing {changed} Vivantio tickets)"),
@@ -111,12 +118,20 @@ pub async fn run(
     )?;
     record(
         "verify --sample 50",
-        verify::run(&project, Some(50), 7, progress).await,
+        verify::run(
+            &project,
+            VerifySelection::PerKind {
+                records: 50,
+                seed: 7,
+            },
+            progress,
+        )
+        .await,
     )?;
     let migrated_records = serde_json::to_value(intercom.workspace().migrated_record_counts())
         .unwrap_or(serde_json::Value::Null);
     record("report", crate::commands::report::run(&project))?;
-    record("rollback", rollback::run(&project, false, progress).await)?;
+    record("rollback", rollback::run(&project, progress).await)?;
     let workspace = intercom.workspace();
     let empty = workspace.is_empty_of_migrated_data();
     let outcome = DemoOutcome {
@@ -191,6 +206,7 @@ pub fn simulator_project(
         json: false,
         verbose: 0,
         quiet: false,
+        progress_interval: crate::progress::DEFAULT_INTERVAL,
     };
     let token = intercom.token().to_string();
     let mut project = Project::open_with_env(&global, |name| match name {

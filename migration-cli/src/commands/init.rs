@@ -68,6 +68,12 @@ reports = "reports"
 # inventory = "inventory.json"
 # Plain HTTP is refused except to loopback; allow it only for a trusted local proxy.
 allow_insecure_http = false
+
+[logging]
+# The log in the state folder is rotated at this many mebibytes, and this many files are kept
+# (the current one included), so it never takes much more than their product.
+max_file_mib = 50
+max_files = 10
 "#;
 
 /// Lines the project's `.gitignore` must hold.
@@ -145,6 +151,7 @@ mod tests {
             config.intercom.timeout_seconds,
             defaults.intercom.timeout_seconds
         );
+        assert_eq!(config.logging, defaults.logging);
     }
 
     #[test]

@@ -57,7 +57,10 @@ pub async fn run_accepting(
         ));
     }
     if let Some(previous) = store.confirmed_hash().await.map_err(port_failure)? {
-        if previous != hash && !dry_run && mode != RunMode::Full {
+        // Once a rollback has undone every write, nothing of the old mapping is left to mix
+        // with: the rehearsal loop (sample, edit, confirm, rollback, sample) goes on.
+        let writes_left = !store.journal_live_page(0, 1)?.is_empty();
+        if previous != hash && !dry_run && mode != RunMode::Full && writes_left {
             // A delta or a sample with another mapping would mix two mappings in one workspace.
             return Err(CliError::Refused(format!(
                 "the last run used mapping {} but mapping.toml is now {}; roll back first or run a full migration",
@@ -95,10 +98,11 @@ pub async fn run_accepting(
     let report = match result {
         Ok(report) => report,
         Err(error) => {
+            let error = engine_failure(error);
             if let Some(run_id) = run_id {
-                store.finish_run(run_id, "failed")?;
+                store.fail_run(run_id, &project.credentials.redact(&error.to_string()))?;
             }
-            return Err(engine_failure(error));
+            return Err(error);
         }
     };
     if let Some(run_id) = run_id {
@@ -235,16 +239,26 @@ pub fn outcome(mode_name: &str, report: &RunReport) -> Outcome {
             counts.failed
         ));
     }
-    if !report.rejections.is_empty() || !report.failures.is_empty() {
+    let skipped = report
+        .rejections
+        .iter()
+        .filter(|rejection| rejection.code.is_deliberate_skip())
+        .count();
+    let rejected = report.rejections.len() - skipped;
+    if rejected > 0 || !report.failures.is_empty() {
         lines.push(format!(
-            "  {} rejected and {} failed records: see the report for each reason",
-            report.rejections.len(),
+            "  {rejected} rejected and {} failed records: see the report for each reason",
             report.failures.len()
+        ));
+    }
+    if skipped > 0 {
+        lines.push(format!(
+            "  {skipped} records left out on purpose (deleted in Vivantio); listed in the report"
         ));
     }
     let exit = match report.outcome {
         RunOutcome::StoppedOnMismatch { .. } => EXIT_REFUSED,
-        _ if !report.failures.is_empty() || !report.rejections.is_empty() => EXIT_PARTIAL,
+        _ if !report.failures.is_empty() || rejected > 0 => EXIT_PARTIAL,
         _ => crate::error::EXIT_OK,
     };
     Outcome::ok(lines.join("\n"), report).with_exit(exit)

@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod init;
 pub mod migrate;
 pub mod plan;
+pub mod references;
 pub mod report;
 pub mod rollback;
 pub mod status;
@@ -17,6 +18,7 @@ pub mod verify;
 use std::sync::Arc;
 
 use migration_core::engine::{Engine, Observer, Sleeper};
+use migration_core::model::source::SourceKind;
 use migration_core::ports::{Destination, Source, StateStore};
 use migration_core::spec::{ConfirmedSpec, MappingSpec};
 use serde::Serialize;
@@ -81,6 +83,7 @@ pub fn engine<'a>(
                 .saturating_mul(1024 * 1024),
         )
         .continue_on_mismatch(continue_on_mismatch)
+        .expected_records(discovered_counts(project))
         .observer(observer)
         .sleeper(Arc::new(TokioSleeper));
     // `[images] base_url` was checked when the configuration was loaded.
@@ -93,6 +96,29 @@ pub fn engine<'a>(
         }
     }
     .build()
+}
+
+/// The records the last `discover` counted, by kind: the totals of a full run's streamed
+/// stages (none when there was no discovery; they only inform progress).
+pub fn discovered_counts(project: &Project) -> Vec<(SourceKind, u64)> {
+    let path = project.reports_dir().join(report::DISCOVERY_SUMMARY_FILE);
+    let summary: crate::report::DiscoverySummary = match report::read_optional(&path) {
+        Ok(Some(summary)) => summary,
+        Ok(None) => return Vec::new(),
+        Err(error) => {
+            tracing::warn!(%error, "progress shows no totals for streamed stages");
+            return Vec::new();
+        }
+    };
+    [
+        ("organisations", SourceKind::Organisation),
+        ("callers", SourceKind::Caller),
+        ("tickets", SourceKind::Ticket),
+        ("articles", SourceKind::Article),
+    ]
+    .into_iter()
+    .filter_map(|(name, kind)| Some((kind, *summary.records.get(name)?)))
+    .collect()
 }
 
 /// Reads mapping.toml.
@@ -130,6 +156,42 @@ pub async fn confirmed_spec(
             "the mapping is not confirmed for its current content ({error}); review it and run `vivantio2intercom confirm`"
         ))
     })
+}
+
+/// Checks both accounts before anything is read: one cheap authenticated call to each, at the
+/// same time, so a refused Intercom token or an unreachable Vivantio is said in seconds, not
+/// after hours of reading the other side. Refused credentials are exit 3 naming their
+/// variables; an unreachable host names the cause (refused, DNS, TLS).
+pub async fn check_accounts(project: &Project) -> Result<(), CliError> {
+    let vivantio = project.vivantio_client()?;
+    let intercom = project.intercom_client()?;
+    let configuration = vivantio.configuration();
+    let admins = intercom.admins();
+    let (vivantio_answer, intercom_answer) =
+        tokio::join!(configuration.ticket_types(), admins.me());
+    let redact = |text: String| project.credentials.redact(&text);
+    if let Err(error) = vivantio_answer {
+        return Err(if error.is_unauthorized() {
+            credentials_refused(redact(format!("Vivantio: {error}")))
+        } else {
+            CliError::failed(redact(format!(
+                "cannot reach Vivantio at {}: {error}",
+                project.config.vivantio.platform_url
+            )))
+        });
+    }
+    if let Err(error) = intercom_answer {
+        return Err(match &error {
+            intercom_client::Error::Api {
+                status: 401 | 403, ..
+            } => credentials_refused(redact(format!("Intercom: {error}"))),
+            _ => CliError::failed(redact(format!(
+                "cannot reach Intercom at {}: {error}",
+                project.config.intercom.base_url
+            ))),
+        });
+    }
+    Ok(())
 }
 
 /// A port failure as a command failure; refused credentials are a configuration error (exit 3)

@@ -1,15 +1,19 @@
 //! `plan`: proposes mapping.toml (with a reason and a confidence per decision) and runs the
-//! pre-flight validation over the whole instance (held in memory: see the runbook).
+//! pre-flight validation, streaming the instance record by record as a migration reads it.
 
-use futures::TryStreamExt;
+use std::collections::HashSet;
+
+use migration_core::keys::RecordKey;
 use migration_core::model::destination::DestinationSchema;
-use migration_core::model::source::{SourceInstance, SourceSchema};
-use migration_core::ops::Operation;
+use migration_core::model::source::{SourceKind, SourceRef, SourceSchema};
+use migration_core::ops::{DestinationOp, Operation};
 use migration_core::ports::{Destination, Source};
-use migration_core::reject::Severity;
-use migration_core::spec::{check, propose, Confidence, ProposalOptions};
+use migration_core::reject::{Finding, Severity};
+use migration_core::spec::{
+    check, propose, Confidence, MappingSpec, Proposal, ProposalNote, ProposalOptions,
+};
 use migration_core::transform::Mapper;
-use migration_core::validate::{preflight, PreflightReport};
+use migration_core::validate::{preflight, read_directory, FindingSink, PreflightReport};
 use serde::Serialize;
 
 use super::{port_failure, read_mapping, Outcome};
@@ -30,13 +34,13 @@ pub struct PlanOutcome {
     pub low_confidence: usize,
     /// Problems in the mapping itself.
     pub mapping_issues: Vec<String>,
-    /// Every pre-flight finding.
+    /// Pre-flight: every finding counted, the first ones of each reason.
     pub preflight: PreflightReport,
 }
 
 /// Writes a proposed mapping from both sides' configuration alone, reading no records (what
-/// `bench` needs: pre-flight validation holds the whole instance). Returns the number of
-/// decisions that need a person's look.
+/// `bench` needs before it measures `plan` itself). Returns the number of decisions that need
+/// a person's look.
 pub async fn propose_only(project: &Project) -> Result<usize, CliError> {
     let source = project.source()?;
     let destination = project.destination()?;
@@ -47,12 +51,13 @@ pub async fn propose_only(project: &Project) -> Result<usize, CliError> {
     write_proposal(project, &schema, &destination_schema)
 }
 
-/// Proposes a mapping and writes it with its notes; returns the low-confidence decisions.
-fn write_proposal(
+/// The proposal for both sides' configuration; the fallback admin is the configured one, else
+/// the workspace's first admin.
+fn proposal(
     project: &Project,
     schema: &SourceSchema,
     destination_schema: &DestinationSchema,
-) -> Result<usize, CliError> {
+) -> Proposal {
     let fallback = project
         .config
         .intercom
@@ -65,112 +70,176 @@ fn write_proposal(
                 .and_then(|admin| admin.email.clone())
         })
         .unwrap_or_default();
-    let proposal = propose(
+    propose(
         schema,
         destination_schema,
         &ProposalOptions {
             source_time_zone: project.config.vivantio.tenant_time_zone.clone(),
             fallback_admin_email: fallback,
         },
-    );
+    )
+}
+
+/// Proposes a mapping and writes it, each decision's reason in a comment beside it, with its
+/// notes; returns the low-confidence decisions.
+fn write_proposal(
+    project: &Project,
+    schema: &SourceSchema,
+    destination_schema: &DestinationSchema,
+) -> Result<usize, CliError> {
+    let proposal = proposal(project, schema, destination_schema);
     let low_confidence = proposal
         .notes
         .iter()
         .filter(|note| note.confidence == Confidence::Low)
         .count();
     let text = proposal
-        .spec
-        .to_toml()
+        .to_commented_toml()
         .map_err(|error| CliError::failed(format!("cannot write the mapping: {error}")))?;
     let path = project.mapping_path();
     write_private(&path, text)
         .map_err(|error| CliError::failed(format!("cannot write {}: {error}", path.display())))?;
-    let notes_path = project.resolve(std::path::Path::new(PROPOSAL_NOTES_FILE));
-    let notes = serde_json::to_string_pretty(&proposal.notes).map_err(CliError::failed)?;
-    write_private(&notes_path, notes).map_err(|error| {
-        CliError::failed(format!("cannot write {}: {error}", notes_path.display()))
-    })?;
+    write_notes(project, &proposal.notes)?;
     Ok(low_confidence)
 }
 
-/// Reads the whole instance into memory for pre-flight validation.
-pub async fn read_instance(source: &dyn Source) -> Result<SourceInstance, CliError> {
-    Ok(SourceInstance {
-        schema: source.schema().await.map_err(port_failure)?,
-        organisations: source
-            .organisations()
-            .try_collect()
-            .await
-            .map_err(port_failure)?,
-        callers: source.callers().try_collect().await.map_err(port_failure)?,
-        tickets: source
-            .tickets(None)
-            .try_collect()
-            .await
-            .map_err(port_failure)?,
-        articles: source
-            .articles()
-            .try_collect()
-            .await
-            .map_err(port_failure)?,
-        inventory: source.admin_inventory().await.map_err(port_failure)?,
+/// Rewrites the notes for the mapping as it is now: a person may have edited it since it was
+/// proposed, and the notes then say their value instead of the proposal's.
+fn refresh_notes(
+    project: &Project,
+    schema: &SourceSchema,
+    destination_schema: &DestinationSchema,
+    spec: &MappingSpec,
+) -> Result<(), CliError> {
+    let notes = proposal(project, schema, destination_schema)
+        .notes_for(spec)
+        .map_err(|error| CliError::failed(format!("cannot explain the mapping: {error}")))?;
+    write_notes(project, &notes)
+}
+
+fn write_notes(project: &Project, notes: &[ProposalNote]) -> Result<(), CliError> {
+    let notes_path = project.resolve(std::path::Path::new(PROPOSAL_NOTES_FILE));
+    let notes = serde_json::to_string_pretty(notes).map_err(CliError::failed)?;
+    write_private(&notes_path, notes).map_err(|error| {
+        CliError::failed(format!("cannot write {}: {error}", notes_path.display()))
     })
 }
 
-/// The companies the organisations become that no caller's contact is attached to.
-fn companies_without_contacts(
-    mapper: &Mapper,
-    instance: &SourceInstance,
-) -> Vec<CompanyWithoutContacts> {
-    let companies = instance
-        .organisations
-        .iter()
-        .filter_map(|organisation| mapper.map_organisation(organisation).ok());
-    let contacts = instance
-        .callers
-        .iter()
-        .filter_map(|caller| mapper.map_caller(caller).ok());
-    let operations: Vec<Operation> = companies
-        .chain(contacts)
-        .flat_map(|mapped| mapped.operations)
-        .collect();
-    CompanyWithoutContacts::find(&operations)
+/// The companies the organisations become that no caller's contact is attached to, found as
+/// their operations stream by (what [`CompanyWithoutContacts::find`] finds over all of them).
+#[derive(Debug, Default)]
+struct CompanyContacts {
+    /// Every company an organisation becomes, with its key.
+    companies: Vec<(RecordKey, CompanyWithoutContacts)>,
+    /// The companies some contact is attached to.
+    attached: HashSet<RecordKey>,
+}
+
+impl CompanyContacts {
+    fn add(&mut self, operations: &[Operation]) {
+        for operation in operations {
+            if let DestinationOp::AttachContactToCompany { company, .. } = &operation.op {
+                self.attached.insert(company.clone());
+            }
+            if let Some(key) = &operation.creates {
+                for company in CompanyWithoutContacts::find(std::slice::from_ref(operation)) {
+                    self.companies.push((key.clone(), company));
+                }
+            }
+        }
+    }
+
+    /// The companies no contact joins, in the order the organisations came.
+    fn without_contacts(self) -> Vec<CompanyWithoutContacts> {
+        let attached = self.attached;
+        self.companies
+            .into_iter()
+            .filter(|(key, _)| !attached.contains(key))
+            .map(|(_, company)| company)
+            .collect()
+    }
+}
+
+/// What `plan` does with pre-flight's stream: each finding on to `list`, organisations' and
+/// callers' operations into the company tally.
+struct PlanSink<'a> {
+    list: &'a mut dyn FindingSink,
+    companies: CompanyContacts,
+}
+
+impl FindingSink for PlanSink<'_> {
+    fn finding(&mut self, finding: &Finding) {
+        self.list.finding(finding);
+    }
+
+    fn mapped(&mut self, record: SourceRef, operations: &[Operation]) {
+        if matches!(record.kind, SourceKind::Organisation | SourceKind::Caller) {
+            self.companies.add(operations);
+        }
+    }
 }
 
 /// Proposes (when there is no mapping yet, or `force`), checks and validates.
 pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     let source = project.source()?;
     let destination = project.destination()?;
-    let instance = read_instance(&source).await?;
+    let schema = source.schema().await.map_err(port_failure)?;
     let destination_schema = Destination::schema(&destination)
         .await
         .map_err(port_failure)?;
     let proposed = force || !project.mapping_path().exists();
     let low_confidence = if proposed {
-        write_proposal(project, &instance.schema, &destination_schema)?
+        write_proposal(project, &schema, &destination_schema)?
     } else {
         0
     };
     let spec = read_mapping(project)?;
-    let check_report = check(&spec, &instance.schema, &destination_schema);
-    let mapping_issues: Vec<String> = check_report
+    if !proposed {
+        refresh_notes(project, &schema, &destination_schema, &spec)?;
+    }
+    let check_report = check(&spec, &schema, &destination_schema);
+    let mut mapping_issues: Vec<String> = check_report
         .to_string()
         .lines()
         .map(str::to_string)
         .collect();
-    let mapper = Mapper::new(&spec, &instance.schema, instance.directory())
+    let references = super::references::check(project, &spec).await?;
+    mapping_issues.extend(references.iter().map(ToString::to_string));
+    let references_block = references.iter().any(|issue| issue.blocking);
+    // Organisations and callers are read twice, as a migration reads them: once into the
+    // compact directory the mapper consults, then record by record for validation.
+    let directory = read_directory(&source).await.map_err(port_failure)?;
+    let mapper = Mapper::new(&spec, &schema, directory)
         .map_err(|error| CliError::Refused(format!("the mapping cannot be used: {error}")))?;
+    // Every finding is counted into `report` (with the first of each reason) and written, one
+    // per line, into the list beside it.
+    let list_failed = |error: std::io::Error| {
+        CliError::failed(format!(
+            "cannot write reports/{}: {error}",
+            crate::report::PREFLIGHT_FINDINGS_FILE
+        ))
+    };
+    let mut list =
+        crate::report::FindingsFile::create(&project.reports_dir()).map_err(list_failed)?;
+    let mut sink = PlanSink {
+        list: &mut list,
+        companies: CompanyContacts::default(),
+    };
+    let mut report = preflight(&source, &mapper, &schema, &destination_schema, &mut sink)
+        .await
+        .map_err(port_failure)?;
+    // Complete now that every stream was read to its end.
     let wire = source.wire_report();
-    let mut report = preflight(&mapper, &instance, &destination_schema);
-    report.add_wire_findings(&wire, &spec);
+    report.add_wire_findings(&wire, &spec, &mut sink);
     super::report::keep_section(project, super::report::WIRE_FILE, &wire)?;
-    let unlisted = companies_without_contacts(&mapper, &instance);
+    let unlisted = sink.companies.without_contacts();
+    list.finish().map_err(list_failed)?;
     super::report::keep_section(
         project,
         super::report::COMPANIES_WITHOUT_CONTACTS_FILE,
         &unlisted,
     )?;
-    let blocking = report.at_least(Severity::Error).count();
+    let blocking = report.count_at_least(Severity::Error);
     let outcome = PlanOutcome {
         proposed,
         low_confidence,
@@ -187,10 +256,11 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     }
     human.extend(outcome.mapping_issues.iter().cloned());
     human.push(format!(
-        "pre-flight: {} findings, {} blocking (every one, with its record and fix: reports/{})",
-        outcome.preflight.findings.len(),
+        "pre-flight: {} findings, {} blocking (the first of each reason, with its record and fix: reports/{}; every one: reports/{})",
+        outcome.preflight.total(),
         blocking,
-        super::report::PREFLIGHT_FILE
+        super::report::PREFLIGHT_FILE,
+        crate::report::PREFLIGHT_FINDINGS_FILE
     ));
     for (code, count) in &outcome.preflight.counts {
         human.push(format!("  {:<22} {count}", code.as_str()));
@@ -209,9 +279,8 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     }
     if blocking > BLOCKING_SHOWN {
         human.push(format!(
-            "  … and {} more blocking findings in reports/{}",
-            blocking - BLOCKING_SHOWN,
-            super::report::PREFLIGHT_FILE
+            "  … and {} more blocking findings",
+            blocking - BLOCKING_SHOWN
         ));
     }
     human.extend(super::discover::wire_lines(&wire, &spec.wire.acknowledged));
@@ -222,7 +291,7 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         ));
     }
     super::report::keep_section(project, super::report::PREFLIGHT_FILE, &outcome.preflight)?;
-    let refused = !check_report.is_ok();
+    let refused = !check_report.is_ok() || references_block;
     let result = Outcome::ok(human.join("\n"), &outcome);
     Ok(if refused {
         result.with_exit(EXIT_REFUSED)

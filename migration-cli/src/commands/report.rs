@@ -1,15 +1,21 @@
 //! `report`: writes the report (HTML, Markdown, JSON) from what the state folder and the
-//! reports folder hold; it sends nothing to either API.
+//! reports folder hold, with every per-record list beside it as JSON Lines; it sends nothing
+//! to either API.
 
 use super::Outcome;
 use crate::error::CliError;
 use crate::private_files::{create_private_dir_all, write_private};
 use crate::project::Project;
-use crate::report::{self, MigrationReport, RunSection};
+use crate::report::{
+    self, ListFolder, MigrationReport, PreflightSection, RollbackSection, RunSection,
+    VerificationSection, PREFLIGHT_FINDINGS_FILE,
+};
 
 /// File (in the reports folder) where `discover` keeps its summary for the report.
 pub const DISCOVERY_SUMMARY_FILE: &str = "discovery-summary.json";
-/// File (in the reports folder) where `plan` keeps its pre-flight findings for the report.
+/// File (in the reports folder) where `plan` keeps its pre-flight summary for the report:
+/// counts and the first findings of each reason (every finding is in
+/// [`PREFLIGHT_FINDINGS_FILE`]).
 pub const PREFLIGHT_FILE: &str = "preflight.json";
 /// File (in the reports folder) where `discover` and `plan` keep what reading proved about
 /// Vivantio's API; `migrate` refuses while it holds an unacknowledged blocking finding.
@@ -65,24 +71,51 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
         })
         .unwrap_or_else(|| "migration".to_string());
     let mut migration = MigrationReport::new(name, chrono::Utc::now());
+    let lists_failed = |error: std::io::Error| {
+        CliError::failed(format!(
+            "cannot write the report's lists into {}: {error}",
+            dir.display()
+        ))
+    };
+    let lists = ListFolder::open(&dir).map_err(lists_failed)?;
     migration.discovery = read_optional(&dir.join(DISCOVERY_SUMMARY_FILE))?;
-    migration.preflight = read_optional(&dir.join(PREFLIGHT_FILE))?;
+    let findings_file = dir
+        .join(PREFLIGHT_FINDINGS_FILE)
+        .is_file()
+        .then(|| PREFLIGHT_FINDINGS_FILE.to_string());
+    migration.preflight = read_optional(&dir.join(PREFLIGHT_FILE))?
+        .map(|preflight| PreflightSection::new(&preflight, findings_file));
     migration.inventory = read_optional(&dir.join(INVENTORY_FILE))?;
-    migration.companies_without_contacts =
+    let companies: Vec<report::CompanyWithoutContacts> =
         read_optional(&dir.join(COMPANIES_WITHOUT_CONTACTS_FILE))?.unwrap_or_default();
-    let runs = project.open_store()?.runs()?;
-    for info in runs.iter().filter(|run| run.mode != "rollback") {
-        if let Some(report) = crate::history::run(&state, info.id)? {
-            migration.runs.push(RunSection {
-                started_at: chrono::DateTime::parse_from_rfc3339(&info.started_at)
-                    .ok()
-                    .map(|at| at.with_timezone(&chrono::Utc)),
-                report,
-            });
+    migration.companies_without_contacts =
+        report::companies_without_contacts(&companies, &lists).map_err(lists_failed)?;
+    // Read-only, so a report can be written while a migration runs. A rolled-back run left
+    // nothing in Intercom: the report describes what is there, with the rollback beside it.
+    let runs = project.open_store_read_only()?.runs()?;
+    for info in runs
+        .iter()
+        .filter(|run| run.mode != "rollback" && !run.is_rolled_back())
+    {
+        // One run's whole report in memory at a time: its lists go to disk as it is read.
+        if let Some(run) = crate::history::run(&state, info.id)? {
+            let started_at = chrono::DateTime::parse_from_rfc3339(&info.started_at)
+                .ok()
+                .map(|at| at.with_timezone(&chrono::Utc));
+            let number = migration.runs.len() + 1;
+            migration
+                .runs
+                .push(RunSection::new(number, started_at, &run, &lists).map_err(lists_failed)?);
         }
     }
-    migration.verification = crate::history::latest_verify(&state)?;
-    migration.rollback = crate::history::latest_rollback(&state)?;
+    migration.verification = crate::history::latest_verify(&state)?
+        .map(|verification| VerificationSection::new(&verification, &lists))
+        .transpose()
+        .map_err(lists_failed)?;
+    migration.rollback = crate::history::latest_rollback(&state)?
+        .map(|rollback| RollbackSection::new(&rollback, &lists))
+        .transpose()
+        .map_err(lists_failed)?;
     let paths = report::write_all(&migration, &dir).map_err(|error| {
         CliError::failed(format!(
             "cannot write the report into {}: {error}",
@@ -95,6 +128,7 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
             "html": paths.html,
             "markdown": paths.markdown,
             "json": paths.json,
+            "lists": migration.list_files().iter().map(|file| dir.join(file)).collect::<Vec<_>>(),
         }),
     ))
 }

@@ -1,37 +1,179 @@
-//! `status`: what has moved, what was rejected, what is pending.
+//! `status`: where the project stands, read from the state folder alone (no credentials, no
+//! request), also while a migration runs: records done and left per kind, the current rate,
+//! when it should end, and the last error.
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::report::{read_optional, DISCOVERY_SUMMARY_FILE};
 use super::Outcome;
 use crate::error::CliError;
+use crate::numbers::{duration, thousands};
 use crate::project::Project;
-use crate::store::{RowState, RunInfo};
+use crate::report::DiscoverySummary;
+use crate::store::{RowState, RunInfo, Store};
+
+/// Writes looked at to measure the current rate.
+const RATE_WINDOW_WRITES: u32 = 2_000;
+/// Only writes this recent count towards the current rate.
+const RATE_WINDOW_SECONDS: i64 = 300;
 
 /// Where the project stands.
 #[derive(Debug, Serialize)]
 pub struct Status {
+    /// Whether a run holds the state folder now.
+    pub running: bool,
     /// Every run so far.
     pub runs: Vec<RunInfo>,
+    /// Source records per kind: done, rejected, failed and left of what discovery counted.
+    pub records: Vec<KindProgress>,
     /// Destination records known per kind (the ID map).
-    pub records: Vec<(String, i64)>,
+    pub destination_records: Vec<(String, i64)>,
     /// Journal rows per state.
     pub journal: Vec<(RowState, i64)>,
-    /// Source records rejected by the mapping.
-    pub rejected: usize,
-    /// Source records whose writes failed.
-    pub failed: usize,
+    /// Writes a second over the last few minutes of journal, when there were any.
+    pub writes_per_second: Option<f64>,
+    /// Records a second at that rate.
+    pub records_per_second: Option<f64>,
+    /// Seconds until every counted record is done at that rate, when both are known.
+    pub eta_seconds: Option<u64>,
+    /// The last run's error, when it failed.
+    pub last_error: Option<String>,
 }
 
-/// Reads the state store.
+/// One kind of source record's progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct KindProgress {
+    /// `organisation`, `caller`, `ticket`, `article`.
+    pub kind: String,
+    /// Moved into Intercom.
+    pub done: u64,
+    /// Rejected by the mapping (each with its reason in the report).
+    pub rejected: u64,
+    /// Whose writes failed.
+    pub failed: u64,
+    /// What discovery counted, when it ran.
+    pub total: Option<u64>,
+}
+
+impl KindProgress {
+    /// Records not yet settled (neither done, rejected nor failed), when the total is known.
+    pub fn left(&self) -> Option<u64> {
+        self.total
+            .map(|total| total.saturating_sub(self.done + self.rejected + self.failed))
+    }
+}
+
+/// Reads the state folder.
 pub fn run(project: &Project) -> Result<Outcome, CliError> {
-    let store = project.open_store()?;
-    let status = Status {
-        runs: store.runs()?,
-        records: store.id_map_counts()?,
-        journal: store.journal_counts()?,
-        rejected: store.records_with_status("rejected")?.len(),
-        failed: store.records_with_status("failed")?.len(),
+    let store = project.open_store_read_only()?;
+    let running = crate::store::in_use(&project.state_dir());
+    let discovery: Option<DiscoverySummary> =
+        read_optional(&project.reports_dir().join(DISCOVERY_SUMMARY_FILE))?;
+    let runs = store.runs()?;
+    let records = kind_progress(&store, discovery.as_ref())?;
+    let journal = store.journal_counts()?;
+    let done_writes = count_of(&journal, RowState::Done);
+    let done_records: u64 = records.iter().map(|kind| kind.done).sum();
+    let writes_per_second = if running {
+        writes_per_second(&store.recent_write_times(RATE_WINDOW_WRITES)?, Utc::now())
+    } else {
+        None
     };
+    let records_per_second = writes_per_second
+        .filter(|_| done_records > 0 && done_writes > 0)
+        .map(|rate| rate * done_records as f64 / done_writes as f64);
+    let left: Option<u64> = records.iter().map(KindProgress::left).sum();
+    let eta_seconds = match (records_per_second, left) {
+        (Some(rate), Some(left)) if rate > 0.0 => Some((left as f64 / rate).ceil() as u64),
+        _ => None,
+    };
+    let status = Status {
+        running,
+        last_error: runs.last().and_then(|run| run.error.clone()),
+        runs,
+        records,
+        destination_records: store.id_map_counts()?,
+        journal,
+        writes_per_second,
+        records_per_second,
+        eta_seconds,
+    };
+    Ok(Outcome::ok(
+        lines(&status, discovery.is_some()).join("\n"),
+        &status,
+    ))
+}
+
+fn count_of(journal: &[(RowState, i64)], state: RowState) -> u64 {
+    journal
+        .iter()
+        .find(|(row_state, _)| *row_state == state)
+        .map_or(0, |(_, count)| u64::try_from(*count).unwrap_or(0))
+}
+
+/// Discovery's counts keyed by the kinds records are stored under.
+fn discovered_totals(discovery: &DiscoverySummary) -> BTreeMap<&'static str, u64> {
+    let mut totals = BTreeMap::new();
+    for (counted, kind) in [
+        ("organisations", "organisation"),
+        ("callers", "caller"),
+        ("tickets", "ticket"),
+    ] {
+        if let Some(count) = discovery.records.get(counted) {
+            totals.insert(kind, *count);
+        }
+    }
+    let articles: u64 = discovery.articles.iter().map(|tally| tally.articles).sum();
+    if articles > 0 || discovery.records.contains_key("tickets") {
+        totals.insert("article", articles);
+    }
+    totals
+}
+
+fn kind_progress(
+    store: &Store,
+    discovery: Option<&DiscoverySummary>,
+) -> Result<Vec<KindProgress>, CliError> {
+    let mut kinds: BTreeMap<String, KindProgress> = BTreeMap::new();
+    if let Some(discovery) = discovery {
+        for (kind, total) in discovered_totals(discovery) {
+            kinds.entry(kind.to_string()).or_default().total = Some(total);
+        }
+    }
+    for (kind, status, count) in store.record_status_counts()? {
+        let progress = kinds.entry(kind).or_default();
+        match status.as_str() {
+            "migrated" => progress.done += count,
+            "rejected" => progress.rejected += count,
+            "failed" => progress.failed += count,
+            _ => {}
+        }
+    }
+    Ok(kinds
+        .into_iter()
+        .map(|(kind, progress)| KindProgress { kind, ..progress })
+        .collect())
+}
+
+/// Writes a second over the recent journal: the newest `times` (newest first) that fall in
+/// the last few minutes before `now`.
+pub fn writes_per_second(times: &[String], now: DateTime<Utc>) -> Option<f64> {
+    let since = now - chrono::Duration::seconds(RATE_WINDOW_SECONDS);
+    let recent: Vec<DateTime<Utc>> = times
+        .iter()
+        .filter_map(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map(|at| at.with_timezone(&Utc))
+        .take_while(|at| *at >= since)
+        .collect();
+    let oldest = recent.last()?;
+    let seconds = (now - *oldest).num_milliseconds() as f64 / 1000.0;
+    (recent.len() > 1 && seconds > 0.0).then(|| recent.len() as f64 / seconds)
+}
+
+fn lines(status: &Status, discovered: bool) -> Vec<String> {
     let mut lines = Vec::new();
     match status.runs.last() {
         Some(run) => lines.push(format!(
@@ -39,23 +181,96 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
             run.id,
             run.mode,
             run.started_at,
-            run.outcome
-                .as_deref()
-                .unwrap_or("did not finish (run it again to resume)")
+            match (status.running, run.outcome.as_deref()) {
+                (true, None) => "running now",
+                (false, None) => "did not finish (run it again to resume)",
+                (_, Some(outcome)) => outcome,
+            }
         )),
         None => lines.push("no run yet".to_string()),
     }
-    for (kind, count) in &status.records {
-        lines.push(format!("  {kind:<22} {count}"));
-    }
-    let unsettled = status
-        .journal
+    let rolled_back = status
+        .runs
         .iter()
-        .find(|(state, _)| *state == RowState::Intent)
-        .map_or(0, |(_, count)| *count);
+        .filter(|run| run.is_rolled_back())
+        .count();
+    if rolled_back > 0 {
+        lines.push(format!(
+            "  {rolled_back} earlier runs were rolled back: nothing they wrote is in Intercom"
+        ));
+    }
     lines.push(format!(
-        "rejected {}, failed {}, writes of unknown outcome {} (settled on the next run)",
-        status.rejected, status.failed, unsettled
+        "  {:<14} {:>10} {:>9} {:>7} {:>10} {:>10}",
+        "records", "done", "rejected", "failed", "left", "of"
     ));
-    Ok(Outcome::ok(lines.join("\n"), &status))
+    let known = |value: Option<u64>| value.map_or_else(|| "?".to_string(), thousands);
+    for kind in &status.records {
+        lines.push(format!(
+            "  {:<14} {:>10} {:>9} {:>7} {:>10} {:>10}",
+            kind.kind,
+            thousands(kind.done),
+            thousands(kind.rejected),
+            thousands(kind.failed),
+            known(kind.left()),
+            known(kind.total)
+        ));
+    }
+    if !discovered {
+        lines.push("  (run `discover` to know how many are left)".to_string());
+    }
+    if status.running {
+        lines.push(match (status.records_per_second, status.eta_seconds) {
+            (Some(rate), Some(eta)) => format!(
+                "rate {rate:.1} records/s ({:.1} writes/s) over the last minutes; about {} left",
+                status.writes_per_second.unwrap_or_default(),
+                duration(eta)
+            ),
+            (Some(rate), None) => format!("rate {rate:.1} records/s over the last minutes"),
+            _ => "no write in the last minutes (waiting on a rate limit, reading Vivantio, or \
+                  stuck: see the log)"
+                .to_string(),
+        });
+    }
+    let unsettled = count_of(&status.journal, RowState::Intent);
+    if unsettled > 0 {
+        lines.push(format!(
+            "writes of unknown outcome: {unsettled} (settled on the next run)"
+        ));
+    }
+    if let Some(error) = &status.last_error {
+        lines.push(format!("last error: {error}"));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds_ago: i64, now: DateTime<Utc>) -> String {
+        (now - chrono::Duration::seconds(seconds_ago)).to_rfc3339()
+    }
+
+    #[test]
+    fn rate_counts_only_recent_writes() {
+        let now = Utc::now();
+        let times: Vec<String> = (0..10).map(|i| at(i, now)).chain([at(900, now)]).collect();
+        let rate = writes_per_second(&times, now).unwrap();
+        assert!((rate - 10.0 / 9.0).abs() < 0.01, "{rate}");
+        assert_eq!(writes_per_second(&[at(900, now)], now), None);
+        assert_eq!(writes_per_second(&[], now), None);
+    }
+
+    #[test]
+    fn left_is_what_discovery_counted_minus_what_settled() {
+        let kind = KindProgress {
+            kind: "ticket".into(),
+            done: 70,
+            rejected: 2,
+            failed: 1,
+            total: Some(100),
+        };
+        assert_eq!(kind.left(), Some(27));
+        assert_eq!(KindProgress::default().left(), None);
+    }
 }

@@ -7,21 +7,29 @@ use crate::error::{CliError, EXIT_DIFFERENCES};
 use crate::progress::Progress;
 use crate::project::Project;
 
-/// Verifies every record, or `percent` of them chosen with `seed`.
+/// The records `verify` compares: `--sample N` of each kind, `--percent P` of every kind, or
+/// everything.
+pub fn selection(sample: Option<u64>, percent: Option<u8>, seed: u64) -> VerifySelection {
+    match (sample, percent) {
+        (Some(records), _) => VerifySelection::PerKind {
+            records: usize::try_from(records).unwrap_or(usize::MAX),
+            seed,
+        },
+        (None, Some(percent)) => VerifySelection::Percent { percent, seed },
+        (None, None) => VerifySelection::All,
+    }
+}
+
+/// Verifies the records `selection` picks.
 pub async fn run(
     project: &Project,
-    percent: Option<u8>,
-    seed: u64,
+    selection: VerifySelection,
     progress: &Progress,
 ) -> Result<Outcome, CliError> {
     let source = project.source()?;
     let destination = project.destination()?;
     let spec = confirmed_spec(project, &source, &destination).await?;
     let store = project.open_store()?;
-    let selection = match percent {
-        Some(percent) => VerifySelection::Percent { percent, seed },
-        None => VerifySelection::All,
-    };
     let options = VerifyOptions {
         selection,
         // Intercom does not expose the checksum of an uploaded file; checksums are recorded at

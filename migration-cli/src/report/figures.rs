@@ -3,16 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use migration_core::engine::{
-    Failure, FailureCode, RollbackReport, RunMode, RunOutcome, RunReport,
-};
+use migration_core::engine::{RunMode, RunOutcome};
 use migration_core::inventory::InventoryKind;
 use migration_core::model::source::SourceKind;
-use migration_core::reject::{Finding, ReasonCode, Rejection, Severity};
+use migration_core::reject::Severity;
+use migration_core::rollback::UndoStep;
 use migration_core::RecordKind;
 use serde::{Deserialize, Serialize};
 
-use super::model::{MigrationReport, RunSection};
+use super::model::MigrationReport;
+use super::sections::RunSection;
 
 /// One row of the counts-per-object table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,12 +98,12 @@ impl MigrationReport {
     /// latest run that sent something, else the latest run. Earlier runs (samples) are inside
     /// it as records already moved; each run keeps its own table below.
     pub fn baseline_run(&self) -> Option<&RunSection> {
-        let sent = |section: &&RunSection| !section.report.dry_run;
+        let sent = |section: &&RunSection| !section.dry_run;
         self.runs
             .iter()
             .rev()
             .filter(sent)
-            .find(|section| section.report.mode == RunMode::Full)
+            .find(|section| section.mode == RunMode::Full)
             .or_else(|| self.runs.iter().rev().find(sent))
             .or_else(|| self.runs.last())
     }
@@ -111,7 +111,7 @@ impl MigrationReport {
     /// Counts per source object for the baseline run, with what verification found.
     pub fn object_rows(&self) -> Vec<ObjectRow> {
         self.baseline_run()
-            .map(|section| object_rows(&section.report, self))
+            .map(|section| object_rows(section, self))
             .unwrap_or_default()
     }
 
@@ -129,16 +129,16 @@ impl MigrationReport {
                 headline.checked += counts.checked;
                 headline.matching += counts.matching;
             }
-            headline.differences = verification.differences.len() as u64;
+            headline.differences = verification.differences.total;
             headline.total_ms += verification.duration_ms;
         }
         if let Some(preflight) = &self.preflight {
-            headline.blocking_findings = preflight.at_least(Severity::Error).count() as u64;
+            headline.blocking_findings = preflight.of_severity(Severity::Error);
         }
         headline.total_ms += self
             .runs
             .iter()
-            .map(|section| section.report.duration_ms)
+            .map(|section| section.duration_ms)
             .sum::<u64>();
         if let Some(rollback) = &self.rollback {
             headline.total_ms += rollback.duration_ms;
@@ -151,7 +151,7 @@ impl MigrationReport {
         let Some(baseline) = self.baseline_run() else {
             return Verdict::NotRun;
         };
-        let run = &baseline.report;
+        let run = baseline;
         let verification_failed = self
             .verification
             .as_ref()
@@ -174,7 +174,7 @@ impl MigrationReport {
     }
 }
 
-fn object_rows(run: &RunReport, report: &MigrationReport) -> Vec<ObjectRow> {
+fn object_rows(run: &RunSection, report: &MigrationReport) -> Vec<ObjectRow> {
     let mut verified: BTreeMap<SourceKind, VerifiedCounts> = BTreeMap::new();
     if let Some(verification) = &report.verification {
         for (kind, counts) in &verification.objects {
@@ -213,47 +213,10 @@ fn source_of(kind: RecordKind) -> Option<SourceKind> {
     }
 }
 
-/// Rejections grouped by reason code, codes in their stable order.
-pub(crate) fn rejections_by_code(
-    rejections: &[Rejection],
-) -> BTreeMap<ReasonCode, Vec<&Rejection>> {
-    let mut groups: BTreeMap<ReasonCode, Vec<&Rejection>> = BTreeMap::new();
-    for rejection in rejections {
-        groups.entry(rejection.code).or_default().push(rejection);
-    }
-    groups
-}
-
-/// Failures grouped by code.
-pub(crate) fn failures_by_code(failures: &[Failure]) -> Vec<(FailureCode, Vec<&Failure>)> {
-    let mut groups: Vec<(FailureCode, Vec<&Failure>)> = Vec::new();
-    for failure in failures {
-        match groups.iter_mut().find(|(code, _)| *code == failure.code) {
-            Some((_, members)) => members.push(failure),
-            None => groups.push((failure.code, vec![failure])),
-        }
-    }
-    groups
-}
-
-/// Findings grouped by reason code, most serious group first.
-pub(crate) fn findings_by_code(findings: &[Finding]) -> Vec<(ReasonCode, Vec<&Finding>)> {
-    let mut groups: BTreeMap<ReasonCode, Vec<&Finding>> = BTreeMap::new();
-    for finding in findings {
-        groups.entry(finding.code).or_default().push(finding);
-    }
-    let mut groups: Vec<(ReasonCode, Vec<&Finding>)> = groups.into_iter().collect();
-    groups.sort_by_key(|(code, members)| {
-        let worst = members.iter().map(|finding| finding.severity).max();
-        (std::cmp::Reverse(worst), *code)
-    });
-    groups
-}
-
 /// Planned steps counted per kind of step (`delete`, `archive`…), in their wire names.
-pub(crate) fn steps_per_kind(report: &RollbackReport) -> BTreeMap<String, u64> {
-    let mut steps = BTreeMap::new();
-    for step in &report.steps {
+pub(crate) fn steps_per_kind(steps: &[UndoStep]) -> BTreeMap<String, u64> {
+    let mut counted = BTreeMap::new();
+    for step in steps {
         let kind = match serde_json::to_value(step) {
             Ok(serde_json::Value::Object(fields)) => fields
                 .get("step")
@@ -261,9 +224,9 @@ pub(crate) fn steps_per_kind(report: &RollbackReport) -> BTreeMap<String, u64> {
                 .map_or_else(|| "other".to_string(), str::to_string),
             _ => "other".to_string(),
         };
-        *steps.entry(kind).or_insert(0) += 1;
+        *counted.entry(kind).or_insert(0) += 1;
     }
-    steps
+    counted
 }
 
 /// The inventory kinds in the order the reports show them, with their headings.

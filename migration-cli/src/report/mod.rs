@@ -8,21 +8,32 @@
 //!
 //! [`write_all`] writes the three files into a folder. Every text that comes from customer
 //! records is escaped by the renderers: a ticket titled `<script>` shows as text.
+//!
+//! The document holds counts and the first few records of each reason; every per-record list
+//! (rejections, failures, findings, differences…) is written in full beside it as JSON Lines
+//! by the [`lists`] module, while the sections are built ([`RunSection::new`] and the like).
+//! However many records a migration has, the three files stay small.
 
 mod figures;
 mod html;
 mod json;
+pub mod lists;
 mod markdown;
 mod model;
+mod sections;
 mod words;
 
 pub use figures::{Headline, ObjectRow, Verdict, VerifiedCounts};
 pub use html::to_html;
 pub use json::{from_json, to_json};
+pub use lists::{FindingsFile, Group, Grouped, ListFolder, Listed, PREFLIGHT_FINDINGS_FILE};
 pub use markdown::to_markdown;
 pub use model::{
     ArticleTally, AttachmentSummary, CompanyWithoutContacts, CustomFieldCounts, DiscoverySummary,
-    DoctorDigest, HelpCenterStatus, IntercomSummary, LargeFile, MigrationReport, RunSection,
+    DoctorDigest, HelpCenterStatus, IntercomSummary, LargeFile, MigrationReport,
+};
+pub use sections::{
+    companies_without_contacts, PreflightSection, RollbackSection, RunSection, VerificationSection,
 };
 
 use std::io;

@@ -4,19 +4,21 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use migration_core::engine::{RollbackReport, RunReport, VerifyReport};
 use migration_core::inventory::WrittenInventory;
 use migration_core::keys::RecordKey;
 use migration_core::model::destination::DestinationSchema;
 use migration_core::model::source::{SourceRef, SourceSchema, WireReport};
 use migration_core::ops::{DestinationOp, Operation};
-use migration_core::validate::PreflightReport;
 use serde::{Deserialize, Serialize};
+
+use super::lists::Listed;
+use super::sections::{PreflightSection, RollbackSection, RunSection, VerificationSection};
 
 /// Everything about one migration project, as one document.
 ///
 /// Every section is optional: a report written after `discover` has only the discovery, one
-/// written after `rollback` has everything.
+/// written after `rollback` has everything. Per-record lists hold counts and the first few
+/// records of each reason; every record is in the list files beside the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MigrationReport {
     /// The project's name (its folder, or the name in `migration.toml`).
@@ -30,23 +32,23 @@ pub struct MigrationReport {
     pub discovery: Option<DiscoverySummary>,
     /// The pre-flight findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preflight: Option<PreflightReport>,
+    pub preflight: Option<PreflightSection>,
     /// Every run, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<RunSection>,
     /// The latest verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<VerifyReport>,
+    pub verification: Option<VerificationSection>,
     /// The latest rollback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rollback: Option<RollbackReport>,
+    pub rollback: Option<RollbackSection>,
     /// What has no API and must be rebuilt by hand in Intercom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<WrittenInventory>,
     /// Companies the plan writes with no contact attached, which Intercom leaves out of its
     /// company lists until one is (kept by `plan`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub companies_without_contacts: Vec<CompanyWithoutContacts>,
+    #[serde(default, skip_serializing_if = "Listed::is_empty")]
+    pub companies_without_contacts: Listed<CompanyWithoutContacts>,
 }
 
 /// A company no migrated contact is attached to. Intercom's API "does not include companies who
@@ -103,19 +105,9 @@ impl MigrationReport {
             verification: None,
             rollback: None,
             inventory: None,
-            companies_without_contacts: Vec::new(),
+            companies_without_contacts: Listed::default(),
         }
     }
-}
-
-/// One run and when it started.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunSection {
-    /// When the run started, when the state store knows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<DateTime<Utc>>,
-    /// What the engine reported.
-    pub report: RunReport,
 }
 
 /// What discovery found in Vivantio and in the Intercom workspace, before anything moves.

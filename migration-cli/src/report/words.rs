@@ -1,7 +1,7 @@
 //! Figures in words for people: counts with separators, durations, sizes, percentages, and
 //! the names of the engine's enums as a person reads them.
 
-use migration_core::engine::{RunMode, RunOutcome, RunReport, VerifyReport, VerifySelection};
+use migration_core::engine::{RunMode, RunOutcome, VerifySelection};
 use serde::Serialize;
 
 use super::model::HelpCenterStatus;
@@ -26,13 +26,13 @@ pub(crate) fn humanize(name: &str) -> String {
 }
 
 /// A run's mode, in words.
-pub(crate) fn run_title(run: &RunReport) -> String {
-    let mode = match run.mode {
+pub(crate) fn run_title(mode: RunMode, dry_run: bool) -> String {
+    let mode = match mode {
         RunMode::Sample { tickets } => format!("Sample run ({tickets} tickets)"),
         RunMode::Full => "Full run".to_string(),
         RunMode::Delta => "Delta run".to_string(),
     };
-    if run.dry_run {
+    if dry_run {
         format!("{mode}, dry run")
     } else {
         mode
@@ -116,11 +116,14 @@ pub(crate) fn value_text(value: Option<&serde_json::Value>, limit: usize) -> Str
 }
 
 /// Which records verification compared, in words.
-pub(crate) fn selection_text(report: &VerifyReport) -> String {
-    match report.selection {
+pub(crate) fn selection_text(selection: VerifySelection) -> String {
+    match selection {
         VerifySelection::All => "every moved record compared".to_string(),
         VerifySelection::Percent { percent, seed } => {
             format!("about {percent}% of moved records compared (seed {seed})")
+        }
+        VerifySelection::PerKind { records, seed } => {
+            format!("{records} moved records of each kind compared (seed {seed})")
         }
         VerifySelection::Count { records, seed } => {
             format!("{records} moved records compared (seed {seed})")

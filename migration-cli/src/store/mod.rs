@@ -32,6 +32,9 @@ pub const LOCK_FILE: &str = "state.lock";
 /// Why the state store refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The state folder holds no state database yet.
+    #[error("no migration state in {0} yet: nothing has been discovered, planned or run in this project")]
+    NoState(PathBuf),
     /// Another run holds the state folder.
     #[error("the state folder {0} is in use by another run; wait for it to finish (or stop it) and try again")]
     Locked(PathBuf),
@@ -117,8 +120,8 @@ pub struct Store {
     path: PathBuf,
     // 0 until a run begins: journal rows written outside a run (rare) carry no run id.
     current_run: AtomicI64,
-    // Held for its lock; released when the store is dropped.
-    _lock: File,
+    // Held for its lock; released when the store is dropped. A read-only store holds none.
+    _lock: Option<File>,
 }
 
 impl Store {
@@ -140,11 +143,6 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(corrupt)?;
-        // The lock file already keeps every other process out, so SQLite need not take and
-        // release file locks around each of the thousands of transactions a second a run
-        // commits; in WAL mode this also keeps the WAL index in memory instead of a shared file.
-        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-            .map_err(corrupt)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // Reading the schema first proves the file is a database before anything is written.
         let check: Result<String, _> = conn.query_row("PRAGMA quick_check", [], |row| row.get(0));
@@ -174,7 +172,49 @@ impl Store {
             conn: Mutex::new(conn),
             path,
             current_run: AtomicI64::new(0),
-            _lock: lock,
+            _lock: Some(lock),
+        })
+    }
+
+    /// Opens the state database of `dir` for reading only, beside a run that may hold it:
+    /// WAL mode lets readers see every committed transaction while the run writes. Takes no
+    /// lock and writes nothing (a database from an older tool is first brought up to date,
+    /// which needs the lock).
+    pub fn open_read_only(dir: &Path) -> Result<Self, StoreError> {
+        let path = dir.join(DATABASE_FILE);
+        if !path.exists() {
+            return Err(StoreError::NoState(dir.to_path_buf()));
+        }
+        let corrupt = |error: rusqlite::Error| StoreError::Corrupt {
+            path: path.clone(),
+            detail: error.to_string(),
+        };
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(corrupt)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(corrupt)?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            drop(conn);
+            return Self::open(dir);
+        }
+        verify_application(&conn, &path)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path,
+            current_run: AtomicI64::new(0),
+            _lock: None,
         })
     }
 
@@ -294,6 +334,18 @@ fn verify_application(conn: &Connection, path: &Path) -> Result<(), StoreError> 
         }
     }
     Ok(())
+}
+
+/// Whether a run holds the state folder `dir` now (its lock is taken).
+pub fn in_use(dir: &Path) -> bool {
+    match open_lock(dir) {
+        Ok(lock) => {
+            drop(lock);
+            false
+        }
+        Err(StoreError::Locked(_)) => true,
+        Err(_) => false,
+    }
 }
 
 fn open_lock(dir: &Path) -> Result<File, StoreError> {

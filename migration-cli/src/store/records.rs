@@ -22,6 +22,19 @@ pub struct RunInfo {
     pub finished_at: Option<String>,
     /// How it ended.
     pub outcome: Option<String>,
+    /// Why it failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The rollback run that undid it, when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolled_back_by: Option<i64>,
+}
+
+impl RunInfo {
+    /// Whether a completed rollback undid this run: nothing it wrote is left in Intercom.
+    pub fn is_rolled_back(&self) -> bool {
+        self.rolled_back_by.is_some()
+    }
 }
 
 /// A source record's status as stored, with its key for listing.
@@ -59,11 +72,37 @@ impl Store {
         Ok(())
     }
 
+    /// Ends a run that failed, keeping why (already redacted by the caller).
+    pub fn fail_run(&self, run_id: i64, error: &str) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE runs SET finished_at = ?2, outcome = 'failed', error = ?3 WHERE id = ?1",
+            (run_id, now(), error),
+        )?;
+        Ok(())
+    }
+
+    /// After rollback run `rollback_id` undid everything the journal held: marks every earlier
+    /// run as rolled back and forgets the statuses of their records (none of them is in
+    /// Intercom any more), in one transaction.
+    pub fn mark_rolled_back(&self, rollback_id: i64) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "UPDATE runs SET rolled_back_by = ?1
+             WHERE id < ?1 AND mode != 'rollback' AND rolled_back_by IS NULL",
+            [rollback_id],
+        )?;
+        tx.execute("DELETE FROM record_status", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Every run, oldest first.
     pub fn runs(&self) -> Result<Vec<RunInfo>, StoreError> {
         let conn = self.conn();
         let mut statement = conn.prepare(
-            "SELECT id, mode, mapping_hash, started_at, finished_at, outcome FROM runs ORDER BY id",
+            "SELECT id, mode, mapping_hash, started_at, finished_at, outcome, error, rolled_back_by
+             FROM runs ORDER BY id",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(RunInfo {
@@ -73,6 +112,8 @@ impl Store {
                 started_at: row.get(3)?,
                 finished_at: row.get(4)?,
                 outcome: row.get(5)?,
+                error: row.get(6)?,
+                rolled_back_by: row.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -189,6 +230,31 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Number of source records per kind and status name, for `status` (counted by SQLite,
+    /// so a million records cost no memory).
+    pub fn record_status_counts(&self) -> Result<Vec<(String, String, u64)>, StoreError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare(
+            "SELECT source_kind, status, count(*) FROM record_status
+             GROUP BY source_kind, status ORDER BY source_kind, status",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)? as u64))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The start times (RFC 3339) of the last `limit` journal writes, newest first: how fast
+    /// the current run writes.
+    pub fn recent_write_times(&self, limit: u32) -> Result<Vec<String>, StoreError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(
+            "SELECT intent_at FROM journal WHERE state != 'undone' ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Records the checksum of a moved attachment.

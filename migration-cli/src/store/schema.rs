@@ -5,10 +5,11 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Schema version this build writes. A database with a higher version came from a newer tool.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Each entry migrates from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -67,7 +68,14 @@ CREATE TABLE watermarks (
     scope TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-"#];
+"#,
+    // Version 2: why a run failed (for `status`), and which rollback undid a run (so a
+    // rolled-back rehearsal no longer counts as what is in Intercom).
+    r#"
+ALTER TABLE runs ADD COLUMN error TEXT;
+ALTER TABLE runs ADD COLUMN rolled_back_by INTEGER;
+"#,
+];
 
 /// Brings the schema up to [`SCHEMA_VERSION`], refusing databases from a newer tool.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -90,11 +90,18 @@ impl BinaryWorld {
     /// The binary with `args`, its configuration, credentials and simulator URLs in the
     /// environment, output captured, killed if the test drops it.
     pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = self.human_command(args);
+        command.arg("--json");
+        command
+    }
+
+    /// [`BinaryWorld::command`] as a person runs it: without `--json`, so it shows progress
+    /// (as lines: its standard error is no terminal).
+    pub fn human_command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(BINARY);
         let simulators = VivantioSimConfig::default();
         command
             .args(args)
-            .arg("--json")
             .env(
                 "V2I_CONFIG",
                 self.dir().join(migration_cli::config::CONFIG_FILE),
@@ -111,6 +118,7 @@ impl BinaryWorld {
             .env_remove("RUST_LOG")
             .env_remove("V2I_VIVANTIO_TIMEOUT")
             .env_remove("V2I_INTERCOM_TIMEOUT")
+            .env_remove("V2I_PROGRESS_INTERVAL")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -1,13 +1,15 @@
 //! A realistic report of a finished migration, built from the core's own types: a discovery,
 //! pre-flight findings, a sample run and a full run, a verification, a rollback dry run and
-//! the written inventory.
+//! the written inventory. The sections write their lists into a [`ListFolder`] as they are
+//! built, as `report` does.
 
 use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
 use migration_cli::report::{
     ArticleTally, AttachmentSummary, CustomFieldCounts, DiscoverySummary, HelpCenterStatus,
-    IntercomSummary, MigrationReport, RunSection,
+    IntercomSummary, ListFolder, MigrationReport, PreflightSection, RollbackSection, RunSection,
+    VerificationSection, PREFLIGHT_FINDINGS_FILE,
 };
 use migration_core::delta::Watermark;
 use migration_core::engine::{
@@ -29,27 +31,42 @@ use serde_json::json;
 /// The title of a ticket whose customer typed markup into it.
 pub const HOSTILE_TITLE: &str = "Printer on fire <script>alert('pwned')</script>";
 
-/// The whole example report.
+/// The whole example report (its lists written into a folder that is gone afterwards).
 pub fn report() -> MigrationReport {
+    let lists = tempfile::tempdir().unwrap();
+    report_with_lists(&ListFolder::open(lists.path()).unwrap())
+}
+
+/// The whole example report, its lists written into `lists`.
+pub fn report_with_lists(lists: &ListFolder) -> MigrationReport {
     let mut report = MigrationReport::new(
         "Acme Support",
         Utc.with_ymd_and_hms(2025, 3, 14, 16, 20, 0).unwrap(),
     );
     report.tool_version = "0.1.0".to_string();
     report.discovery = Some(discovery());
-    report.preflight = Some(preflight());
+    report.preflight = Some(PreflightSection::new(
+        &preflight(),
+        Some(PREFLIGHT_FINDINGS_FILE.to_string()),
+    ));
     report.runs = vec![
-        RunSection {
-            started_at: Some(Utc.with_ymd_and_hms(2025, 3, 12, 9, 5, 0).unwrap()),
-            report: sample_run(),
-        },
-        RunSection {
-            started_at: Some(Utc.with_ymd_and_hms(2025, 3, 13, 19, 0, 0).unwrap()),
-            report: full_run(),
-        },
+        RunSection::new(
+            1,
+            Some(Utc.with_ymd_and_hms(2025, 3, 12, 9, 5, 0).unwrap()),
+            &sample_run(),
+            lists,
+        )
+        .unwrap(),
+        RunSection::new(
+            2,
+            Some(Utc.with_ymd_and_hms(2025, 3, 13, 19, 0, 0).unwrap()),
+            &full_run(),
+            lists,
+        )
+        .unwrap(),
     ];
-    report.verification = Some(verification());
-    report.rollback = Some(rollback_dry_run());
+    report.verification = Some(VerificationSection::new(&verification(), lists).unwrap());
+    report.rollback = Some(RollbackSection::new(&rollback_dry_run(), lists).unwrap());
     report.inventory = Some(build_inventory(&admin_inventory()));
     report
 }
@@ -198,11 +215,7 @@ fn preflight() -> PreflightReport {
             "review [[legacy_fields]] if a value should become an attribute",
         ),
     ];
-    let mut counts = BTreeMap::new();
-    for finding in &findings {
-        *counts.entry(finding.code).or_insert(0) += 1;
-    }
-    PreflightReport { findings, counts }
+    PreflightReport::from_findings(findings)
 }
 
 fn counts(source: u64, moved: u64, skipped: u64, rejected: u64, failed: u64) -> ObjectCounts {

@@ -41,6 +41,7 @@ pub use verify::{
 };
 pub use verify::{ForeignPart, CONTENT_PARTS};
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +49,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+use crate::model::source::SourceKind;
 use crate::ports::{Destination, ImageHost, Source, StateStore};
 use crate::spec::ConfirmedSpec;
 
@@ -220,6 +222,7 @@ pub struct Engine<'a> {
     ports: Ports<'a>,
     image_host: Option<Arc<dyn ImageHost + 'a>>,
     config: EngineConfig,
+    expected: BTreeMap<SourceKind, u64>,
     observer: Arc<dyn Observer + 'a>,
     sleeper: Arc<dyn Sleeper + 'a>,
     stop: StopHandle,
@@ -239,6 +242,7 @@ pub struct EngineBuilder<'a> {
     ports: Ports<'a>,
     image_host: Option<Arc<dyn ImageHost + 'a>>,
     config: EngineConfig,
+    expected: BTreeMap<SourceKind, u64>,
     observer: Arc<dyn Observer + 'a>,
     sleeper: Arc<dyn Sleeper + 'a>,
     stop: StopHandle,
@@ -289,6 +293,15 @@ impl<'a> EngineBuilder<'a> {
         self
     }
 
+    /// How many records of each kind the source holds, when something counted them before
+    /// (a discovery): a full run announces them as the totals of its streamed stages
+    /// ([`Event::StageStarted`]), which otherwise learn their size only at their end. Counts
+    /// only inform progress; a delta or a sample does not use them.
+    pub fn expected_records(mut self, counts: impl IntoIterator<Item = (SourceKind, u64)>) -> Self {
+        self.expected = counts.into_iter().collect();
+        self
+    }
+
     /// Receives progress events.
     pub fn observer(mut self, observer: Arc<dyn Observer + 'a>) -> Self {
         self.observer = observer;
@@ -317,6 +330,7 @@ impl<'a> EngineBuilder<'a> {
             ports: self.ports,
             image_host: self.image_host,
             config,
+            expected: self.expected,
             observer: self.observer,
             sleeper: self.sleeper,
             stop: self.stop,
@@ -340,6 +354,7 @@ impl<'a> Engine<'a> {
             },
             image_host: None,
             config: EngineConfig::default(),
+            expected: BTreeMap::new(),
             observer: Arc::new(NoObserver),
             sleeper: Arc::new(ThreadSleeper),
             stop: StopHandle::new(),
@@ -402,6 +417,11 @@ impl<'a> Engine<'a> {
 
     pub(crate) fn image_host(&self) -> Option<&dyn ImageHost> {
         self.image_host.as_deref()
+    }
+
+    /// The records of `kind` the source was counted to hold, when the caller said.
+    pub(crate) fn expected(&self, kind: SourceKind) -> Option<u64> {
+        self.expected.get(&kind).copied()
     }
 
     pub(crate) fn emit(&self, event: Event) {

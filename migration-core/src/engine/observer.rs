@@ -51,9 +51,19 @@ pub enum Event {
     StageStarted {
         /// The stage.
         stage: Stage,
-        /// Records it will move, when known before it starts (streamed stages learn it as
-        /// they go).
+        /// Items it will finish, when known before it starts: the work of the stages built in
+        /// memory, and for streamed stages of a full run the counts the engine was given
+        /// ([`crate::engine::EngineBuilder::expected_records`]).
         total: Option<u64>,
+    },
+    /// A stage's progress: `done` of its items have finished (records, whether moved, skipped,
+    /// failed, rejected or unchanged; setup operations in the stages that move no source
+    /// records), counted as [`Event::StageStarted`]'s `total` counts them.
+    StageAdvanced {
+        /// The stage.
+        stage: Stage,
+        /// Items finished so far in this stage.
+        done: u64,
     },
     /// A stage finished.
     StageFinished {
@@ -133,6 +143,11 @@ pub enum Event {
         key: RecordKey,
         /// Fields that differ.
         differences: usize,
+    },
+    /// A rollback starts running its steps (not in a dry run).
+    RollbackStarted {
+        /// The steps it will run.
+        steps: u64,
     },
     /// A rollback step ran.
     UndoDone {

@@ -181,8 +181,12 @@ impl Context<'_, '_> {
                     }
                 })
                 .buffer_unordered(config.concurrency);
+            let mut done = 0u64;
             while let Some(result) = finished.next().await {
-                self.absorb(&mut outcome, result?);
+                if self.absorb(&mut outcome, result?) {
+                    done += 1;
+                    self.emit(Event::StageAdvanced { stage, done });
+                }
             }
             Ok::<_, EngineError>(outcome)
         };
@@ -194,16 +198,20 @@ impl Context<'_, '_> {
         Ok(outcome)
     }
 
-    fn absorb(&self, outcome: &mut StageOutcome, finished: Finished) {
+    /// Counts one finished item into the stage's report; `true` when it is one of the items
+    /// the stage's total counts (a record-less group in a stage of records, the placeholder
+    /// contact among tickets, is not).
+    fn absorb(&self, outcome: &mut StageOutcome, finished: Finished) -> bool {
         // Stages that only finish records moved earlier (links) do not count them again.
         let counted = outcome.report.stage.source_kind().is_some();
         let counts = &mut outcome.report.records;
         match finished {
-            Finished::Unchanged => {}
+            Finished::Unchanged => true,
             Finished::Rejected(rejection) => {
                 counts.source += 1;
                 counts.rejected += 1;
                 outcome.rejections.push(rejection);
+                true
             }
             Finished::Record {
                 record,
@@ -211,6 +219,7 @@ impl Context<'_, '_> {
                 counts: operations,
             } => {
                 outcome.report.operations.add(&operations);
+                let item = !counted || record.is_some();
                 let record = record.filter(|_| counted);
                 if record.is_some() {
                     counts.source += 1;
@@ -226,6 +235,7 @@ impl Context<'_, '_> {
                     }
                     Disposition::Moved | Disposition::Skipped | Disposition::Interrupted => {}
                 }
+                item
             }
         }
     }

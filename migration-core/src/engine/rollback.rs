@@ -12,9 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::{Engine, EngineError, Event};
 use crate::error::{PortError, PortErrorKind};
 use crate::keys::RecordKey;
-use crate::ops::DestinationOp;
 use crate::ports::{ExecutionRequest, RecordStatus};
-use crate::rollback::{plan_rollback, JournalEntry, JournalState, UndoStep};
+use crate::rollback::{kept_values, plan_rollback, slim, JournalEntry, JournalState, UndoStep};
 
 /// How to roll back.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +55,10 @@ pub struct RollbackReport {
     pub failures: Vec<UndoFailure>,
     /// Entries whose outcome is still unknown (the destination could not say).
     pub uncertain: Vec<String>,
+    /// Values that stay as the migration set them on records that existed before it (fields
+    /// that were empty and cannot be emptied again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<crate::rollback::KeptValue>,
     /// Re-hosted article images removed (in a dry run: that would be removed).
     #[serde(default)]
     pub images_removed: u64,
@@ -70,31 +73,6 @@ impl RollbackReport {
     pub fn is_complete(&self) -> bool {
         self.failures.is_empty() && self.uncertain.is_empty() && !self.interrupted
     }
-}
-
-/// Drops what rollback planning does not read (bodies, attribute values), so a journal of
-/// millions of entries fits in memory.
-fn slim(mut entry: JournalEntry) -> JournalEntry {
-    match &mut entry.operation.op {
-        DestinationOp::AddPart { part, .. } => {
-            part.body_html.clear();
-            part.attachments.clear();
-        }
-        DestinationOp::CreateConversation(opening) => opening.body.clear(),
-        DestinationOp::CreateTicket(ticket) => {
-            ticket.description.clear();
-            ticket.attributes.clear();
-        }
-        DestinationOp::CreateArticle(article) => article.body_html.clear(),
-        DestinationOp::RelinkArticle { source_html, .. } => source_html.clear(),
-        DestinationOp::UpsertContact(contact) => contact.custom_attributes.clear(),
-        DestinationOp::UpsertCompany(company) => company.custom_attributes.clear(),
-        DestinationOp::UpdateThread {
-            custom_attributes, ..
-        } => custom_attributes.clear(),
-        _ => {}
-    }
-    entry
 }
 
 /// Rolls back.
@@ -119,6 +97,7 @@ pub(crate) async fn rollback(
     entries.sort_by_key(|entry| std::cmp::Reverse(entry.sequence));
     let plan = plan_rollback(&entries);
     report.steps = plan.steps.clone();
+    report.kept = kept_values(&plan.steps);
     if options.dry_run {
         let (images, failures) = super::images::remove_hosted_images(engine, true).await?;
         report.images_removed = images;
@@ -126,6 +105,9 @@ pub(crate) async fn rollback(
         report.duration_ms = elapsed(started);
         return Ok(report);
     }
+    engine.emit(Event::RollbackStarted {
+        steps: plan.steps.len() as u64,
+    });
     // Each entry's own step, matched against the plan in order: the plan leaves out steps on
     // records it deletes anyway.
     let mut planned = plan.steps.into_iter().peekable();

@@ -164,6 +164,13 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
     let since = context.since;
     let zone = context.mapper.zone();
     let unchanged = |changed: bool| since.is_some() && !changed;
+    // A delta reads only what changed: the instance's counts say nothing of its size.
+    let expected = |stage: Stage| {
+        stage
+            .source_kind()
+            .filter(|_| since.is_none())
+            .and_then(|kind| context.engine.expected(kind))
+    };
 
     let (schema, people) = setup_stages(context.mapper.setup_operations(&context.schema));
     let total = Some(schema.len() as u64);
@@ -207,7 +214,15 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
                 context.mapper.map_organisation(&organisation),
             )
         });
-    if !stage(context, report, Stage::Companies, None, companies).await? {
+    if !stage(
+        context,
+        report,
+        Stage::Companies,
+        expected(Stage::Companies),
+        companies,
+    )
+    .await?
+    {
         return Ok(());
     }
 
@@ -222,7 +237,15 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
             let record = SourceRef::new(SourceKind::Caller, caller.id);
             work_of(context, record, context.mapper.map_caller(&caller))
         });
-    if !stage(context, report, Stage::Contacts, None, contacts).await? {
+    if !stage(
+        context,
+        report,
+        Stage::Contacts,
+        expected(Stage::Contacts),
+        contacts,
+    )
+    .await?
+    {
         return Ok(());
     }
 
@@ -242,7 +265,15 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
 
     let relinks: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
     let articles = article_stream(context, &relinks);
-    if !stage(context, report, Stage::Articles, None, articles).await? {
+    if !stage(
+        context,
+        report,
+        Stage::Articles,
+        expected(Stage::Articles),
+        articles,
+    )
+    .await?
+    {
         return Ok(());
     }
     let relinks = take(relinks);
@@ -262,7 +293,15 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
     let links: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
     let parents: Mutex<Vec<ParentLink>> = Mutex::new(Vec::new());
     let tickets = ticket_stream(context, &links, &parents);
-    if !stage(context, report, Stage::Tickets, None, tickets).await? {
+    if !stage(
+        context,
+        report,
+        Stage::Tickets,
+        expected(Stage::Tickets),
+        tickets,
+    )
+    .await?
+    {
         return Ok(());
     }
 

@@ -50,6 +50,8 @@ pub enum IssueCode {
     UnmappedValue,
     /// A rule names something the instance does not have.
     UnknownSource,
+    /// A rule names an admin or team the Intercom workspace does not have.
+    UnknownDestination,
 }
 
 /// One problem in a specification.
@@ -120,6 +122,7 @@ pub fn check(
 ) -> CheckReport {
     let mut report = CheckReport::default();
     check_settings(spec, &mut report);
+    check_destination_references(spec, destination, &mut report);
     check_ticket_types(spec, source, &mut report);
     check_value_rules(spec, source, &mut report);
     check_fields(spec, source, &mut report);
@@ -182,6 +185,81 @@ fn check_settings(spec: &MappingSpec, report: &mut CheckReport) {
             IssueCode::InvalidLimit,
             "the limit of file bytes per part is 0 bytes",
         );
+    }
+}
+
+/// The admins and teams the mapping names must exist in the workspace: a fallback admin no
+/// one has would otherwise pass every check and stop the real run at its first ticket. An
+/// empty admin list means the workspace was not read (every workspace has an admin), so
+/// admins are checked only when listed.
+fn check_destination_references(
+    spec: &MappingSpec,
+    destination: &DestinationSchema,
+    report: &mut CheckReport,
+) {
+    let admin_emails: Vec<&str> = destination
+        .admins
+        .iter()
+        .filter_map(|admin| admin.email.as_deref())
+        .collect();
+    let has_admin = |email: &str| {
+        admin_emails
+            .iter()
+            .any(|own| own.trim().eq_ignore_ascii_case(email.trim()))
+    };
+    let known = |names: &[&str]| -> String {
+        let mut shown: Vec<&str> = names.iter().take(5).copied().collect();
+        if names.len() > 5 {
+            shown.push("…");
+        }
+        if shown.is_empty() {
+            "none".to_string()
+        } else {
+            shown.join(", ")
+        }
+    };
+    let fallback = spec.admins.fallback_email.trim();
+    if !destination.admins.is_empty() && !fallback.is_empty() && !has_admin(fallback) {
+        report.error(
+            "admins.fallback_email",
+            IssueCode::UnknownDestination,
+            format!(
+                "no Intercom admin has the email {fallback}; the fallback admin writes every part whose agent has no admin (admins: {})",
+                known(&admin_emails)
+            ),
+        );
+    }
+    if !destination.admins.is_empty() {
+        for (agent, email) in &spec.admins.overrides {
+            if !has_admin(email) {
+                report.error(
+                    format!("admins.overrides.{agent}"),
+                    IssueCode::UnknownDestination,
+                    format!("no Intercom admin has the email {email}"),
+                );
+            }
+        }
+    }
+    let team_names: Vec<&str> = destination
+        .teams
+        .iter()
+        .map(|team| team.name.as_str())
+        .collect();
+    for (group, team) in &spec.teams.overrides {
+        let wanted = team.trim().to_lowercase();
+        if !team_names
+            .iter()
+            .any(|name| name.trim().to_lowercase() == wanted)
+        {
+            report.error(
+                format!("teams.overrides.{group}"),
+                IssueCode::UnknownDestination,
+                format!(
+                    "no Intercom team is called \"{team}\" (teams: {})",
+                    known(&team_names)
+                ),
+            );
+        }
     }
 }
 

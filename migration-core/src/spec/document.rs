@@ -158,6 +158,28 @@ impl MappingSpec {
         toml::to_string_pretty(self).map_err(|error| SpecError::Serialize(error.to_string()))
     }
 
+    /// `text` (this specification as the person wrote it) with its `[confirmation]` table set
+    /// to this specification's: everything else, comments and layout included, stays as it
+    /// was, so the reasons `plan` wrote beside each decision survive `confirm`.
+    pub fn confirmation_into(&self, text: &str) -> Result<String, SpecError> {
+        let mut document: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|error: toml_edit::TomlError| SpecError::Parse(error.to_string()))?;
+        let written: toml_edit::DocumentMut = self
+            .to_toml()?
+            .parse()
+            .map_err(|error: toml_edit::TomlError| SpecError::Serialize(error.to_string()))?;
+        match written.get("confirmation") {
+            Some(confirmation) => {
+                document.insert("confirmation", confirmation.clone());
+            }
+            None => {
+                document.remove("confirmation");
+            }
+        }
+        Ok(document.to_string())
+    }
+
     /// Whether the mapping moves what `area` feeds: a blocking `wire_assumption` finding
     /// blocks only a mapping that does.
     pub fn moves(&self, area: WireArea) -> bool {

@@ -9,6 +9,7 @@ mod classify;
 mod document;
 mod hash;
 pub mod names;
+mod notes;
 mod policies;
 mod propose;
 mod propose_people;
@@ -18,6 +19,7 @@ mod targets;
 pub use check::{check, CheckReport, IssueCode, SpecIssue};
 pub use document::{Confirmation, MappingSpec, WirePolicy, SPEC_FORMAT_VERSION};
 pub use hash::SpecHash;
+pub use notes::value_at;
 pub use policies::{
     AdminPolicy, ArticlePolicy, ArticleStatePolicy, AttachmentPolicy, CategoryMode, CategoryPolicy,
     CompanyPolicy, ContactPolicy, HtmlPolicy, MissingEmailPolicy, OriginPolicy, OrphanTicketPolicy,

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 pub struct AdminPolicy {
     /// Email of the admin who writes whatever has no matching admin (required).
     pub fallback_email: String,
-    /// Agent id → admin email, where the emails differ.
+    /// Agent id → admin email (the proposal lists every agent; one not listed is matched by
+    /// their own email). An agent mapped to the fallback email, which is not their own, is
+    /// written as the fallback admin with their name opening each part.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub overrides: BTreeMap<String, String>,
 }
@@ -21,7 +23,8 @@ pub struct AdminPolicy {
 #[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct TeamPolicy {
-    /// Group id → team name, where the names differ.
+    /// Group id → team name (the proposal lists every group it matched; one not listed is
+    /// matched by its own name).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub overrides: BTreeMap<String, String>,
 }
@@ -69,7 +72,7 @@ impl Default for CategoryPolicy {
 pub struct OriginPolicy {
     /// Text before the origin name in the tag; empty means no origin tags.
     pub tag_prefix: String,
-    /// Origin code → name; codes not listed get no tag (and a finding).
+    /// Origin code → name ("2" = "E-mail"); codes not listed get no tag (and a finding).
     pub names: BTreeMap<String, String>,
 }
 

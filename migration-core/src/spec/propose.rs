@@ -12,8 +12,9 @@ use super::rules::{
     BuiltinField, FieldRule, LegacyDecision, LegacyFieldRule, PriorityRule, SourceField,
     StatusRule, TargetModel, ThreadTarget, TicketTypeRule, Transform,
 };
+use super::targets::{attribute_targets, thread_places, AttributeTarget, ThreadPlace};
 use crate::model::destination::{AttributeModel, AttributeType, DestinationSchema};
-use crate::model::source::{SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE};
+use crate::model::source::{Origin, SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE};
 
 /// How sure the proposer is; low means "a person must look at this".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -30,14 +31,22 @@ pub enum Confidence {
 /// One decision of the proposal, explained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposalNote {
-    /// Where the decision is in the document (`fields[3]`).
+    /// Where the decision is in the document (`fields[3]`, `origins.names.2`): always a key of
+    /// the written mapping.
     pub path: String,
-    /// The decision, in a few words.
+    /// The decision, in a few words, with values spelled as in the document.
     pub decision: String,
     /// Why.
     pub reason: String,
     /// How sure.
     pub confidence: Confidence,
+    /// When the decision is to leave a key out (`teams.overrides.4`: the group gets no team),
+    /// that key; `path` is then the table it would go in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unset_key: Option<String>,
+    /// Whether a person changed the decision in the document since it was proposed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub edited: bool,
 }
 
 /// A proposed specification and the reasons for it.
@@ -106,7 +115,16 @@ impl Proposer<'_> {
             decision,
             reason,
             confidence,
+            unset_key: None,
+            edited: false,
         });
+    }
+
+    /// Marks the last note as the decision to leave `key` out of the document.
+    pub(super) fn unset(&mut self, key: String) {
+        if let Some(note) = self.notes.last_mut() {
+            note.unset_key = Some(key);
+        }
     }
 
     fn ticket_types(&mut self) {
@@ -161,8 +179,10 @@ impl Proposer<'_> {
             self.note(
                 format!("statuses[{index}]"),
                 format!(
-                    "{} → {:?} / {:?}",
-                    status.name, conversation_state, ticket_state
+                    "{} → conversation_state \"{}\", ticket_state \"{}\"",
+                    status.name,
+                    spelled(&conversation_state),
+                    spelled(&ticket_state)
                 ),
                 reason,
                 Confidence::High,
@@ -182,9 +202,9 @@ impl Proposer<'_> {
             self.note(
                 format!("priorities[{index}]"),
                 format!(
-                    "{} → {:?} and tag \"Priority: {}\"",
+                    "{} → level \"{}\" and tag \"Priority: {}\"",
                     priority.name,
-                    level,
+                    spelled(&level),
                     priority.name.trim()
                 ),
                 reason,
@@ -195,11 +215,24 @@ impl Proposer<'_> {
 
     fn origins(&mut self) {
         for origin in &self.source.origins {
-            let (name, confidence) = match &origin.name {
-                Some(name) if !name.trim().is_empty() => {
-                    (name.trim().to_string(), Confidence::High)
-                }
-                _ => (format!("Code {}", origin.id), Confidence::Low),
+            let (name, reason, confidence) = match &origin.name {
+                Some(name) if !name.trim().is_empty() => (
+                    name.trim().to_string(),
+                    "name known from the instance".to_string(),
+                    Confidence::High,
+                ),
+                _ => match Origin::standard_name(origin.id) {
+                    Some(name) => (
+                        name.to_string(),
+                        format!("Vivantio's name for CallOrigin {}; the API serves only the code, so check it against a ticket of that origin", origin.id),
+                        Confidence::Medium,
+                    ),
+                    None => (
+                        format!("code {} (unknown)", origin.id),
+                        "not one of Vivantio's built-in origins and the instance gives it no name; write the name your tenant uses".to_string(),
+                        Confidence::Low,
+                    ),
+                },
             };
             self.spec
                 .origins
@@ -207,12 +240,11 @@ impl Proposer<'_> {
                 .insert(origin.id.to_string(), name.clone());
             self.note(
                 format!("origins.names.{}", origin.id),
-                format!("origin {} → tag \"{}{name}\"", origin.id, self.spec.origins.tag_prefix),
-                if confidence == Confidence::High {
-                    "name known from the instance".into()
-                } else {
-                    "Vivantio origin codes are tenant-specific and this one has no name; rename the tag".into()
-                },
+                format!(
+                    "origin {} → tag \"{}{name}\"",
+                    origin.id, self.spec.origins.tag_prefix
+                ),
+                reason,
                 confidence,
             );
         }
@@ -239,7 +271,7 @@ impl Proposer<'_> {
         for (field, name, reason) in proposals {
             let model = field.model();
             let data_type = field.natural_type();
-            let (attribute, confidence, why) = self.choose_name(model, name, name, data_type);
+            let (attribute, confidence, why) = self.choose_name(model, &[], name, name, data_type);
             let index = self.spec.fields.len();
             self.spec.fields.push(FieldRule {
                 source: SourceField::Builtin(field),
@@ -253,7 +285,7 @@ impl Proposer<'_> {
             });
             self.note(
                 format!("fields[{index}]"),
-                format!("{} → {attribute} ({data_type:?})", field.as_str()),
+                format!("{} → {attribute} ({})", field.as_str(), spelled(&data_type)),
                 format!("{reason}; {why}"),
                 confidence,
             );
@@ -279,8 +311,14 @@ impl Proposer<'_> {
             {
                 continue;
             }
+            let record_types: Vec<i64> = self
+                .source
+                .custom_fields()
+                .filter(|(_, other)| other.id == field.id)
+                .map(|(form, _)| form.record_type_id)
+                .collect();
             let (attribute, confidence, why) =
-                self.choose_name(model, &label, &suggestion, data_type);
+                self.choose_name(model, &record_types, &label, &suggestion, data_type);
             let index = self.spec.fields.len();
             self.spec.fields.push(FieldRule {
                 source: SourceField::Custom(field.id),
@@ -304,8 +342,10 @@ impl Proposer<'_> {
             self.note(
                 format!("fields[{index}]"),
                 format!(
-                    "{} / {label} ({:?}) → {attribute} ({data_type:?})",
-                    form.name, field.field_type
+                    "{} / {label} ({}) → {attribute} ({})",
+                    form.name,
+                    spelled(&field.field_type),
+                    spelled(&data_type)
                 ),
                 reason,
                 confidence,
@@ -337,7 +377,11 @@ impl Proposer<'_> {
                     });
                     self.note(
                         format!("legacy_fields[{index}]"),
-                        format!("legacy {label} → existing attribute {}", attribute.name),
+                        format!(
+                            "legacy {label} → remap to the existing attribute {} ({})",
+                            attribute.name,
+                            spelled(&attribute.data_type)
+                        ),
                         "an Intercom attribute has the same name; check that it means the same thing".into(),
                         Confidence::Medium,
                     );
@@ -352,7 +396,7 @@ impl Proposer<'_> {
                     });
                     self.note(
                         format!("legacy_fields[{index}]"),
-                        format!("legacy {label} → archived into a note"),
+                        format!("legacy {label} → archive (an internal note on each ticket)"),
                         "legacy extension fields have no reliable type; their values are kept in an internal note on each ticket so nothing is lost. Remap it if people filter on it".into(),
                         Confidence::Medium,
                     );
@@ -362,15 +406,19 @@ impl Proposer<'_> {
     }
 
     /// Picks an attribute name: reuse an existing attribute of the same meaning and type, else
-    /// the suggestion (made unique if it clashes).
+    /// the suggestion, numbered when the name is taken (and the reason says by what).
+    /// `record_types` are the forms' record types of a custom thread field (empty: every
+    /// thread).
     fn choose_name(
         &self,
         model: TargetModel,
+        record_types: &[i64],
         label: &str,
         suggestion: &str,
         data_type: AttributeType,
     ) -> (String, Confidence, String) {
-        let models: &[AttributeModel] = match model {
+        let taken = TakenNames::new(self, model, record_types);
+        let own: &[AttributeModel] = match model {
             TargetModel::Thread => &[AttributeModel::Conversation, AttributeModel::Ticket],
             TargetModel::Contact => &[AttributeModel::Contact],
             TargetModel::Company => &[AttributeModel::Company],
@@ -379,7 +427,8 @@ impl Proposer<'_> {
             .destination
             .attributes
             .iter()
-            .filter(|attribute| !attribute.archived && models.contains(&attribute.model))
+            .filter(|attribute| !attribute.archived && own.contains(&attribute.model))
+            .filter(|attribute| taken.proposed_by(&attribute.name).is_none())
             .map(|attribute| {
                 let score = name_similarity(&attribute.name, label)
                     .max(name_similarity(&attribute.name, suggestion));
@@ -405,40 +454,140 @@ impl Proposer<'_> {
                     ),
                 );
             }
-            let renamed = unique_name(suggestion, self.destination, models);
+            let (renamed, why) = taken.unique(suggestion);
             return (
                 renamed.clone(),
                 Confidence::Low,
                 format!(
-                    "the existing attribute `{}` looks alike but is {:?}, not {data_type:?}; a new attribute `{renamed}` is proposed",
-                    attribute.name, attribute.data_type
+                    "the existing attribute `{}` looks alike but is {}, not {}; a new attribute `{renamed}` is proposed{why}",
+                    attribute.name,
+                    spelled(&attribute.data_type),
+                    spelled(&data_type)
                 ),
             );
         }
-        let name = unique_name(suggestion, self.destination, models);
+        let (name, why) = taken.unique(suggestion);
         (
             name.clone(),
             Confidence::High,
-            format!("new attribute `{name}`"),
+            format!("new attribute `{name}`{why}"),
         )
     }
 }
 
-fn unique_name(base: &str, destination: &DestinationSchema, models: &[AttributeModel]) -> String {
-    let taken = |name: &str| {
-        destination
+/// The attribute names a new attribute cannot take: those of existing attributes where it
+/// would live (contacts and companies share one namespace in Intercom), names Intercom
+/// refuses, and names the proposal already gives another field in the same place.
+struct TakenNames<'p> {
+    destination: &'p DestinationSchema,
+    models: &'static [AttributeModel],
+    places: Vec<(AttributeModel, Option<String>)>,
+    targets: Vec<AttributeTarget>,
+}
+
+impl<'p> TakenNames<'p> {
+    fn new(proposer: &'p Proposer<'_>, model: TargetModel, record_types: &[i64]) -> Self {
+        let people: &'static [AttributeModel] = &[AttributeModel::Contact, AttributeModel::Company];
+        // Contacts and companies share one namespace of data attributes in Intercom.
+        let (models, places): (&'static [AttributeModel], _) = match model {
+            TargetModel::Thread => {
+                let mut places: Vec<ThreadPlace> = if record_types.is_empty() {
+                    thread_places(&proposer.spec, None)
+                } else {
+                    record_types
+                        .iter()
+                        .flat_map(|id| thread_places(&proposer.spec, Some(*id)))
+                        .collect()
+                };
+                places.sort();
+                places.dedup();
+                (
+                    &[AttributeModel::Conversation, AttributeModel::Ticket],
+                    places
+                        .into_iter()
+                        .map(|place| match place {
+                            ThreadPlace::Conversation => (AttributeModel::Conversation, None),
+                            ThreadPlace::TicketType(name) => (AttributeModel::Ticket, Some(name)),
+                        })
+                        .collect(),
+                )
+            }
+            TargetModel::Contact | TargetModel::Company => {
+                (people, people.iter().map(|model| (*model, None)).collect())
+            }
+        };
+        Self {
+            destination: proposer.destination,
+            models,
+            places,
+            targets: attribute_targets(&proposer.spec, proposer.source),
+        }
+    }
+
+    /// The rule of this proposal already writing `name` where the new attribute would live.
+    fn proposed_by(&self, name: &str) -> Option<&AttributeTarget> {
+        self.targets.iter().find(|target| {
+            target.name == name
+                && self.places.iter().any(|(model, ticket_type)| {
+                    target.model == *model
+                        && target.ticket_type.as_deref().map(str::to_lowercase)
+                            == ticket_type.as_deref().map(str::to_lowercase)
+                })
+        })
+    }
+
+    /// Why `name` cannot be used, if it cannot.
+    fn why_taken(&self, name: &str) -> Option<String> {
+        if let Some(existing) = self
+            .destination
             .attributes
             .iter()
-            .any(|attribute| models.contains(&attribute.model) && attribute.name == name)
-            || models
-                .iter()
-                .any(|model| check_attribute_name(*model, name).is_err())
-    };
-    if !taken(base) {
-        return base.to_string();
+            .find(|attribute| self.models.contains(&attribute.model) && attribute.name == name)
+        {
+            return Some(format!(
+                "`{name}` is taken in Intercom (an existing {} attribute)",
+                existing.model.as_str()
+            ));
+        }
+        if let Some(problem) = self
+            .models
+            .iter()
+            .find_map(|model| check_attribute_name(*model, name).err())
+        {
+            return Some(format!("Intercom refuses `{name}` ({problem})"));
+        }
+        self.proposed_by(name).map(|target| {
+            format!(
+                "`{name}` is taken by another field ({}, {})",
+                target.origin, target.description
+            )
+        })
     }
-    (2..)
-        .map(|n| format!("{base}_{n}"))
-        .find(|name| !taken(name))
-        .unwrap_or_else(|| base.to_string())
+
+    /// `base`, or `base_2`, `base_3`… the first free one, with the reason it is numbered
+    /// (`""` when it is not).
+    fn unique(&self, base: &str) -> (String, String) {
+        let mut reasons = Vec::new();
+        let mut candidates =
+            std::iter::once(base.to_string()).chain((2..).map(|n| format!("{base}_{n}")));
+        // Bounded: past a hundred taken names the base is returned and the checker says why.
+        for _ in 0..100 {
+            let Some(name) = candidates.next() else { break };
+            match self.why_taken(&name) {
+                None if reasons.is_empty() => return (name, String::new()),
+                None => return (name, format!(", numbered because {}", reasons.join("; "))),
+                Some(reason) => reasons.push(reason),
+            }
+        }
+        (base.to_string(), String::new())
+    }
+}
+
+/// A value as the document spells it (`waiting_on_customer`, `list`).
+pub(super) fn spelled<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }

@@ -1,64 +1,84 @@
 //! The proposer's matching of agents to admins (by email, then name) and groups to teams
-//! (by name, then similar name).
+//! (by name, then similar name). Every match is written out as an override, so each agent and
+//! group has its decision, and its reason, in the document.
 
 use super::names::name_similarity;
 use super::propose::{Confidence, Proposer};
 
 impl Proposer<'_> {
     pub(super) fn admins(&mut self) {
+        let fallback = self.spec.admins.fallback_email.trim().to_string();
         for agent in &self.source.agents {
             let email = agent.email.as_deref().map(str::trim).unwrap_or_default();
+            let name = agent.display_name();
+            let key = agent.id.to_string();
+            let path = format!("admins.overrides.{key}");
             let by_email = self.destination.admins.iter().find(|admin| {
                 admin
                     .email
                     .as_deref()
                     .is_some_and(|known| !email.is_empty() && known.eq_ignore_ascii_case(email))
             });
-            let name = agent.display_name();
-            let path = format!("admins.overrides.{}", agent.id);
-            if let Some(admin) = by_email {
-                self.note(
-                    path,
-                    format!("agent {name} → admin {}", admin.name),
-                    "same email".into(),
-                    Confidence::High,
-                );
-                continue;
-            }
-            let by_name = self
-                .destination
-                .admins
-                .iter()
-                .find(|admin| !name.is_empty() && admin.name.eq_ignore_ascii_case(&name));
-            match by_name.and_then(|admin| admin.email.clone().map(|email| (admin, email))) {
-                Some((admin, admin_email)) => {
-                    self.spec.admins.overrides.insert(agent.id.to_string(), admin_email);
+            let by_name = || {
+                self.destination
+                    .admins
+                    .iter()
+                    .find(|admin| !name.is_empty() && admin.name.eq_ignore_ascii_case(&name))
+            };
+            let matched = match by_email {
+                Some(admin) => Some((admin, "same email", Confidence::High)),
+                None => {
+                    by_name().map(|admin| (admin, "same name, different email", Confidence::Medium))
+                }
+            };
+            match matched.and_then(|(admin, reason, confidence)| {
+                admin
+                    .email
+                    .clone()
+                    .map(|email| (admin.name.clone(), email, reason, confidence))
+            }) {
+                Some((admin_name, admin_email, reason, confidence)) => {
+                    self.spec.admins.overrides.insert(key, admin_email);
                     self.note(
                         path,
-                        format!("agent {name} → admin {}", admin.name),
-                        "same name, different email".into(),
-                        Confidence::Medium,
+                        format!("agent {name} → admin {admin_name}"),
+                        reason.into(),
+                        confidence,
                     );
                 }
-                None => self.note(
-                    path,
-                    format!("agent {name} → fallback admin"),
-                    "no admin with this email or name; their parts are written by the fallback admin".into(),
-                    Confidence::Low,
-                ),
+                None if !fallback.is_empty() => {
+                    self.spec.admins.overrides.insert(key, fallback.clone());
+                    self.note(
+                        path,
+                        format!("agent {name} → fallback admin {fallback}"),
+                        format!("no admin with this email or name; the fallback admin writes their parts, each opened with \"Originally from {name}:\" (put their admin's email here once they have one)"),
+                        Confidence::Low,
+                    );
+                }
+                None => {
+                    self.note(
+                        "admins.fallback_email".into(),
+                        format!("agent {name} → fallback admin"),
+                        "no admin with this email or name, and no fallback admin is set yet: set fallback_email".into(),
+                        Confidence::Low,
+                    );
+                    self.unset(path);
+                }
             }
         }
     }
 
     pub(super) fn teams(&mut self) {
         for group in &self.source.groups {
-            let path = format!("teams.overrides.{}", group.id);
+            let key = group.id.to_string();
+            let path = format!("teams.overrides.{key}");
             let exact = self
                 .destination
                 .teams
                 .iter()
                 .find(|team| team.name.eq_ignore_ascii_case(group.name.trim()));
             if let Some(team) = exact {
+                self.spec.teams.overrides.insert(key, team.name.clone());
                 self.note(
                     path,
                     format!("group {} → team {}", group.name, team.name),
@@ -76,7 +96,7 @@ impl Proposer<'_> {
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             match similar {
                 Some((score, team)) => {
-                    self.spec.teams.overrides.insert(group.id.to_string(), team.name.clone());
+                    self.spec.teams.overrides.insert(key, team.name.clone());
                     self.note(
                         path,
                         format!("group {} → team {}", group.name, team.name),
@@ -84,12 +104,15 @@ impl Proposer<'_> {
                         Confidence::Medium,
                     );
                 }
-                None => self.note(
-                    path,
-                    format!("group {} → no team", group.name),
-                    "no team with a similar name; tickets of this group stay unassigned to a team (create the team in Intercom or add an override)".into(),
-                    Confidence::Low,
-                ),
+                None => {
+                    self.note(
+                        "teams".into(),
+                        format!("group {} ({key}) → no team", group.name),
+                        format!("no team with a similar name; tickets of this group stay unassigned to a team (create the team in Intercom, or add `{key} = \"<team name>\"` under a [teams.overrides] table)"),
+                        Confidence::Low,
+                    );
+                    self.unset(path);
+                }
             }
         }
     }

@@ -85,6 +85,9 @@ pub(crate) struct Lookup {
     pub builtin_bindings: Vec<(TargetModel, BuiltinField, Binding)>,
     pub legacy: FastMap<i64, LegacyFieldRule>,
     pub agents: FastMap<i64, Agent>,
+    /// Agents the mapping gives the fallback admin (not their own address), with the name
+    /// their parts are opened with.
+    pub stand_ins: FastMap<i64, String>,
     /// Admin key of every agent, made once.
     pub admin_keys: FastMap<i64, RecordKey>,
     /// Team key of every group, made once.
@@ -114,6 +117,7 @@ impl Lookup {
             builtin_bindings: Vec::new(),
             legacy: FastMap::default(),
             agents: FastMap::default(),
+            stand_ins: FastMap::default(),
             admin_keys: FastMap::default(),
             team_keys: FastMap::default(),
             fallback_admin: RecordKey::fallback_admin(),
@@ -235,7 +239,29 @@ impl Lookup {
         for rule in &spec.legacy_fields {
             lookup.legacy.insert(rule.source_id, rule.clone());
         }
+        let fallback_email = spec.admins.fallback_email.trim().to_lowercase();
         for agent in &schema.agents {
+            let written_as = spec
+                .admins
+                .overrides
+                .get(&agent.id.to_string())
+                .map(|email| email.trim().to_lowercase());
+            let own = agent
+                .email
+                .as_deref()
+                .map(|email| email.trim().to_lowercase());
+            if !fallback_email.is_empty()
+                && written_as.as_deref() == Some(fallback_email.as_str())
+                && own.as_deref() != Some(fallback_email.as_str())
+            {
+                let name = agent.display_name();
+                let name = if name.is_empty() {
+                    format!("agent {}", agent.id)
+                } else {
+                    name
+                };
+                lookup.stand_ins.insert(agent.id, name);
+            }
             if let Some(email) = agent.email.as_deref() {
                 lookup
                     .agent_emails

@@ -4,7 +4,9 @@
 //! comment; a public action by a caller is a user comment. An author the instance cannot place
 //! (no agent, no caller with that email) is written as a note by the fallback admin, opened
 //! with the original author's name, so that nothing appears as sent by someone who did not
-//! send it.
+//! send it. An agent the fallback admin stands in for (the mapping gives them the fallback
+//! email, or the instance does not know them) keeps the kind of part, opened with their name
+//! the same way.
 
 use std::borrow::Cow;
 
@@ -30,8 +32,18 @@ pub(crate) struct PartContext<'a> {
 
 enum Voice {
     Admin(RecordKey),
+    /// An agent whose parts the fallback admin writes, by name.
+    StandIn(String),
     Contact(RecordKey),
     Unknown(String),
+}
+
+/// `body` opened with who originally wrote it.
+fn attributed(who: &str, body: &str) -> String {
+    format!(
+        "<p><em>Originally from {}:</em></p>{body}",
+        escape_text(who)
+    )
 }
 
 impl Mapper {
@@ -168,6 +180,10 @@ impl Mapper {
         let (voice, kind) = self.voice_of(action, action_ref, findings);
         let (author, kind) = match voice {
             Voice::Admin(key) => (PartAuthor::Admin(key), kind),
+            Voice::StandIn(who) => {
+                body = attributed(&who, &body);
+                (PartAuthor::Admin(self.lookup.fallback_admin.clone()), kind)
+            }
             Voice::Contact(key) if kind == PartKind::Comment => (PartAuthor::Contact(key), kind),
             Voice::Contact(_) | Voice::Unknown(_) => {
                 let who = match &voice {
@@ -177,10 +193,7 @@ impl Mapper {
                         .clone()
                         .unwrap_or_else(|| "the caller".into()),
                 };
-                body = format!(
-                    "<p><em>Originally from {}:</em></p>{body}",
-                    escape_text(&who)
-                );
+                body = attributed(&who, &body);
                 (
                     PartAuthor::Admin(self.lookup.fallback_admin.clone()),
                     PartKind::Note,
@@ -239,19 +252,25 @@ impl Mapper {
             PartKind::Comment
         };
         if let Some(agent_id) = action.agent_id {
-            if let Some(admin) = self.lookup.admin(agent_id) {
-                return (Voice::Admin(admin), kind);
+            if let Some(voice) = self.agent_voice(agent_id) {
+                return (voice, kind);
             }
             findings.push(Finding::new(
                 Severity::Info,
                 action_ref,
                 ReasonCode::UnmatchedAuthor,
                 format!(
-                    "agent {agent_id} is not in the instance; the fallback admin writes this part"
+                    "agent {agent_id} is not in the instance; the fallback admin writes this part, opened with the author's name"
                 ),
                 "add the agent to the discovered schema, or accept the fallback admin",
             ));
-            return (Voice::Admin(self.lookup.fallback_admin.clone()), kind);
+            let who = action
+                .author_name
+                .as_deref()
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map_or_else(|| format!("agent {agent_id}"), str::to_string);
+            return (Voice::StandIn(who), kind);
         }
         // Clean addresses (the common case) are found without full normalisation, and without
         // a copy when already in lower case.
@@ -264,13 +283,13 @@ impl Mapper {
             }
         });
         if let Some(address) = quick.as_deref() {
-            if let Some(admin) = self
+            if let Some(voice) = self
                 .lookup
                 .agent_emails
                 .get(address)
-                .and_then(|id| self.lookup.admin(*id))
+                .and_then(|id| self.agent_voice(*id))
             {
-                return (Voice::Admin(admin), kind);
+                return (voice, kind);
             }
             if let Some(contact) = self.directory.contact_with_email(address) {
                 return (Voice::Contact(contact), kind);
@@ -280,13 +299,13 @@ impl Mapper {
             .ok()
             .map(|email| email.address);
         if let Some(address) = &email {
-            if let Some(admin) = self
+            if let Some(voice) = self
                 .lookup
                 .agent_emails
                 .get(address)
-                .and_then(|id| self.lookup.admin(*id))
+                .and_then(|id| self.agent_voice(*id))
             {
-                return (Voice::Admin(admin), kind);
+                return (voice, kind);
             }
             if let Some(contact) = self.directory.contact_with_email(address) {
                 return (Voice::Contact(contact), kind);
@@ -304,6 +323,14 @@ impl Mapper {
             (None, None) => "an unknown author".to_string(),
         };
         (Voice::Unknown(who), kind)
+    }
+
+    /// How a known agent's parts are written: as their admin, or by the fallback admin for them.
+    fn agent_voice(&self, agent_id: i64) -> Option<Voice> {
+        if let Some(name) = self.lookup.stand_ins.get(&agent_id) {
+            return Some(Voice::StandIn(name.clone()));
+        }
+        self.lookup.admin(agent_id).map(Voice::Admin)
     }
 
     /// Splits refused (too large) files from movable ones; refused ones are named in the body.

@@ -2,6 +2,7 @@
 //! lives in the CLI), a small hand-written instance, and a destination workspace.
 #![allow(dead_code)]
 
+pub mod preflight;
 pub mod sample;
 
 use migration_core::model::destination::{

@@ -146,7 +146,8 @@ impl Destination for IntercomDestination {
             DestinationOp::EnsureTag { name } => self.ensure_tag(name).await,
             DestinationOp::MatchFallbackAdmin { email } => self.match_fallback_admin(email).await,
             DestinationOp::MatchAdmin { email, name } => {
-                self.match_admin(email.as_deref(), name, refs).await
+                let mark = &request.operation.mark;
+                self.match_admin(email.as_deref(), name, mark, refs).await
             }
             DestinationOp::MatchTeam { name } => self.match_team(name).await,
             DestinationOp::UpsertCompany(company) => self.upsert_company(company).await,

@@ -79,6 +79,7 @@ impl IntercomDestination {
         &self,
         email: Option<&str>,
         name: &str,
+        mark: &str,
         refs: &ResolvedRefs,
     ) -> Result<ExecutionOutcome, PortError> {
         let admins = self.admins().await?;
@@ -94,8 +95,9 @@ impl IntercomDestination {
                     "agent {name} matches no admin and the fallback admin is not known"
                 ))
             })?;
+        // The mark names the agent by id; its name and email stay out of the log.
         tracing::info!(
-            agent = name,
+            %mark,
             "no Intercom admin has the agent's email; the fallback admin stands in"
         );
         Ok(outcome(fallback, WriteEffect::Matched))

@@ -23,6 +23,31 @@ use super::errors::{rejected, write_error};
 use super::threads::TITLE_ATTRIBUTE;
 use super::values::{custom_from_previous, previous_text};
 
+/// What a step does and to which record, without the values it restores (customer text).
+fn step_label(step: &UndoStep) -> String {
+    match step {
+        UndoStep::Delete { key, id, .. } => format!("delete {key} ({id})"),
+        UndoStep::Archive { key, id, .. } => format!("archive {key} ({id})"),
+        UndoStep::Restore { kind, id, previous } => {
+            format!("restore {} {id} ({} fields)", kind.prefix(), previous.len())
+        }
+        UndoStep::Untag { kind, id, tag_id } => format!("untag {} {id} ({tag_id})", kind.prefix()),
+        UndoStep::Detach {
+            contact_id,
+            company_id,
+        } => format!("detach contact {contact_id} from company {company_id}"),
+        UndoStep::RedactPart {
+            kind,
+            thread_id,
+            part_id,
+        } => format!("redact part {part_id} of {} {thread_id}", kind.prefix()),
+        UndoStep::Unlink {
+            parent_id,
+            child_id,
+        } => format!("unlink {child_id} from {parent_id}"),
+    }
+}
+
 impl IntercomDestination {
     pub(crate) async fn run_undo(&self, step: &UndoStep) -> Result<(), PortError> {
         let result = match step {
@@ -46,7 +71,7 @@ impl IntercomDestination {
         };
         match result {
             Err(error) if error.kind == PortErrorKind::NotFound => {
-                tracing::debug!(?step, "already gone; rollback step counts as done");
+                tracing::debug!(step = %step_label(step), "already gone; rollback step counts as done");
                 Ok(())
             }
             other => other,
@@ -382,5 +407,33 @@ impl IntercomDestination {
                 other.prefix()
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_is_labelled_by_record_without_the_values_it_restores() {
+        let step = UndoStep::Restore {
+            kind: RecordKind::Contact,
+            id: "c-42".into(),
+            previous: BTreeMap::from([
+                ("name".to_string(), Value::from("Rachel Hughes")),
+                ("email".to_string(), Value::from("rachel@example.com")),
+            ]),
+        };
+        let label = step_label(&step);
+        assert_eq!(label, "restore contact c-42 (2 fields)");
+        let delete = UndoStep::Delete {
+            kind: RecordKind::Ticket,
+            id: "t-7".into(),
+            key: RecordKey::new(RecordKind::Ticket, "vivantio-ticket:5001"),
+        };
+        assert_eq!(
+            step_label(&delete),
+            "delete ticket:vivantio-ticket:5001 (t-7)"
+        );
     }
 }

@@ -30,6 +30,15 @@ pub struct LoadWindow {
     pub wall_ms: u64,
 }
 
+/// `plan` against the same tenant, measured like the migration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PlanRun {
+    /// Its wall time, in milliseconds.
+    pub wall_ms: u64,
+    /// Its CPU time and peak memory.
+    pub usage: ChildUsage,
+}
+
 /// Everything the figures are computed from.
 #[derive(Debug, Clone, Copy)]
 pub struct Inputs<'a> {
@@ -45,6 +54,7 @@ pub struct Inputs<'a> {
     pub samples: &'a [Sample],
     pub window: LoadWindow,
     pub usage: ChildUsage,
+    pub plan: PlanRun,
 }
 
 /// One stage of the run: records, the operations the mapping needs, and the requests made.
@@ -117,6 +127,8 @@ pub struct BenchFigures {
     pub measured_seconds: u64,
     /// CPU time and peak memory of the migration process.
     pub usage: ChildUsage,
+    /// `plan` (reading and pre-flight validation) before the migration.
+    pub plan: PlanRun,
     /// Extraction against load.
     pub overlap: Overlap,
     /// Requests by operation (`"POST /contacts"`), as the Intercom simulator counted them.
@@ -180,6 +192,7 @@ impl BenchFigures {
             measured_windows,
             measured_seconds,
             usage: inputs.usage,
+            plan: inputs.plan,
             overlap: overlap(inputs.samples),
             operations: inputs.stats.operations.clone(),
         }
@@ -215,6 +228,11 @@ impl BenchFigures {
     pub fn wall_over_lower_bound(&self) -> Option<f64> {
         self.lower_bound_ms
             .map(|bound| self.wall_ms as f64 / bound.max(1) as f64)
+    }
+
+    /// `plan`'s peak memory over the migration's.
+    pub fn plan_memory_ratio(&self) -> f64 {
+        ratio(self.plan.usage.peak_rss_bytes, self.usage.peak_rss_bytes)
     }
 
     /// Writes per second over the whole run.
@@ -314,6 +332,7 @@ impl BenchFigures {
             "peak memory    {:.1} MB (resident, migration process)",
             self.usage.peak_rss_bytes as f64 / 1_000_000.0
         );
+        let _ = writeln!(out, "{}", self.plan_line());
         let _ = write!(
             out,
             "extraction     {} Vivantio requests over {}; load over {}; both under way for {}",
@@ -323,6 +342,19 @@ impl BenchFigures {
             seconds(self.overlap.overlap_ms)
         );
         out
+    }
+}
+
+impl BenchFigures {
+    /// The table's `plan` line: its time, and its peak memory beside the migration's.
+    fn plan_line(&self) -> String {
+        format!(
+            "plan           {} wall, {} CPU; peak memory {:.1} MB = {:.2}x the migration's",
+            seconds(self.plan.wall_ms),
+            seconds(millis(self.plan.usage.cpu())),
+            self.plan.usage.peak_rss_bytes as f64 / 1_000_000.0,
+            self.plan_memory_ratio()
+        )
     }
 }
 
@@ -458,6 +490,48 @@ mod tests {
         assert_eq!(overlap.vivantio_requests, 9);
         assert_eq!((overlap.extraction_ms, overlap.load_ms), (500, 500));
         assert_eq!(overlap.overlap_ms, 250);
+    }
+
+    #[test]
+    fn the_plan_line_puts_plan_s_peak_beside_the_migration_s() {
+        let report = RunReport::new(migration_core::engine::RunMode::Full, false);
+        let usage = |peak_rss_bytes, cpu_ms| ChildUsage {
+            user: std::time::Duration::from_millis(cpu_ms),
+            system: std::time::Duration::ZERO,
+            peak_rss_bytes,
+        };
+        let figures = BenchFigures::compute(Inputs {
+            tickets: 10,
+            minimal_history: false,
+            apps: 1,
+            per_app_per_minute: None,
+            effective_per_minute: None,
+            concurrency: 1,
+            attachment_memory_mib: 1,
+            report: &report,
+            stats: &SimStats::default(),
+            samples: &[],
+            window: LoadWindow {
+                started_unix: 0.0,
+                wall_ms: 10_000,
+            },
+            usage: usage(80_000_000, 9_000),
+            plan: PlanRun {
+                wall_ms: 4_200,
+                usage: usage(100_000_000, 3_100),
+            },
+        });
+        assert_eq!(figures.plan_memory_ratio(), 1.25);
+        let line = figures
+            .table()
+            .lines()
+            .find(|line| line.starts_with("plan "))
+            .expect("a plan line")
+            .to_string();
+        assert_eq!(
+            line,
+            "plan           4.2 s wall, 3.1 s CPU; peak memory 100.0 MB = 1.25x the migration's"
+        );
     }
 
     #[test]

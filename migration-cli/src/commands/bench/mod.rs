@@ -2,15 +2,15 @@
 //! instance served by the bundled simulators under Intercom's window rules; measured and printed
 //! as one table (see `docs/benchmarks.md`).
 //!
-//! The simulators run in this process; the migration runs in a child process (this same binary,
-//! `migrate --yes`), so that its CPU time and peak memory are the tool's own, not the
-//! simulators'.
+//! The simulators run in this process; `plan` and then the migration run in child processes
+//! (this same binary, `plan` and `migrate --yes`), so that their CPU time and peak memory are
+//! the tool's own, not the simulators'.
 
 mod figures;
 mod routes;
 mod usage;
 
-pub use figures::{BenchFigures, LoadWindow, Sample, StageRow};
+pub use figures::{BenchFigures, LoadWindow, PlanRun, Sample, StageRow};
 pub use usage::ChildUsage;
 
 use std::path::{Path, PathBuf};
@@ -99,15 +99,25 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
     let project = Project::open_with_env(&global, bench_env)?;
     progress.say("discover, propose a mapping and confirm");
     discover::run(&project).await?;
-    // The proposal alone: pre-flight validation reads the whole instance into memory, which
-    // at a million tickets is more than the simulators leave room for.
+    // Proposed here, so that the child `plan` below keeps this mapping (and its confirmation)
+    // and measures its reading and pre-flight validation alone.
     plan::propose_only(&project).await?;
     confirm::run(&project, "bench").await?;
+
+    progress.say("planning (a child process; its CPU and memory are measured)");
+    let planned = run_child(&dir, &global, &vivantio, &intercom, ChildCommand::Plan).await?;
+    if planned.exit_code != EXIT_OK {
+        return Err(CliError::failed(format!(
+            "plan failed (exit code {}, see {})",
+            planned.exit_code,
+            planned.stderr_path.display()
+        )));
+    }
 
     intercom.reset_stats();
     vivantio.clear_requests();
     progress.say("migrating (a child process; its CPU and memory are measured)");
-    let load = run_child(&dir, &global, &vivantio, &intercom).await?;
+    let load = run_child(&dir, &global, &vivantio, &intercom, ChildCommand::Migrate).await?;
     let report_text = std::fs::read_to_string(&load.stdout_path).map_err(|error| {
         CliError::failed(format!(
             "cannot read {}: {error}",
@@ -135,6 +145,10 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
         samples: &load.samples,
         window: load.window,
         usage: load.usage,
+        plan: PlanRun {
+            wall_ms: planned.window.wall_ms,
+            usage: planned.usage,
+        },
     });
     let json_path = dir.join("bench.json");
     let json = serde_json::to_string_pretty(&figures)
@@ -267,10 +281,38 @@ fn prepare_project(
         json: true,
         verbose: 0,
         quiet: true,
+        progress_interval: crate::progress::DEFAULT_INTERVAL,
     })
 }
 
-/// What the child migration did, seen from outside.
+/// The commands the bench measures in a child process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChildCommand {
+    /// `plan`: reading, proposal check and pre-flight validation.
+    Plan,
+    /// `migrate --yes`: the migration.
+    Migrate,
+}
+
+impl ChildCommand {
+    /// The command's arguments after the global options.
+    fn args(self) -> &'static [&'static str] {
+        match self {
+            ChildCommand::Plan => &["plan"],
+            ChildCommand::Migrate => &["migrate", "--yes"],
+        }
+    }
+
+    /// The name its output files take (`bench-plan.json`).
+    fn name(self) -> &'static str {
+        match self {
+            ChildCommand::Plan => "plan",
+            ChildCommand::Migrate => "migrate",
+        }
+    }
+}
+
+/// What a child command did, seen from outside.
 struct ChildRun {
     exit_code: i32,
     stdout_path: PathBuf,
@@ -280,15 +322,16 @@ struct ChildRun {
     usage: ChildUsage,
 }
 
-/// Runs `migrate --yes` in a child process, sampling both simulators while it runs.
+/// Runs `child_command` in a child process, sampling both simulators while it runs.
 async fn run_child(
     dir: &Path,
     global: &GlobalArgs,
     vivantio: &VivantioSim,
     intercom: &IntercomSim,
+    child_command: ChildCommand,
 ) -> Result<ChildRun, CliError> {
-    let stdout_path = dir.join("bench-migrate.json");
-    let stderr_path = dir.join("bench-migrate.stderr");
+    let stdout_path = dir.join(format!("bench-{}.json", child_command.name()));
+    let stderr_path = dir.join(format!("bench-{}.stderr", child_command.name()));
     let open = |path: &Path| {
         std::fs::File::create(path)
             .map_err(|error| CliError::failed(format!("cannot create {}: {error}", path.display())))
@@ -299,7 +342,8 @@ async fn run_child(
     command
         .arg("--config")
         .arg(&global.config)
-        .args(["--json", "-q", "migrate", "--yes"])
+        .args(["--json", "-q"])
+        .args(child_command.args())
         .stdin(Stdio::null())
         .stdout(open(&stdout_path)?)
         .stderr(open(&stderr_path)?);
@@ -318,11 +362,16 @@ async fn run_child(
             command.env(&name, value);
         }
     }
+    // The kernel adds up the CPU time of every child waited for: this child's is the growth.
+    let earlier = usage::children().unwrap_or_default();
     let started_unix = unix_now();
     let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .map_err(|error| CliError::failed(format!("cannot start the migration: {error}")))?;
+    let mut child = command.spawn().map_err(|error| {
+        CliError::failed(format!(
+            "cannot start `{}`: {error}",
+            child_command.args().join(" ")
+        ))
+    })?;
     let mut samples = Vec::new();
     let mut peak_rss_bytes = 0;
     let mut next_sample = started;
@@ -345,7 +394,8 @@ async fn run_child(
             Ok(None) => tokio::time::sleep(PEAK_POLL).await,
             Err(error) => {
                 return Err(CliError::failed(format!(
-                    "cannot wait for the migration: {error}"
+                    "cannot wait for `{}`: {error}",
+                    child_command.args().join(" ")
                 )))
             }
         }
@@ -367,7 +417,7 @@ async fn run_child(
         },
         usage: ChildUsage {
             peak_rss_bytes,
-            ..usage::children().unwrap_or_default()
+            ..usage::children().unwrap_or_default().since(earlier)
         },
     })
 }

@@ -1,9 +1,9 @@
-//! CPU time and peak memory of the migration process: CPU time from the kernel after it exits,
-//! peak memory from its high-water mark while it runs.
+//! CPU time and peak memory of a child process (`plan`, the migration): CPU time from the
+//! kernel after it exits, peak memory from its high-water mark while it runs.
 //!
 //! `getrusage`'s `ru_maxrss` cannot give the peak: Linux carries the largest resident size
 //! across `exec`, so a child started from the bench reports at least the bench's own size
-//! (the simulators and the generated instance), not the migration's.
+//! (the simulators and the generated instance), not the child's.
 
 use std::time::Duration;
 
@@ -14,8 +14,8 @@ pub struct ChildUsage {
     pub user: Duration,
     /// CPU time in the kernel.
     pub system: Duration,
-    /// The migration's largest resident set size, in bytes (its `VmHWM`, last read just
-    /// before it exited).
+    /// The child's largest resident set size, in bytes (its `VmHWM`, last read just before it
+    /// exited).
     pub peak_rss_bytes: u64,
 }
 
@@ -24,9 +24,19 @@ impl ChildUsage {
     pub fn cpu(&self) -> Duration {
         self.user + self.system
     }
+
+    /// The CPU time added since `earlier` (both read from [`children`], which only grows),
+    /// with this usage's peak.
+    pub fn since(self, earlier: ChildUsage) -> ChildUsage {
+        ChildUsage {
+            user: self.user.saturating_sub(earlier.user),
+            system: self.system.saturating_sub(earlier.system),
+            peak_rss_bytes: self.peak_rss_bytes,
+        }
+    }
 }
 
-/// CPU time of every child this process has waited for (the bench waits for exactly one).
+/// CPU time of every child this process has waited for, added up.
 #[cfg(unix)]
 pub fn children() -> Option<ChildUsage> {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
@@ -69,8 +79,37 @@ pub fn children() -> Option<ChildUsage> {
     None
 }
 
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use super::ChildUsage;
+
+    #[test]
+    fn a_child_s_cpu_time_is_what_the_total_grew_by() {
+        let earlier = ChildUsage {
+            user: Duration::from_millis(1_500),
+            system: Duration::from_millis(200),
+            peak_rss_bytes: 7,
+        };
+        let total = ChildUsage {
+            user: Duration::from_millis(4_000),
+            system: Duration::from_millis(700),
+            peak_rss_bytes: 0,
+        };
+        let child = ChildUsage {
+            peak_rss_bytes: 42,
+            ..total
+        }
+        .since(earlier);
+        assert_eq!(child.user, Duration::from_millis(2_500));
+        assert_eq!(child.system, Duration::from_millis(500));
+        assert_eq!(child.peak_rss_bytes, 42);
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod linux_tests {
     #[test]
     fn the_peak_of_a_live_process_is_read_and_of_a_gone_one_is_none() {
         let own = super::peak_resident_bytes(std::process::id()).expect("this process");

@@ -1,11 +1,12 @@
 //! The sections about what was there before anything moved: discovery and pre-flight.
 
 use migration_core::reject::Severity;
-use migration_core::validate::PreflightReport;
 
-use super::{details, escape, put};
+use super::{details, escape, list_file, more, put};
+use crate::report::lists::Listed;
 use crate::report::model::{CompanyWithoutContacts, DiscoverySummary, IntercomSummary};
-use crate::report::{figures, words};
+use crate::report::sections::PreflightSection;
+use crate::report::words;
 
 /// The discovery section: both sides side by side.
 pub(super) fn section(out: &mut String, discovery: &DiscoverySummary) {
@@ -144,8 +145,9 @@ fn chips(out: &mut String, title: &str, names: &[String]) {
     out.push_str("</p>\n");
 }
 
-/// The pre-flight section: counts per severity, then the findings grouped by reason code.
-pub(super) fn preflight(out: &mut String, report: &PreflightReport) {
+/// The pre-flight section: counts per severity, then the findings grouped by reason code, the
+/// first of each shown.
+pub(super) fn preflight(out: &mut String, report: &PreflightSection) {
     out.push_str("<section id=\"preflight\">\n<h2>Pre-flight findings</h2>\n");
     let severities = [
         (Severity::Error, "bad", "errors · will not move"),
@@ -154,27 +156,24 @@ pub(super) fn preflight(out: &mut String, report: &PreflightReport) {
     ];
     out.push_str("<div class=\"minis\">");
     for (severity, tone, label) in severities {
-        let found = report
-            .findings
-            .iter()
-            .filter(|finding| finding.severity == severity)
-            .count() as u64;
         put!(
             out,
             "<div class=\"mini mini-{tone}\"><b>{}</b> {label}</div>",
-            words::count(found)
+            words::count(report.of_severity(severity))
         );
     }
     out.push_str("</div>\n");
-    if report.findings.is_empty() {
+    let findings = &report.findings;
+    if findings.is_empty() {
         out.push_str("<p class=\"empty\">Nothing to report: every record moves as it is.</p>\n");
     }
-    for (code, findings) in figures::findings_by_code(&report.findings) {
+    list_file(out, findings.file.as_deref());
+    for group in &findings.groups {
         let mut body = String::from(
             "<table class=\"data\"><thead><tr><th>Severity</th><th>Record</th><th>What</th>\
              <th>Fix</th></tr></thead><tbody>",
         );
-        for finding in &findings {
+        for finding in &group.examples {
             let severity = words::wire_name(&finding.severity);
             put!(
                 body,
@@ -186,10 +185,16 @@ pub(super) fn preflight(out: &mut String, report: &PreflightReport) {
             );
         }
         body.push_str("</tbody></table>");
+        more(
+            &mut body,
+            group.examples.len(),
+            group.count,
+            findings.file.as_deref(),
+        );
         let summary = format!(
             "<code>{}</code><span class=\"pill\">{}</span>",
-            code.as_str(),
-            words::count(findings.len() as u64)
+            escape(&group.reason),
+            words::count(group.count)
         );
         details(out, false, &summary, &body);
     }
@@ -197,7 +202,10 @@ pub(super) fn preflight(out: &mut String, report: &PreflightReport) {
 }
 
 /// The companies Intercom will leave out of its company lists until a contact is attached.
-pub(super) fn companies_without_contacts(out: &mut String, companies: &[CompanyWithoutContacts]) {
+pub(super) fn companies_without_contacts(
+    out: &mut String,
+    companies: &Listed<CompanyWithoutContacts>,
+) {
     if companies.is_empty() {
         return;
     }
@@ -208,11 +216,12 @@ pub(super) fn companies_without_contacts(out: &mut String, companies: &[CompanyW
          Inbox) until a contact is attached; it exists, and a lookup by <code>company_id</code> \
          finds it.</p>\n",
     );
+    list_file(out, companies.file.as_deref());
     let mut body = String::from(
         "<table class=\"data\"><thead><tr><th>Record</th><th>company_id</th><th>Name</th>\
          </tr></thead><tbody>",
     );
-    for company in companies {
+    for company in &companies.first {
         put!(
             body,
             "<tr><td class=\"nowrap\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
@@ -222,9 +231,15 @@ pub(super) fn companies_without_contacts(out: &mut String, companies: &[CompanyW
         );
     }
     body.push_str("</tbody></table>");
+    more(
+        &mut body,
+        companies.first.len(),
+        companies.total,
+        companies.file.as_deref(),
+    );
     let summary = format!(
         "Companies without contacts<span class=\"pill\">{}</span>",
-        words::count(companies.len() as u64)
+        words::count(companies.total)
     );
     details(out, true, &summary, &body);
     out.push_str("</section>\n");

@@ -1,5 +1,6 @@
 //! The report as one self-contained HTML page: inline CSS, no script, no external asset, so it
 //! opens offline and can be mailed as one file. Every piece of data goes through [`escape`].
+//! Long lists show their first records per reason and link to the list files beside the page.
 
 mod discovery;
 mod inventory;
@@ -59,7 +60,8 @@ pub fn to_html(report: &MigrationReport) -> String {
     put!(
         out,
         "</main>\n<footer class=\"wrap foot\">Written by vivantio2intercom {} on {}. \
-         The complete data is in report.json beside this page.</footer>\n</body>\n</html>\n",
+         The figures are in report.json beside this page; every record of each list is in the \
+         .jsonl file the list links to.</footer>\n</body>\n</html>\n",
         escape(&report.tool_version),
         escape(&timestamp(report))
     );
@@ -201,7 +203,7 @@ fn objects(out: &mut String, report: &MigrationReport) {
         out,
         "<p class=\"lede\">From the {}: records already moved by an earlier run count as in \
          Intercom.</p>\n",
-        escape(&words::run_title(&baseline.report).to_lowercase())
+        escape(&words::run_title(baseline.mode, baseline.dry_run).to_lowercase())
     );
     out.push_str(
         "<table class=\"data\"><thead><tr><th>Object</th><th class=\"num\">Source</th>\
@@ -272,6 +274,40 @@ pub(crate) fn details(out: &mut String, open: bool, summary: &str, body: &str) {
         "<details class=\"group\"{}><summary>{summary}</summary>\n<div class=\"group-body\">{body}</div></details>\n",
         if open { " open" } else { "" }
     );
+}
+
+/// The line naming the file that holds every record of a list (nothing without one).
+pub(crate) fn list_file(out: &mut String, file: Option<&str>) {
+    if let Some(file) = file {
+        put!(
+            out,
+            "<p class=\"list-file\">Every record, one per line (JSON Lines): \
+             <a href=\"{0}\">{0}</a></p>\n",
+            escape(file)
+        );
+    }
+}
+
+/// Under the records shown of a group or list, when they are not all of it: how many are
+/// shown, and where the rest are.
+pub(crate) fn more(out: &mut String, shown: usize, total: u64, file: Option<&str>) {
+    if shown as u64 >= total {
+        return;
+    }
+    put!(
+        out,
+        "<p class=\"more\">The first {} of {}",
+        words::count(shown as u64),
+        words::count(total)
+    );
+    if let Some(file) = file {
+        put!(
+            out,
+            "; every one is in <a href=\"{0}\">{0}</a>",
+            escape(file)
+        );
+    }
+    out.push_str(".</p>");
 }
 
 /// A list of escaped items, or nothing when there are none.

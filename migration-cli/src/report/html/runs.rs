@@ -1,12 +1,13 @@
-//! The runs: one panel per run with its counts, its timing per stage as a bar chart, and every
-//! rejection and failure grouped by reason.
+//! The runs: one panel per run with its counts, its timing per stage as a bar chart, and the
+//! rejections and failures grouped by reason, the first of each shown.
 
-use migration_core::engine::{RunOutcome, RunReport, StageReport};
-use migration_core::reject::Rejection;
+use migration_core::engine::{RunOutcome, StageReport};
+use migration_core::model::source::SourceRef;
 
-use super::{details, escape, put};
-use crate::report::model::RunSection;
-use crate::report::{figures, words};
+use super::{details, escape, list_file, more, put};
+use crate::report::lists::Listed;
+use crate::report::sections::RunSection;
+use crate::report::words;
 
 /// Every run, oldest first.
 pub(super) fn section(out: &mut String, runs: &[RunSection]) {
@@ -17,8 +18,7 @@ pub(super) fn section(out: &mut String, runs: &[RunSection]) {
     out.push_str("</section>\n");
 }
 
-fn panel(out: &mut String, number: usize, section: &RunSection) {
-    let run = &section.report;
+fn panel(out: &mut String, number: usize, run: &RunSection) {
     let tone = match run.outcome {
         RunOutcome::Completed if run.failures.is_empty() => "good",
         RunOutcome::Completed => "warn",
@@ -28,10 +28,10 @@ fn panel(out: &mut String, number: usize, section: &RunSection) {
         out,
         "<article class=\"panel run\" id=\"run-{number}\">\n<div class=\"run-head\"><h3>Run {number}: {}</h3>\
          <span class=\"badge badge-{tone}\">{}</span></div>\n<p class=\"meta\">",
-        escape(&words::run_title(run)),
+        escape(&words::run_title(run.mode, run.dry_run)),
         escape(&words::outcome_text(&run.outcome))
     );
-    if let Some(started) = section.started_at {
+    if let Some(started) = run.started_at {
         put!(out, "started {} · ", started.format("%Y-%m-%d %H:%M UTC"));
     }
     put!(
@@ -50,13 +50,13 @@ fn panel(out: &mut String, number: usize, section: &RunSection) {
     out.push_str("</p>\n");
     counts(out, run);
     timing(out, &run.stages);
-    rejections(out, &run.rejections);
+    rejections(out, run);
     failures(out, run);
     extras(out, run);
     out.push_str("</article>\n");
 }
 
-fn counts(out: &mut String, run: &RunReport) {
+fn counts(out: &mut String, run: &RunSection) {
     if run.objects.is_empty() {
         return;
     }
@@ -114,64 +114,72 @@ fn timing(out: &mut String, stages: &[StageReport]) {
     out.push_str("</div>\n");
 }
 
-fn rejections(out: &mut String, rejections: &[Rejection]) {
+fn rejections(out: &mut String, run: &RunSection) {
+    let rejections = &run.rejections;
     if rejections.is_empty() {
         return;
     }
     put!(
         out,
         "<h4>Rejected by the mapping <span class=\"pill\">{}</span></h4>\n",
-        words::count(rejections.len() as u64)
+        words::count(rejections.total)
     );
-    for (code, members) in figures::rejections_by_code(rejections) {
-        let shared_fix = shared(members.iter().map(|rejection| rejection.fix.as_str()));
+    list_file(out, rejections.file.as_deref());
+    for group in &rejections.groups {
         let mut body =
             String::from("<table class=\"data\"><thead><tr><th>Record</th><th>Reason</th>");
-        if shared_fix.is_none() {
+        if group.fix.is_none() {
             body.push_str("<th>Fix</th>");
         }
         body.push_str("</tr></thead><tbody>");
-        for rejection in &members {
+        for rejection in &group.examples {
             put!(
                 body,
                 "<tr><td class=\"nowrap\">{}</td><td>{}</td>",
                 escape(&rejection.record.to_string()),
                 escape(&rejection.message)
             );
-            if shared_fix.is_none() {
+            if group.fix.is_none() {
                 put!(body, "<td>{}</td>", escape(&rejection.fix));
             }
             body.push_str("</tr>");
         }
         body.push_str("</tbody></table>");
+        more(
+            &mut body,
+            group.examples.len(),
+            group.count,
+            rejections.file.as_deref(),
+        );
         details(
             out,
             false,
-            &group_summary(code.as_str(), members.len(), shared_fix),
+            &group_summary(&group.reason, group.count, group.fix.as_deref()),
             &body,
         );
     }
 }
 
-fn failures(out: &mut String, run: &RunReport) {
-    if run.failures.is_empty() {
+fn failures(out: &mut String, run: &RunSection) {
+    let failures = &run.failures;
+    if failures.is_empty() {
         return;
     }
     put!(
         out,
         "<h4>Failed <span class=\"pill pill-bad\">{}</span></h4>\n",
-        words::count(run.failures.len() as u64)
+        words::count(failures.total)
     );
-    for (code, members) in figures::failures_by_code(&run.failures) {
-        let shared_fix = shared(members.iter().map(|failure| failure.fix.as_str()));
+    list_file(out, failures.file.as_deref());
+    for group in &failures.groups {
         let mut body = String::from(
             "<table class=\"data\"><thead><tr><th>Record</th><th>Operation</th><th>Message</th>",
         );
-        if shared_fix.is_none() {
+        if group.fix.is_none() {
             body.push_str("<th>Fix</th>");
         }
         body.push_str("</tr></thead><tbody>");
-        for failure in &members {
+        for failure in &group.examples {
             let record = failure
                 .record
                 .map_or_else(|| "–".to_string(), |record| record.to_string());
@@ -182,19 +190,25 @@ fn failures(out: &mut String, run: &RunReport) {
                 escape(&failure.operation),
                 escape(&failure.message)
             );
-            if shared_fix.is_none() {
+            if group.fix.is_none() {
                 put!(body, "<td>{}</td>", escape(&failure.fix));
             }
             body.push_str("</tr>");
         }
         body.push_str("</tbody></table>");
-        let summary = group_summary(&words::wire_name(&code), members.len(), shared_fix);
+        more(
+            &mut body,
+            group.examples.len(),
+            group.count,
+            failures.file.as_deref(),
+        );
+        let summary = group_summary(&group.reason, group.count, group.fix.as_deref());
         details(out, false, &summary, &body);
     }
 }
 
 /// Findings counted during the run, the parent links it could not make, and a sample's choice.
-fn extras(out: &mut String, run: &RunReport) {
+fn extras(out: &mut String, run: &RunSection) {
     if !run.findings.is_empty() {
         out.push_str("<h4>Findings during the run</h4><p class=\"chips\">");
         for (code, found) in &run.findings {
@@ -207,51 +221,49 @@ fn extras(out: &mut String, run: &RunReport) {
         }
         out.push_str("</p>\n");
     }
-    if !run.unlinked_children.is_empty() {
-        let mut body = String::from("<p class=\"chips\">");
-        for child in &run.unlinked_children {
-            put!(
-                body,
-                "<span class=\"chip\">{}</span>",
-                escape(&child.to_string())
-            );
-        }
-        body.push_str("</p>");
-        let summary = format!(
-            "Children not linked to their parent (the parent did not move)<span class=\"pill\">{}</span>",
-            words::count(run.unlinked_children.len() as u64)
-        );
-        details(out, false, &summary, &body);
-    }
-    if !run.sample.is_empty() {
-        let mut body = String::from("<p class=\"chips\">");
-        for record in &run.sample {
-            put!(
-                body,
-                "<span class=\"chip\">{}</span>",
-                escape(&record.to_string())
-            );
-        }
-        body.push_str("</p>");
-        let summary = format!(
-            "Tickets in the sample<span class=\"pill\">{}</span>",
-            words::count(run.sample.len() as u64)
-        );
-        details(out, false, &summary, &body);
-    }
+    records(
+        out,
+        "Children not linked to their parent (the parent did not move)",
+        &run.unlinked_children,
+    );
+    records(out, "Tickets in the sample", &run.sample);
 }
 
-/// The text every member has, when they all have the same.
-fn shared<'a>(mut texts: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let first = texts.next()?;
-    texts.all(|text| text == first).then_some(first)
+/// A closed block of record chips, the first of the list, with where the rest are.
+fn records(out: &mut String, title: &str, listed: &Listed<SourceRef>) {
+    if listed.is_empty() {
+        return;
+    }
+    let mut body = String::new();
+    list_file(&mut body, listed.file.as_deref());
+    body.push_str("<p class=\"chips\">");
+    for record in &listed.first {
+        put!(
+            body,
+            "<span class=\"chip\">{}</span>",
+            escape(&record.to_string())
+        );
+    }
+    body.push_str("</p>");
+    more(
+        &mut body,
+        listed.first.len(),
+        listed.total,
+        listed.file.as_deref(),
+    );
+    let summary = format!(
+        "{}<span class=\"pill\">{}</span>",
+        escape(title),
+        words::count(listed.total)
+    );
+    details(out, false, &summary, &body);
 }
 
-fn group_summary(code: &str, members: usize, fix: Option<&str>) -> String {
+fn group_summary(code: &str, members: u64, fix: Option<&str>) -> String {
     let mut summary = format!(
         "<code>{}</code><span class=\"pill\">{}</span>",
         escape(code),
-        words::count(members as u64)
+        words::count(members)
     );
     if let Some(fix) = fix {
         put!(summary, "<span class=\"fix\">Fix: {}</span>", escape(fix));

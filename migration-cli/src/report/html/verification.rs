@@ -1,19 +1,19 @@
 //! After the runs: what verification read back, and what a rollback undid.
 
-use migration_core::engine::{RollbackReport, VerifyReport};
-
-use super::{details, escape, put};
-use crate::report::{figures, words};
+use super::{details, escape, list_file, more, put};
+use crate::report::sections::{RollbackSection, VerificationSection};
+use crate::report::words;
 
 /// How much of an expected or found value a table cell shows; the JSON report has it whole.
 const VALUE_LIMIT: usize = 200;
 
-/// Verification: counts per destination record kind, then every difference.
-pub(super) fn section(out: &mut String, report: &VerifyReport) {
+/// Verification: counts per destination record kind, then the differences by field, the
+/// first of each shown.
+pub(super) fn section(out: &mut String, report: &VerificationSection) {
     put!(
         out,
         "<section id=\"verification\">\n<h2>Verification</h2>\n<p class=\"lede\">{} · {}{}</p>\n",
-        escape(&words::selection_text(report)),
+        escape(&words::selection_text(report.selection)),
         words::duration(report.duration_ms),
         if report.interrupted {
             " · <span class=\"bad-text\">interrupted before the end</span>"
@@ -44,16 +44,25 @@ pub(super) fn section(out: &mut String, report: &VerifyReport) {
     out.push_str("</tbody></table>\n");
     unreadable_parts(out, report);
     foreign_parts(out, report);
-    if report.differences.is_empty() {
+    let differences = &report.differences;
+    if differences.is_empty() {
         out.push_str(
             "<p class=\"empty good-text\">Every checked record matches field by field.</p>\n",
         );
     } else {
+        put!(
+            out,
+            "<h4>Differences <span class=\"pill pill-bad\">{}</span></h4>\n",
+            words::count(differences.total)
+        );
+        list_file(out, differences.file.as_deref());
+    }
+    for group in &differences.groups {
         let mut body = String::from(
             "<table class=\"data diffs\"><thead><tr><th>Record</th><th>Field</th>\
              <th>Expected</th><th>Found</th></tr></thead><tbody>",
         );
-        for difference in &report.differences {
+        for difference in &group.examples {
             let destination = match &difference.destination_id {
                 Some(id) => format!("{} (id {id})", difference.key),
                 None => difference.key.to_string(),
@@ -70,18 +79,27 @@ pub(super) fn section(out: &mut String, report: &VerifyReport) {
             );
         }
         body.push_str("</tbody></table>");
+        more(
+            &mut body,
+            group.examples.len(),
+            group.count,
+            differences.file.as_deref(),
+        );
         let summary = format!(
-            "Differences<span class=\"pill pill-bad\">{}</span>",
-            words::count(report.differences.len() as u64)
+            "<code>{}</code><span class=\"pill pill-bad\">{}</span>",
+            escape(&group.reason),
+            words::count(group.count)
         );
         details(out, true, &summary, &body);
     }
     out.push_str("</section>\n");
 }
 
-/// Threads whose oldest parts Intercom's API does not return: a sentence, then one row each.
-fn unreadable_parts(out: &mut String, report: &VerifyReport) {
-    if report.unreadable_parts.is_empty() {
+/// Threads whose oldest parts Intercom's API does not return: a sentence, then the first
+/// threads.
+fn unreadable_parts(out: &mut String, report: &VerificationSection) {
+    let threads = &report.unreadable_parts;
+    if threads.is_empty() {
         return;
     }
     put!(
@@ -89,13 +107,14 @@ fn unreadable_parts(out: &mut String, report: &VerifyReport) {
         "<p>{} parts not readable through the API: Intercom returns only the 500 most recent \
          parts of a conversation or ticket, so older ones were not compared (they are not \
          differences).</p>\n",
-        words::count(report.unreadable_part_count())
+        words::count(report.unreadable_part_count)
     );
+    list_file(out, threads.file.as_deref());
     let mut body = String::from(
         "<table class=\"data\"><thead><tr><th>Record</th><th>Intercom record</th>\
          <th class=\"num\">Parts not readable</th></tr></thead><tbody>",
     );
-    for thread in &report.unreadable_parts {
+    for thread in &threads.first {
         put!(
             body,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
@@ -105,17 +124,24 @@ fn unreadable_parts(out: &mut String, report: &VerifyReport) {
         );
     }
     body.push_str("</tbody></table>");
+    more(
+        &mut body,
+        threads.first.len(),
+        threads.total,
+        threads.file.as_deref(),
+    );
     let summary = format!(
         "Parts not readable through the API<span class=\"pill\">{}</span>",
-        words::count(report.unreadable_parts.len() as u64)
+        words::count(threads.total)
     );
     details(out, false, &summary, &body);
 }
 
 /// Parts of migrated threads the migration did not write (Intercom's own automation): a
-/// sentence, then one row each, open.
-fn foreign_parts(out: &mut String, report: &VerifyReport) {
-    if report.foreign_parts.is_empty() {
+/// sentence, then the first parts, open.
+fn foreign_parts(out: &mut String, report: &VerificationSection) {
+    let parts = &report.foreign_parts;
+    if parts.is_empty() {
         return;
     }
     put!(
@@ -124,13 +150,14 @@ fn foreign_parts(out: &mut String, report: &VerifyReport) {
          the migration: Intercom's own automation (a workflow or Fin reply, a survey) acted on \
          them. A full migration refuses to start until it is paused (runbook, step 0) or \
          accepted with <code>migrate --accept-automation</code>.</p>\n",
-        words::count(report.foreign_parts.len() as u64)
+        words::count(parts.total)
     );
+    list_file(out, parts.file.as_deref());
     let mut body = String::from(
         "<table class=\"data\"><thead><tr><th>Intercom record</th><th>Part</th><th>Type</th>\
          <th>Author</th><th>Text</th></tr></thead><tbody>",
     );
-    for part in &report.foreign_parts {
+    for part in &parts.first {
         put!(
             body,
             "<tr><td class=\"nowrap\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td>\
@@ -143,15 +170,21 @@ fn foreign_parts(out: &mut String, report: &VerifyReport) {
         );
     }
     body.push_str("</tbody></table>");
+    more(
+        &mut body,
+        parts.first.len(),
+        parts.total,
+        parts.file.as_deref(),
+    );
     let summary = format!(
         "Parts the migration did not write<span class=\"pill pill-bad\">{}</span>",
-        words::count(report.foreign_parts.len() as u64)
+        words::count(parts.total)
     );
     details(out, true, &summary, &body);
 }
 
-/// Rollback: the tallies, the steps per kind, and what could not be undone.
-pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
+/// Rollback: the tallies, the steps per kind, and the first of what could not be undone.
+pub(super) fn rollback(out: &mut String, report: &RollbackSection) {
     put!(
         out,
         "<section id=\"rollback\">\n<h2>Rollback</h2>\n<p class=\"lede\">{} · {}{}</p>\n<div class=\"minis\">",
@@ -170,7 +203,7 @@ pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
         }
     );
     let tallies = [
-        ("plain", report.steps.len() as u64, "steps planned"),
+        ("plain", report.steps_planned, "steps planned"),
         ("good", report.undone, "undone"),
         ("plain", report.already_absent, "already gone"),
         ("plain", report.settled_without_step, "needed no step"),
@@ -181,7 +214,7 @@ pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
             } else {
                 "bad"
             },
-            report.failures.len() as u64,
+            report.failures.total,
             "could not be undone",
         ),
     ];
@@ -193,25 +226,26 @@ pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
         );
     }
     out.push_str("</div>\n");
-    let steps = figures::steps_per_kind(report);
-    if !steps.is_empty() {
+    if !report.steps.is_empty() {
         out.push_str("<p class=\"chips\">");
-        for (kind, planned) in steps {
+        for (kind, planned) in &report.steps {
             put!(
                 out,
                 "<span class=\"chip\">{} {}</span>",
-                escape(&words::humanize(&kind)),
-                words::count(planned)
+                escape(&words::humanize(kind)),
+                words::count(*planned)
             );
         }
         out.push_str("</p>\n");
     }
-    if !report.failures.is_empty() {
+    let failures = &report.failures;
+    if !failures.is_empty() {
+        list_file(out, failures.file.as_deref());
         out.push_str(
             "<table class=\"data\"><thead><tr><th>Journal entry</th><th>Operation</th>\
              <th>Why it could not be undone</th></tr></thead><tbody>",
         );
-        for failure in &report.failures {
+        for failure in &failures.first {
             put!(
                 out,
                 "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
@@ -221,10 +255,60 @@ pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
             );
         }
         out.push_str("</tbody></table>\n");
+        more(
+            out,
+            failures.first.len(),
+            failures.total,
+            failures.file.as_deref(),
+        );
     }
-    if !report.uncertain.is_empty() {
+    let uncertain = &report.uncertain;
+    if !uncertain.is_empty() {
         out.push_str("<h4>Outcome unknown (check these by hand)</h4>");
-        super::list(out, &report.uncertain);
+        list_file(out, uncertain.file.as_deref());
+        super::list(out, &uncertain.first);
+        more(
+            out,
+            uncertain.first.len(),
+            uncertain.total,
+            uncertain.file.as_deref(),
+        );
     }
+    kept_values(out, report);
     out.push_str("</section>\n");
+}
+
+/// Values the rollback leaves as the migration set them, the first of them, closed.
+fn kept_values(out: &mut String, report: &RollbackSection) {
+    let kept = &report.kept;
+    if kept.is_empty() {
+        return;
+    }
+    let mut body = String::from(
+        "<table class=\"data\"><thead><tr><th>Intercom record</th><th>Field</th>\
+         <th>Why it stays</th></tr></thead><tbody>",
+    );
+    for value in &kept.first {
+        put!(
+            body,
+            "<tr><td class=\"nowrap\">{} {}</td><td><code>{}</code></td><td>{}</td></tr>",
+            escape(&words::humanize(&words::wire_name(&value.kind))),
+            escape(&value.id),
+            escape(&value.field),
+            escape(&value.reason)
+        );
+    }
+    body.push_str("</tbody></table>");
+    more(
+        &mut body,
+        kept.first.len(),
+        kept.total,
+        kept.file.as_deref(),
+    );
+    let summary = format!(
+        "Values that stay as the migration set them<span class=\"pill\">{}</span>",
+        words::count(kept.total)
+    );
+    list_file(out, kept.file.as_deref());
+    details(out, false, &summary, &body);
 }

@@ -1,15 +1,17 @@
 //! The report as GitHub-flavoured Markdown, with the same content as the HTML page: tables,
 //! lists and headings only, so it reads well raw and rendered. Every piece of data goes
-//! through [`text`], [`cell`] or [`code`].
+//! through [`text`], [`cell`] or [`code`]. Long lists show their first records per reason and
+//! link to the list files beside the document.
 
 mod inventory;
 mod runs;
 
 use migration_core::reject::Severity;
-use migration_core::validate::PreflightReport;
 
+use super::lists::Listed;
 use super::model::{CompanyWithoutContacts, DiscoverySummary, MigrationReport};
-use super::{figures, words};
+use super::sections::PreflightSection;
+use super::words;
 
 /// Appends formatted text to a `String`; writing into a `String` cannot fail.
 macro_rules! put {
@@ -104,7 +106,7 @@ fn objects(out: &mut String, report: &MigrationReport) {
         "From the {}: records already moved by an earlier run count as in Intercom.\n\n\
          | Object | Source | In Intercom | Rejected | Failed | Verified |\n\
          | --- | ---: | ---: | ---: | ---: | ---: |\n",
-        words::run_title(&baseline.report).to_lowercase()
+        words::run_title(baseline.mode, baseline.dry_run).to_lowercase()
     );
     for row in report.object_rows() {
         let verified = row.verified.map_or_else(
@@ -212,35 +214,28 @@ fn names(items: &[String]) -> String {
     format!("{} ({})", items.len(), listed.join(", "))
 }
 
-fn preflight_section(out: &mut String, report: &PreflightReport) {
+fn preflight_section(out: &mut String, report: &PreflightSection) {
     out.push_str("## Pre-flight findings\n\n");
-    let tally = |severity: Severity| {
-        words::count(
-            report
-                .findings
-                .iter()
-                .filter(|finding| finding.severity == severity)
-                .count() as u64,
-        )
-    };
     put!(
         out,
         "Errors (will not move): **{}** · warnings (move, changed): **{}** · notes: **{}**\n\n",
-        tally(Severity::Error),
-        tally(Severity::Warning),
-        tally(Severity::Info)
+        words::count(report.of_severity(Severity::Error)),
+        words::count(report.of_severity(Severity::Warning)),
+        words::count(report.of_severity(Severity::Info))
     );
-    if report.findings.is_empty() {
+    let findings = &report.findings;
+    if findings.is_empty() {
         out.push_str("Nothing to report: every record moves as it is.\n\n");
     }
-    for (code, findings) in figures::findings_by_code(&report.findings) {
+    list_file(out, findings.file.as_deref());
+    for group in &findings.groups {
         put!(
             out,
-            "### `{}` ({})\n\n| Severity | Record | What | Fix |\n| --- | --- | --- | --- |\n",
-            code.as_str(),
-            findings.len()
+            "### {} ({})\n\n| Severity | Record | What | Fix |\n| --- | --- | --- | --- |\n",
+            code(&group.reason),
+            words::count(group.count)
         );
-        for finding in findings {
+        for finding in &group.examples {
             put!(
                 out,
                 "| {} | {} | {} | {} |\n",
@@ -251,11 +246,17 @@ fn preflight_section(out: &mut String, report: &PreflightReport) {
             );
         }
         out.push('\n');
+        more(
+            out,
+            group.examples.len(),
+            group.count,
+            findings.file.as_deref(),
+        );
     }
 }
 
 /// The companies Intercom will leave out of its company lists until a contact is attached.
-fn companies_without_contacts(out: &mut String, companies: &[CompanyWithoutContacts]) {
+fn companies_without_contacts(out: &mut String, companies: &Listed<CompanyWithoutContacts>) {
     if companies.is_empty() {
         return;
     }
@@ -264,11 +265,12 @@ fn companies_without_contacts(out: &mut String, companies: &[CompanyWithoutConta
         "## Companies Intercom will not list ({})\n\n\
          No migrated contact is attached to these companies. Intercom leaves a company without \
          users out of its company lists (the API's lists and scroll, and the Inbox) until a \
-         contact is attached; it exists, and a lookup by `company_id` finds it.\n\n\
-         | Record | company_id | Name |\n| --- | --- | --- |\n",
-        words::count(companies.len() as u64)
+         contact is attached; it exists, and a lookup by `company_id` finds it.\n\n",
+        words::count(companies.total)
     );
-    for company in companies {
+    list_file(out, companies.file.as_deref());
+    out.push_str("| Record | company_id | Name |\n| --- | --- | --- |\n");
+    for company in &companies.first {
         put!(
             out,
             "| {} | {} | {} |\n",
@@ -278,6 +280,55 @@ fn companies_without_contacts(out: &mut String, companies: &[CompanyWithoutConta
         );
     }
     out.push('\n');
+    more(
+        out,
+        companies.first.len(),
+        companies.total,
+        companies.file.as_deref(),
+    );
+}
+
+/// The paragraph naming the file that holds every record of a list (nothing without one).
+pub(crate) fn list_file(out: &mut String, file: Option<&str>) {
+    if let Some(file) = file {
+        put!(
+            out,
+            "Every record, one per line (JSON Lines): {}\n\n",
+            link(file)
+        );
+    }
+}
+
+/// Under the records shown of a group or list, when they are not all of it: how many are
+/// shown, and where the rest are.
+pub(crate) fn more(out: &mut String, shown: usize, total: u64, file: Option<&str>) {
+    if shown as u64 >= total {
+        return;
+    }
+    put!(
+        out,
+        "The first {} of {}",
+        words::count(shown as u64),
+        words::count(total)
+    );
+    if let Some(file) = file {
+        put!(out, "; every one is in {}", link(file));
+    }
+    out.push_str(".\n\n");
+}
+
+/// A link to a file beside the document: its name as the text, the name percent-encoded
+/// (beyond letters, digits, `.`, `-` and `_`) as the target.
+fn link(file: &str) -> String {
+    let mut target = String::with_capacity(file.len());
+    for byte in file.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_') {
+            target.push(char::from(byte));
+        } else {
+            put!(target, "%{byte:02X}");
+        }
+    }
+    format!("[{}]({target})", text(file))
 }
 
 /// Escapes data for Markdown running text: every character that could open inline markup is
@@ -366,6 +417,18 @@ mod tests {
         assert_eq!(line_start("12. not a list"), "12\\. not a list");
         assert_eq!(line_start("# title\nline"), "\\# title line");
         assert_eq!(line_start("> quote"), "\\> quote");
+    }
+
+    #[test]
+    fn links_to_list_files_cannot_break_out_of_their_target() {
+        assert_eq!(
+            link("run-2-rejections.jsonl"),
+            "[run-2-rejections.jsonl](run-2-rejections.jsonl)"
+        );
+        assert_eq!(
+            link("a b)[c].jsonl"),
+            "[a b)\\[c\\].jsonl](a%20b%29%5Bc%5D.jsonl)"
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The runs, verification and rollback in Markdown.
 
-use migration_core::engine::{RollbackReport, RunReport, StageReport, VerifyReport};
+use migration_core::engine::StageReport;
+use migration_core::model::source::SourceRef;
 
-use super::{cell, code, line_start, put, text};
-use crate::report::model::RunSection;
-use crate::report::{figures, words};
+use super::{cell, code, line_start, list_file, more, put, text};
+use crate::report::lists::Listed;
+use crate::report::sections::{RollbackSection, RunSection, VerificationSection};
+use crate::report::words;
 
 /// Width of the timing bars, in characters.
 const BAR_WIDTH: u64 = 24;
@@ -19,15 +21,14 @@ pub(super) fn section(out: &mut String, runs: &[RunSection]) {
     }
 }
 
-fn run(out: &mut String, number: usize, section: &RunSection) {
-    let report = &section.report;
+fn run(out: &mut String, number: usize, report: &RunSection) {
     put!(
         out,
         "### Run {number}: {} · {}\n\n",
-        words::run_title(report),
+        words::run_title(report.mode, report.dry_run),
         words::outcome_text(&report.outcome)
     );
-    if let Some(started) = section.started_at {
+    if let Some(started) = report.started_at {
         put!(out, "Started {} · ", started.format("%Y-%m-%d %H:%M UTC"));
     }
     put!(
@@ -104,75 +105,79 @@ fn timing(out: &mut String, stages: &[StageReport]) {
     out.push('\n');
 }
 
-fn rejections(out: &mut String, report: &RunReport) {
-    if report.rejections.is_empty() {
+fn rejections(out: &mut String, report: &RunSection) {
+    let rejections = &report.rejections;
+    if rejections.is_empty() {
         return;
     }
     put!(
         out,
         "#### Rejected by the mapping ({})\n\n",
-        words::count(report.rejections.len() as u64)
+        words::count(rejections.total)
     );
-    for (code_name, members) in figures::rejections_by_code(&report.rejections) {
-        let fixes: Vec<&str> = members
-            .iter()
-            .map(|rejection| rejection.fix.as_str())
-            .collect();
-        let shared = shared(&fixes);
-        put!(out, "**`{}`** ({})", code_name.as_str(), members.len());
-        if let Some(fix) = shared {
+    list_file(out, rejections.file.as_deref());
+    for group in &rejections.groups {
+        put!(
+            out,
+            "**{}** ({})",
+            code(&group.reason),
+            words::count(group.count)
+        );
+        if let Some(fix) = &group.fix {
             put!(out, ". Fix: {}", text(fix));
         }
         out.push_str("\n\n| Record | Reason |");
-        out.push_str(if shared.is_some() {
+        out.push_str(if group.fix.is_some() {
             "\n| --- | --- |\n"
         } else {
             " Fix |\n| --- | --- | --- |\n"
         });
-        for rejection in members {
+        for rejection in &group.examples {
             put!(
                 out,
                 "| {} | {} |",
                 cell(&rejection.record.to_string()),
                 cell(&rejection.message)
             );
-            if shared.is_none() {
+            if group.fix.is_none() {
                 put!(out, " {} |", cell(&rejection.fix));
             }
             out.push('\n');
         }
         out.push('\n');
+        more(
+            out,
+            group.examples.len(),
+            group.count,
+            rejections.file.as_deref(),
+        );
     }
 }
 
-fn failures(out: &mut String, report: &RunReport) {
-    if report.failures.is_empty() {
+fn failures(out: &mut String, report: &RunSection) {
+    let failures = &report.failures;
+    if failures.is_empty() {
         return;
     }
-    put!(
-        out,
-        "#### Failed ({})\n\n",
-        words::count(report.failures.len() as u64)
-    );
-    for (failure_code, members) in figures::failures_by_code(&report.failures) {
-        let fixes: Vec<&str> = members.iter().map(|failure| failure.fix.as_str()).collect();
-        let shared = shared(&fixes);
+    put!(out, "#### Failed ({})\n\n", words::count(failures.total));
+    list_file(out, failures.file.as_deref());
+    for group in &failures.groups {
         put!(
             out,
-            "**`{}`** ({})",
-            words::wire_name(&failure_code),
-            members.len()
+            "**{}** ({})",
+            code(&group.reason),
+            words::count(group.count)
         );
-        if let Some(fix) = shared {
+        if let Some(fix) = &group.fix {
             put!(out, ". Fix: {}", text(fix));
         }
         out.push_str("\n\n| Record | Operation | Message |");
-        out.push_str(if shared.is_some() {
+        out.push_str(if group.fix.is_some() {
             "\n| --- | --- | --- |\n"
         } else {
             " Fix |\n| --- | --- | --- | --- |\n"
         });
-        for failure in members {
+        for failure in &group.examples {
             let record = failure
                 .record
                 .map_or_else(|| "–".to_string(), |record| record.to_string());
@@ -183,16 +188,22 @@ fn failures(out: &mut String, report: &RunReport) {
                 code(&failure.operation),
                 cell(&failure.message)
             );
-            if shared.is_none() {
+            if group.fix.is_none() {
                 put!(out, " {} |", cell(&failure.fix));
             }
             out.push('\n');
         }
         out.push('\n');
+        more(
+            out,
+            group.examples.len(),
+            group.count,
+            failures.file.as_deref(),
+        );
     }
 }
 
-fn extras(out: &mut String, report: &RunReport) {
+fn extras(out: &mut String, report: &RunSection) {
     if !report.findings.is_empty() {
         let found: Vec<String> = report
             .findings
@@ -201,38 +212,41 @@ fn extras(out: &mut String, report: &RunReport) {
             .collect();
         put!(out, "Findings during the run: {}\n\n", found.join(" · "));
     }
-    if !report.unlinked_children.is_empty() {
-        let children: Vec<String> = report
-            .unlinked_children
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+    records(
+        out,
+        "Children not linked to their parent (the parent did not move)",
+        &report.unlinked_children,
+    );
+    records(out, "Tickets in the sample", &report.sample);
+}
+
+/// A paragraph of the first records of a list, with how many and where the rest are.
+fn records(out: &mut String, title: &str, listed: &Listed<SourceRef>) {
+    if listed.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = listed.first.iter().map(ToString::to_string).collect();
+    put!(out, "{title}: {}", shown.join(", "));
+    if listed.total > listed.first.len() as u64 {
         put!(
             out,
-            "Children not linked to their parent (the parent did not move): {}\n\n",
-            children.join(", ")
+            ", and {} more",
+            words::count(listed.total - listed.first.len() as u64)
         );
     }
-    if !report.sample.is_empty() {
-        let sample: Vec<String> = report.sample.iter().map(ToString::to_string).collect();
-        put!(out, "Tickets in the sample: {}\n\n", sample.join(", "));
-    }
+    out.push_str("\n\n");
+    list_file(out, listed.file.as_deref());
 }
 
-/// The text every member has, when they all have the same.
-fn shared<'a>(texts: &[&'a str]) -> Option<&'a str> {
-    let first = texts.first()?;
-    texts.iter().all(|text| text == first).then_some(*first)
-}
-
-/// Verification: counts per destination record kind, then every difference.
-pub(super) fn verification(out: &mut String, report: &VerifyReport) {
+/// Verification: counts per destination record kind, then the differences by field, the
+/// first of each shown.
+pub(super) fn verification(out: &mut String, report: &VerificationSection) {
     put!(
         out,
         "## Verification\n\n{} · {}{}\n\n\
          | Intercom record | Migrated | Checked | Matching | Differing | Missing |\n\
          | --- | ---: | ---: | ---: | ---: | ---: |\n",
-        words::selection_text(report),
+        words::selection_text(report.selection),
         words::duration(report.duration_ms),
         if report.interrupted {
             " · **interrupted before the end**"
@@ -253,15 +267,18 @@ pub(super) fn verification(out: &mut String, report: &VerifyReport) {
         );
     }
     out.push('\n');
-    if !report.unreadable_parts.is_empty() {
+    let threads = &report.unreadable_parts;
+    if !threads.is_empty() {
         put!(
             out,
             "{} parts not readable through the API: Intercom returns only the 500 most recent \
              parts of a conversation or ticket, so older ones were not compared (they are not \
-             differences).\n\n| Record | Intercom record | Parts not readable |\n| --- | --- | ---: |\n",
-            words::count(report.unreadable_part_count())
+             differences).\n\n",
+            words::count(report.unreadable_part_count)
         );
-        for thread in &report.unreadable_parts {
+        list_file(out, threads.file.as_deref());
+        out.push_str("| Record | Intercom record | Parts not readable |\n| --- | --- | ---: |\n");
+        for thread in &threads.first {
             put!(
                 out,
                 "| {} | {} | {} |\n",
@@ -271,50 +288,76 @@ pub(super) fn verification(out: &mut String, report: &VerifyReport) {
             );
         }
         out.push('\n');
+        more(
+            out,
+            threads.first.len(),
+            threads.total,
+            threads.file.as_deref(),
+        );
     }
     foreign_parts(out, report);
-    if report.differences.is_empty() {
+    let differences = &report.differences;
+    if differences.is_empty() {
         out.push_str("Every checked record matches field by field.\n\n");
         return;
     }
     put!(
         out,
-        "### Differences ({})\n\n| Record | Intercom record | Field | Expected | Found |\n\
-         | --- | --- | --- | --- | --- |\n",
-        words::count(report.differences.len() as u64)
+        "### Differences ({})\n\n",
+        words::count(differences.total)
     );
-    for difference in &report.differences {
-        let destination = match &difference.destination_id {
-            Some(id) => format!("{} (id {id})", difference.key),
-            None => difference.key.to_string(),
-        };
+    list_file(out, differences.file.as_deref());
+    for group in &differences.groups {
         put!(
             out,
-            "| {} | {} | {} | {} | {} |\n",
-            cell(&difference.record.to_string()),
-            cell(&destination),
-            code(&difference.field),
-            code(&words::value_text(Some(&difference.expected), VALUE_LIMIT)),
-            code(&words::value_text(difference.found.as_ref(), VALUE_LIMIT))
+            "**{}** ({})\n\n| Record | Intercom record | Field | Expected | Found |\n\
+             | --- | --- | --- | --- | --- |\n",
+            code(&group.reason),
+            words::count(group.count)
+        );
+        for difference in &group.examples {
+            let destination = match &difference.destination_id {
+                Some(id) => format!("{} (id {id})", difference.key),
+                None => difference.key.to_string(),
+            };
+            put!(
+                out,
+                "| {} | {} | {} | {} | {} |\n",
+                cell(&difference.record.to_string()),
+                cell(&destination),
+                code(&difference.field),
+                code(&words::value_text(Some(&difference.expected), VALUE_LIMIT)),
+                code(&words::value_text(difference.found.as_ref(), VALUE_LIMIT))
+            );
+        }
+        out.push('\n');
+        more(
+            out,
+            group.examples.len(),
+            group.count,
+            differences.file.as_deref(),
         );
     }
-    out.push('\n');
 }
 
 /// Parts of migrated threads the migration did not write (Intercom's own automation).
-fn foreign_parts(out: &mut String, report: &VerifyReport) {
-    if report.foreign_parts.is_empty() {
+fn foreign_parts(out: &mut String, report: &VerificationSection) {
+    let parts = &report.foreign_parts;
+    if parts.is_empty() {
         return;
     }
     put!(
         out,
         "### Parts the migration did not write ({})\n\nIntercom's own automation (a workflow or \
          Fin reply, a survey) acted on migrated threads. A full migration refuses to start until \
-         it is paused (runbook, step 0) or accepted with `migrate --accept-automation`.\n\n\
-         | Intercom record | Part | Type | Author | Text |\n| --- | --- | --- | --- | --- |\n",
-        words::count(report.foreign_parts.len() as u64)
+         it is paused (runbook, step 0) or accepted with `migrate --accept-automation`.\n\n",
+        words::count(parts.total)
     );
-    for part in &report.foreign_parts {
+    list_file(out, parts.file.as_deref());
+    out.push_str(
+        "| Intercom record | Part | Type | Author | Text |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for part in &parts.first {
         put!(
             out,
             "| {} | {} | {} | {} | {} |\n",
@@ -326,10 +369,11 @@ fn foreign_parts(out: &mut String, report: &VerifyReport) {
         );
     }
     out.push('\n');
+    more(out, parts.first.len(), parts.total, parts.file.as_deref());
 }
 
-/// Rollback: the tallies, the steps per kind, and what could not be undone.
-pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
+/// Rollback: the tallies, the steps per kind, and the first of what could not be undone.
+pub(super) fn rollback(out: &mut String, report: &RollbackSection) {
     put!(
         out,
         "## Rollback\n\n{} · {}{}\n\n",
@@ -351,26 +395,28 @@ pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
         out,
         "| Steps planned | Undone | Already gone | Needed no step | Never applied | Could not be undone |\n\
          | ---: | ---: | ---: | ---: | ---: | ---: |\n| {} | {} | {} | {} | {} | {} |\n\n",
-        words::count(report.steps.len() as u64),
+        words::count(report.steps_planned),
         words::count(report.undone),
         words::count(report.already_absent),
         words::count(report.settled_without_step),
         words::count(report.never_applied),
-        words::count(report.failures.len() as u64)
+        words::count(report.failures.total)
     );
-    let steps = figures::steps_per_kind(report);
-    if !steps.is_empty() {
-        let listed: Vec<String> = steps
+    if !report.steps.is_empty() {
+        let listed: Vec<String> = report
+            .steps
             .iter()
             .map(|(kind, planned)| format!("{} {}", words::humanize(kind), words::count(*planned)))
             .collect();
         put!(out, "Steps: {}\n\n", listed.join(" · "));
     }
-    if !report.failures.is_empty() {
+    let failures = &report.failures;
+    if !failures.is_empty() {
+        list_file(out, failures.file.as_deref());
         out.push_str(
             "| Journal entry | Operation | Why it could not be undone |\n| ---: | --- | --- |\n",
         );
-        for failure in &report.failures {
+        for failure in &failures.first {
             put!(
                 out,
                 "| {} | {} | {} |\n",
@@ -380,12 +426,48 @@ pub(super) fn rollback(out: &mut String, report: &RollbackReport) {
             );
         }
         out.push('\n');
+        more(
+            out,
+            failures.first.len(),
+            failures.total,
+            failures.file.as_deref(),
+        );
     }
-    if !report.uncertain.is_empty() {
+    let uncertain = &report.uncertain;
+    if !uncertain.is_empty() {
         out.push_str("Outcome unknown (check these by hand):\n\n");
-        for mark in &report.uncertain {
+        list_file(out, uncertain.file.as_deref());
+        for mark in &uncertain.first {
             put!(out, "- {}\n", line_start(mark));
         }
         out.push('\n');
+        more(
+            out,
+            uncertain.first.len(),
+            uncertain.total,
+            uncertain.file.as_deref(),
+        );
+    }
+    let kept = &report.kept;
+    if !kept.is_empty() {
+        put!(
+            out,
+            "Values that stay as the migration set them ({}):\n\n",
+            words::count(kept.total)
+        );
+        list_file(out, kept.file.as_deref());
+        out.push_str("| Intercom record | Field | Why it stays |\n| --- | --- | --- |\n");
+        for value in &kept.first {
+            put!(
+                out,
+                "| {} {} | {} | {} |\n",
+                words::humanize(&words::wire_name(&value.kind)),
+                cell(&value.id),
+                code(&value.field),
+                cell(&value.reason)
+            );
+        }
+        out.push('\n');
+        more(out, kept.first.len(), kept.total, kept.file.as_deref());
     }
 }

@@ -67,10 +67,13 @@ pub(crate) async fn verify(
     let mut candidates = std::pin::pin!(candidates);
     let mut chosen: Vec<Candidate> = Vec::new();
     let mut reservoir = match options.selection {
-        VerifySelection::Count { seed, .. } => Some(SplitMix64(seed)),
+        VerifySelection::Count { seed, .. } | VerifySelection::PerKind { seed, .. } => {
+            Some(SplitMix64(seed))
+        }
         _ => None,
     };
     let mut seen = 0u64;
+    let mut per_kind: BTreeMap<RecordKind, (Vec<Candidate>, u64)> = BTreeMap::new();
     let concurrency = engine.config().concurrency;
     // All and Percent compare as they go (bounded); Count must see every record first.
     let mut checking = Vec::new();
@@ -91,17 +94,13 @@ pub(crate) async fn verify(
                 }
             }
             (VerifySelection::Count { records, .. }, Some(rng)) => {
-                seen += 1;
-                if chosen.len() < records {
-                    chosen.push(candidate);
-                } else {
-                    let slot = rng.below(seen);
-                    if let Some(place) = usize::try_from(slot).ok().filter(|slot| *slot < records) {
-                        chosen[place] = candidate;
-                    }
-                }
+                keep_sampled(&mut chosen, &mut seen, records, candidate, rng);
             }
-            (VerifySelection::Count { .. }, None) => {}
+            (VerifySelection::PerKind { records, .. }, Some(rng)) => {
+                let (chosen, seen) = per_kind.entry(key.kind()).or_default();
+                keep_sampled(chosen, seen, records, candidate, rng);
+            }
+            (VerifySelection::Count { .. } | VerifySelection::PerKind { .. }, None) => {}
         }
         if checking.len() >= concurrency {
             check_all(
@@ -114,9 +113,30 @@ pub(crate) async fn verify(
         }
     }
     checking.append(&mut chosen);
+    checking.extend(per_kind.into_values().flat_map(|(chosen, _)| chosen));
     check_all(&context, options, checking, &mut report).await?;
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(report)
+}
+
+/// Reservoir sampling: after `seen` candidates, `chosen` holds `records` of them, each
+/// equally likely.
+fn keep_sampled(
+    chosen: &mut Vec<Candidate>,
+    seen: &mut u64,
+    records: usize,
+    candidate: Candidate,
+    rng: &mut SplitMix64,
+) {
+    *seen += 1;
+    if chosen.len() < records {
+        chosen.push(candidate);
+    } else {
+        let slot = rng.below(*seen);
+        if let Some(place) = usize::try_from(slot).ok().filter(|slot| *slot < records) {
+            chosen[place] = candidate;
+        }
+    }
 }
 
 async fn check_all(

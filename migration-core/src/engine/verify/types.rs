@@ -23,6 +23,14 @@ pub enum VerifySelection {
         /// Seed.
         seed: u64,
     },
+    /// Exactly `records` records of each kind (fewer of a kind if fewer moved), chosen
+    /// uniformly with the seed: a sample never leaves a kind unchecked.
+    PerKind {
+        /// How many of each kind.
+        records: usize,
+        /// Seed.
+        seed: u64,
+    },
     /// Exactly `records` records (fewer if fewer moved), chosen uniformly with the seed.
     Count {
         /// How many.

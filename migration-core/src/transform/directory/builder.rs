@@ -25,7 +25,7 @@ pub struct DirectoryBuilder {
 impl DirectoryBuilder {
     /// A builder for complete lists: what is not added does not exist (organisations and
     /// tickets included, even when none are added).
-    pub(super) fn complete() -> Self {
+    pub fn complete() -> Self {
         Self {
             organisations: Some(Vec::new()),
             tickets: Some(FastMap::default()),

@@ -11,6 +11,10 @@ use crate::keys::{RecordKey, RecordKind};
 use crate::ops::{DestinationOp, Operation};
 use crate::ports::{ExecutionOutcome, ResolvedRefs, WriteEffect};
 
+mod summary;
+
+pub use summary::{count_steps, kept_values, KeptValue, StepCount};
+
 /// Where an operation is in its life.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -245,6 +249,31 @@ fn untag(
         id: id_of(target)?,
         tag_id: id_of(tag)?,
     })
+}
+
+/// An entry without what rollback planning does not read (bodies, attribute values), so a
+/// journal of millions of entries fits in memory.
+pub fn slim(mut entry: JournalEntry) -> JournalEntry {
+    match &mut entry.operation.op {
+        DestinationOp::AddPart { part, .. } => {
+            part.body_html.clear();
+            part.attachments.clear();
+        }
+        DestinationOp::CreateConversation(opening) => opening.body.clear(),
+        DestinationOp::CreateTicket(ticket) => {
+            ticket.description.clear();
+            ticket.attributes.clear();
+        }
+        DestinationOp::CreateArticle(article) => article.body_html.clear(),
+        DestinationOp::RelinkArticle { source_html, .. } => source_html.clear(),
+        DestinationOp::UpsertContact(contact) => contact.custom_attributes.clear(),
+        DestinationOp::UpsertCompany(company) => company.custom_attributes.clear(),
+        DestinationOp::UpdateThread {
+            custom_attributes, ..
+        } => custom_attributes.clear(),
+        _ => {}
+    }
+    entry
 }
 
 /// The record an operation changes without creating it.
