@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::{client_for, contact_json, error_list, setup, TOKEN};
 use intercom_client::contacts::ContactRequest;
-use intercom_client::{Client, Error};
+use intercom_client::{Client, Error, WaitCause};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -417,4 +417,69 @@ async fn stats_start_at_zero() {
     let server = MockServer::start().await;
     let client = client_for(&server);
     assert_eq!(client.stats(), intercom_client::ClientStats::default());
+}
+
+#[tokio::test]
+async fn the_wait_listener_hears_each_wait_and_the_stats_tell_the_allowance() {
+    let server = MockServer::start().await;
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .on_wait({
+            let heard = heard.clone();
+            move |wait| heard.lock().unwrap().push(*wait)
+        })
+        .build()
+        .unwrap();
+    Mock::given(method("GET"))
+        .and(path("/admins"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let reset = (now_epoch() + 1).to_string();
+    Mock::given(method("GET"))
+        .and(path("/admins"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-ratelimit-limit", "167")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.as_str()),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let later = (now_epoch() + 10).to_string();
+    Mock::given(method("GET"))
+        .and(path("/admins"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-limit", "167")
+                .insert_header("x-ratelimit-remaining", "160")
+                .insert_header("x-ratelimit-reset", later.as_str())
+                .set_body_json(admins_body()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(client.stats().allowed_per_minute, None, "no limit told yet");
+    client.admins().list().await.unwrap();
+    let heard = heard.lock().unwrap().clone();
+    let causes: Vec<WaitCause> = heard.iter().map(|wait| wait.cause).collect();
+    assert!(
+        causes.contains(&WaitCause::Backoff { attempt: 1 }),
+        "{heard:?}"
+    );
+    assert!(
+        heard
+            .iter()
+            .any(|wait| wait.cause == WaitCause::RateLimit && wait.duration > Duration::ZERO),
+        "the reset after the 429: {heard:?}"
+    );
+    // 167 a window less the 1% margin (2 requests), six windows a minute.
+    assert_eq!(client.stats().allowed_per_minute, Some(165 * 6));
 }

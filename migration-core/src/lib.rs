@@ -7,6 +7,7 @@
 //! * [`validate`]: pre-flight findings over a whole instance.
 //! * [`plan`]: load phases in dependency order, with a checkable proof.
 //! * [`verify`], [`rollback`], [`delta`]: after-run planning.
+//! * [`scope`]: the mapping's `[scope]` applied to records (which ones move).
 //! * [`inventory`]: the written inventory of what has no API.
 //! * [`ports`]: the async traits a source, a destination and a state store implement.
 //! * [`engine`]: the migration engine that drives the ports, exactly once.
@@ -26,6 +27,7 @@ pub mod plan;
 pub mod ports;
 pub mod reject;
 pub mod rollback;
+pub mod scope;
 pub mod spec;
 pub mod transform;
 pub mod validate;

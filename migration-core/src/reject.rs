@@ -1,5 +1,7 @@
 //! Machine-readable reasons, and the findings and rejections that carry them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::source::SourceRef;
@@ -58,6 +60,9 @@ pub enum ReasonCode {
     /// The source's API contradicted something the tool assumed about it (a field absent from
     /// every record, a missing action, a cut answer).
     WireAssumption,
+    /// Values matched a redaction rule and were replaced (or an attachment whose name matched
+    /// was left out); the finding names the rule and the count, never the value.
+    Redacted,
 }
 
 impl ReasonCode {
@@ -95,6 +100,7 @@ impl ReasonCode {
             ReasonCode::RenamedFile => "renamed_file",
             ReasonCode::ControlCharacters => "control_characters",
             ReasonCode::WireAssumption => "wire_assumption",
+            ReasonCode::Redacted => "redacted",
         }
     }
 }
@@ -124,6 +130,9 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+    /// The figures of a `redacted` finding, which reports add up per rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<RedactionCount>,
 }
 
 impl Finding {
@@ -141,7 +150,91 @@ impl Finding {
             code,
             message: message.into(),
             fix: fix.into(),
+            redaction: None,
         }
+    }
+}
+
+/// What one redaction rule did to one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactionCount {
+    /// The rule (`card`, `credential`, or a pattern's name).
+    pub rule: String,
+    /// Values replaced in what the record sends.
+    pub values: u64,
+    /// Attachments left out because their name matched.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attachments_skipped: u64,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
+}
+
+/// What one redaction rule did over many records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleTotal {
+    /// Values replaced.
+    pub values: u64,
+    /// Attachments left out.
+    #[serde(default)]
+    pub attachments_skipped: u64,
+    /// Records with at least one of either.
+    pub records: u64,
+}
+
+/// Redactions per rule, added up from `redacted` findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RedactionTotals(pub BTreeMap<String, RuleTotal>);
+
+impl RedactionTotals {
+    /// Adds `finding`'s figures, if it is a `redacted` finding.
+    pub fn add(&mut self, finding: &Finding) {
+        let Some(count) = &finding.redaction else {
+            return;
+        };
+        let total = self.0.entry(count.rule.clone()).or_default();
+        total.values += count.values;
+        total.attachments_skipped += count.attachments_skipped;
+        total.records += 1;
+    }
+
+    /// Whether nothing was redacted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// One line per rule (`card: 3 values in 2 records`), for the terminal.
+    pub fn lines(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|(rule, total)| {
+                let mut line = format!(
+                    "{rule}: {} value{} in {} record{}",
+                    total.values,
+                    plural(total.values),
+                    total.records,
+                    plural(total.records)
+                );
+                if total.attachments_skipped > 0 {
+                    line.push_str(&format!(
+                        ", {} attachment{} left out",
+                        total.attachments_skipped,
+                        plural(total.attachments_skipped)
+                    ));
+                }
+                line
+            })
+            .collect()
+    }
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 

@@ -22,5 +22,9 @@ mod exactly_once;
 mod modes;
 #[path = "engine/progress_events.rs"]
 mod progress_events;
+#[path = "engine/redaction.rs"]
+mod redaction;
+#[path = "engine/scope.rs"]
+mod scope;
 #[path = "engine/verify_rollback.rs"]
 mod verify_rollback;

@@ -223,7 +223,11 @@ fn notes_follow_the_persons_edits() {
         .unwrap();
     assert!(origin.edited);
     assert_eq!(origin.decision, "\"Mail\" (edited by you)");
-    assert!(origin.reason.contains("Origin: Email"), "{}", origin.reason);
+    assert!(
+        origin.reason.contains("origin 2 → \"Email\""),
+        "{}",
+        origin.reason
+    );
     // An entry that moved keeps its note, at its new place.
     let field = notes
         .iter()
@@ -282,10 +286,7 @@ fn origins_are_named_as_people_know_them() {
             .find(|note| note.path == format!("origins.names.{code}"))
             .unwrap();
         assert_eq!(note.confidence, confidence, "{code}");
-        assert_eq!(
-            note.decision,
-            format!("origin {code} → tag \"Origin: {expected}\"")
-        );
+        assert_eq!(note.decision, format!("origin {code} → \"{expected}\""));
     }
 }
 

@@ -4,7 +4,8 @@ mod common;
 
 use migration_core::idmap::{DestinationRef, EmptyIdMap, IdMap};
 use migration_core::model::destination::{
-    ContactRole, ConversationState, ObservedRecord, PartAuthor, PartKind, ThreadState,
+    AttributeValue, ContactRole, ConversationState, ObservedRecord, PartAuthor, PartKind,
+    ThreadState,
 };
 use migration_core::plan::plan_with;
 use migration_core::reject::{ReasonCode, Severity};
@@ -111,16 +112,42 @@ fn a_ticket_gets_attributes_tags_state_and_assignment() {
         state,
         Some(ThreadState::Conversation(ConversationState::Closed))
     );
-    let tags: Vec<String> = mapped
+    // Priority, category and origin are list options in the attributes call every thread
+    // gets; only the migration's own facts are tags.
+    let details = mapped
         .operations
         .iter()
-        .filter_map(|operation| match &operation.op {
-            DestinationOp::TagThread { tag, .. } => Some(tag.id().to_string()),
+        .find_map(|operation| match &operation.op {
+            DestinationOp::UpdateThread {
+                custom_attributes, ..
+            } => Some(custom_attributes),
             _ => None,
         })
-        .collect();
+        .unwrap();
+    for (name, option) in [
+        ("vivantio_priority", "P1 - Critical"),
+        ("vivantio_category", "Hardware / Printer"),
+        ("vivantio_origin", "Email"),
+    ] {
+        assert_eq!(
+            details.get(name),
+            Some(&AttributeValue::ListOption(option.into())),
+            "{name}"
+        );
+    }
+    assert_eq!(thread_tags(&mapped.operations), ["vivantio: parent ticket"]);
+
+    // Asked for, each dimension is tagged as well.
+    let mut tagging = common::default_spec(&instance);
+    tagging.priority.tags = true;
+    tagging.categories.tags = true;
+    tagging.origins.tags = true;
+    let mapper = Mapper::new(&tagging, &instance.schema, instance.directory()).unwrap();
+    let mapped = mapper
+        .map_ticket(&instance.tickets[0], &EmptyIdMap)
+        .unwrap();
     assert_eq!(
-        tags,
+        thread_tags(&mapped.operations),
         [
             "category: hardware / printer",
             "priority: p1 - critical",
@@ -128,6 +155,81 @@ fn a_ticket_gets_attributes_tags_state_and_assignment() {
             "vivantio: parent ticket"
         ]
     );
+    let tag_names: Vec<String> = mapper
+        .setup_operations(&instance.schema)
+        .into_iter()
+        .filter_map(|operation| match operation.op {
+            DestinationOp::EnsureTag { name } => Some(name),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        tag_names.contains(&"Origin: Email".to_string()),
+        "{tag_names:?}"
+    );
+}
+
+fn thread_tags(operations: &[Operation]) -> Vec<String> {
+    operations
+        .iter()
+        .filter_map(|operation| match &operation.op {
+            DestinationOp::TagThread { tag, .. } => Some(tag.id().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_intercom_ticket_is_created_assigned_and_with_its_dimensions() {
+    let instance = common::small_instance();
+    let mapper = mapper_for(&instance);
+    let mapped = mapper
+        .map_ticket(&instance.tickets[1], &EmptyIdMap)
+        .unwrap();
+    let create = &mapped.operations[0];
+    let DestinationOp::CreateTicket(ticket) = &create.op else {
+        panic!("{:?}", create.op);
+    };
+    assert_eq!(ticket.admin, Some(RecordKey::admin(201)));
+    assert_eq!(ticket.team, Some(RecordKey::team(301)));
+    assert!(create.requires.contains(&RecordKey::admin(201)));
+    assert!(create.requires.contains(&RecordKey::team(301)));
+    assert_eq!(
+        ticket.attributes.get("vivantio_priority"),
+        Some(&AttributeValue::ListOption("P1 - Critical".into()))
+    );
+    assert!(create.requires.contains(&RecordKey::ticket_type_attribute(
+        "Service Request",
+        "vivantio_priority"
+    )));
+    assert!(
+        !mapped
+            .operations
+            .iter()
+            .any(|operation| matches!(operation.op, DestinationOp::AssignThread { .. })),
+        "the create assigns it: no assignment call follows"
+    );
+    // The schema stage creates each attribute with the instance's values as options, on
+    // conversations and on the ticket type.
+    let setup = mapper.setup_operations(&instance.schema);
+    let options = |wanted: &str| {
+        setup.iter().find_map(|operation| match &operation.op {
+            DestinationOp::EnsureAttribute(definition) if definition.name == wanted => {
+                Some(definition.options.clone())
+            }
+            _ => None,
+        })
+    };
+    assert_eq!(
+        options("vivantio_category"),
+        Some(vec!["Hardware".into(), "Hardware / Printer".into()])
+    );
+    assert_eq!(options("vivantio_origin"), Some(vec!["Email".into()]));
+    assert!(setup.iter().any(|operation| matches!(
+        &operation.op,
+        DestinationOp::EnsureTicketTypeAttribute { attribute, .. }
+            if attribute.name == "vivantio_priority" && attribute.options == ["P1 - Critical"]
+    )));
 }
 
 #[test]
@@ -389,18 +491,24 @@ fn verification_names_every_field_that_differs() {
     observed.fields.remove("parts.2.body");
     observed.fields.insert(
         "tags".into(),
-        serde_json::json!([
-            "origin: email",
-            "PRIORITY: P1 - CRITICAL",
-            "category: hardware / printer",
-            "vivantio: parent ticket"
-        ]),
+        serde_json::json!(["VIVANTIO: Parent Ticket"]),
+    );
+    observed.fields.insert(
+        "custom_attributes.vivantio_priority".into(),
+        "P2 - High".into(),
     );
     observed.fields.insert("parts.0.body".into(), "<div>  <strong>Vivantio fields kept for reference</strong><ul><li>AssetTag: HL-DT-0112</li></ul></div>".into());
     let diff = compare(thread, &observed);
     let fields: Vec<&str> = diff.differences.iter().map(|d| d.field.as_str()).collect();
-    assert_eq!(fields, ["parts.2.body", "title"]);
-    assert_eq!(diff.differences[0].actual, None);
+    assert_eq!(
+        fields,
+        [
+            "custom_attributes.vivantio_priority",
+            "parts.2.body",
+            "title"
+        ]
+    );
+    assert_eq!(diff.differences[1].actual, None);
 }
 
 #[test]

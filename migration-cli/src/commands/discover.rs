@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use futures::TryStreamExt;
 use migration_core::inventory::{build_inventory, WrittenInventory};
-use migration_core::model::source::WireReport;
+use migration_core::model::source::{WireReport, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE};
 use migration_core::ports::{Destination, Source};
+use migration_core::spec::FieldUsage;
 
 use super::report::{keep_section, DISCOVERY_SUMMARY_FILE, INVENTORY_FILE, WIRE_FILE};
 use super::{port_failure, Outcome};
@@ -29,18 +30,28 @@ pub async fn discover(
     summary.intercom.sla_note = "Intercom's API cannot read SLA rules: check in Settings that the \
         workspace's plan includes SLAs; past Vivantio SLA values move as attributes."
         .to_string();
-    let organisations = count(source.organisations()).await?;
+    let usage = &mut summary.field_usage;
+    let organisations = count(source.organisations(), |organisation| {
+        usage.count(CLIENT_RECORD_TYPE, &organisation.custom_values)
+    })
+    .await?;
     summary
         .records
         .insert("organisations".into(), organisations);
-    summary
-        .records
-        .insert("callers".into(), count(source.callers()).await?);
+    let usage = &mut summary.field_usage;
+    let callers = count(source.callers(), |caller| {
+        usage.count(CALLER_RECORD_TYPE, &caller.custom_values)
+    })
+    .await?;
+    summary.records.insert("callers".into(), callers);
     let (mut tickets, mut actions) = (0u64, 0u64);
     let mut stream = source.tickets(None);
     while let Some(ticket) = stream.try_next().await.map_err(port_failure)? {
         tickets += 1;
         actions += ticket.actions.len() as u64;
+        summary
+            .field_usage
+            .count(ticket.record_type_id, &ticket.custom_values);
         let attachments = ticket.attachments.iter().chain(
             ticket
                 .actions
@@ -93,11 +104,17 @@ pub async fn discover(
     Ok((summary, inventory))
 }
 
-async fn count<T>(stream: migration_core::ports::PortStream<'_, T>) -> Result<u64, CliError> {
-    stream
-        .map_err(port_failure)
-        .try_fold(0u64, |n, _| async move { Ok(n + 1) })
-        .await
+/// Counts the records of `stream`, showing each to `see`.
+async fn count<T>(
+    mut stream: migration_core::ports::PortStream<'_, T>,
+    mut see: impl FnMut(&T),
+) -> Result<u64, CliError> {
+    let mut records = 0;
+    while let Some(record) = stream.try_next().await.map_err(port_failure)? {
+        see(&record);
+        records += 1;
+    }
+    Ok(records)
 }
 
 /// The human summary of a discovery.
@@ -214,6 +231,21 @@ pub fn wire_lines(wire: &WireReport, acknowledged: &[String]) -> Vec<String> {
         );
     }
     lines
+}
+
+/// The custom field counts of the project's last discovery, for the proposal; `None` when
+/// discovery has not run (or its summary cannot be read: the proposal then keeps every field).
+pub fn kept_field_usage(project: &Project) -> Option<FieldUsage> {
+    let path = project.reports_dir().join(DISCOVERY_SUMMARY_FILE);
+    match super::report::read_optional::<DiscoverySummary>(&path) {
+        Ok(summary) => summary
+            .map(|summary| summary.field_usage)
+            .filter(|usage| !usage.is_empty()),
+        Err(error) => {
+            tracing::warn!(%error, "the discovery summary cannot be read; every custom field is proposed");
+            None
+        }
+    }
 }
 
 /// Runs discovery for the project and keeps it for the report.

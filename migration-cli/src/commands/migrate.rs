@@ -56,16 +56,19 @@ pub async fn run_accepting(
             "this mapping was never confirmed in this project's state; run `vivantio2intercom confirm`".into(),
         ));
     }
+    // The store keeps the mapping without its scope: widening or narrowing the scope between
+    // runs mixes no two mappings.
+    let mapping = spec.mapping_hash();
     if let Some(previous) = store.confirmed_hash().await.map_err(port_failure)? {
         // Once a rollback has undone every write, nothing of the old mapping is left to mix
         // with: the rehearsal loop (sample, edit, confirm, rollback, sample) goes on.
         let writes_left = !store.journal_live_page(0, 1)?.is_empty();
-        if previous != hash && !dry_run && mode != RunMode::Full && writes_left {
+        if previous != mapping && !dry_run && mode != RunMode::Full && writes_left {
             // A delta or a sample with another mapping would mix two mappings in one workspace.
             return Err(CliError::Refused(format!(
                 "the last run used mapping {} but mapping.toml is now {}; roll back first or run a full migration",
                 previous.as_str(),
-                hash.as_str()
+                mapping.as_str()
             )));
         }
     }
@@ -74,7 +77,7 @@ pub async fn run_accepting(
         None
     } else {
         store
-            .set_confirmed_hash(&hash)
+            .set_confirmed_hash(&mapping)
             .await
             .map_err(port_failure)?;
         Some(store.begin_run(mode_name, Some(hash.as_str()))?)
@@ -255,6 +258,19 @@ pub fn outcome(mode_name: &str, report: &RunReport) -> Outcome {
         lines.push(format!(
             "  {skipped} records left out on purpose (deleted in Vivantio); listed in the report"
         ));
+    }
+    let out_of_scope: u64 = report
+        .objects
+        .values()
+        .map(|counts| counts.out_of_scope)
+        .sum();
+    if out_of_scope > 0 {
+        lines.push(format!(
+            "  {out_of_scope} records outside the [scope] of mapping.toml were left out (not rejected: widen the scope to move them)"
+        ));
+    }
+    for line in report.redactions.lines() {
+        lines.push(format!("  redacted by {line}"));
     }
     let exit = match report.outcome {
         RunOutcome::StoppedOnMismatch { .. } => EXIT_REFUSED,

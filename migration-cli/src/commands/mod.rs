@@ -12,6 +12,7 @@ pub mod plan;
 pub mod references;
 pub mod report;
 pub mod rollback;
+pub mod scope;
 pub mod status;
 pub mod verify;
 

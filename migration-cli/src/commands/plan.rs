@@ -10,7 +10,7 @@ use migration_core::ops::{DestinationOp, Operation};
 use migration_core::ports::{Destination, Source};
 use migration_core::reject::{Finding, Severity};
 use migration_core::spec::{
-    check, propose, Confidence, MappingSpec, Proposal, ProposalNote, ProposalOptions,
+    check, propose_with_usage, Confidence, MappingSpec, Proposal, ProposalNote, ProposalOptions,
 };
 use migration_core::transform::Mapper;
 use migration_core::validate::{preflight, read_directory, FindingSink, PreflightReport};
@@ -36,6 +36,8 @@ pub struct PlanOutcome {
     pub mapping_issues: Vec<String>,
     /// Pre-flight: every finding counted, the first ones of each reason.
     pub preflight: PreflightReport,
+    /// What the `[scope]` moves and leaves out.
+    pub scope: super::scope::ScopeSummary,
 }
 
 /// Writes a proposed mapping from both sides' configuration alone, reading no records (what
@@ -70,13 +72,15 @@ fn proposal(
                 .and_then(|admin| admin.email.clone())
         })
         .unwrap_or_default();
-    propose(
+    // The last discovery's counts let the proposal skip the custom fields nobody fills.
+    propose_with_usage(
         schema,
         destination_schema,
         &ProposalOptions {
             source_time_zone: project.config.vivantio.tenant_time_zone.clone(),
             fallback_admin_email: fallback,
         },
+        super::discover::kept_field_usage(project).as_ref(),
     )
 }
 
@@ -127,10 +131,11 @@ fn write_notes(project: &Project, notes: &[ProposalNote]) -> Result<(), CliError
 
 /// The companies the organisations become that no caller's contact is attached to, found as
 /// their operations stream by (what [`CompanyWithoutContacts::find`] finds over all of them).
+/// Pre-flight maps callers first, so only the companies left without a contact are kept.
 #[derive(Debug, Default)]
 struct CompanyContacts {
-    /// Every company an organisation becomes, with its key.
-    companies: Vec<(RecordKey, CompanyWithoutContacts)>,
+    /// The companies no contact seen so far joins, with their keys.
+    unattached: Vec<(RecordKey, CompanyWithoutContacts)>,
     /// The companies some contact is attached to.
     attached: HashSet<RecordKey>,
 }
@@ -141,10 +146,14 @@ impl CompanyContacts {
             if let DestinationOp::AttachContactToCompany { company, .. } = &operation.op {
                 self.attached.insert(company.clone());
             }
-            if let Some(key) = &operation.creates {
-                for company in CompanyWithoutContacts::find(std::slice::from_ref(operation)) {
-                    self.companies.push((key.clone(), company));
-                }
+            let Some(key) = operation.creates.as_ref() else {
+                continue;
+            };
+            if self.attached.contains(key) {
+                continue;
+            }
+            for company in CompanyWithoutContacts::find(std::slice::from_ref(operation)) {
+                self.unattached.push((key.clone(), company));
             }
         }
     }
@@ -152,7 +161,7 @@ impl CompanyContacts {
     /// The companies no contact joins, in the order the organisations came.
     fn without_contacts(self) -> Vec<CompanyWithoutContacts> {
         let attached = self.attached;
-        self.companies
+        self.unattached
             .into_iter()
             .filter(|(key, _)| !attached.contains(key))
             .map(|(_, company)| company)
@@ -209,6 +218,7 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     // Organisations and callers are read twice, as a migration reads them: once into the
     // compact directory the mapper consults, then record by record for validation.
     let directory = read_directory(&source).await.map_err(port_failure)?;
+    let scope = super::scope::summary(&source, &spec, &schema, &directory).await?;
     let mapper = Mapper::new(&spec, &schema, directory)
         .map_err(|error| CliError::Refused(format!("the mapping cannot be used: {error}")))?;
     // Every finding is counted into `report` (with the first of each reason) and written, one
@@ -245,6 +255,7 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         low_confidence,
         mapping_issues,
         preflight: report,
+        scope,
     };
     let mut human = Vec::new();
     if proposed {
@@ -255,6 +266,7 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         ));
     }
     human.extend(outcome.mapping_issues.iter().cloned());
+    human.extend(outcome.scope.lines());
     human.push(format!(
         "pre-flight: {} findings, {} blocking (the first of each reason, with its record and fix: reports/{}; every one: reports/{})",
         outcome.preflight.total(),
@@ -264,6 +276,9 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     ));
     for (code, count) in &outcome.preflight.counts {
         human.push(format!("  {:<22} {count}", code.as_str()));
+    }
+    for line in outcome.preflight.redactions.lines() {
+        human.push(format!("  redacted by {line}"));
     }
     for finding in outcome
         .preflight
@@ -298,4 +313,56 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     } else {
         result
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use migration_core::model::destination::CompanyRecord;
+    use migration_core::ops::Phase;
+
+    use super::*;
+
+    fn company(id: i64) -> Operation {
+        Operation::creating(
+            Phase::Companies,
+            RecordKey::company(id),
+            DestinationOp::UpsertCompany(CompanyRecord {
+                company_id: id.to_string(),
+                name: format!("Company {id}"),
+                website: None,
+                remote_created_at: None,
+                custom_attributes: Default::default(),
+            }),
+        )
+        .from_source(SourceRef::new(SourceKind::Organisation, id))
+    }
+
+    fn attach(caller: i64, company: i64) -> Operation {
+        Operation::changing(
+            Phase::Contacts,
+            format!("company-link:{caller}:{company}"),
+            DestinationOp::AttachContactToCompany {
+                contact: RecordKey::contact(caller),
+                company: RecordKey::company(company),
+            },
+        )
+    }
+
+    #[test]
+    fn only_companies_no_contact_joins_are_kept_whichever_comes_first() {
+        let mut tally = CompanyContacts::default();
+        tally.add(&[attach(1, 10)]);
+        tally.add(&[company(10)]);
+        tally.add(&[company(20)]);
+        tally.add(&[company(30)]);
+        // A contact met after its company still takes the company off the list.
+        tally.add(&[attach(2, 30)]);
+        assert_eq!(tally.unattached.len(), 2);
+        let left: Vec<String> = tally
+            .without_contacts()
+            .into_iter()
+            .map(|company| company.company_id)
+            .collect();
+        assert_eq!(left, vec!["20".to_string()]);
+    }
 }

@@ -54,15 +54,19 @@ pub struct KindProgress {
     pub rejected: u64,
     /// Whose writes failed.
     pub failed: u64,
+    /// Left out by the mapping's `[scope]` (settled: nothing is left to do for them).
+    pub out_of_scope: u64,
     /// What discovery counted, when it ran.
     pub total: Option<u64>,
 }
 
 impl KindProgress {
-    /// Records not yet settled (neither done, rejected nor failed), when the total is known.
+    /// Records not yet settled (neither done, rejected, failed nor out of scope), when the
+    /// total is known.
     pub fn left(&self) -> Option<u64> {
-        self.total
-            .map(|total| total.saturating_sub(self.done + self.rejected + self.failed))
+        self.total.map(|total| {
+            total.saturating_sub(self.done + self.rejected + self.failed + self.out_of_scope)
+        })
     }
 }
 
@@ -149,6 +153,7 @@ fn kind_progress(
             "migrated" => progress.done += count,
             "rejected" => progress.rejected += count,
             "failed" => progress.failed += count,
+            "out_of_scope" => progress.out_of_scope += count,
             _ => {}
         }
     }
@@ -268,9 +273,10 @@ mod tests {
             done: 70,
             rejected: 2,
             failed: 1,
+            out_of_scope: 7,
             total: Some(100),
         };
-        assert_eq!(kind.left(), Some(27));
+        assert_eq!(kind.left(), Some(20));
         assert_eq!(KindProgress::default().left(), None);
     }
 }

@@ -769,6 +769,7 @@ mod tests {
                 failed: 0,
                 unaccounted: 0,
                 matches: false,
+                out_of_scope: 0,
             },
         });
         assert_eq!(

@@ -183,6 +183,7 @@ pub fn stage_summary(report: &StageReport, done: u64) -> String {
             (records.skipped, "already there"),
             (records.rejected, "rejected"),
             (records.failed, "failed"),
+            (records.out_of_scope, "out of scope"),
             (unchanged, "unchanged"),
         ]
         .into_iter()
@@ -398,10 +399,18 @@ mod tests {
             skipped: 0,
             rejected: 10,
             failed: 5,
+            out_of_scope: 0,
         };
         assert_eq!(
             stage_summary(&contacts, 50_000),
             "50,000 in 8m 3s (104/s): 49,985 moved, 10 rejected, 5 failed"
+        );
+        let mut scoped = contacts.clone();
+        scoped.records.moved = 40_000;
+        scoped.records.out_of_scope = 9_985;
+        assert_eq!(
+            stage_summary(&scoped, 50_000),
+            "50,000 in 8m 3s (104/s): 40,000 moved, 10 rejected, 5 failed, 9,985 out of scope"
         );
         let mut delta = StageReport::new(Stage::Tickets);
         delta.records = ObjectCounts {
@@ -435,6 +444,7 @@ mod tests {
             failed: 3,
             unaccounted: 2,
             matches: false,
+            out_of_scope: 0,
         };
         assert_eq!(
             mismatch(Stage::Contacts, &counts),

@@ -9,6 +9,7 @@ use migration_core::keys::RecordKey;
 use migration_core::model::destination::DestinationSchema;
 use migration_core::model::source::{SourceRef, SourceSchema, WireReport};
 use migration_core::ops::{DestinationOp, Operation};
+use migration_core::spec::FieldUsage;
 use serde::{Deserialize, Serialize};
 
 use super::lists::Listed;
@@ -118,6 +119,10 @@ pub struct DiscoverySummary {
     pub records: BTreeMap<String, u64>,
     /// Custom fields, modern and legacy.
     pub custom_fields: CustomFieldCounts,
+    /// Records read per record type and records holding a value per custom field: `plan`
+    /// proposes the fields almost nobody fills as skipped.
+    #[serde(skip_serializing_if = "FieldUsage::is_empty")]
+    pub field_usage: FieldUsage,
     /// Attachment volume and the largest files.
     pub attachments: AttachmentSummary,
     /// Knowledge-base articles per category and language.

@@ -12,7 +12,7 @@ use migration_core::engine::{
     StageReport, UndoFailure, UnreadableParts, VerifyCounts, VerifyReport, VerifySelection,
 };
 use migration_core::model::source::{SourceKind, SourceRef};
-use migration_core::reject::{Finding, ReasonCode, Rejection, Severity};
+use migration_core::reject::{Finding, ReasonCode, RedactionTotals, Rejection, Severity};
 use migration_core::rollback::KeptValue;
 use migration_core::validate::PreflightReport;
 use migration_core::RecordKind;
@@ -32,6 +32,9 @@ pub struct PreflightSection {
     pub severities: BTreeMap<Severity, u64>,
     /// The findings by reason code, most serious reason first.
     pub findings: Grouped<Finding>,
+    /// Values the run will redact, per rule.
+    #[serde(default, skip_serializing_if = "RedactionTotals::is_empty")]
+    pub redactions: RedactionTotals,
 }
 
 impl PreflightSection {
@@ -77,6 +80,7 @@ impl PreflightSection {
                 file: file.filter(|_| total > 0),
                 groups,
             },
+            redactions: report.redactions.clone(),
         }
     }
 
@@ -104,6 +108,9 @@ pub struct RunSection {
     pub stages: Vec<StageReport>,
     /// Findings (warnings, notes) per reason code.
     pub findings: BTreeMap<ReasonCode, u64>,
+    /// Values redacted per rule.
+    #[serde(default, skip_serializing_if = "RedactionTotals::is_empty")]
+    pub redactions: RedactionTotals,
     /// Destination requests made.
     pub requests: u64,
     /// Destination requests per record moved.
@@ -145,6 +152,7 @@ impl RunSection {
             objects: report.objects.clone(),
             stages: report.stages.clone(),
             findings: report.findings.clone(),
+            redactions: report.redactions.clone(),
             requests: report.requests,
             requests_per_record: report.requests_per_record,
             watermark: report.watermark,

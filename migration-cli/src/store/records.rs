@@ -208,7 +208,8 @@ impl Store {
             .transpose()
     }
 
-    /// Every record whose status has this name (`rejected`, `failed`, `migrated`, `pending`).
+    /// Every record whose status has this name (`rejected`, `failed`, `migrated`, `pending`,
+    /// `out_of_scope`).
     pub fn records_with_status(&self, name: &str) -> Result<Vec<StoredStatus>, StoreError> {
         let raw: Vec<(String, i64, String)> = {
             let conn = self.conn();
@@ -294,5 +295,6 @@ pub fn status_name(status: &RecordStatus) -> &'static str {
         RecordStatus::Migrated => "migrated",
         RecordStatus::Rejected { .. } => "rejected",
         RecordStatus::Failed { .. } => "failed",
+        RecordStatus::OutOfScope => "out_of_scope",
     }
 }

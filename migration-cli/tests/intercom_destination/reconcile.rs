@@ -279,6 +279,8 @@ async fn reconcile_of_tickets_waits_for_the_search_index_before_saying_no() {
         description: "d".into(),
         created_at,
         attributes: Default::default(),
+        admin: None,
+        team: None,
     };
     h.sim.set_faults(IntercomFaults::lose_next_writes(
         1,

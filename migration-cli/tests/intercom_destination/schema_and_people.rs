@@ -189,3 +189,74 @@ async fn people_match_by_email_and_name_with_the_fallback_admin() {
     .await;
     assert_eq!(h.requests(), before);
 }
+
+#[tokio::test]
+async fn the_workspace_read_for_the_checks_serves_the_run() {
+    // A workspace that already has a tag, a conversation attribute and a ticket type with an
+    // attribute, as a rehearsal leaves it.
+    let mut h = Harness::start();
+    h.destination.client().tags().create("VIP").await.unwrap();
+    let mut impact = attribute(
+        AttributeModel::Conversation,
+        "vivantio_impact",
+        AttributeType::List,
+    );
+    impact.options = vec!["Low".into(), "High".into()];
+    let bug = TicketTypeDefinition {
+        name: "Bug".into(),
+        description: "Bugs".into(),
+        category: TicketCategory::Customer,
+    };
+    let severity = AttributeDefinition {
+        options: vec!["S1".into(), "S2".into()],
+        ..attribute(AttributeModel::Ticket, "severity", AttributeType::List)
+    };
+    let mut operations = vec![
+        creating(
+            Phase::Schema,
+            RecordKey::attribute("conversation", "vivantio_impact"),
+            DestinationOp::EnsureAttribute(impact),
+        ),
+        creating(
+            Phase::Schema,
+            RecordKey::ticket_type("Bug"),
+            DestinationOp::EnsureTicketType(bug),
+        ),
+        creating(
+            Phase::Schema,
+            RecordKey::ticket_type_attribute("Bug", "severity"),
+            DestinationOp::EnsureTicketTypeAttribute {
+                ticket_type: RecordKey::ticket_type("Bug"),
+                attribute: severity,
+            },
+        ),
+        creating(
+            Phase::Schema,
+            RecordKey::tag("vip"),
+            DestinationOp::EnsureTag { name: "VIP".into() },
+        ),
+    ];
+    for operation in operations.clone() {
+        h.run(operation).await;
+    }
+    h.setup_people().await;
+    operations.extend(h.operations.iter().rev().take(3).cloned());
+
+    // A new process reads the workspace for the checks; the same operations and the people
+    // matching then read nothing again.
+    let fresh =
+        IntercomDestination::new(h.destination.client().clone(), IntercomOptions::default());
+    let schema = fresh.schema().await.unwrap();
+    assert!(schema.ticket_types.iter().any(|t| t.name == "Bug"));
+    let before = fresh.stats().requests_sent;
+    for operation in &operations {
+        let request = ExecutionRequest {
+            operation,
+            refs: &h.refs,
+            files: &[],
+        };
+        let outcome = fresh.execute(request).await.unwrap();
+        assert_eq!(outcome.effect, WriteEffect::Matched, "{}", operation.mark);
+    }
+    assert_eq!(fresh.stats().requests_sent, before, "no list is read twice");
+}

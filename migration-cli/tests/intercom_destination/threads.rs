@@ -188,7 +188,7 @@ async fn a_conversation_with_parts_files_details_and_state_verifies() {
 }
 
 #[tokio::test]
-async fn a_ticket_is_created_replied_resolved_and_verified() {
+async fn a_ticket_is_created_assigned_replied_resolved_and_verified() {
     let mut h = Harness::start();
     h.setup_people().await;
     h.run(creating(
@@ -217,34 +217,64 @@ async fn a_ticket_is_created_replied_resolved_and_verified() {
         "vivantio_id",
         AttributeType::Integer,
     );
-    let op = DestinationOp::EnsureTicketTypeAttribute {
-        ticket_type: RecordKey::ticket_type("Bug"),
-        attribute: vivantio_id,
-    };
-    h.run(creating(
-        Phase::Schema,
-        RecordKey::ticket_type_attribute("Bug", "vivantio_id"),
-        op,
-    ))
-    .await;
+    let mut priority = attribute(
+        AttributeModel::Ticket,
+        "vivantio_priority",
+        AttributeType::List,
+    );
+    priority.options = vec!["P1 - Critical".into(), "P2 - High".into()];
+    // The type was created by this process: its attributes are known without a read.
+    let before = h.destination.stats().requests_sent;
+    for definition in [vivantio_id, priority] {
+        let key = RecordKey::ticket_type_attribute("Bug", &definition.name);
+        let op = DestinationOp::EnsureTicketTypeAttribute {
+            ticket_type: RecordKey::ticket_type("Bug"),
+            attribute: definition,
+        };
+        h.run(creating(Phase::Schema, key, op)).await;
+    }
+    assert_eq!(
+        h.destination.stats().requests_sent - before,
+        2,
+        "two creates, no read"
+    );
     let contact = h.contact(7, "ada@example.com").await;
 
-    let thread = RecordKey::ticket(200);
-    let ticket = TicketRecord {
+    let ticket = |id: i64| TicketRecord {
         ticket_type: RecordKey::ticket_type("Bug"),
-        contact,
+        contact: contact.clone(),
         company: None,
-        title: "Crash on save".into(),
+        title: format!("Crash {id}"),
         description: "It crashes".into(),
-        created_at: 1_500_000_000,
-        attributes: [("vivantio_id".to_string(), AttributeValue::Integer(200))].into(),
+        created_at: 1_500_000_000 + id,
+        attributes: [
+            ("vivantio_id".to_string(), AttributeValue::Integer(id)),
+            (
+                "vivantio_priority".to_string(),
+                AttributeValue::ListOption("P2 - High".into()),
+            ),
+        ]
+        .into(),
+        admin: Some(RecordKey::admin(2)),
+        team: Some(RecordKey::team(1)),
     };
+    let thread = RecordKey::ticket(200);
+    let before = h.destination.stats().requests_sent;
     h.run(creating(
         Phase::Threads,
         thread.clone(),
-        DestinationOp::CreateTicket(ticket),
+        DestinationOp::CreateTicket(ticket(200)),
     ))
     .await;
+    assert_eq!(
+        h.destination.stats().requests_sent - before,
+        1,
+        "attributes and both assignees travel in POST /tickets"
+    );
+    let id = h.refs.get(&thread).unwrap().id.clone();
+    let stored = h.sim.workspace().ticket(&id).unwrap().clone();
+    assert_eq!(stored.admin_assignee_id.as_deref(), Some("991267002"));
+    assert_eq!(stored.team_assignee_id.as_deref(), Some("5017001"));
     let files = payloads(1);
     let reply = part(
         PartAuthor::Admin(RecordKey::admin(2)),
@@ -265,29 +295,49 @@ async fn a_ticket_is_created_replied_resolved_and_verified() {
         &files,
     )
     .await;
-    let assign = DestinationOp::AssignThread {
+    let state = |thread: &RecordKey, category| DestinationOp::SetThreadState {
         thread: thread.clone(),
-        admin: Some(RecordKey::admin(2)),
-        team: Some(RecordKey::team(1)),
+        state: ThreadState::Ticket(category),
     };
-    h.run(changing(Phase::StatesAndAssignments, "assign", assign))
-        .await;
-    let state = DestinationOp::SetThreadState {
-        thread: thread.clone(),
-        state: ThreadState::Ticket(TicketStateCategory::Resolved),
-    };
-    h.run(changing(Phase::StatesAndAssignments, "state", state))
-        .await;
+    h.run(changing(
+        Phase::StatesAndAssignments,
+        "state",
+        state(&thread, TicketStateCategory::Resolved),
+    ))
+    .await;
     h.assert_verified(&thread).await;
     let observed = h
         .destination
-        .read_back(RecordKind::Ticket, &h.refs.get(&thread).unwrap().id)
+        .read_back(RecordKind::Ticket, &id)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(observed.fields["team_assignee_id"], json!("5017001"));
     assert_eq!(observed.fields["admin_assignee_id"], json!("991267002"));
     assert_eq!(observed.fields["custom_attributes.vivantio_id"], json!(200));
+    assert_eq!(
+        observed.fields["custom_attributes.vivantio_priority"],
+        json!("P2 - High")
+    );
+    assert_eq!(observed.fields["state"], json!("resolved"));
+
+    // A ticket that stays in the state it was created in costs no state change.
+    let open = RecordKey::ticket(201);
+    h.run(creating(
+        Phase::Threads,
+        open.clone(),
+        DestinationOp::CreateTicket(ticket(201)),
+    ))
+    .await;
+    let before = h.destination.stats().requests_sent;
+    h.run(changing(
+        Phase::StatesAndAssignments,
+        "state:201",
+        state(&open, TicketStateCategory::Submitted),
+    ))
+    .await;
+    assert_eq!(h.destination.stats().requests_sent, before);
+    h.assert_verified(&open).await;
 }
 
 #[tokio::test]

@@ -174,6 +174,7 @@ fn discovery() -> DiscoverySummary {
         intercom,
         wire: Default::default(),
         doctor: None,
+        field_usage: Default::default(),
     }
 }
 
@@ -225,6 +226,7 @@ fn counts(source: u64, moved: u64, skipped: u64, rejected: u64, failed: u64) -> 
         skipped,
         rejected,
         failed,
+        out_of_scope: 0,
     }
 }
 
@@ -245,6 +247,7 @@ fn stage(stage: Stage, records: ObjectCounts, requests: u64, duration_ms: u64) -
             failed: records.failed,
             unaccounted: 0,
             matches: true,
+            out_of_scope: 0,
         });
     }
     report

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use futures::{StreamExt, TryStreamExt};
 
@@ -13,8 +13,9 @@ use crate::idmap::{DestinationRef, IdMap};
 use crate::keys::{RecordKey, RecordKind};
 use crate::model::source::{SourceKind, SourceRef, SourceSchema};
 use crate::ports::{Destination, Source, StateStore};
-use crate::reject::{Finding, ReasonCode};
+use crate::reject::{Finding, ReasonCode, RedactionTotals};
 use crate::rollback::JournalState;
+use crate::scope::{referenced_people, ScopeFilter};
 use crate::spec::ConfirmedSpec;
 use crate::transform::{Mapper, SourceDirectory};
 
@@ -30,6 +31,8 @@ pub(crate) struct Context<'e, 'a> {
     pub engine: &'e Engine<'a>,
     pub mapper: Mapper,
     pub schema: SourceSchema,
+    /// Which records move (the mapper's directory knows only the people that do).
+    pub scope: Arc<ScopeFilter>,
     pub dry_run: bool,
     /// The watermark a delta moves from (its marks are made unique with it).
     pub since: Option<Watermark>,
@@ -49,6 +52,8 @@ pub(crate) struct Context<'e, 'a> {
     seen: Mutex<Option<Watermark>>,
     /// Findings per reason code.
     findings: Mutex<BTreeMap<ReasonCode, u64>>,
+    /// Values redacted per rule, from the `redacted` findings.
+    redactions: Mutex<RedactionTotals>,
     /// Whether the placeholder contact was queued in this run.
     pub placeholder_queued: AtomicBool,
     /// Attachment kibibytes that may be in memory at once (see
@@ -79,7 +84,15 @@ impl<'e, 'a> Context<'e, 'a> {
             .schema()
             .await
             .map_err(EngineError::Source)?;
-        let directory = build_directory(engine.source()).await?;
+        let mut directory = build_directory(engine.source()).await?;
+        // An invalid zone is refused by `Mapper::new` below, before anything is judged.
+        let scope = Arc::new(ScopeFilter::of_spec(spec.spec(), &schema));
+        if scope.people_referenced() {
+            referenced_people(engine.source(), &scope, &directory)
+                .await
+                .map_err(EngineError::Source)?
+                .restrict(&mut directory);
+        }
         let mapper = Mapper::new(spec.spec(), &schema, directory)?;
         // Kibibytes, so the count fits `acquire_many`'s u32 (and the semaphore's maximum).
         let file_budget_kib = u32::try_from(engine.config.file_bytes_in_flight.div_ceil(1024))
@@ -89,6 +102,7 @@ impl<'e, 'a> Context<'e, 'a> {
             engine,
             mapper,
             schema,
+            scope,
             dry_run,
             since: None,
             articles: RwLock::new(IdMap::new()),
@@ -98,6 +112,7 @@ impl<'e, 'a> Context<'e, 'a> {
             planned: Mutex::new(HashSet::new()),
             seen: Mutex::new(None),
             findings: Mutex::new(BTreeMap::new()),
+            redactions: Mutex::new(RedactionTotals::default()),
             placeholder_queued: AtomicBool::new(false),
             file_budget: tokio::sync::Semaphore::new(file_budget_kib as usize),
             file_budget_kib,
@@ -231,7 +246,9 @@ impl<'e, 'a> Context<'e, 'a> {
             return;
         }
         let mut counts = lock(&self.findings);
+        let mut redactions = lock(&self.redactions);
         for finding in findings {
+            redactions.add(finding);
             *counts.entry(finding.code).or_default() += 1;
         }
     }
@@ -239,6 +256,11 @@ impl<'e, 'a> Context<'e, 'a> {
     /// Findings per reason code so far.
     pub fn findings(&self) -> BTreeMap<ReasonCode, u64> {
         lock(&self.findings).clone()
+    }
+
+    /// Values redacted per rule so far.
+    pub fn redactions(&self) -> RedactionTotals {
+        lock(&self.redactions).clone()
     }
 
     /// The latest change seen.

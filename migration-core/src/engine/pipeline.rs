@@ -50,6 +50,8 @@ pub(crate) enum Work {
     Rejected(Rejection),
     /// A record read but left alone (unchanged since the watermark).
     Unchanged,
+    /// A record the mapping's `[scope]` leaves out.
+    OutOfScope(SourceRef),
 }
 
 /// What a stage did.
@@ -75,6 +77,7 @@ enum Finished {
     },
     Rejected(Rejection),
     Unchanged,
+    OutOfScope,
 }
 
 /// Records being created by groups in flight, so a group that needs one waits for it instead
@@ -177,6 +180,7 @@ impl Context<'_, '_> {
                         }
                         Ok(Work::Rejected(rejection)) => Box::pin(self.rejected(stage, rejection)),
                         Ok(Work::Unchanged) => Box::pin(future::ready(Ok(Finished::Unchanged))),
+                        Ok(Work::OutOfScope(record)) => Box::pin(self.out_of_scope(stage, record)),
                         Err(error) => Box::pin(future::ready(Err(error))),
                     }
                 })
@@ -207,6 +211,13 @@ impl Context<'_, '_> {
         let counts = &mut outcome.report.records;
         match finished {
             Finished::Unchanged => true,
+            Finished::OutOfScope => {
+                if counted {
+                    counts.source += 1;
+                    counts.out_of_scope += 1;
+                }
+                true
+            }
             Finished::Rejected(rejection) => {
                 counts.source += 1;
                 counts.rejected += 1;
@@ -238,6 +249,37 @@ impl Context<'_, '_> {
                 item
             }
         }
+    }
+
+    /// A record the scope leaves out: the store says so, unless an earlier run with a wider
+    /// scope moved it. Nothing that moves needs it (the mapper's directory knows only the
+    /// people that move), so it is not kept in memory.
+    async fn out_of_scope(&self, stage: Stage, record: SourceRef) -> Result<Finished, EngineError> {
+        if stage.source_kind().is_some() {
+            let status = RecordStatus::OutOfScope;
+            if !self.dry_run {
+                let store = self.store();
+                let known = store
+                    .record_status(record)
+                    .await
+                    .map_err(EngineError::Store)?;
+                if !matches!(
+                    known,
+                    Some(RecordStatus::Migrated | RecordStatus::OutOfScope)
+                ) {
+                    store
+                        .set_record_status(record, status.clone())
+                        .await
+                        .map_err(EngineError::Store)?;
+                }
+            }
+            self.emit(Event::RecordFinished {
+                stage,
+                record,
+                status,
+            });
+        }
+        Ok(Finished::OutOfScope)
     }
 
     async fn rejected(&self, stage: Stage, rejection: Rejection) -> Result<Finished, EngineError> {

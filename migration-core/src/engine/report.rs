@@ -9,7 +9,7 @@ use super::stage::Stage;
 use super::RunMode;
 use crate::delta::Watermark;
 use crate::model::source::{SourceKind, SourceRef};
-use crate::reject::{ReasonCode, Rejection};
+use crate::reject::{ReasonCode, RedactionTotals, Rejection};
 
 /// How many source records of one kind went where.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +25,10 @@ pub struct ObjectCounts {
     pub rejected: u64,
     /// Refused by the destination, or blocked by a record that was (see the failures).
     pub failed: u64,
+    /// Left out by the mapping's `[scope]`: neither rejected nor lost, widen the scope to
+    /// move them.
+    #[serde(default)]
+    pub out_of_scope: u64,
 }
 
 impl ObjectCounts {
@@ -35,11 +39,12 @@ impl ObjectCounts {
         self.skipped += other.skipped;
         self.rejected += other.rejected;
         self.failed += other.failed;
+        self.out_of_scope += other.out_of_scope;
     }
 
-    /// Records accounted for: moved, skipped, rejected or failed.
+    /// Records accounted for: moved, skipped, rejected, failed or out of scope.
     pub fn accounted(&self) -> u64 {
-        self.moved + self.skipped + self.rejected + self.failed
+        self.moved + self.skipped + self.rejected + self.failed + self.out_of_scope
     }
 }
 
@@ -85,8 +90,11 @@ pub struct Reconciliation {
     pub failed: u64,
     /// Records read but not accounted for (interrupted runs).
     pub unaccounted: u64,
-    /// Whether every source record is present or rejected.
+    /// Whether every source record is present, rejected or out of scope.
     pub matches: bool,
+    /// Records the mapping's `[scope]` left out.
+    #[serde(default)]
+    pub out_of_scope: u64,
 }
 
 /// One stage of a run.
@@ -213,6 +221,9 @@ pub struct RunReport {
     pub failures: Vec<Failure>,
     /// Findings (warnings, notes) per reason code; the pre-flight report lists them one by one.
     pub findings: BTreeMap<ReasonCode, u64>,
+    /// Values redacted per rule (the `redacted` findings added up).
+    #[serde(default, skip_serializing_if = "RedactionTotals::is_empty")]
+    pub redactions: RedactionTotals,
     /// Links to parent tickets that could not be made (the parent did not move).
     pub unlinked_children: Vec<SourceRef>,
     /// The tickets a sample run chose.
@@ -241,6 +252,7 @@ impl RunReport {
             rejections: Vec::new(),
             failures: Vec::new(),
             findings: BTreeMap::new(),
+            redactions: RedactionTotals::default(),
             unlinked_children: Vec::new(),
             sample: Vec::new(),
             requests: 0,

@@ -67,6 +67,7 @@ pub(crate) async fn run(
         }
     }
     report.findings = context.findings();
+    report.redactions = context.redactions();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     engine.emit(Event::RunFinished {
         outcome: report.outcome.clone(),
@@ -75,14 +76,15 @@ pub(crate) async fn run(
 }
 
 /// Refuses a specification other than the one the state store's run was made with, unless
-/// nothing of that run is left (it was rolled back).
+/// nothing of that run is left (it was rolled back). Only the mapping counts: the `[scope]`
+/// may widen or narrow between runs ([`ConfirmedSpec::mapping_hash`]).
 async fn check_spec(
     engine: &Engine<'_>,
     spec: &ConfirmedSpec,
     dry_run: bool,
 ) -> Result<(), EngineError> {
     let store = engine.store();
-    let current = spec.hash();
+    let current = spec.mapping_hash();
     let stored = store.confirmed_hash().await.map_err(EngineError::Store)?;
     if stored.as_ref() == Some(&current) {
         return Ok(());
@@ -133,7 +135,9 @@ where
             rejected: records.rejected,
             failed: records.failed,
             unaccounted: records.source.saturating_sub(records.accounted()),
-            matches: records.failed == 0 && records.source == present + records.rejected,
+            matches: records.failed == 0
+                && records.source == present + records.rejected + records.out_of_scope,
+            out_of_scope: records.out_of_scope,
         };
         stage_report.reconciliation = Some(reconciliation.clone());
         (!reconciliation.matches).then_some(reconciliation)
@@ -163,6 +167,7 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
     let source = context.source();
     let since = context.since;
     let zone = context.mapper.zone();
+    let directory = context.mapper.directory();
     let unchanged = |changed: bool| since.is_some() && !changed;
     // A delta reads only what changed: the instance's counts say nothing of its size.
     let expected = |stage: Stage| {
@@ -208,6 +213,9 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
                 return Work::Unchanged;
             }
             let record = SourceRef::new(SourceKind::Organisation, organisation.id);
+            if !directory.moves_organisation(organisation.id) {
+                return Work::OutOfScope(record);
+            }
             work_of(
                 context,
                 record,
@@ -235,6 +243,9 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
                 return Work::Unchanged;
             }
             let record = SourceRef::new(SourceKind::Caller, caller.id);
+            if !directory.moves_caller(caller.id) {
+                return Work::OutOfScope(record);
+            }
             work_of(context, record, context.mapper.map_caller(&caller))
         });
     if !stage(

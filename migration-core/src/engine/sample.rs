@@ -27,7 +27,8 @@ fn scan_limit(tickets: usize) -> usize {
 }
 
 /// Chooses `count` tickets: round-robin over (ticket type, channel), first seen first, deleted
-/// tickets left out. Reading stops early once every type and channel of the schema is seen.
+/// tickets and tickets outside the scope left out. Reading stops early once every type and
+/// channel of the schema is seen.
 pub(crate) async fn choose(
     source: &dyn Source,
     context: &Context<'_, '_>,
@@ -48,11 +49,12 @@ pub(crate) async fn choose(
         .map(|origin| origin.id)
         .collect();
     let (mut types_seen, mut origins_seen) = (HashSet::new(), HashSet::new());
-    let mut tickets = source.tickets(None);
+    let mut tickets = source.tickets_reading(None, context.scope.in_full());
     let mut read = 0;
     while let Some(ticket) = tickets.try_next().await.map_err(EngineError::Source)? {
         read += 1;
-        if !ticket.deleted {
+        // A sample shows what the migration will move: tickets outside the scope are not chosen.
+        if !ticket.deleted && context.scope.ticket(&ticket) {
             types_seen.insert(ticket.record_type_id);
             origins_seen.extend(ticket.origin);
             let bucket = strata
@@ -209,7 +211,12 @@ pub(crate) async fn run_sample(
         {
             context.know_article(&key, &known);
         }
-        if articles_linked.contains(&article.id) || needs.contains(&key) {
+        let wanted = articles_linked.contains(&article.id) || needs.contains(&key);
+        if wanted && !context.scope.article(&article) {
+            context.mark_unavailable(key, "left out by the mapping's [scope]");
+            continue;
+        }
+        if wanted {
             let unhosted = context.host_images(&article.body_html).await?;
             let mapped = context
                 .with_articles(|known| mapper.map_article_noting(&article, known, &unhosted));

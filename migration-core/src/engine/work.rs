@@ -78,7 +78,7 @@ pub(crate) fn ticket_stream<'c>(
 ) -> impl Stream<Item = Result<Work, EngineError>> + Send + 'c {
     context
         .source()
-        .tickets(context.since)
+        .tickets_reading(context.since, context.scope.in_full())
         .map_err(EngineError::Source)
         .and_then(
             move |ticket| -> BoxFuture<'c, Result<WorkStream, EngineError>> {
@@ -110,6 +110,7 @@ async fn article_work(
     let changed = since.is_none_or(|since| changed_since(&article, since, zone));
     match (since, known) {
         (Some(_), _) if !changed => Ok(Work::Unchanged),
+        _ if !context.scope.article(&article) => Ok(Work::OutOfScope(record)),
         (Some(since), Some(_)) => {
             // The update is rendered later with what is known then; its images are hosted now.
             context.host_images(&article.body_html).await?;
@@ -145,6 +146,12 @@ async fn ticket_work(
     links: &Mutex<Vec<Operation>>,
     parents: &Mutex<Vec<ParentLink>>,
 ) -> Result<WorkStream, EngineError> {
+    if !context.scope.ticket(&ticket) {
+        // Read as listed only: judged on its own fields, its history was never read.
+        context.saw_change(ticket.changed_at(context.mapper.zone()));
+        let record = SourceRef::new(SourceKind::Ticket, ticket.id);
+        return Ok(stream::iter(vec![Ok(Work::OutOfScope(record))]));
+    }
     let work = context.ticket_work(&ticket).await?;
     context.count_findings(&work.findings);
     for link in work.links {

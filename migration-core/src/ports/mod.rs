@@ -37,6 +37,10 @@ use crate::spec::SpecHash;
 /// A stream of records from a port.
 pub type PortStream<'a, T> = BoxStream<'a, Result<T, PortError>>;
 
+/// Which tickets a source reads in full (see [`Source::tickets_reading`]), judged on the
+/// ticket's own fields as the source lists them.
+pub type TicketFilter = std::sync::Arc<dyn Fn(&Ticket) -> bool + Send + Sync>;
+
 /// The bytes of one file, fetched from the source for upload.
 #[derive(Clone, PartialEq, Eq)]
 pub struct FilePayload {
@@ -71,6 +75,18 @@ pub trait Source: Send + Sync {
     /// Tickets with their actions, attachments, links and SLA stages; only those created or
     /// changed after `changed_since` when given.
     fn tickets(&self, changed_since: Option<Watermark>) -> PortStream<'_, Ticket>;
+    /// [`Source::tickets`], reading history, attachments, parents, forms and SLA stages only
+    /// for the tickets `in_full` admits; the others may come as listed, without them (the
+    /// engine leaves them out, or wants only their ids). The default reads every ticket in
+    /// full.
+    fn tickets_reading(
+        &self,
+        changed_since: Option<Watermark>,
+        in_full: TicketFilter,
+    ) -> PortStream<'_, Ticket> {
+        let _ = in_full;
+        self.tickets(changed_since)
+    }
     /// Knowledge-base articles.
     fn articles(&self) -> PortStream<'_, Article>;
     /// The bytes of one attachment.
@@ -187,6 +203,8 @@ pub enum RecordStatus {
         /// What failed.
         message: String,
     },
+    /// Left out by the mapping's `[scope]`: not read in full, not written.
+    OutOfScope,
 }
 
 /// Where the run keeps its memory: the ID map, the journal, record statuses, the watermark

@@ -52,6 +52,8 @@ pub enum IssueCode {
     UnknownSource,
     /// A rule names an admin or team the Intercom workspace does not have.
     UnknownDestination,
+    /// A range ends before it starts.
+    InvertedRange,
 }
 
 /// One problem in a specification.
@@ -85,7 +87,12 @@ impl CheckReport {
         self.issues.iter().filter(|issue| issue.blocking)
     }
 
-    fn error(&mut self, path: impl Into<String>, code: IssueCode, message: impl Into<String>) {
+    pub(super) fn error(
+        &mut self,
+        path: impl Into<String>,
+        code: IssueCode,
+        message: impl Into<String>,
+    ) {
         self.issues.push(SpecIssue {
             blocking: true,
             path: path.into(),
@@ -122,11 +129,15 @@ pub fn check(
 ) -> CheckReport {
     let mut report = CheckReport::default();
     check_settings(spec, &mut report);
+    for (path, message) in spec.redaction.problems() {
+        report.error(path, IssueCode::InvalidPattern, message);
+    }
     check_destination_references(spec, destination, &mut report);
     check_ticket_types(spec, source, &mut report);
     check_value_rules(spec, source, &mut report);
     check_fields(spec, source, &mut report);
     check_legacy(spec, source, &mut report);
+    super::scope::check_scope(&spec.scope, source, &mut report);
     check_targets(&attribute_targets(spec, source), destination, &mut report);
     report.issues.sort_by_key(|issue| !issue.blocking);
     report

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::hash::SpecHash;
 use super::policies::{
     AdminPolicy, ArticlePolicy, AttachmentPolicy, CategoryPolicy, CompanyPolicy, ContactPolicy,
-    HtmlPolicy, OriginPolicy, ParentChildPolicy, SlaHandling, TeamPolicy, TicketPolicy,
+    HtmlPolicy, OriginPolicy, ParentChildPolicy, PriorityPolicy, SlaHandling, TeamPolicy,
+    TicketPolicy,
 };
+use super::redaction::RedactionPolicy;
 use super::rules::{FieldRule, LegacyFieldRule, PriorityRule, StatusRule, TicketTypeRule};
 use crate::error::SpecError;
 use crate::model::source::WireArea;
@@ -36,13 +38,16 @@ pub struct MappingSpec {
     /// Statuses to final states.
     #[serde(default)]
     pub statuses: Vec<StatusRule>,
-    /// Priorities to priority levels and tags.
+    /// How priorities are kept on threads: an attribute, tags or both.
+    #[serde(default)]
+    pub priority: PriorityPolicy,
+    /// Priorities to priority levels, attribute options and tags.
     #[serde(default)]
     pub priorities: Vec<PriorityRule>,
-    /// Categories to tags.
+    /// Categories to an attribute and tags.
     #[serde(default)]
     pub categories: CategoryPolicy,
-    /// Origins to tags.
+    /// Origins to an attribute and tags.
     #[serde(default)]
     pub origins: OriginPolicy,
     /// Fields to attributes.
@@ -78,6 +83,12 @@ pub struct MappingSpec {
     /// Knowledge base.
     #[serde(default)]
     pub articles: ArticlePolicy,
+    /// Which records move (everything unless narrowed).
+    #[serde(default, skip_serializing_if = "super::scope::Scope::is_everything")]
+    pub scope: super::scope::Scope,
+    /// What never leaves: card numbers, credentials and patterns of your own, redacted.
+    #[serde(default, skip_serializing_if = "RedactionPolicy::is_default")]
+    pub redaction: RedactionPolicy,
     /// Source API findings a person accepted (`wire_assumption` findings of `plan`).
     #[serde(default, skip_serializing_if = "WirePolicy::is_empty")]
     pub wire: WirePolicy,
@@ -124,6 +135,7 @@ impl MappingSpec {
             teams: TeamPolicy::default(),
             ticket_types: Vec::new(),
             statuses: Vec::new(),
+            priority: PriorityPolicy::default(),
             priorities: Vec::new(),
             categories: CategoryPolicy::default(),
             origins: OriginPolicy::default(),
@@ -138,6 +150,8 @@ impl MappingSpec {
             html: HtmlPolicy::default(),
             attachments: AttachmentPolicy::default(),
             articles: ArticlePolicy::default(),
+            scope: super::scope::Scope::default(),
+            redaction: RedactionPolicy::default(),
             wire: WirePolicy::default(),
             confirmation: None,
         }

@@ -21,9 +21,23 @@ impl SpecHash {
     pub fn of(spec: &MappingSpec) -> Self {
         let mut content = spec.clone();
         content.confirmation = None;
+        Self::of_content(&content)
+    }
+
+    /// The hash of `spec`'s mapping: its content without the `[scope]`, which says which
+    /// records move and not how they look, so a run may widen or narrow it between runs. The
+    /// same as [`SpecHash::of`] when everything moves.
+    pub fn of_mapping(spec: &MappingSpec) -> Self {
+        let mut content = spec.clone();
+        content.confirmation = None;
+        content.scope = super::scope::Scope::default();
+        Self::of_content(&content)
+    }
+
+    fn of_content(content: &MappingSpec) -> Self {
         // Serialising plain data with sorted maps cannot fail; an empty input would only make
         // every confirmation stale, never wrongly valid.
-        let canonical = serde_json::to_vec(&content).unwrap_or_default();
+        let canonical = serde_json::to_vec(content).unwrap_or_default();
         Self(format!(
             "sha256:{}",
             hex::encode(Sha256::digest(&canonical))

@@ -6,6 +6,7 @@
 
 mod check;
 mod classify;
+mod dimensions;
 mod document;
 mod hash;
 pub mod names;
@@ -13,26 +14,41 @@ mod notes;
 mod policies;
 mod propose;
 mod propose_people;
+mod propose_redaction;
+mod redaction;
 mod rules;
+mod scope;
 mod targets;
+mod usage;
 
 pub use check::{check, CheckReport, IssueCode, SpecIssue};
+pub use dimensions::{
+    dimension_attributes, dimension_options, option_label, ticket_categories, Dimension,
+    DimensionAttribute, NamedCategory,
+};
 pub use document::{Confirmation, MappingSpec, WirePolicy, SPEC_FORMAT_VERSION};
 pub use hash::SpecHash;
 pub use notes::value_at;
 pub use policies::{
     AdminPolicy, ArticlePolicy, ArticleStatePolicy, AttachmentPolicy, CategoryMode, CategoryPolicy,
     CompanyPolicy, ContactPolicy, HtmlPolicy, MissingEmailPolicy, OriginPolicy, OrphanTicketPolicy,
-    ParentChildPolicy, SlaHandling, SlaMode, TeamPolicy, TicketPolicy,
+    ParentChildPolicy, PriorityPolicy, SlaHandling, SlaMode, TeamPolicy, TicketPolicy,
 };
-pub use propose::{propose, Confidence, Proposal, ProposalNote, ProposalOptions};
+pub use propose::{
+    propose, propose_with_usage, Confidence, Proposal, ProposalNote, ProposalOptions,
+};
+pub use redaction::{
+    replacement_for, RedactionPattern, RedactionPolicy, CARD_RULE, CREDENTIAL_RULE,
+};
 pub use rules::{
     BuiltinField, FieldRule, LegacyDecision, LegacyFieldRule, ParseSourceFieldError, PriorityRule,
     SourceField, StatusRule, TargetModel, ThreadTarget, TicketTypeRule, Transform,
 };
+pub use scope::{ArticleScope, ArticleVisibility, PeopleScope, Scope, ScopeDate, TicketScope};
 pub use targets::{
     attribute_targets, sla_attribute_name, thread_places, AttributeTarget, ThreadPlace,
 };
+pub use usage::{FieldUsage, FieldUse, UNUSED_SHARE};
 
 use crate::error::SpecError;
 use crate::model::destination::DestinationSchema;
@@ -79,5 +95,11 @@ impl ConfirmedSpec {
     /// specification mid-migration).
     pub fn hash(&self) -> SpecHash {
         self.spec.content_hash()
+    }
+
+    /// The hash of the mapping without its scope ([`SpecHash::of_mapping`]): what the state
+    /// store keeps to refuse a mapping changed mid-migration, while the scope may change.
+    pub fn mapping_hash(&self) -> SpecHash {
+        SpecHash::of_mapping(&self.spec)
     }
 }

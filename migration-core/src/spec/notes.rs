@@ -19,6 +19,12 @@ const ENTRY_IDENTITIES: [&str; 2] = ["source_id", "source"];
 enum Step {
     Key(String),
     Index(usize),
+    /// The array entry whose `key` is `value` (`fields[source=custom:12]`): where a rule the
+    /// proposal left out would be, wherever a person puts it.
+    Entry {
+        key: String,
+        value: String,
+    },
 }
 
 fn steps(path: &str) -> Vec<Step> {
@@ -33,9 +39,14 @@ fn steps(path: &str) -> Vec<Step> {
         }
         while let Some(rest) = indexes.strip_prefix('[') {
             let Some(end) = rest.find(']') else { break };
-            match rest[..end].parse() {
-                Ok(index) => steps.push(Step::Index(index)),
-                Err(_) => steps.push(Step::Key(rest[..end].to_string())),
+            let inside = &rest[..end];
+            match (inside.parse(), inside.split_once('=')) {
+                (Ok(index), _) => steps.push(Step::Index(index)),
+                (Err(_), Some((key, value))) => steps.push(Step::Entry {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                }),
+                (Err(_), None) => steps.push(Step::Key(inside.to_string())),
             }
             indexes = &rest[end + 1..];
         }
@@ -54,9 +65,21 @@ fn path_of(steps: &[Step]) -> String {
                 path.push_str(key);
             }
             Step::Index(index) => path.push_str(&format!("[{index}]")),
+            Step::Entry { key, value } => path.push_str(&format!("[{key}={value}]")),
         }
     }
     path
+}
+
+/// The entry of `array` whose `key` holds the text `value`.
+fn entry_where<'v>(array: &'v toml::Value, key: &str, value: &str) -> Option<&'v toml::Value> {
+    array.as_array()?.iter().find(|entry| {
+        entry
+            .as_table()
+            .and_then(|table| table.get(key))
+            .and_then(toml::Value::as_str)
+            == Some(value)
+    })
 }
 
 /// The value at `path` in a document read as TOML values, if the key exists.
@@ -66,6 +89,7 @@ pub fn value_at<'v>(document: &'v toml::Value, path: &str) -> Option<&'v toml::V
         .try_fold(document, |value, step| match step {
             Step::Key(key) => value.as_table()?.get(key),
             Step::Index(index) => value.as_array()?.get(*index),
+            Step::Entry { key, value: wanted } => entry_where(value, key, wanted),
         })
 }
 
@@ -104,6 +128,11 @@ fn relocate(from: &toml::Value, to: &toml::Value, path: &str) -> Option<String> 
                 here = entry;
                 there = &entries[at];
                 found.push(Step::Index(at));
+            }
+            Step::Entry { key, value } => {
+                here = entry_where(here, key, value)?;
+                there = entry_where(there, key, value)?;
+                found.push(step);
             }
         }
     }
@@ -229,6 +258,15 @@ fn decorate(table: &mut toml_edit::Table, steps: &[Step], block: &str) -> bool {
                 prepend_table(inner.decor_mut(), block);
                 true
             }
+            // An array of tables: the block goes above its first entry, before what that
+            // entry's own notes say.
+            Some(Item::ArrayOfTables(array)) => match array.get_mut(0) {
+                Some(first) => {
+                    prepend_before(first.decor_mut(), block);
+                    true
+                }
+                None => false,
+            },
             Some(Item::Value(_)) => match table.key_mut(key) {
                 Some(mut key) => {
                     prepend(key.leaf_decor_mut(), block);
@@ -263,6 +301,17 @@ fn prepend(decor: &mut toml_edit::Decor, block: &str) {
         .unwrap_or_default()
         .to_string();
     decor.set_prefix(format!("{before}{block}"));
+}
+
+/// Puts `block` first in the item's prefix, a blank line above it.
+fn prepend_before(decor: &mut toml_edit::Decor, block: &str) {
+    let after = decor
+        .prefix()
+        .and_then(|prefix| prefix.as_str())
+        .unwrap_or_default()
+        .trim_start_matches('\n')
+        .to_string();
+    decor.set_prefix(format!("\n{block}{after}"));
 }
 
 /// Like [`prepend`], for a table header, which a blank line separates from what is above.

@@ -29,16 +29,40 @@ pub struct TeamPolicy {
     pub overrides: BTreeMap<String, String>,
 }
 
-/// How categories become tags.
+/// How a ticket's priority is kept on its thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(default)]
+pub struct PriorityPolicy {
+    /// List attribute on conversations and tickets holding the priority's name, its options the
+    /// names in `[[priorities]]`; empty: no attribute.
+    pub attribute: String,
+    /// Whether threads are also tagged with their priority rule's `tag` (one more request per
+    /// thread).
+    pub tags: bool,
+}
+
+impl Default for PriorityPolicy {
+    fn default() -> Self {
+        Self {
+            attribute: "vivantio_priority".into(),
+            tags: false,
+        }
+    }
+}
+
+/// How a category is named, in the category attribute's options and in tags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CategoryMode {
-    /// One tag with the whole path ("Category: Hardware / Laptop").
+    /// The whole path ("Hardware / Laptop").
     #[default]
-    TagPath,
-    /// One tag with the category's own name.
-    TagLeaf,
-    /// No tag.
+    #[serde(alias = "tag_path")]
+    Path,
+    /// The category's own name ("Laptop").
+    #[serde(alias = "tag_leaf")]
+    Leaf,
+    /// Not carried over.
     None,
 }
 
@@ -47,8 +71,13 @@ pub enum CategoryMode {
 #[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct CategoryPolicy {
-    /// Mode.
+    /// How a category is named.
     pub mode: CategoryMode,
+    /// List attribute on conversations and tickets holding the category, its options every
+    /// ticket category of the instance; empty: no attribute.
+    pub attribute: String,
+    /// Whether threads are also tagged with their category (one more request per thread).
+    pub tags: bool,
     /// Text before the category in the tag.
     pub tag_prefix: String,
     /// Separator between path levels.
@@ -58,27 +87,37 @@ pub struct CategoryPolicy {
 impl Default for CategoryPolicy {
     fn default() -> Self {
         Self {
-            mode: CategoryMode::TagPath,
+            mode: CategoryMode::Path,
+            attribute: "vivantio_category".into(),
+            tags: false,
             tag_prefix: "Category: ".into(),
             separator: " / ".into(),
         }
     }
 }
 
-/// How origins (`CallOrigin`) become tags.
+/// How origins (`CallOrigin`) map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct OriginPolicy {
-    /// Text before the origin name in the tag; empty means no origin tags.
+    /// List attribute on conversations and tickets holding the origin's name, its options the
+    /// names below; empty: no attribute.
+    pub attribute: String,
+    /// Whether threads are also tagged with their origin (one more request per thread).
+    pub tags: bool,
+    /// Text before the origin name in the tag.
     pub tag_prefix: String,
-    /// Origin code → name ("2" = "E-mail"); codes not listed get no tag (and a finding).
+    /// Origin code → name ("2" = "E-mail"); codes not listed are not carried over (and get a
+    /// finding).
     pub names: BTreeMap<String, String>,
 }
 
 impl Default for OriginPolicy {
     fn default() -> Self {
         Self {
+            attribute: "vivantio_origin".into(),
+            tags: false,
             tag_prefix: "Origin: ".into(),
             names: BTreeMap::new(),
         }

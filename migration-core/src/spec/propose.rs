@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::classify::{
     classify_priority, classify_status, classify_ticket_type, field_type_proposal,
 };
+use super::dimensions::{dimension_options, option_label, Dimension};
 use super::document::MappingSpec;
 use super::names::{check_attribute_name, name_similarity, suggest_attribute_name};
 use super::rules::{
@@ -13,8 +14,11 @@ use super::rules::{
     StatusRule, TargetModel, ThreadTarget, TicketTypeRule, Transform,
 };
 use super::targets::{attribute_targets, thread_places, AttributeTarget, ThreadPlace};
+use super::usage::FieldUsage;
 use crate::model::destination::{AttributeModel, AttributeType, DestinationSchema};
-use crate::model::source::{Origin, SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE};
+use crate::model::source::{
+    CustomForm, FieldDefinition, Origin, SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE,
+};
 
 /// How sure the proposer is; low means "a person must look at this".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -73,11 +77,24 @@ pub fn propose(
     destination: &DestinationSchema,
     options: &ProposalOptions,
 ) -> Proposal {
+    propose_with_usage(source, destination, options, None)
+}
+
+/// [`propose`], knowing how many records hold a value of each custom field (a discovery
+/// counted them): a field under [`super::usage::UNUSED_SHARE`] of its records is proposed as
+/// skipped, the count as the reason.
+pub fn propose_with_usage(
+    source: &SourceSchema,
+    destination: &DestinationSchema,
+    options: &ProposalOptions,
+    usage: Option<&FieldUsage>,
+) -> Proposal {
     let mut proposer = Proposer {
         source,
         destination,
         spec: MappingSpec::new(&options.source_time_zone),
         notes: Vec::new(),
+        usage: usage.filter(|usage| !usage.is_empty()),
     };
     proposer.spec.admins.fallback_email = options.fallback_admin_email.clone();
     proposer.admins();
@@ -86,9 +103,11 @@ pub fn propose(
     proposer.statuses();
     proposer.priorities();
     proposer.origins();
+    proposer.dimensions();
     proposer.builtin_fields();
     proposer.custom_fields();
     proposer.legacy_fields();
+    proposer.redaction();
     Proposal {
         spec: proposer.spec,
         notes: proposer.notes,
@@ -96,6 +115,8 @@ pub fn propose(
 }
 
 pub(super) struct Proposer<'a> {
+    /// Values per custom field, when a discovery counted them.
+    usage: Option<&'a FieldUsage>,
     pub(super) source: &'a SourceSchema,
     pub(super) destination: &'a DestinationSchema,
     pub(super) spec: MappingSpec,
@@ -202,10 +223,10 @@ impl Proposer<'_> {
             self.note(
                 format!("priorities[{index}]"),
                 format!(
-                    "{} → level \"{}\" and tag \"Priority: {}\"",
+                    "{} → level \"{}\", option \"{}\"",
                     priority.name,
                     spelled(&level),
-                    priority.name.trim()
+                    option_label(&priority.name),
                 ),
                 reason,
                 confidence,
@@ -240,14 +261,83 @@ impl Proposer<'_> {
                 .insert(origin.id.to_string(), name.clone());
             self.note(
                 format!("origins.names.{}", origin.id),
-                format!(
-                    "origin {} → tag \"{}{name}\"",
-                    origin.id, self.spec.origins.tag_prefix
-                ),
+                format!("origin {} → \"{name}\"", origin.id),
                 reason,
                 confidence,
             );
         }
+    }
+
+    /// Priority, category and origin as list attributes of every thread, named so that
+    /// nothing else takes the name.
+    fn dimensions(&mut self) {
+        for dimension in Dimension::ALL {
+            let base = dimension.attribute(&self.spec).to_string();
+            if base.is_empty() {
+                continue;
+            }
+            let path = format!("{}.attribute", dimension.table());
+            let what = dimension.table();
+            let options = dimension_options(dimension, &self.spec, self.source);
+            if options.is_empty() {
+                self.note(
+                    path,
+                    format!("{what} → no attribute"),
+                    "the instance has no values of it, so the attribute is not created".into(),
+                    Confidence::High,
+                );
+                continue;
+            }
+            // The proposal's own default name must not count as taken by itself.
+            set_dimension_attribute(&mut self.spec, dimension, String::new());
+            let (name, why) = self.dimension_name(&base, &options);
+            set_dimension_attribute(&mut self.spec, dimension, name.clone());
+            self.note(
+                path,
+                format!(
+                    "{what} → list attribute `{name}` on every conversation and ticket ({} option{})",
+                    options.len(),
+                    if options.len() == 1 { "" } else { "s" }
+                ),
+                format!(
+                    "{why}; an attribute shows on the thread, filters the inbox and splits reports, and travels with the thread's other attributes at no extra request, where a tag costs a request per thread (set `tags = true` to tag as well)"
+                ),
+                Confidence::High,
+            );
+        }
+    }
+
+    /// `base` when it is free, or an existing list attribute of that name holding every option
+    /// on every thread model; else the first free numbered name. Says why.
+    fn dimension_name(&self, base: &str, options: &[String]) -> (String, String) {
+        let existing: Vec<_> = self
+            .destination
+            .attributes
+            .iter()
+            .filter(|attribute| {
+                !attribute.archived
+                    && matches!(
+                        attribute.model,
+                        AttributeModel::Conversation | AttributeModel::Ticket
+                    )
+                    && attribute.name == base
+            })
+            .collect();
+        let reusable = !existing.is_empty()
+            && existing.iter().all(|attribute| {
+                attribute.data_type == AttributeType::List
+                    && options
+                        .iter()
+                        .all(|option| attribute.options.contains(option))
+            });
+        if reusable {
+            return (
+                base.to_string(),
+                format!("reuses the existing list attribute `{base}`, which has every option"),
+            );
+        }
+        let (name, why) = TakenNames::new(self, TargetModel::Thread, &[]).unique(base);
+        (name.clone(), format!("new attribute `{name}`{why}"))
     }
 
     fn builtin_fields(&mut self) {
@@ -308,6 +398,7 @@ impl Proposer<'_> {
                 .fields
                 .iter()
                 .any(|rule| rule.source == SourceField::Custom(field.id))
+                || self.skipped_unused(form, field, model)
             {
                 continue;
             }
@@ -351,6 +442,60 @@ impl Proposer<'_> {
                 confidence,
             );
         }
+    }
+
+    /// Leaves a custom field almost no record fills out of the mapping (no attribute is
+    /// created for it), with a note saying how many records hold a value; `false` when the
+    /// field is used or nothing was counted.
+    fn skipped_unused(
+        &mut self,
+        form: &CustomForm,
+        field: &FieldDefinition,
+        model: TargetModel,
+    ) -> bool {
+        let Some(usage) = self.usage.map(|usage| usage.of(self.source, field.id)) else {
+            return false;
+        };
+        let source = SourceField::Custom(field.id);
+        let key = skip_key(&source);
+        // A field shared by several forms is skipped once.
+        if self
+            .notes
+            .iter()
+            .any(|note| note.unset_key.as_deref() == Some(key.as_str()))
+        {
+            return true;
+        }
+        if !usage.is_unused() {
+            return false;
+        }
+        let records = match model {
+            TargetModel::Contact => "callers",
+            TargetModel::Company => "organisations",
+            _ => "tickets of its types",
+        };
+        let kept = match model {
+            TargetModel::Thread => "its few values are kept in each ticket's archive note",
+            _ => "its few values are listed as pre-flight findings",
+        };
+        self.note(
+            "fields".into(),
+            format!(
+                "{} / {} (custom:{}) → skipped: no attribute",
+                form.name,
+                field.display_name(),
+                field.id
+            ),
+            format!(
+                "{} of {} {records} hold a value (under {}%): an attribute nobody fills only clutters Intercom, and {kept}. Add a [[fields]] rule with source = \"{source}\" to move it",
+                usage.with_value,
+                usage.records,
+                super::usage::UNUSED_SHARE * 100.0
+            ),
+            Confidence::Medium,
+        );
+        self.unset(key);
+        true
     }
 
     fn legacy_fields(&mut self) {
@@ -583,7 +728,20 @@ impl<'p> TakenNames<'p> {
     }
 }
 
+fn set_dimension_attribute(spec: &mut MappingSpec, dimension: Dimension, name: String) {
+    match dimension {
+        Dimension::Priority => spec.priority.attribute = name,
+        Dimension::Category => spec.categories.attribute = name,
+        Dimension::Origin => spec.origins.attribute = name,
+    }
+}
+
 /// A value as the document spells it (`waiting_on_customer`, `list`).
+/// Where a rule for `source` would be in the mapping, found by its identity.
+fn skip_key(source: &SourceField) -> String {
+    format!("fields[source={source}]")
+}
+
 pub(super) fn spelled<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(text)) => text,

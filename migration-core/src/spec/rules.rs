@@ -61,8 +61,9 @@ pub struct PriorityRule {
     pub source_name: String,
     /// Intercom priority level.
     pub level: PriorityLevel,
-    /// Tag to add as well (Intercom 2.16 cannot set a conversation's priority through the API,
-    /// so a tag keeps it visible).
+    /// Tag of threads with this priority, when `[priority] tags` is on (the priority's name is
+    /// an option of the `[priority]` attribute either way: Intercom 2.16 cannot set a
+    /// conversation's own priority through the API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }

@@ -3,6 +3,7 @@
 use crate::model::destination::{AttributeModel, AttributeType};
 use crate::model::source::{SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE};
 
+use super::dimensions::dimension_attributes;
 use super::document::MappingSpec;
 use super::policies::SlaMode;
 use super::rules::{LegacyDecision, SourceField, TargetModel, ThreadTarget};
@@ -20,7 +21,7 @@ pub enum ThreadPlace {
 /// One attribute the specification writes to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributeTarget {
-    /// Where in the specification it is decided (`fields[2]`, `sla`).
+    /// Where in the specification it is decided (`fields[2]`, `sla`, `priority`).
     pub origin: String,
     /// Object.
     pub model: AttributeModel,
@@ -89,6 +90,17 @@ pub fn attribute_targets(spec: &MappingSpec, schema: &SourceSchema) -> Vec<Attri
         }
     };
     let all_threads: Vec<_> = thread_places(spec, None).iter().map(place_model).collect();
+    for attribute in dimension_attributes(spec, schema) {
+        push(
+            attribute.dimension.table().into(),
+            all_threads.clone(),
+            &attribute.name,
+            AttributeType::List,
+            &attribute.options,
+            false,
+            attribute.dimension.description().into(),
+        );
+    }
     for (index, rule) in spec.fields.iter().enumerate() {
         let places = match rule.model {
             TargetModel::Contact => vec![(AttributeModel::Contact, None)],

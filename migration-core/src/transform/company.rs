@@ -109,7 +109,7 @@ impl Mapper {
     pub fn map_organisation(&self, organisation: &Organisation) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Organisation, organisation.id);
         self.map_organisation_raw(organisation)
-            .map(|mapped| super::safe_text::scrubbed(record, mapped))
+            .map(|mapped| self.finished(record, mapped))
     }
 
     fn map_organisation_raw(&self, organisation: &Organisation) -> Result<Mapped, Rejection> {

@@ -22,7 +22,7 @@ impl Mapper {
     pub fn map_caller(&self, caller: &Caller) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Caller, caller.id);
         self.map_caller_raw(caller)
-            .map(|mapped| super::safe_text::scrubbed(record, mapped))
+            .map(|mapped| self.finished(record, mapped))
     }
 
     fn map_caller_raw(&self, caller: &Caller) -> Result<Mapped, Rejection> {

@@ -1,7 +1,7 @@
 //! Indexes built once from the specification and the source schema, so that mapping one
 //! record is lookups, not searches.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::fast_hash::FastMap;
 
@@ -13,8 +13,9 @@ use crate::model::source::{
     Agent, Category, FieldDefinition, SourceSchema, StatusKind, KNOWLEDGE_BASE_RECORD_TYPE,
 };
 use crate::spec::{
-    sla_attribute_name, BuiltinField, CategoryMode, FieldRule, LegacyFieldRule, MappingSpec,
-    SlaMode, SourceField, TargetModel, ThreadTarget,
+    dimension_attributes, option_label, sla_attribute_name, ticket_categories, BuiltinField,
+    Dimension, FieldRule, LegacyFieldRule, MappingSpec, SlaMode, SourceField, TargetModel,
+    ThreadTarget,
 };
 
 /// Where tickets of one type go.
@@ -67,16 +68,32 @@ pub(crate) struct SlaNames {
     pub breached: String,
 }
 
+/// How one priority maps.
+#[derive(Debug, Clone)]
+pub(crate) struct PriorityEntry {
+    pub level: PriorityLevel,
+    /// Its option of the priority attribute.
+    pub label: String,
+    /// Its tag, when priorities are tagged.
+    pub tag: Option<RecordKey>,
+}
+
 /// Everything precomputed.
 #[derive(Debug, Clone)]
 pub(crate) struct Lookup {
     pub routes: FastMap<i64, Route>,
     pub states: FastMap<i64, (ConversationState, TicketStateCategory)>,
-    pub priorities: FastMap<i64, (PriorityLevel, Option<RecordKey>)>,
+    pub priorities: FastMap<i64, PriorityEntry>,
     pub category_tags: FastMap<i64, RecordKey>,
     pub category_paths: FastMap<i64, String>,
+    /// Each ticket category's option of the category attribute.
+    pub category_labels: FastMap<i64, String>,
     pub kb_categories: FastMap<i64, Category>,
     pub origin_tags: FastMap<i64, RecordKey>,
+    /// Each named origin code's option of the origin attribute.
+    pub origin_labels: FastMap<i64, String>,
+    /// The attribute of each dimension the mapping keeps as one.
+    pub dimension_attributes: FastMap<Dimension, String>,
     pub custom_bindings: FastMap<i64, Vec<Binding>>,
     pub custom_fields: FastMap<i64, FieldDefinition>,
     /// Record types whose forms hold each custom field.
@@ -109,8 +126,11 @@ impl Lookup {
             priorities: FastMap::default(),
             category_tags: FastMap::default(),
             category_paths: FastMap::default(),
+            category_labels: FastMap::default(),
             kb_categories: FastMap::default(),
             origin_tags: FastMap::default(),
+            origin_labels: FastMap::default(),
+            dimension_attributes: FastMap::default(),
             custom_bindings: FastMap::default(),
             custom_fields: FastMap::default(),
             field_record_types: FastMap::default(),
@@ -126,6 +146,11 @@ impl Lookup {
             sla: FastMap::default(),
             tag_names: BTreeMap::new(),
         };
+        for attribute in dimension_attributes(spec, schema) {
+            lookup
+                .dimension_attributes
+                .insert(attribute.dimension, attribute.name);
+        }
         for rule in &spec.ticket_types {
             let ticket_type = (rule.target == ThreadTarget::Ticket).then(|| {
                 let name = rule
@@ -145,6 +170,7 @@ impl Lookup {
                 .iter()
                 .filter(|field| field.model == TargetModel::Thread)
                 .map(|field| field.attribute.clone())
+                .chain(lookup.dimension_attributes.values().cloned())
                 .chain(
                     spec.legacy_fields
                         .iter()
@@ -185,9 +211,14 @@ impl Lookup {
             let tag = rule
                 .tag
                 .as_deref()
-                .filter(|tag| !tag.trim().is_empty())
+                .filter(|tag| Dimension::Priority.tags(spec) && !tag.trim().is_empty())
                 .map(|tag| lookup.tag(tag));
-            lookup.priorities.insert(rule.source_id, (rule.level, tag));
+            let entry = PriorityEntry {
+                level: rule.level,
+                label: option_label(&rule.source_name),
+                tag,
+            };
+            lookup.priorities.insert(rule.source_id, entry);
         }
         lookup.categories(spec, schema);
         for policy_tag in [
@@ -200,13 +231,15 @@ impl Lookup {
                 lookup.tag(policy_tag);
             }
         }
-        if !spec.origins.tag_prefix.is_empty() {
-            for (code, name) in &spec.origins.names {
-                if let Ok(code) = code.trim().parse::<i64>() {
-                    let tag = format!("{}{}", spec.origins.tag_prefix, name);
-                    let key = lookup.tag(&tag);
-                    lookup.origin_tags.insert(code, key);
-                }
+        for (code, name) in &spec.origins.names {
+            let Ok(code) = code.trim().parse::<i64>() else {
+                continue;
+            };
+            lookup.origin_labels.insert(code, option_label(name));
+            if Dimension::Origin.tags(spec) {
+                let tag = format!("{}{}", spec.origins.tag_prefix, name.trim());
+                let key = lookup.tag(&tag);
+                lookup.origin_tags.insert(code, key);
             }
         }
         for (form, field) in schema.custom_fields() {
@@ -294,36 +327,24 @@ impl Lookup {
     }
 
     fn categories(&mut self, spec: &MappingSpec, schema: &SourceSchema) {
-        let by_id: HashMap<i64, &Category> = schema.categories.iter().map(|c| (c.id, c)).collect();
         for category in &schema.categories {
             if category.record_type_id == KNOWLEDGE_BASE_RECORD_TYPE {
                 self.kb_categories.insert(category.id, category.clone());
-                continue;
             }
-            let mut names = vec![category.name.trim().to_string()];
-            let mut parent = category.parent_id;
-            // Bounded walk: a cycle in the source cannot loop forever.
-            while let Some(id) = parent.filter(|_| names.len() < 32) {
-                let Some(up) = by_id.get(&id) else { break };
-                names.push(up.name.trim().to_string());
-                parent = up.parent_id;
-            }
-            names.reverse();
-            let path = names.join(&spec.categories.separator);
-            let tag = match spec.categories.mode {
-                CategoryMode::TagPath => Some(format!("{}{path}", spec.categories.tag_prefix)),
-                CategoryMode::TagLeaf => Some(format!(
+        }
+        let tagged = Dimension::Category.tags(spec);
+        for category in ticket_categories(spec, schema) {
+            if tagged {
+                let key = self.tag(&format!(
                     "{}{}",
-                    spec.categories.tag_prefix,
-                    category.name.trim()
-                )),
-                CategoryMode::None => None,
-            };
-            if let Some(tag) = tag {
-                let key = self.tag(&tag);
+                    spec.categories.tag_prefix, category.tag_name
+                ));
                 self.category_tags.insert(category.id, key);
             }
-            self.category_paths.insert(category.id, path);
+            if !category.label.is_empty() {
+                self.category_labels.insert(category.id, category.label);
+            }
+            self.category_paths.insert(category.id, category.path);
         }
     }
 

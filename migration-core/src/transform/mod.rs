@@ -19,6 +19,7 @@ pub mod html;
 mod lookup;
 mod parts;
 pub mod phone;
+mod redaction;
 pub mod safe_text;
 mod schema_ops;
 mod thread_details;
@@ -43,6 +44,7 @@ use crate::spec::MappingSpec;
 
 use html::HtmlRenderer;
 use lookup::Lookup;
+use redaction::Redactor;
 
 /// The operations one record maps to, and what a person should know about it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -62,6 +64,7 @@ pub struct Mapper {
     html: HtmlRenderer,
     directory: SourceDirectory,
     phone_region: Option<&'static phone::Region>,
+    redactor: Redactor,
 }
 
 impl Mapper {
@@ -95,6 +98,7 @@ impl Mapper {
             html: HtmlRenderer::new(&spec.html)?,
             directory,
             phone_region,
+            redactor: Redactor::new(&spec.redaction)?,
         })
     }
 

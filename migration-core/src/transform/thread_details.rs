@@ -6,7 +6,7 @@ use crate::model::destination::ThreadState;
 use crate::model::source::{SourceKind, SourceRef, Ticket};
 use crate::ops::{DestinationOp, Operation, Phase};
 use crate::reject::{Finding, ReasonCode, Severity};
-use crate::spec::ThreadTarget;
+use crate::spec::{Dimension, ThreadTarget};
 
 use super::lookup::Route;
 use super::{Gathered, Mapped, Mapper};
@@ -27,6 +27,9 @@ impl Mapper {
         let priority = ticket
             .priority_id
             .and_then(|id| self.lookup.priorities.get(&id));
+        let carried = |dimension: Dimension| {
+            self.lookup.dimension_attributes.contains_key(&dimension) || dimension.tags(&self.spec)
+        };
         let is_conversation = route.target == ThreadTarget::Conversation;
         let title = (is_conversation && !ticket.title.trim().is_empty())
             .then(|| ticket.title.trim().to_string());
@@ -40,7 +43,7 @@ impl Mapper {
                     DestinationOp::UpdateThread {
                         thread: thread.clone(),
                         title,
-                        priority: priority.map(|(level, _)| *level),
+                        priority: priority.map(|entry| entry.level),
                         company: company.clone(),
                         custom_attributes: gathered.values,
                     },
@@ -60,7 +63,7 @@ impl Mapper {
                 None => {}
             }
         }
-        if let Some((_, Some(tag))) = priority {
+        if let Some(tag) = priority.and_then(|entry| entry.tag.as_ref()) {
             tags.push(tag.clone());
         } else if let Some(id) = ticket
             .priority_id
@@ -69,12 +72,11 @@ impl Mapper {
             mapped.findings.push(unmapped(record, "priority", id));
         }
         if let Some(origin) = ticket.origin {
-            match self.lookup.origin_tags.get(&origin) {
-                Some(tag) => tags.push(tag.clone()),
-                None if !self.spec.origins.tag_prefix.is_empty() => {
-                    mapped.findings.push(unmapped(record, "origin", origin))
-                }
-                None => {}
+            if let Some(tag) = self.lookup.origin_tags.get(&origin) {
+                tags.push(tag.clone());
+            } else if !self.lookup.origin_labels.contains_key(&origin) && carried(Dimension::Origin)
+            {
+                mapped.findings.push(unmapped(record, "origin", origin));
             }
         }
         if orphan {
@@ -151,18 +153,28 @@ impl Mapper {
         );
     }
 
+    /// Who a ticket is assigned to: its owner's admin and its group's team.
+    pub(super) fn assignees(&self, ticket: &Ticket) -> Assignees {
+        Assignees {
+            admin: ticket.owner_id.and_then(|id| self.lookup.admin(id)),
+            team: ticket
+                .group_id
+                .and_then(|id| self.lookup.team_keys.get(&id).cloned()),
+        }
+    }
+
+    /// The final state, and the assignment of a conversation (an Intercom ticket is assigned
+    /// as it is created: `POST /tickets` takes both assignees, a conversation's create none).
     pub(super) fn final_state(
         &self,
         ticket: &Ticket,
         route: &Route,
         thread: &RecordKey,
+        assignees: Assignees,
         mapped: &mut Mapped,
     ) {
-        let admin = ticket.owner_id.and_then(|id| self.lookup.admin(id));
-        let team = ticket
-            .group_id
-            .and_then(|id| self.lookup.team_keys.get(&id).cloned());
-        if admin.is_some() || team.is_some() {
+        let Assignees { admin, team } = assignees;
+        if route.target == ThreadTarget::Conversation && (admin.is_some() || team.is_some()) {
             mapped.operations.push(
                 Operation::changing(
                     Phase::StatesAndAssignments,
@@ -204,6 +216,13 @@ impl Mapper {
             .requiring([thread.clone(), self.lookup.fallback_admin.clone()]),
         );
     }
+}
+
+/// The admin and team a ticket is assigned to.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Assignees {
+    pub admin: Option<RecordKey>,
+    pub team: Option<RecordKey>,
 }
 
 fn unmapped(record: SourceRef, what: &str, id: i64) -> Finding {

@@ -9,11 +9,14 @@ use crate::model::destination::{AttributeValue, ConversationOpening, TicketRecor
 use crate::model::source::{SourceKind, SourceRef, Ticket};
 use crate::ops::{DestinationOp, Operation, Phase};
 use crate::reject::{Finding, ReasonCode, Rejection, Severity};
-use crate::spec::{BuiltinField, LegacyDecision, OrphanTicketPolicy, TargetModel, ThreadTarget};
+use crate::spec::{
+    BuiltinField, Dimension, LegacyDecision, OrphanTicketPolicy, TargetModel, ThreadTarget,
+};
 
 use super::html::html_to_text;
 use super::lookup::Route;
 use super::parts::PartContext;
+use super::thread_details::Assignees;
 use super::values::raw_text;
 use super::{Gathered, Mapped, Mapper};
 
@@ -25,7 +28,7 @@ impl Mapper {
     pub fn map_ticket(&self, ticket: &Ticket, ids: &dyn IdMapView) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Ticket, ticket.id);
         self.map_ticket_raw(ticket, ids)
-            .map(|mapped| super::safe_text::scrubbed(record, mapped))
+            .map(|mapped| self.finished(record, mapped))
     }
 
     fn map_ticket_raw(&self, ticket: &Ticket, ids: &dyn IdMapView) -> Result<Mapped, Rejection> {
@@ -71,6 +74,7 @@ impl Mapper {
         let mut gathered = self.thread_attributes(ticket, route, record);
         mapped.findings.append(&mut gathered.findings);
 
+        let assignees = self.assignees(ticket);
         let opening = self.opening(
             ticket,
             route,
@@ -78,6 +82,7 @@ impl Mapper {
             &contact,
             company.clone(),
             opened_at,
+            &assignees,
             &mut gathered,
         );
         mapped.operations.push(opening.from_source(record));
@@ -104,7 +109,7 @@ impl Mapper {
             &mut mapped,
         );
         self.links(ticket, &thread, &mut mapped);
-        self.final_state(ticket, route, &thread, &mut mapped);
+        self.final_state(ticket, route, &thread, assignees, &mut mapped);
         for operation in &mut mapped.operations {
             operation.source.get_or_insert(record);
         }
@@ -268,6 +273,7 @@ impl Mapper {
                 AttributeValue::Boolean(stage.breached),
             );
         }
+        self.dimension_values(ticket, route, &mut gathered);
         if let Some(parent) = ticket.parent_ids.first() {
             let attribute = &self.spec.parent_child.reference_attribute;
             if !attribute.is_empty() {
@@ -284,6 +290,43 @@ impl Mapper {
             }
         }
         gathered
+    }
+
+    /// The ticket's priority, category and origin, as options of their attributes.
+    fn dimension_values(&self, ticket: &Ticket, route: &Route, gathered: &mut Gathered) {
+        let lookup = &self.lookup;
+        let values = [
+            (
+                Dimension::Priority,
+                ticket
+                    .priority_id
+                    .and_then(|id| lookup.priorities.get(&id))
+                    .map(|entry| &entry.label),
+            ),
+            (
+                Dimension::Category,
+                ticket
+                    .category_id
+                    .and_then(|id| lookup.category_labels.get(&id)),
+            ),
+            (
+                Dimension::Origin,
+                ticket
+                    .origin
+                    .and_then(|code| lookup.origin_labels.get(&code)),
+            ),
+        ];
+        for (dimension, label) in values {
+            let (Some(name), Some(label)) = (lookup.dimension_attributes.get(&dimension), label)
+            else {
+                continue;
+            };
+            gathered.set(
+                name,
+                route.attribute_key(name),
+                AttributeValue::ListOption(label.clone()),
+            );
+        }
     }
 
     fn legacy_values(
@@ -345,6 +388,7 @@ impl Mapper {
         contact: &RecordKey,
         company: Option<RecordKey>,
         opened_at: i64,
+        assignees: &Assignees,
         gathered: &mut Gathered,
     ) -> Operation {
         let description = ticket
@@ -391,11 +435,15 @@ impl Mapper {
                         description,
                         created_at: opened_at,
                         attributes: values,
+                        admin: assignees.admin.clone(),
+                        team: assignees.team.clone(),
                     }),
                 )
                 .requiring([type_key.clone(), contact.clone()])
                 .requiring(company)
                 .requiring(requires)
+                .requiring(assignees.admin.clone())
+                .requiring(assignees.team.clone())
             }
             _ => Operation::creating(
                 Phase::Threads,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::source::WireReport;
-use crate::reject::{Finding, ReasonCode, Severity};
+use crate::reject::{Finding, ReasonCode, RedactionTotals, Severity};
 use crate::spec::MappingSpec;
 
 use super::FindingSink;
@@ -26,6 +26,9 @@ pub struct PreflightReport {
     /// Number of findings per severity.
     #[serde(default)]
     pub severities: BTreeMap<Severity, usize>,
+    /// Values redacted per rule, added up from the `redacted` findings.
+    #[serde(default, skip_serializing_if = "RedactionTotals::is_empty")]
+    pub redactions: RedactionTotals,
 }
 
 impl PreflightReport {
@@ -50,6 +53,7 @@ impl PreflightReport {
     /// Counts `finding`; returns how many of its reason there are now.
     fn count(&mut self, finding: &Finding) -> usize {
         *self.severities.entry(finding.severity).or_default() += 1;
+        self.redactions.add(finding);
         let count = self.counts.entry(finding.code).or_default();
         *count += 1;
         *count

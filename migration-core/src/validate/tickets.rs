@@ -1,6 +1,9 @@
 //! What pre-flight needs to know across tickets, kept as ids while tickets stream: whether
 //! each ticket's thread is created, and which parent each child names. A child's link and a
 //! parent cycle are judged once every ticket has been seen.
+//!
+//! A ticket costs one word: its id shifted left by four bits, its flags in the low four
+//! (Vivantio ids are positive 32-bit numbers; an id that does not fit is kept as a pair).
 
 use crate::keys::RecordKey;
 use crate::model::source::{SourceKind, SourceRef};
@@ -14,6 +17,56 @@ const ROUTED_TICKET: u8 = 2;
 const CREATED_CONVERSATION: u8 = 4;
 const CREATED_TICKET: u8 = 8;
 const ROUTED: u8 = ROUTED_CONVERSATION | ROUTED_TICKET;
+const CREATED: u8 = CREATED_CONVERSATION | CREATED_TICKET;
+/// Bits of a packed ticket taken by its flags.
+const FLAG_BITS: u32 = 4;
+/// The largest id packed with its flags.
+const PACKABLE: i64 = i64::MAX >> FLAG_BITS;
+
+/// A ticket as one word: id, then flags.
+fn pack(id: i64, flags: u8) -> u64 {
+    // `id` is in 0..=PACKABLE, so the shift loses nothing.
+    ((id as u64) << FLAG_BITS) | u64::from(flags)
+}
+
+fn packed_id(packed: u64) -> i64 {
+    (packed >> FLAG_BITS) as i64
+}
+
+fn packed_flags(packed: u64) -> u8 {
+    (packed & u64::from(ROUTED | CREATED)) as u8
+}
+
+/// A ticket's id and flags, however they are stored.
+trait Entry: Copy {
+    fn id(self) -> i64;
+    fn flags(self) -> u8;
+    fn with_flags(self, flags: u8) -> Self;
+}
+
+impl Entry for u64 {
+    fn id(self) -> i64 {
+        packed_id(self)
+    }
+    fn flags(self) -> u8 {
+        packed_flags(self)
+    }
+    fn with_flags(self, flags: u8) -> Self {
+        pack(packed_id(self), flags)
+    }
+}
+
+impl Entry for (i64, u8) {
+    fn id(self) -> i64 {
+        self.0
+    }
+    fn flags(self) -> u8 {
+        self.1
+    }
+    fn with_flags(self, flags: u8) -> Self {
+        (self.0, flags)
+    }
+}
 
 /// A ticket that names a parent.
 #[derive(Debug, Clone, Copy)]
@@ -25,10 +78,13 @@ struct Child {
     link: bool,
 }
 
-/// Ids and flags of every ticket seen (about 16 bytes a ticket, 24 a child).
+/// Ids and flags of every ticket seen (8 bytes a ticket, 24 more a child).
 #[derive(Debug, Default)]
 pub(super) struct TicketLinks {
-    tickets: Vec<(i64, u8)>,
+    /// Tickets whose id packs, in the order seen.
+    tickets: Vec<u64>,
+    /// Tickets whose id does not pack (none from Vivantio), in the order seen.
+    wide: Vec<(i64, u8)>,
     children: Vec<Child>,
 }
 
@@ -50,7 +106,11 @@ impl TicketLinks {
             (Some(ThreadTarget::Conversation), true) => ROUTED_CONVERSATION | CREATED_CONVERSATION,
             (Some(ThreadTarget::Ticket), true) => ROUTED_TICKET | CREATED_TICKET,
         };
-        self.tickets.push((id, flags));
+        if (0..=PACKABLE).contains(&id) {
+            self.tickets.push(pack(id, flags));
+        } else {
+            self.wide.push((id, flags));
+        }
         if let Some(parent) = parent {
             self.children.push(Child { id, parent, link });
         }
@@ -59,12 +119,20 @@ impl TicketLinks {
     /// The findings only the whole set of tickets tells: children whose parent does not move
     /// (in the order the children came), then tickets on a parent cycle (by id).
     pub fn findings(mut self) -> Vec<Finding> {
-        let tickets = merged(std::mem::take(&mut self.tickets));
+        merge(&mut self.tickets);
+        merge(&mut self.wide);
+        let flags_of = |id: i64| {
+            if (0..=PACKABLE).contains(&id) {
+                find(&self.tickets, id)
+            } else {
+                find(&self.wide, id)
+            }
+        };
         let mut findings: Vec<Finding> = self
             .children
             .iter()
             .filter(|child| child.link)
-            .filter_map(|child| unlinked(&tickets, *child))
+            .filter_map(|child| unlinked(flags_of(child.parent), *child))
             .collect();
         let parents = last_parent_of_each(self.children);
         findings.extend(on_cycles(&parents).into_iter().map(|id| {
@@ -80,31 +148,42 @@ impl TicketLinks {
     }
 }
 
-/// The tickets by id, one entry per id: the route of its last record (as the directory keeps
-/// a ticket seen twice) and every thread any of its records creates.
-fn merged(mut tickets: Vec<(i64, u8)>) -> Vec<(i64, u8)> {
-    // Stable, so records of one id stay in the order seen.
-    tickets.sort_by_key(|(id, _)| *id);
-    let mut kept: Vec<(i64, u8)> = Vec::with_capacity(tickets.len());
-    for (id, flags) in tickets {
-        match kept.last_mut() {
-            Some(last) if last.0 == id => {
-                let created = (last.1 | flags) & !ROUTED;
-                last.1 = created | (flags & ROUTED);
+/// Sorts `tickets` by id and leaves one entry per id, in place: the route of its last record
+/// (as the directory keeps a ticket seen twice) and every thread any of its records creates.
+fn merge<T: Entry>(tickets: &mut Vec<T>) {
+    // Tickets usually come in id order, which costs one pass; the sort is stable, so the
+    // records of one id stay in the order seen.
+    if !tickets.is_sorted_by_key(|ticket| ticket.id()) {
+        tickets.sort_by_key(|ticket| ticket.id());
+    }
+    let mut kept: usize = 0;
+    for index in 0..tickets.len() {
+        let ticket = tickets[index];
+        match kept.checked_sub(1).map(|last| tickets[last]) {
+            Some(last) if last.id() == ticket.id() => {
+                let created = (last.flags() | ticket.flags()) & CREATED;
+                tickets[kept - 1] = ticket.with_flags(created | (ticket.flags() & ROUTED));
             }
-            _ => kept.push((id, flags)),
+            _ => {
+                tickets[kept] = ticket;
+                kept += 1;
+            }
         }
     }
-    kept
+    tickets.truncate(kept);
+}
+
+/// The flags of ticket `id` in merged `tickets`; none when it was not seen.
+fn find<T: Entry>(tickets: &[T], id: i64) -> u8 {
+    tickets
+        .binary_search_by_key(&id, |ticket| ticket.id())
+        .map_or(0, |index| tickets[index].flags())
 }
 
 /// Why a child cannot be linked to its parent, as the load plan words it: the parent is not
 /// there (or its type has no rule), or its thread is not created (it is rejected).
-fn unlinked(tickets: &[(i64, u8)], child: Child) -> Option<Finding> {
+fn unlinked(flags: u8, child: Child) -> Option<Finding> {
     let record = SourceRef::new(SourceKind::Ticket, child.id);
-    let flags = tickets
-        .binary_search_by_key(&child.parent, |(id, _)| *id)
-        .map_or(0, |index| tickets[index].1);
     let (key, created) = match flags & ROUTED {
         ROUTED_CONVERSATION => (
             RecordKey::conversation(child.parent),
@@ -241,6 +320,31 @@ mod tests {
                 (13, "parent ticket 99 does not exist or has an unmapped type; the child is tagged but not linked".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn tickets_out_of_order_and_ids_too_large_to_pack_are_found() {
+        let mut links = TicketLinks::default();
+        let huge = PACKABLE + 1;
+        links.add(30, Some(ThreadTarget::Conversation), true, None, false);
+        links.add(huge, Some(ThreadTarget::Ticket), true, None, false);
+        links.add(-4, Some(ThreadTarget::Ticket), false, None, false);
+        links.add(10, Some(ThreadTarget::Conversation), false, None, false);
+        for (child, parent) in [(1, 30), (2, huge), (3, -4), (4, 10), (5, 20)] {
+            links.add(
+                child,
+                Some(ThreadTarget::Conversation),
+                true,
+                Some(parent),
+                true,
+            );
+        }
+        let found: Vec<i64> = links
+            .findings()
+            .iter()
+            .map(|finding| finding.record.id)
+            .collect();
+        assert_eq!(found, vec![3, 4, 5]);
     }
 
     #[test]

@@ -26,12 +26,12 @@
 //! | `CreateArticle` | `POST /articles` |
 //! | `RelinkArticle` | `PUT /articles/{id}` (plus `GET /articles/{id}` for an article this process did not create) |
 //! | `CreateConversation` | `POST /conversations` (historical `created_at`) |
-//! | `CreateTicket` | `POST /tickets` (historical `created_at`, `skip_notifications`) |
+//! | `CreateTicket` | `POST /tickets` (historical `created_at`, `skip_notifications`, every attribute, the admin and team assignees) |
 //! | `AddPart` | `POST /conversations/{id}/reply` or `POST /tickets/{id}/reply` (historical `created_at`, files inline) |
 //! | `UpdateThread` | `PUT /conversations/{id}` or `PUT /tickets/{id}` |
 //! | `TagThread` | `POST /conversations/{id}/tags` or `POST /tickets/{id}/tags` |
-//! | `AssignThread` | one `POST /conversations/{id}/parts` or `PUT /tickets/{id}` per assignee (team, admin) |
-//! | `SetThreadState` | `POST /conversations/{id}/parts` (open / close / snooze; none to "open" a conversation it just created) or `PUT /tickets/{id}` with `ticket_state_id`; `GET /ticket_states` once |
+//! | `AssignThread` | one `POST /conversations/{id}/parts` or `PUT /tickets/{id}` per assignee (team, admin); the core sends it for conversations only, since a ticket is created assigned |
+//! | `SetThreadState` | `POST /conversations/{id}/parts` (open / close / snooze; none to "open" a conversation it just created) or `PUT /tickets/{id}` with `ticket_state_id` (none for a ticket it just created in that state); `GET /ticket_states` once |
 //! | `LinkThreads` | none: refused (the client has no link endpoint; see `thread_details.rs`) |
 //!
 //! `UpdateThread`, `AssignThread` and `SetThreadState` on a thread this process did not create

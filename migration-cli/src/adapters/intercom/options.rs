@@ -18,9 +18,10 @@ pub struct IntercomOptions {
     /// The ticket state to use for each category, overriding the workspace's first live state
     /// of that category (read once with `GET /ticket_states`).
     pub ticket_states: BTreeMap<TicketStateCategoryKey, String>,
-    /// The conversation attribute that receives a thread's priority (as its lowercase name),
-    /// because API 2.16 cannot set `priority` itself. `None` (default): priority is not written
-    /// (core maps it to a tag as well).
+    /// The conversation attribute that receives a thread's Intercom priority level (as its
+    /// lowercase name), because API 2.16 cannot set `priority` itself. `None` (default): the
+    /// level is not written (the mapping keeps the Vivantio priority's name in the `[priority]`
+    /// list attribute either way).
     pub priority_attribute: Option<String>,
     /// How long a migrated snoozed conversation stays snoozed, from the time of the run
     /// (default one day): Intercom needs a `snoozed_until` and Vivantio has none.

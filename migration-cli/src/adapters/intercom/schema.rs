@@ -93,17 +93,7 @@ impl IntercomDestination {
     async fn load_data_attributes(&self) -> Result<HashMap<String, KnownObject>, PortError> {
         let listing = async { self.client.data_attributes().list(None, true).await };
         index_listing(listing, "listing data attributes", |attribute| {
-            let model = attribute.model?;
-            let name = attribute.name?;
-            let id = attribute
-                .id
-                .map(|id| id.into_string())
-                .unwrap_or_else(|| name.clone());
-            let known = KnownObject {
-                id,
-                archived: attribute.archived.unwrap_or(false),
-            };
-            Some((format!("{model}:{}", name_key(&name)), known))
+            data_attribute_entry(&attribute)
         })
         .await
     }
@@ -186,6 +176,11 @@ impl IntercomDestination {
             .create(&request)
             .await
             .map_err(writing(format!("creating ticket type {}", definition.name)))?;
+        // The answer lists the new type's attributes: its own attributes need no read.
+        self.session.ticket_type_attributes.lock().await.insert(
+            created.id.to_string(),
+            ticket_type_attribute_index(&created),
+        );
         let id = created.id.into_string();
         Ok(record_created(index, &key, id).await)
     }
@@ -313,8 +308,44 @@ async fn index_listing<T>(
     Ok(items.into_iter().filter_map(entry).collect())
 }
 
+/// The index entry of a contact or company data attribute, keyed by `model:name`.
+pub(crate) fn data_attribute_entry(
+    attribute: &intercom_client::data_attributes::DataAttribute,
+) -> Option<(String, KnownObject)> {
+    let model = attribute.model.as_deref()?;
+    let name = attribute.name.as_deref()?;
+    let id = attribute
+        .id
+        .as_ref()
+        .map(|id| id.to_string())
+        .unwrap_or_else(|| name.to_owned());
+    let known = KnownObject {
+        id,
+        archived: attribute.archived.unwrap_or(false),
+    };
+    Some((format!("{model}:{}", name_key(name)), known))
+}
+
+/// The attributes of a ticket type as read with it, by name.
+pub(crate) fn ticket_type_attribute_index(
+    ticket_type: &intercom_client::ticket_types::TicketType,
+) -> HashMap<String, KnownObject> {
+    ticket_type
+        .ticket_type_attributes
+        .iter()
+        .flat_map(|list| &list.ticket_type_attributes)
+        .filter_map(|attribute| {
+            named_entry(
+                attribute.name.clone(),
+                attribute.id.to_string(),
+                attribute.archived,
+            )
+        })
+        .collect()
+}
+
 /// The index entry of a listed object, keyed by its name; objects without a name are skipped.
-fn named_entry(
+pub(crate) fn named_entry(
     name: Option<String>,
     id: String,
     archived: Option<bool>,

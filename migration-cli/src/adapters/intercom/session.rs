@@ -6,7 +6,7 @@
 //! first needed, and a record not known to be created by this process is simply treated as
 //! one that may have existed before (its before-image is read).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -48,10 +48,11 @@ pub(crate) struct Session {
     pub(crate) ticket_types: NameIndex,
     /// Ticket type attributes by `ticket type id:lowercase name`, loaded per ticket type.
     pub(crate) ticket_type_attributes: AsyncMutex<HashMap<String, HashMap<String, KnownObject>>>,
-    /// Ids of conversations, tickets and articles this process created recently: changing
-    /// them needs no before-image, because rollback deletes them. A record's follow-up writes
-    /// come right after its create, so the most recent ids are enough; an id that has aged out
-    /// only costs one read.
+    /// Ids of conversations, tickets and articles this process created recently, with the
+    /// state a ticket was created in: changing them needs no before-image, because rollback
+    /// deletes them, and a ticket meant to stay in its first state needs no state change. A
+    /// record's follow-up writes come right after its create, so the most recent ids are
+    /// enough; an id that has aged out only costs one read.
     created: Mutex<RecentIds>,
     /// When reconciliation first looked for a mark and did not find it.
     first_misses: Mutex<HashMap<String, Instant>>,
@@ -61,8 +62,23 @@ impl Session {
     /// Remembers that this process created `id`.
     pub(crate) fn note_created(&self, id: &str) {
         if let Ok(mut created) = self.created.lock() {
-            created.insert(id);
+            created.insert(id, None);
         }
+    }
+
+    /// Remembers that this process created ticket `id`, in ticket state `state` (its id).
+    pub(crate) fn note_created_ticket(&self, id: &str, state: Option<String>) {
+        if let Ok(mut created) = self.created.lock() {
+            created.insert(id, state);
+        }
+    }
+
+    /// The ticket state this process created ticket `id` in, when it remembers one.
+    pub(crate) fn created_in_state(&self, id: &str) -> Option<String> {
+        self.created
+            .lock()
+            .ok()
+            .and_then(|created| created.ids.get(id).cloned().flatten())
     }
 
     /// Whether this process created `id`.
@@ -97,20 +113,21 @@ impl Session {
     }
 }
 
-/// The last [`RecentIds::CAPACITY`] ids noted, so memory stays flat over a run of millions
-/// of records.
+/// The last [`RecentIds::CAPACITY`] ids noted, each with an optional note (a ticket's first
+/// state), so memory stays flat over a run of millions of records.
 #[derive(Debug, Default)]
 pub(crate) struct RecentIds {
     order: VecDeque<String>,
-    ids: HashSet<String>,
+    ids: HashMap<String, Option<String>>,
 }
 
 impl RecentIds {
     /// Far more than the records in flight at once, each of which needs its own id.
     const CAPACITY: usize = 16_384;
 
-    fn insert(&mut self, id: &str) {
-        if self.ids.contains(id) {
+    fn insert(&mut self, id: &str, note: Option<String>) {
+        if let Some(kept) = self.ids.get_mut(id) {
+            *kept = note;
             return;
         }
         if self.order.len() == Self::CAPACITY {
@@ -119,11 +136,11 @@ impl RecentIds {
             }
         }
         self.order.push_back(id.to_owned());
-        self.ids.insert(id.to_owned());
+        self.ids.insert(id.to_owned(), note);
     }
 
     fn contains(&self, id: &str) -> bool {
-        self.ids.contains(id)
+        self.ids.contains_key(id)
     }
 }
 
@@ -151,6 +168,17 @@ pub(crate) async fn remember_in(index: &NameIndex, name: &str, object: KnownObje
     }
 }
 
+/// Fills `index` with `entries` unless it is loaded already.
+pub(crate) async fn seed(
+    index: &NameIndex,
+    entries: impl IntoIterator<Item = (String, KnownObject)>,
+) {
+    let mut guard = index.lock().await;
+    if guard.is_none() {
+        *guard = Some(entries.into_iter().collect());
+    }
+}
+
 /// Forgets everything in `index`, so the next lookup reads the workspace again.
 pub(crate) async fn invalidate(index: &NameIndex) {
     *index.lock().await = None;
@@ -164,13 +192,14 @@ mod tests {
     fn recent_ids_keep_the_newest_and_stay_bounded() {
         let mut recent = RecentIds::default();
         for n in 0..RecentIds::CAPACITY + 10 {
-            recent.insert(&n.to_string());
+            recent.insert(&n.to_string(), None);
         }
-        recent.insert("20");
+        recent.insert("20", Some("state".into()));
         assert_eq!(recent.ids.len(), RecentIds::CAPACITY);
         assert_eq!(recent.order.len(), RecentIds::CAPACITY);
         assert!(!recent.contains("0") && !recent.contains("9"));
         assert!(recent.contains("10") && recent.contains("20"));
+        assert_eq!(recent.ids["20"].as_deref(), Some("state"), "a note is kept");
         assert!(recent.contains(&(RecentIds::CAPACITY + 9).to_string()));
     }
 
@@ -212,6 +241,13 @@ mod tests {
         session.note_created("7000001");
         assert!(session.created_here("7000001"));
         assert!(!session.created_here("7000002"));
+        assert_eq!(session.created_in_state("7000001"), None);
+        session.note_created_ticket("12000001", Some("16000001".into()));
+        assert!(session.created_here("12000001"));
+        assert_eq!(
+            session.created_in_state("12000001").as_deref(),
+            Some("16000001")
+        );
         let first = session.first_miss("conversation:vivantio-ticket:1");
         assert_eq!(session.first_miss("conversation:vivantio-ticket:1"), first);
         session.set_fallback_admin("991267004");

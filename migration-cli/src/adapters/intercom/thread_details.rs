@@ -266,7 +266,12 @@ impl IntercomDestination {
             }
             (RecordKind::Ticket, ThreadState::Ticket(category)) => {
                 let state_id = self.ticket_state_id(category.into()).await?;
-                if current("ticket_state_id") != Some(state_id.as_str()) {
+                // A ticket this process created is in the state its create answered with.
+                let already = match self.session.created_in_state(id) {
+                    Some(created_in) => created_in == state_id,
+                    None => current("ticket_state_id") == Some(state_id.as_str()),
+                };
+                if !already {
                     self.set_ticket_state(id, &acting, &state_id).await?;
                 }
             }

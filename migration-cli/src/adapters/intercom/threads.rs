@@ -7,7 +7,7 @@
 
 use intercom_client::conversations::CreateConversationRequest;
 use intercom_client::replies::{AdminReply, AttachmentFile, ContactReply, Reply};
-use intercom_client::tickets::{CreateTicketRequest, TicketContact};
+use intercom_client::tickets::{CreateTicketRequest, TicketAssignment, TicketContact};
 use intercom_client::Id;
 use migration_core::model::destination::{
     ConversationOpening, PartAuthor, PartKind, PartRecord, TicketRecord,
@@ -61,13 +61,21 @@ impl IntercomDestination {
             .as_ref()
             .map(|key| id_of(refs, key))
             .transpose()?;
-        let request = ticket_request(
+        // An agent or group that matched no admin or team resolves to nothing: that side
+        // stays unassigned rather than failing the ticket.
+        let assignee = |key: &Option<RecordKey>| {
+            key.as_ref()
+                .and_then(|key| refs.get(key))
+                .map(|found| found.id.as_str())
+        };
+        let mut request = ticket_request(
             ticket,
             type_id,
             contact_id,
             company_id,
             self.options.skip_notifications,
         );
+        request.assignment = ticket_assignment(assignee(&ticket.admin), assignee(&ticket.team));
         let created = self
             .client
             .tickets()
@@ -77,7 +85,8 @@ impl IntercomDestination {
                 "creating a ticket for contact {contact_id}"
             )))?;
         let id = created.id.into_string();
-        self.session.note_created(&id);
+        let state = created.ticket_state.map(|state| state.id.into_string());
+        self.session.note_created_ticket(&id, state);
         Ok(outcome(id, WriteEffect::Created))
     }
 
@@ -165,6 +174,18 @@ pub(crate) fn ticket_request(
     request.company_id = company_id.map(Id::from);
     request.skip_notifications = skip_notifications.then_some(true);
     request
+}
+
+/// `assignment` of `POST /tickets`: the admin and team a ticket is created assigned to, when
+/// either is known.
+pub(crate) fn ticket_assignment(
+    admin: Option<&str>,
+    team: Option<&str>,
+) -> Option<TicketAssignment> {
+    (admin.is_some() || team.is_some()).then(|| TicketAssignment {
+        admin_assignee_id: admin.map(Id::from),
+        team_assignee_id: team.map(Id::from),
+    })
 }
 
 /// The reply that adds `part`, with its files.
@@ -307,6 +328,8 @@ mod tests {
             description: "It jams".into(),
             created_at: 1_600_000_000,
             attributes: [("vivantio_id".to_string(), AttributeValue::Integer(77))].into(),
+            admin: None,
+            team: None,
         };
         let wire = serde_json::to_value(ticket_request(
             &ticket,
@@ -324,5 +347,16 @@ mod tests {
         assert_eq!(wire["company_id"], "2000001");
         assert_eq!(wire["skip_notifications"], true);
         assert_eq!(wire["contacts"], json!([{"id": "1000001"}]));
+    }
+
+    #[test]
+    fn tickets_are_created_assigned_to_whoever_is_known() {
+        let wire = |admin, team| serde_json::to_value(ticket_assignment(admin, team)).unwrap();
+        assert_eq!(
+            wire(Some("991267001"), Some("8")),
+            json!({"admin_assignee_id": "991267001", "team_assignee_id": "8"})
+        );
+        assert_eq!(wire(None, Some("8")), json!({"team_assignee_id": "8"}));
+        assert_eq!(wire(None, None), Value::Null);
     }
 }

@@ -9,7 +9,9 @@ use migration_core::PortError;
 
 use super::destination::IntercomDestination;
 use super::errors::reading;
+use super::schema::{data_attribute_entry, named_entry, ticket_type_attribute_index};
 use super::schema_requests::{list_items, wire_text};
+use super::session::seed;
 
 impl IntercomDestination {
     /// Everything the proposer and checker need from the workspace (admins, teams, live and
@@ -46,6 +48,15 @@ impl IntercomDestination {
             .list()
             .await
             .map_err(reading("listing tags"))?;
+        self.seed_session(
+            &admins,
+            &teams,
+            &data_attributes,
+            &conversation_attributes,
+            &ticket_types,
+            &tags,
+        )
+        .await;
         let mut attributes = Vec::new();
         for attribute in data_attributes {
             let model = match attribute.model.as_deref() {
@@ -150,5 +161,81 @@ impl IntercomDestination {
             ticket_types: existing_types,
             tags: tags.into_iter().filter_map(|tag| tag.name).collect(),
         })
+    }
+
+    /// Keeps the lists just read for the operations of this process, which would otherwise
+    /// read each again on first use: a migration reads its workspace once.
+    async fn seed_session(
+        &self,
+        admins: &[intercom_client::admins::Admin],
+        teams: &[intercom_client::teams::Team],
+        data_attributes: &[intercom_client::data_attributes::DataAttribute],
+        conversation_attributes: &[intercom_client::conversation_attributes::ConversationAttribute],
+        ticket_types: &[intercom_client::ticket_types::TicketType],
+        tags: &[intercom_client::tags::Tag],
+    ) {
+        let session = &self.session;
+        // A list read earlier in this process stays: it may know objects created since.
+        let _ = session.admins.set(
+            admins
+                .iter()
+                .map(|admin| {
+                    (
+                        admin.id.to_string(),
+                        admin.name.clone().unwrap_or_default(),
+                        admin.email.clone(),
+                    )
+                })
+                .collect(),
+        );
+        let _ = session.teams.set(
+            teams
+                .iter()
+                .map(|team| (team.id.to_string(), team.name.clone().unwrap_or_default()))
+                .collect(),
+        );
+        seed(
+            &session.data_attributes,
+            data_attributes.iter().filter_map(data_attribute_entry),
+        )
+        .await;
+        // Archived conversation attributes do not hold their name: only live ones are kept.
+        seed(
+            &session.conversation_attributes,
+            conversation_attributes
+                .iter()
+                .filter(|attribute| !attribute.archived.unwrap_or(false))
+                .filter_map(|attribute| {
+                    named_entry(
+                        attribute.name.clone(),
+                        attribute.id.to_string(),
+                        attribute.archived,
+                    )
+                }),
+        )
+        .await;
+        seed(
+            &session.ticket_types,
+            ticket_types.iter().filter_map(|ticket_type| {
+                named_entry(
+                    ticket_type.name.clone(),
+                    ticket_type.id.to_string(),
+                    ticket_type.archived,
+                )
+            }),
+        )
+        .await;
+        seed(
+            &session.tags,
+            tags.iter()
+                .filter_map(|tag| named_entry(tag.name.clone(), tag.id.to_string(), None)),
+        )
+        .await;
+        let mut known = session.ticket_type_attributes.lock().await;
+        for ticket_type in ticket_types {
+            known
+                .entry(ticket_type.id.to_string())
+                .or_insert_with(|| ticket_type_attribute_index(ticket_type));
+        }
     }
 }

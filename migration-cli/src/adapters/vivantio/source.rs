@@ -1,5 +1,7 @@
 //! [`VivantioSource`]: the Vivantio client behind the core's [`Source`] port.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use futures::{future, StreamExt, TryStreamExt};
 use migration_core::delta::Watermark;
@@ -8,7 +10,7 @@ use migration_core::model::source::{
     AdminInventory, Article, Caller, Organisation, SourceSchema, Ticket, WireReport,
     CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE,
 };
-use migration_core::ports::{FilePayload, PortStream, Source};
+use migration_core::ports::{FilePayload, PortStream, Source, TicketFilter};
 use migration_core::{PortError, PortErrorKind};
 use vivantio_client::query::Query;
 use vivantio_client::{Client, SystemArea};
@@ -121,11 +123,22 @@ impl Source for VivantioSource {
     }
 
     fn tickets(&self, changed_since: Option<Watermark>) -> PortStream<'_, Ticket> {
+        self.tickets_reading(changed_since, Arc::new(|_: &Ticket| true))
+    }
+
+    /// Tickets `in_full` refuses skip their five detail reads: a scope that leaves most
+    /// tickets out costs little more than listing them.
+    fn tickets_reading(
+        &self,
+        changed_since: Option<Watermark>,
+        in_full: TicketFilter,
+    ) -> PortStream<'_, Ticket> {
         ticket_stream(
             self.client.clone(),
             self.options.concurrency(),
             changed_since,
             self.listed.get(),
+            in_full,
         )
     }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration};
 use futures::{future, StreamExt, TryFutureExt, TryStreamExt};
 use migration_core::delta::{changed_since, Watermark};
 use migration_core::model::source::Ticket;
-use migration_core::ports::PortStream;
+use migration_core::ports::{PortStream, TicketFilter};
 use migration_core::{PortError, PortErrorKind};
 use vivantio_client::actions::ActionOptions;
 use vivantio_client::assumptions::registry::ids;
@@ -50,19 +50,36 @@ impl ListedTickets {
 }
 
 /// Every ticket (or, with a watermark, those changed after it), in id order, `width` tickets
-/// being completed at a time. A full read is reconciled with `listed`: a ticket an earlier
-/// read listed but this one did not return (an answer that came back short) is fetched by id
-/// at the end, with a warning, instead of being lost.
+/// being completed at a time; a ticket `in_full` refuses comes as listed, without the five
+/// detail reads. A full read is reconciled with `listed`: a ticket an earlier read listed but
+/// this one did not return (an answer that came back short) is fetched by id at the end, with
+/// a warning, instead of being lost.
 pub fn ticket_stream(
     client: Client,
     width: usize,
     watermark: Option<Watermark>,
     listed: Option<Arc<Vec<i64>>>,
+    in_full: TicketFilter,
 ) -> PortStream<'static, Ticket> {
-    let streamed = windowed_tickets(client.clone(), width, watermark);
+    let streamed = windowed_tickets(client.clone(), width, watermark, in_full.clone());
     match (watermark, listed) {
-        (None, Some(listed)) => with_listed(client, width, streamed, listed),
+        (None, Some(listed)) => with_listed(client, width, streamed, listed, in_full),
         _ => streamed,
+    }
+}
+
+/// The ticket completed with everything that hangs off it when `in_full` wants it, else as
+/// listed.
+async fn complete_if(
+    client: Client,
+    in_full: TicketFilter,
+    ticket: Result<Ticket, PortError>,
+) -> Result<Option<Ticket>, PortError> {
+    let ticket = ticket?;
+    if in_full(&ticket) {
+        complete(&client, ticket).await
+    } else {
+        Ok(Some(ticket))
     }
 }
 
@@ -72,6 +89,7 @@ fn with_listed(
     width: usize,
     mut streamed: PortStream<'static, Ticket>,
     listed: Arc<Vec<i64>>,
+    in_full: TicketFilter,
 ) -> PortStream<'static, Ticket> {
     async_stream::try_stream! {
         // Both are in id order: one cursor finds what the stream skipped, in O(1) memory.
@@ -103,7 +121,7 @@ fn with_listed(
                     skipped[0]
                 ),
             );
-            let mut recovered = recover(client.clone(), width, skipped);
+            let mut recovered = recover(client.clone(), width, skipped, in_full);
             while let Some(ticket) = recovered.try_next().await? {
                 yield ticket;
             }
@@ -113,7 +131,12 @@ fn with_listed(
 }
 
 /// The tickets with these ids that still exist, completed.
-fn recover(client: Client, width: usize, ids: Vec<i64>) -> PortStream<'static, Ticket> {
+fn recover(
+    client: Client,
+    width: usize,
+    ids: Vec<i64>,
+    in_full: TicketFilter,
+) -> PortStream<'static, Ticket> {
     let chunks: Vec<Vec<i64>> = ids.chunks(RECOVER_CHUNK).map(<[i64]>::to_vec).collect();
     let lister = client.clone();
     futures::stream::iter(chunks)
@@ -130,10 +153,7 @@ fn recover(client: Client, width: usize, ids: Vec<i64>) -> PortStream<'static, T
         .map_ok(|tickets| futures::stream::iter(tickets.into_iter().map(Ok::<_, PortError>)))
         .try_flatten()
         .map_ok(convert::ticket)
-        .map(move |ticket| {
-            let client = client.clone();
-            async move { complete(&client, ticket?).await }
-        })
+        .map(move |ticket| complete_if(client.clone(), in_full.clone(), ticket))
         .buffered(width.max(1))
         .try_filter_map(|ticket| future::ready(Ok(ticket)))
         .boxed()
@@ -147,6 +167,7 @@ fn windowed_tickets(
     client: Client,
     width: usize,
     watermark: Option<Watermark>,
+    in_full: TicketFilter,
 ) -> PortStream<'static, Ticket> {
     let query = match base_query(&client, watermark) {
         Ok(query) => query,
@@ -161,10 +182,7 @@ fn windowed_tickets(
         .try_filter(move |ticket| {
             future::ready(watermark.is_none_or(|mark| changed_since(ticket, mark, zone)))
         })
-        .map(move |ticket| {
-            let client = client.clone();
-            async move { complete(&client, ticket?).await }
-        })
+        .map(move |ticket| complete_if(client.clone(), in_full.clone(), ticket))
         .buffered(width.max(1))
         .try_filter_map(|ticket| future::ready(Ok(ticket)))
         .boxed()

@@ -163,6 +163,13 @@ pub(super) fn preflight(out: &mut String, report: &PreflightSection) {
         );
     }
     out.push_str("</div>\n");
+    if !report.redactions.is_empty() {
+        put!(
+            out,
+            "<p>Redacted before sending: {}</p>\n",
+            escape(&report.redactions.lines().join(" · "))
+        );
+    }
     let findings = &report.findings;
     if findings.is_empty() {
         out.push_str("<p class=\"empty\">Nothing to report: every record moves as it is.</p>\n");

@@ -221,6 +221,13 @@ fn extras(out: &mut String, run: &RunSection) {
         }
         out.push_str("</p>\n");
     }
+    if !run.redactions.is_empty() {
+        put!(
+            out,
+            "<p>Redacted before sending: {}</p>\n",
+            escape(&run.redactions.lines().join(" · "))
+        );
+    }
     records(
         out,
         "Children not linked to their parent (the parent did not move)",

@@ -223,6 +223,13 @@ fn preflight_section(out: &mut String, report: &PreflightSection) {
         words::count(report.of_severity(Severity::Warning)),
         words::count(report.of_severity(Severity::Info))
     );
+    if !report.redactions.is_empty() {
+        put!(
+            out,
+            "Redacted before sending: {}\n\n",
+            report.redactions.lines().join(" · ")
+        );
+    }
     let findings = &report.findings;
     if findings.is_empty() {
         out.push_str("Nothing to report: every record moves as it is.\n\n");

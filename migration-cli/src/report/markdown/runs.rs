@@ -212,6 +212,13 @@ fn extras(out: &mut String, report: &RunSection) {
             .collect();
         put!(out, "Findings during the run: {}\n\n", found.join(" · "));
     }
+    if !report.redactions.is_empty() {
+        put!(
+            out,
+            "Redacted before sending: {}\n\n",
+            report.redactions.lines().join(" · ")
+        );
+    }
     records(
         out,
         "Children not linked to their parent (the parent did not move)",

@@ -33,58 +33,70 @@ impl Candidate {
     }
 }
 
-/// Every moved record with what it should look like, in source order.
+/// Every moved record within the scope with what it should look like, in source order.
 pub(super) fn candidates<'c>(
     context: &'c Context<'_, '_>,
 ) -> impl Stream<Item = Result<Vec<Candidate>, EngineError>> + Send + 'c {
     let source = context.source();
     let mapper = &context.mapper;
-    let companies = source
-        .organisations()
-        .map_err(EngineError::Source)
-        .map_ok(|organisation| {
-            (
-                SourceRef::new(SourceKind::Organisation, organisation.id),
-                mapper
-                    .map_organisation(&organisation)
-                    .map(|mapped| mapped.operations)
-                    .ok(),
-            )
-        });
+    let directory = mapper.directory();
+    let scope = &context.scope;
+    let companies =
+        source
+            .organisations()
+            .map_err(EngineError::Source)
+            .map_ok(move |organisation| {
+                (
+                    SourceRef::new(SourceKind::Organisation, organisation.id),
+                    directory
+                        .moves_organisation(organisation.id)
+                        .then(|| mapper.map_organisation(&organisation).ok())
+                        .flatten()
+                        .map(|mapped| mapped.operations),
+                )
+            });
     let contacts = source
         .callers()
         .map_err(EngineError::Source)
-        .map_ok(|caller| {
+        .map_ok(move |caller| {
             (
                 SourceRef::new(SourceKind::Caller, caller.id),
-                mapper
-                    .map_caller(&caller)
-                    .map(|mapped| mapped.operations)
-                    .ok(),
+                directory
+                    .moves_caller(caller.id)
+                    .then(|| mapper.map_caller(&caller).ok())
+                    .flatten()
+                    .map(|mapped| mapped.operations),
             )
         });
     let articles = source
         .articles()
         .map_err(EngineError::Source)
-        .map_ok(|article| {
-            let mapped = context.with_articles(|known| mapper.map_article(&article, known));
+        .map_ok(move |article| {
+            let mapped = scope
+                .article(&article)
+                .then(|| context.with_articles(|known| mapper.map_article(&article, known)));
             (
                 SourceRef::new(SourceKind::Article, article.id),
-                mapped.map(|mapped| mapped.operations).ok(),
+                mapped
+                    .and_then(|mapped| mapped.ok())
+                    .map(|mapped| mapped.operations),
             )
         });
-    let tickets =
-        source
-            .tickets(None)
-            .map_err(EngineError::Source)
-            .and_then(move |ticket| async move {
-                let work = context.ticket_work(&ticket).await?;
-                let operations = work.work.into_iter().find_map(|item| match item {
-                    Work::Group(group) if group.record.is_some() => Some(group.operations),
-                    _ => None,
-                });
-                Ok((SourceRef::new(SourceKind::Ticket, ticket.id), operations))
+    let tickets = source
+        .tickets_reading(None, scope.in_full())
+        .map_err(EngineError::Source)
+        .and_then(move |ticket| async move {
+            let record = SourceRef::new(SourceKind::Ticket, ticket.id);
+            if !context.scope.ticket(&ticket) {
+                return Ok((record, None));
+            }
+            let work = context.ticket_work(&ticket).await?;
+            let operations = work.work.into_iter().find_map(|item| match item {
+                Work::Group(group) if group.record.is_some() => Some(group.operations),
+                _ => None,
             });
+            Ok((record, operations))
+        });
     companies
         .chain(contacts)
         .chain(articles)

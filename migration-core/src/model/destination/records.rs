@@ -154,6 +154,12 @@ pub struct TicketRecord {
     /// Ticket attributes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: AttributeValues,
+    /// Admin the ticket is assigned to as it is created (no match: unassigned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<RecordKey>,
+    /// Team the ticket is assigned to as it is created (no match: unassigned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<RecordKey>,
 }
 
 /// Intercom ticket type category.

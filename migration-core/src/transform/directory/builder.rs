@@ -97,6 +97,7 @@ impl DirectoryBuilder {
             organisations,
             tickets: self.tickets,
             parents: self.parents,
+            moving: super::Moving::default(),
         }
     }
 }

@@ -69,6 +69,22 @@ pub struct SourceDirectory {
     organisations: Option<Vec<(i64, bool)>>,
     tickets: Option<FastMap<i64, TicketEntry>>,
     parents: FastSet<i64>,
+    /// The callers and organisations that move, when a scope leaves the others out.
+    moving: Moving,
+}
+
+/// The callers and organisations that move, as sorted ids; `None`: every one.
+#[derive(Debug, Clone, Default)]
+struct Moving {
+    callers: Option<Vec<i64>>,
+    organisations: Option<Vec<i64>>,
+}
+
+fn sorted(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids.shrink_to_fit();
+    ids
 }
 
 impl SourceDirectory {
@@ -102,8 +118,53 @@ impl SourceDirectory {
         builder.finish()
     }
 
-    /// What is known about a caller.
+    /// Leaves out every caller and organisation but these (`None`: every one moves): a caller
+    /// left out has no contact, so no ticket names it and no part is written as it, and an
+    /// organisation left out has no company. Give the callers whose contacts others share
+    /// too ([`CallerEntry::canonical_id`]): email dedupe is decided over every caller.
+    pub fn restrict(&mut self, callers: Option<Vec<i64>>, organisations: Option<Vec<i64>>) {
+        self.moving = Moving {
+            callers: callers.map(sorted),
+            organisations: organisations.map(sorted),
+        };
+    }
+
+    /// Whether a caller moves (every caller does unless [`Self::restrict`] said otherwise).
+    pub fn moves_caller(&self, caller_id: i64) -> bool {
+        self.moving
+            .callers
+            .as_ref()
+            .is_none_or(|moving| moving.binary_search(&caller_id).is_ok())
+    }
+
+    /// Whether an organisation moves (every one does unless [`Self::restrict`] said otherwise).
+    pub fn moves_organisation(&self, id: i64) -> bool {
+        self.moving
+            .organisations
+            .as_ref()
+            .is_none_or(|moving| moving.binary_search(&id).is_ok())
+    }
+
+    /// Callers registered, moving or not.
+    pub fn caller_count(&self) -> usize {
+        self.caller_ids.len()
+    }
+
+    /// The ids of the callers registered, moving or not, ascending.
+    pub fn caller_ids(&self) -> &[i64] {
+        &self.caller_ids
+    }
+
+    /// Organisations registered, moving or not; `None` when none were registered.
+    pub fn organisation_count(&self) -> Option<usize> {
+        self.organisations.as_ref().map(Vec::len)
+    }
+
+    /// What is known about a caller that moves.
     pub fn caller(&self, caller_id: i64) -> Option<CallerEntry> {
+        if !self.moves_caller(caller_id) {
+            return None;
+        }
         let index = self.caller_ids.binary_search(&caller_id).ok()?;
         let client = self.caller_clients[index];
         Some(CallerEntry {
@@ -149,8 +210,12 @@ impl SourceDirectory {
             .is_ok_and(|index| organisations[index].1)
     }
 
-    /// Whether a registered organisation exists; `None` when none were registered.
+    /// Whether a registered organisation exists and moves; `None` when none were registered
+    /// and no scope restricts them.
     fn organisation(&self, id: i64) -> Option<bool> {
+        if !self.moves_organisation(id) {
+            return Some(false);
+        }
         let organisations = self.organisations.as_ref()?;
         Some(
             organisations
@@ -171,6 +236,10 @@ impl SourceDirectory {
                 .organisations
                 .as_ref()
                 .map_or(0, |organisations| organisations.capacity() * 16)
+            + [&self.moving.callers, &self.moving.organisations]
+                .iter()
+                .map(|ids| ids.as_ref().map_or(0, |ids| ids.capacity() * 8))
+                .sum::<usize>()
     }
 
     /// What is known about a ticket; `None` when tickets were not registered or it is missing.
@@ -310,6 +379,52 @@ mod tests {
             })
         );
         assert!(directory.caller(2).is_some());
+    }
+
+    #[test]
+    fn a_restricted_directory_knows_only_the_people_that_move() {
+        let mut builder = SourceDirectory::builder();
+        for id in [101, 102] {
+            builder.add_organisation(&organisation(id, false));
+        }
+        for caller in [
+            caller(3, Some("ann@example.com"), Some(101), false),
+            caller(7, Some("ann@example.com"), Some(102), false),
+            caller(9, Some("bob@example.com"), None, false),
+        ] {
+            builder.add_caller(&caller);
+        }
+        let mut directory = builder.finish();
+        assert_eq!(
+            directory.contact_for_email("bob@example.com"),
+            Some(RecordKey::contact(9))
+        );
+        directory.restrict(Some(vec![7, 3, 7]), Some(vec![101]));
+        // (caller, moves, its contact)
+        let cases = [
+            (3, true, Some(RecordKey::contact(3))),
+            (7, true, Some(RecordKey::contact(3))),
+            (9, false, None),
+        ];
+        for (id, moves, contact) in cases {
+            assert_eq!(directory.moves_caller(id), moves, "{id}");
+            assert_eq!(directory.contact_for_caller(id), contact, "{id}");
+        }
+        assert_eq!(directory.contact_for_email("bob@example.com"), None);
+        assert_eq!(
+            directory.contact_for_email("ann@example.com"),
+            Some(RecordKey::contact(3))
+        );
+        assert!(directory.has_organisation(101));
+        assert!(!directory.has_organisation(102));
+        assert!(!directory.moves_organisation(102));
+        assert_eq!(
+            (directory.caller_count(), directory.organisation_count()),
+            (3, Some(2))
+        );
+        directory.restrict(None, None);
+        assert!(directory.has_organisation(102));
+        assert_eq!(directory.contact_for_caller(9), Some(RecordKey::contact(9)));
     }
 
     #[test]

@@ -395,7 +395,8 @@ pub fn html_to_text(html: &str) -> String {
     super::values::multi_line(&lines.join("\n"))
 }
 
-fn decode_entity(entity: &str) -> Option<char> {
+/// The character an entity (`amp`, `nbsp`, `#39`, `#x41`, without `&` and `;`) stands for.
+pub(crate) fn decode_entity(entity: &str) -> Option<char> {
     match entity {
         "amp" => Some('&'),
         "lt" => Some('<'),
