@@ -122,9 +122,7 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
             };
             if !args.dry_run && !args.yes {
                 // No one to ask: say so before spending a dry run on the preview.
-                if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                    return Err(CliError::ConfirmationNeeded { command: "migrate" });
-                }
+                someone_to_ask("migrate")?;
                 // Show what would be sent before asking: the same run, computed without writing.
                 let preview = commands::migrate::run_accepting(
                     &project,
@@ -211,13 +209,20 @@ async fn checked(project: Project) -> Result<Project, CliError> {
     Ok(project)
 }
 
+/// A terminal to ask on, or the usage error that names `--yes`.
+fn someone_to_ask(command: &'static str) -> Result<(), CliError> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        Ok(())
+    } else {
+        Err(CliError::ConfirmationNeeded { command })
+    }
+}
+
 /// Asks a yes/no question on the terminal before `command` writes to Intercom. Without a
 /// terminal there is no one to ask: that is a usage error naming `--yes`, not a refusal.
 fn ask(question: &str, command: &'static str) -> Result<(), CliError> {
-    use std::io::{BufRead, IsTerminal, Write};
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::ConfirmationNeeded { command });
-    }
+    use std::io::{BufRead, Write};
+    someone_to_ask(command)?;
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();

@@ -1,12 +1,11 @@
 //! What `plan` checks of the destination beyond the mapping checker's admins and teams: the
 //! Help Center articles need, and the one fallback admin both files could name.
 
+use migration_core::model::source::SourceKind;
 use migration_core::spec::MappingSpec;
 
-use super::report::{read_optional, DISCOVERY_SUMMARY_FILE};
 use crate::error::CliError;
 use crate::project::Project;
-use crate::report::DiscoverySummary;
 
 /// One thing `plan` found about what the mapping refers to in Intercom.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -51,14 +50,12 @@ pub async fn check(project: &Project, spec: &MappingSpec) -> Result<Vec<Referenc
             });
         }
     }
-    let discovery: Option<DiscoverySummary> =
-        read_optional(&project.reports_dir().join(DISCOVERY_SUMMARY_FILE))?;
-    let articles = discovery.map(|summary| {
-        summary
-            .articles
+    let discovered = super::discovered_counts(project);
+    let articles = (!discovered.is_empty()).then(|| {
+        discovered
             .iter()
-            .map(|tally| tally.articles)
-            .sum::<u64>()
+            .find(|(kind, _)| *kind == SourceKind::Article)
+            .map_or(0, |(_, count)| *count)
     });
     if articles != Some(0) {
         let client = project.intercom_client()?;

@@ -5,14 +5,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use migration_core::model::source::SourceKind;
 use serde::Serialize;
 
-use super::report::{read_optional, DISCOVERY_SUMMARY_FILE};
 use super::Outcome;
 use crate::error::CliError;
 use crate::numbers::{duration, thousands};
 use crate::project::Project;
-use crate::report::DiscoverySummary;
 use crate::store::{RowState, RunInfo, Store};
 
 /// Writes looked at to measure the current rate.
@@ -74,10 +73,9 @@ impl KindProgress {
 pub fn run(project: &Project) -> Result<Outcome, CliError> {
     let store = project.open_store_read_only()?;
     let running = crate::store::in_use(&project.state_dir());
-    let discovery: Option<DiscoverySummary> =
-        read_optional(&project.reports_dir().join(DISCOVERY_SUMMARY_FILE))?;
+    let discovered = super::discovered_counts(project);
     let runs = store.runs()?;
-    let records = kind_progress(&store, discovery.as_ref())?;
+    let records = kind_progress(&store, &discovered)?;
     let journal = store.journal_counts()?;
     let done_writes = count_of(&journal, RowState::Done);
     let done_records: u64 = records.iter().map(|kind| kind.done).sum();
@@ -106,7 +104,7 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
         eta_seconds,
     };
     Ok(Outcome::ok(
-        lines(&status, discovery.is_some()).join("\n"),
+        lines(&status, !discovered.is_empty()).join("\n"),
         &status,
     ))
 }
@@ -118,34 +116,13 @@ fn count_of(journal: &[(RowState, i64)], state: RowState) -> u64 {
         .map_or(0, |(_, count)| u64::try_from(*count).unwrap_or(0))
 }
 
-/// Discovery's counts keyed by the kinds records are stored under.
-fn discovered_totals(discovery: &DiscoverySummary) -> BTreeMap<&'static str, u64> {
-    let mut totals = BTreeMap::new();
-    for (counted, kind) in [
-        ("organisations", "organisation"),
-        ("callers", "caller"),
-        ("tickets", "ticket"),
-    ] {
-        if let Some(count) = discovery.records.get(counted) {
-            totals.insert(kind, *count);
-        }
-    }
-    let articles: u64 = discovery.articles.iter().map(|tally| tally.articles).sum();
-    if articles > 0 || discovery.records.contains_key("tickets") {
-        totals.insert("article", articles);
-    }
-    totals
-}
-
 fn kind_progress(
     store: &Store,
-    discovery: Option<&DiscoverySummary>,
+    discovered: &[(SourceKind, u64)],
 ) -> Result<Vec<KindProgress>, CliError> {
     let mut kinds: BTreeMap<String, KindProgress> = BTreeMap::new();
-    if let Some(discovery) = discovery {
-        for (kind, total) in discovered_totals(discovery) {
-            kinds.entry(kind.to_string()).or_default().total = Some(total);
-        }
+    for (kind, total) in discovered {
+        kinds.entry(kind.as_str().to_string()).or_default().total = Some(*total);
     }
     for (kind, status, count) in store.record_status_counts()? {
         let progress = kinds.entry(kind).or_default();

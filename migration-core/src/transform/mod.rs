@@ -30,6 +30,7 @@ pub use attachment::{split_attachments, AttachmentCheck};
 pub use company::{company_website, is_free_mail_domain, normalise_website};
 pub use directory::{CallerEntry, DirectoryBuilder, SourceDirectory, TicketEntry};
 pub use fields::convert as convert_field_value;
+pub(crate) use thread_details::missing_parent;
 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};

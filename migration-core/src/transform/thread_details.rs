@@ -121,18 +121,17 @@ impl Mapper {
             .ticket(*parent_id)
             .and_then(|entry| self.lookup.routes.get(&entry.record_type_id));
         let Some(parent_route) = parent_route else {
-            let why = if self.directory.knows_tickets() {
-                format!("parent ticket {parent_id} does not exist or has an unmapped type; the child is tagged but not linked")
+            mapped.findings.push(if self.directory.knows_tickets() {
+                missing_parent(record, *parent_id)
             } else {
-                format!("parent ticket {parent_id} is not in the directory (tickets were not registered); the link is left to a later pass")
-            };
-            mapped.findings.push(Finding::new(
-                Severity::Warning,
-                record,
-                ReasonCode::MissingParent,
-                why,
-                "check the parent ticket in Vivantio",
-            ));
+                Finding::new(
+                    Severity::Warning,
+                    record,
+                    ReasonCode::MissingParent,
+                    format!("parent ticket {parent_id} is not in the directory (tickets were not registered); the link is left to a later pass"),
+                    "check the parent ticket in Vivantio",
+                )
+            });
             return;
         };
         let parent = parent_route.thread_key(*parent_id);
@@ -232,5 +231,17 @@ fn unmapped(record: SourceRef, what: &str, id: i64) -> Finding {
         ReasonCode::UnmappedValue,
         format!("{what} {id} is not in the instance's configuration or has no rule; it is not carried over"),
         format!("add a rule for {what} {id} to the specification"),
+    )
+}
+
+/// The finding of a child whose parent ticket does not exist or has a type no rule routes:
+/// the mapping's words, which the streaming pre-flight repeats once it has seen every ticket.
+pub(crate) fn missing_parent(child: SourceRef, parent_id: i64) -> Finding {
+    Finding::new(
+        Severity::Warning,
+        child,
+        ReasonCode::MissingParent,
+        format!("parent ticket {parent_id} does not exist or has an unmapped type; the child is tagged but not linked"),
+        "check the parent ticket in Vivantio",
     )
 }

@@ -189,23 +189,8 @@ fn unlinked(flags: u8, child: Child) -> Option<Finding> {
             RecordKey::conversation(child.parent),
             flags & CREATED_CONVERSATION != 0,
         ),
-        ROUTED_TICKET => (
-            RecordKey::ticket(child.parent),
-            flags & CREATED_TICKET != 0,
-        ),
-        // The mapping's words when it sees every ticket (`transform::thread_details`).
-        _ => {
-            return Some(Finding::new(
-                Severity::Warning,
-                record,
-                ReasonCode::MissingParent,
-                format!(
-                    "parent ticket {} does not exist or has an unmapped type; the child is tagged but not linked",
-                    child.parent
-                ),
-                "check the parent ticket in Vivantio",
-            ))
-        }
+        ROUTED_TICKET => (RecordKey::ticket(child.parent), flags & CREATED_TICKET != 0),
+        _ => return Some(crate::transform::missing_parent(record, child.parent)),
     };
     (!created).then(|| crate::plan::dangling_link(record, &key))
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::routes;
 use super::usage::ChildUsage;
+use crate::numbers::thousands;
 
 /// Both simulators' request counters at one moment of the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -426,18 +427,6 @@ fn seconds(ms: u64) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)
 }
 
-fn thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,13 +521,5 @@ mod tests {
             line,
             "plan           4.2 s wall, 3.1 s CPU; peak memory 100.0 MB = 1.25x the migration's"
         );
-    }
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(25_000_000), "25,000,000");
     }
 }
