@@ -22,8 +22,9 @@ use crate::private_files::write_private;
 use crate::project::{Project, PROPOSAL_NOTES_FILE};
 use crate::report::CompanyWithoutContacts;
 
-/// Blocking findings named on screen (the rest are in the kept pre-flight report).
-const BLOCKING_SHOWN: usize = 10;
+/// Findings of records or files that will not move named on screen (the rest are in the kept
+/// pre-flight report).
+const NOT_MOVED_SHOWN: usize = 10;
 
 /// What `plan` found.
 #[derive(Debug, Serialize)]
@@ -249,7 +250,9 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         super::report::COMPANIES_WITHOUT_CONTACTS_FILE,
         &unlisted,
     )?;
-    let blocking = report.count_at_least(Severity::Error);
+    // Error findings stop one record or file from moving; none stops the migration (what
+    // does is a mapping issue above, which refuses `confirm`).
+    let not_moved = report.count_at_least(Severity::Error);
     let outcome = PlanOutcome {
         proposed,
         low_confidence,
@@ -268,9 +271,9 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     human.extend(outcome.mapping_issues.iter().cloned());
     human.extend(outcome.scope.lines());
     human.push(format!(
-        "pre-flight: {} findings, {} blocking (the first of each reason, with its record and fix: reports/{}; every one: reports/{})",
+        "pre-flight: {} findings, {} of them records or files that will not move (the first of each reason, with its record and fix: reports/{}; every one: reports/{})",
         outcome.preflight.total(),
-        blocking,
+        not_moved,
         super::report::PREFLIGHT_FILE,
         crate::report::PREFLIGHT_FINDINGS_FILE
     ));
@@ -283,19 +286,24 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     for finding in outcome
         .preflight
         .at_least(Severity::Error)
-        .take(BLOCKING_SHOWN)
+        .take(NOT_MOVED_SHOWN)
     {
+        let on_purpose = if finding.code.is_deliberate_skip() {
+            " (left out on purpose)"
+        } else {
+            ""
+        };
         human.push(format!(
-            "  blocking {} {}: {}",
+            "  not moved {} {}: {}{on_purpose}",
             finding.code.as_str(),
             finding.record,
             finding.message
         ));
     }
-    if blocking > BLOCKING_SHOWN {
+    if not_moved > NOT_MOVED_SHOWN {
         human.push(format!(
-            "  … and {} more blocking findings",
-            blocking - BLOCKING_SHOWN
+            "  … and {} more that will not move",
+            not_moved - NOT_MOVED_SHOWN
         ));
     }
     human.extend(super::discover::wire_lines(&wire, &spec.wire.acknowledged));
