@@ -130,7 +130,12 @@ fn with_listed(
     .boxed()
 }
 
-/// The tickets with these ids that still exist, completed.
+/// The tickets with these ids that still exist, completed, in the order of `ids`.
+pub fn tickets_by_id(client: Client, width: usize, ids: &[i64]) -> PortStream<'static, Ticket> {
+    recover(client, width, ids.to_vec(), Arc::new(|_: &Ticket| true))
+}
+
+/// The tickets with these ids that still exist, completed, in the order of `ids`.
 fn recover(
     client: Client,
     width: usize,
@@ -143,23 +148,30 @@ fn recover(
         .then(move |chunk| {
             let client = lister.clone();
             async move {
-                client
+                let found = client
                     .tickets()
                     .select_list(&chunk)
                     .await
-                    .map_err(with_context("tickets by id"))
+                    .map_err(with_context("tickets by id"))?;
+                Ok::<_, PortError>(in_order(&chunk, found.into_iter().map(convert::ticket)))
             }
         })
         .map_ok(|tickets| futures::stream::iter(tickets.into_iter().map(Ok::<_, PortError>)))
         .try_flatten()
-        .map_ok(convert::ticket)
         .map(move |ticket| complete_if(client.clone(), in_full.clone(), ticket))
         .buffered(width.max(1))
         .try_filter_map(|ticket| future::ready(Ok(ticket)))
         .boxed()
 }
 
-/// Tickets asked for in one `Ticket/SelectList` when recovering skipped ones.
+/// `tickets` in the order `ids` asks for them: `Ticket/SelectList` documents no order.
+fn in_order(ids: &[i64], tickets: impl Iterator<Item = Ticket>) -> Vec<Ticket> {
+    let mut tickets: Vec<Ticket> = tickets.collect();
+    tickets.sort_by_key(|ticket| ids.iter().position(|id| *id == ticket.id));
+    tickets
+}
+
+/// Tickets asked for in one `Ticket/SelectList` when recovering skipped ones or reading by id.
 const RECOVER_CHUNK: usize = 100;
 
 /// The windowed read of every ticket (or those changed after the watermark), completed.
