@@ -17,7 +17,7 @@ use vivantio_client::dates::VivantioDate;
 
 mod common;
 
-use common::binary::{set_run_order, BinaryWorld, Template};
+use common::binary::{edit_config, BinaryWorld, Template};
 use common::compare::{assert_same, Snapshot};
 
 const MIGRATE: &[&str] = &["migrate", "--yes", "--continue-on-mismatch"];
@@ -95,7 +95,11 @@ async fn open_tickets_reach_intercom_first_and_the_workspace_ends_as_a_migration
     let expected = Snapshot::of(&by_stage.intercom.workspace());
 
     let world = BinaryWorld::start(&template).await;
-    set_run_order(world.dir(), RunOrder::OpenFirst);
+    // One write at a time: with several in flight, neighbours finish in any order.
+    edit_config(world.dir(), |config| {
+        config.run.order = RunOrder::OpenFirst;
+        config.intercom.concurrency = 1;
+    });
     let migrated = world.run_expecting(MIGRATE, RUN_DONE).await.json();
     let passes: Vec<&str> = migrated["stages"]
         .as_array()

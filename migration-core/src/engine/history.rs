@@ -125,7 +125,7 @@ fn history_tickets<'c>(
     let queued = stream::once(async move {
         let mut queue = std::mem::take(&mut *queue.lock().unwrap_or_else(|p| p.into_inner()));
         queue.sort_unstable_by_key(|entry| Reverse(*entry));
-        let ids: Vec<i64> = queue.into_iter().map(|(_, id)| id).collect();
+        let ids: Arc<[i64]> = queue.into_iter().map(|(_, id)| id).collect();
         read_in_order(context, ids)
             .and_then(
                 move |ticket| -> BoxFuture<'c, Result<WorkStream, EngineError>> {
@@ -142,9 +142,8 @@ fn history_tickets<'c>(
 /// order, when the source cannot read tickets by id.
 pub(crate) fn read_in_order<'c>(
     context: &'c Context<'_, '_>,
-    ids: Vec<i64>,
+    ids: Arc<[i64]>,
 ) -> BoxStream<'c, Result<Ticket, EngineError>> {
-    let ids: Arc<[i64]> = ids.into();
     if let Some(tickets) = context.source().tickets_by_id(Arc::clone(&ids)) {
         return tickets.map_err(EngineError::Source).boxed();
     }

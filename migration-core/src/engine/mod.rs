@@ -33,6 +33,7 @@ mod work;
 
 pub use error::EngineError;
 pub use observer::{ChannelObserver, CollectingObserver, Event, NoObserver, Observer, WaitReason};
+pub use open_pass::open_scope;
 pub use order::{Pass, RunOrder, OPEN_FIRST_KINDS};
 pub use report::{
     Failure, FailureCode, ObjectCounts, OperationCounts, Reconciliation, RunOutcome, RunReport,

@@ -27,9 +27,10 @@ use crate::ops::Operation;
 use crate::scope::{referenced_people, ScopeFilter};
 use crate::spec::{PeopleScope, Scope};
 
-/// The mapping's `[scope]` narrowed to open tickets, with only the callers and organisations
-/// they name; `None` when the scope moves no open ticket.
-pub(crate) fn open_scope(scope: &Scope) -> Option<Scope> {
+/// The `[scope]` of the open pass of an open-first run: `scope` narrowed to open, on-hold and
+/// pending tickets, with only the callers and organisations they name; `None` when `scope`
+/// moves no open ticket. (A forecast sizes the open pass with it.)
+pub fn open_scope(scope: &Scope) -> Option<Scope> {
     let wanted = &scope.tickets.status_kinds;
     let kinds: Vec<_> = OPEN_FIRST_KINDS
         .into_iter()
@@ -192,7 +193,7 @@ impl OpenPass {
         ids: Vec<i64>,
         extra: &'c Extra,
     ) -> impl Stream<Item = Result<Work, EngineError>> + Send + 'c {
-        read_in_order(context, ids)
+        read_in_order(context, ids.into())
             .and_then(
                 move |ticket| -> BoxFuture<'c, Result<WorkStream, EngineError>> {
                     Box::pin(self.ticket_work(context, ticket, Some(extra)))

@@ -70,7 +70,9 @@ impl Pass {
 
 /// Runs both passes; the watermark the run records is the latest change the open pass saw
 /// (`None` when it saw none), so that the next delta reads again what changed while the
-/// history moved, open tickets above all.
+/// history moved, open tickets above all. The history lists the tickets only once the open
+/// pass has ended: a ticket created before that moves with the history, one created after is
+/// newer than that watermark and moves with the next delta.
 pub(crate) async fn run_open_first(
     context: &Context<'_, '_>,
     report: &mut RunReport,

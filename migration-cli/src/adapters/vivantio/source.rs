@@ -147,7 +147,7 @@ impl Source for VivantioSource {
         Some(super::tickets::tickets_by_id(
             self.client.clone(),
             self.options.concurrency(),
-            &ids,
+            ids,
         ))
     }
 

@@ -121,7 +121,7 @@ fn with_listed(
                     skipped[0]
                 ),
             );
-            let mut recovered = recover(client.clone(), width, skipped, in_full);
+            let mut recovered = recover(client.clone(), width, skipped.into(), in_full);
             while let Some(ticket) = recovered.try_next().await? {
                 yield ticket;
             }
@@ -131,22 +131,23 @@ fn with_listed(
 }
 
 /// The tickets with these ids that still exist, completed, in the order of `ids`.
-pub fn tickets_by_id(client: Client, width: usize, ids: &[i64]) -> PortStream<'static, Ticket> {
-    recover(client, width, ids.to_vec(), Arc::new(|_: &Ticket| true))
+pub fn tickets_by_id(client: Client, width: usize, ids: Arc<[i64]>) -> PortStream<'static, Ticket> {
+    recover(client, width, ids, Arc::new(|_: &Ticket| true))
 }
 
 /// The tickets with these ids that still exist, completed, in the order of `ids`.
 fn recover(
     client: Client,
     width: usize,
-    ids: Vec<i64>,
+    ids: Arc<[i64]>,
     in_full: TicketFilter,
 ) -> PortStream<'static, Ticket> {
-    let chunks: Vec<Vec<i64>> = ids.chunks(RECOVER_CHUNK).map(<[i64]>::to_vec).collect();
     let lister = client.clone();
-    futures::stream::iter(chunks)
-        .then(move |chunk| {
+    // Chunks are copied out one at a time: the ids of a long history are held once.
+    futures::stream::iter((0..ids.len()).step_by(RECOVER_CHUNK))
+        .then(move |start| {
             let client = lister.clone();
+            let chunk = ids[start..ids.len().min(start + RECOVER_CHUNK)].to_vec();
             async move {
                 let found = client
                     .tickets()
