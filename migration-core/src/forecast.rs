@@ -27,8 +27,6 @@ use crate::transform::Mapper;
 pub const SCHEMA_READS: u64 = 4;
 /// The token's own admin (`GET /me`), the admins and the teams, read once per process.
 pub const PEOPLE_READS: u64 = 3;
-/// Intercom counts its limits in fixed windows of this many seconds.
-pub const RATE_WINDOW_SECONDS: f64 = 10.0;
 
 /// What an operation's cost depends on besides itself: what the workspace holds already, which
 /// agents and groups resolve to a teammate or team, and how the destination is set.
@@ -402,12 +400,7 @@ impl Forecast {
     /// The forecast of a run that sends `stages`' requests and reads `vivantio`, at `pace`.
     pub fn new(stages: Vec<StageRequests>, vivantio: VivantioRequests, pace: &Pace) -> Self {
         let intercom_requests = stages.iter().map(|row| row.requests).sum::<u64>();
-        // A run starts part-way through a window whose whole allowance it may spend at once:
-        // half a window ahead of the pace, on average.
-        let minutes = |per_minute: f64| {
-            (intercom_requests as f64 / per_minute.max(1.0) * 60.0 - RATE_WINDOW_SECONDS / 2.0)
-                .max(0.0)
-        };
+        let minutes = |per_minute: f64| intercom_requests as f64 / per_minute.max(1.0) * 60.0;
         let intercom_one_app_seconds = minutes(pace.intercom_per_minute(1));
         let intercom_seconds = minutes(pace.intercom_per_minute(pace.apps));
         let vivantio_seconds = pace.vivantio_latency_ms.map(|latency| {
@@ -871,19 +864,19 @@ mod tests {
             ..VivantioRequests::default()
         };
         let stages = rows(&[(Stage::Tickets, 1_000, 99_000)]);
-        // 99,000 requests: 600 s with one app, 240 s with three, each less half a window.
+        // 99,000 requests: 600 s with one app, 240 s with three.
         // Latency, Vivantio reads; then the slower side, the wall time and the concurrency
         // that would keep up.
         type Case = (Option<f64>, u64, Slower, f64, Option<u32>);
         let cases: Vec<Case> = vec![
-            (None, 50_000, Slower::Unknown, 235.0, None),
-            (Some(10.0), 50_000, Slower::Intercom, 235.0, None),
-            (Some(100.0), 50_000, Slower::Vivantio, 1_250.0, Some(22)),
+            (None, 50_000, Slower::Unknown, 240.0, None),
+            (Some(10.0), 50_000, Slower::Intercom, 240.0, None),
+            (Some(100.0), 50_000, Slower::Vivantio, 1_250.0, Some(21)),
         ];
         for (latency, reads, slower, wall, keep_up) in cases {
             let forecast = Forecast::new(stages.clone(), vivantio(reads), &pace(latency));
-            assert_eq!(forecast.intercom_one_app_seconds, 595.0);
-            assert_eq!(forecast.intercom_seconds, 235.0);
+            assert_eq!(forecast.intercom_one_app_seconds, 600.0);
+            assert_eq!(forecast.intercom_seconds, 240.0);
             assert_eq!(forecast.slower, slower, "{latency:?}");
             assert!((forecast.wall_seconds - wall).abs() < 1e-9, "{latency:?}");
             assert_eq!(

@@ -887,7 +887,7 @@ mod tests {
         assert_eq!(lines[1], "  Intercom by stage: tickets 99,000");
         assert_eq!(
             lines[2],
-            "  Intercom: 9m 55s with one app at 10,000/min (Intercom's published limit, less the 1% margin); 3m 55s with the 3 apps configured, held to the workspace's 25,000/min"
+            "  Intercom: 10m 0s with one app at 10,000/min (Intercom's published limit, less the 1% margin); 4m 0s with the 3 apps configured, held to the workspace's 25,000/min"
         );
         assert_eq!(
             lines[3],
@@ -895,7 +895,7 @@ mod tests {
         );
         assert_eq!(
             lines[4],
-            "  wall time: 25m 0s, set by Vivantio's latency (Intercom's side takes 3m 55s); raise vivantio.max_concurrency (now 4) towards 26 to keep up with Intercom, if the tenant allows it"
+            "  wall time: 25m 0s, set by Vivantio's latency (Intercom's side takes 4m 0s); raise vivantio.max_concurrency (now 4) towards 25 to keep up with Intercom, if the tenant allows it"
         );
         let unknown = plan_forecast(None, 1).lines();
         assert_eq!(
@@ -904,12 +904,12 @@ mod tests {
         );
         assert_eq!(
             unknown[4],
-            "  wall time: at least 9m 55s (Intercom's side; Vivantio's is not known)"
+            "  wall time: at least 10m 0s (Intercom's side; Vivantio's is not known)"
         );
         let fast = plan_forecast(Some(10.0), 1).lines();
         assert_eq!(
             fast[4],
-            "  wall time: 9m 55s, set by Intercom's limit (Vivantio's side takes 2m 5s)"
+            "  wall time: 10m 0s, set by Intercom's limit (Vivantio's side takes 2m 5s)"
         );
     }
 }

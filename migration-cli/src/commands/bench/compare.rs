@@ -138,12 +138,12 @@ mod tests {
             forecast: forecast(),
             intercom_requests: 1_000,
             vivantio_requests: 520,
-            wall_ms: 15_500,
+            wall_ms: 21_000,
             at_a_limit: true,
         };
         assert_eq!(
             check.line(),
-            "forecast       990 Intercom requests = 0.990x measured, 500 Vivantio = 0.962x; wall 15.0 s at the limit = 0.968x measured (Intercom the slower side)"
+            "forecast       990 Intercom requests = 0.990x measured, 500 Vivantio = 0.962x; wall 20.0 s at the limit = 0.952x measured (Intercom the slower side)"
         );
         let lifted = ForecastCheck {
             at_a_limit: false,
