@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, Id, TeamId};
 use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
 use crate::Client;
@@ -19,7 +19,7 @@ pub struct Admin {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: AdminId,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
@@ -43,7 +43,7 @@ pub struct Admin {
     pub has_inbox_seat: Option<bool>,
     /// Teams the admin belongs to.
     #[serde(default, deserialize_with = "null_as_default")]
-    pub team_ids: Vec<Id>,
+    pub team_ids: Vec<TeamId>,
     /// Avatar URL (the description says a string; `/me` sends an object, kept as JSON).
     #[serde(default)]
     pub avatar: Option<serde_json::Value>,
@@ -131,10 +131,10 @@ impl<'a> Admins<'a> {
     }
 
     /// `GET /admins/{id}`.
-    pub async fn get(&self, admin_id: &str) -> Result<Admin, Error> {
+    pub async fn get(&self, admin_id: &AdminId) -> Result<Admin, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["admins", admin_id]))
+            .send(ApiRequest::get(&["admins", admin_id.as_str()]))
             .await
     }
 

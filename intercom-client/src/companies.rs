@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{CustomAttributes, Deleted};
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{CompanyId, Id};
 use crate::pagination::{paginate, DataList, ItemStream, Page};
 use crate::serde_helpers::null_as_default;
 use crate::tags::Tag;
@@ -89,7 +89,7 @@ pub struct Company {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: CompanyId,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
@@ -202,16 +202,20 @@ impl<'a> Companies<'a> {
     }
 
     /// `PUT /companies/{id}` (Intercom's id).
-    pub async fn update(&self, id: &str, request: &UpdateCompanyRequest) -> Result<Company, Error> {
-        let request = ApiRequest::put(&["companies", id]).json(request)?;
+    pub async fn update(
+        &self,
+        id: &CompanyId,
+        request: &UpdateCompanyRequest,
+    ) -> Result<Company, Error> {
+        let request = ApiRequest::put(&["companies", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `GET /companies/{id}` (Intercom's id).
-    pub async fn get(&self, id: &str) -> Result<Company, Error> {
+    pub async fn get(&self, id: &CompanyId) -> Result<Company, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["companies", id]))
+            .send(ApiRequest::get(&["companies", id.as_str()]))
             .await
     }
 
@@ -279,10 +283,10 @@ impl<'a> Companies<'a> {
     }
 
     /// `DELETE /companies/{id}`: archives asynchronously and detaches contacts (they are kept).
-    pub async fn delete(&self, id: &str) -> Result<Deleted, Error> {
+    pub async fn delete(&self, id: &CompanyId) -> Result<Deleted, Error> {
         self.client
             .transport()
-            .send(ApiRequest::delete(&["companies", id]))
+            .send(ApiRequest::delete(&["companies", id.as_str()]))
             .await
     }
 }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, AttributeOptionId, ConversationAttributeId, TeamId};
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
@@ -70,7 +70,7 @@ pub struct CreateConversationAttributeRequest {
     pub required: Option<bool>,
     /// Teams that can see it (empty: all teams).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible_to_team_ids: Option<Vec<Id>>,
+    pub visible_to_team_ids: Option<Vec<TeamId>>,
     /// Multi-line text (string attributes only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
@@ -151,7 +151,7 @@ pub struct UpdateConversationAttributeRequest {
     pub required: Option<bool>,
     /// Teams that can see it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible_to_team_ids: Option<Vec<Id>>,
+    pub visible_to_team_ids: Option<Vec<TeamId>>,
     /// Referenced object type (relationship attributes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<AttributeReference>,
@@ -164,7 +164,7 @@ pub struct ConversationAttribute {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id (an integer).
-    pub id: Id,
+    pub id: ConversationAttributeId,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
@@ -179,7 +179,7 @@ pub struct ConversationAttribute {
     pub required: Option<bool>,
     /// Teams that can see it (empty: all).
     #[serde(default, deserialize_with = "null_as_default")]
-    pub visible_to_team_ids: Vec<Id>,
+    pub visible_to_team_ids: Vec<TeamId>,
     /// Whether it is archived.
     #[serde(default)]
     pub archived: Option<bool>,
@@ -191,7 +191,7 @@ pub struct ConversationAttribute {
     pub updated_at: Option<i64>,
     /// The admin who created it.
     #[serde(default)]
-    pub admin_id: Option<Id>,
+    pub admin_id: Option<AdminId>,
     /// Multi-line text (string attributes).
     #[serde(default)]
     pub multiline: Option<bool>,
@@ -207,7 +207,7 @@ pub struct ConversationAttribute {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationAttributeOption {
     /// The option's UUID (the `option_id` of the option calls).
-    pub id: String,
+    pub id: AttributeOptionId,
     /// Label.
     #[serde(default)]
     pub label: Option<String>,
@@ -236,8 +236,8 @@ impl<'a> ConversationAttributes<'a> {
     }
 
     /// `GET /conversations/attributes/{id}`.
-    pub async fn get(&self, id: &str) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::get(&["conversations", "attributes", id]);
+    pub async fn get(&self, id: &ConversationAttributeId) -> Result<ConversationAttribute, Error> {
+        let request = ApiRequest::get(&["conversations", "attributes", id.as_str()]);
         self.client.transport().send(request).await
     }
 
@@ -254,38 +254,51 @@ impl<'a> ConversationAttributes<'a> {
     /// `PUT /conversations/attributes/{id}`.
     pub async fn update(
         &self,
-        id: &str,
+        id: &ConversationAttributeId,
         request: &UpdateConversationAttributeRequest,
     ) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::put(&["conversations", "attributes", id]).json(request)?;
+        let request =
+            ApiRequest::put(&["conversations", "attributes", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `DELETE /conversations/attributes/{id}`: archives the attribute.
-    pub async fn archive(&self, id: &str) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::delete(&["conversations", "attributes", id]);
+    pub async fn archive(
+        &self,
+        id: &ConversationAttributeId,
+    ) -> Result<ConversationAttribute, Error> {
+        let request = ApiRequest::delete(&["conversations", "attributes", id.as_str()]);
         self.client.transport().send(request).await
     }
 
     /// `POST /conversations/attributes/{id}/options`: adds an option to a list attribute.
-    pub async fn add_option(&self, id: &str, label: &str) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::post(&["conversations", "attributes", id, "options"]).json(
-            &OptionLabel {
+    pub async fn add_option(
+        &self,
+        id: &ConversationAttributeId,
+        label: &str,
+    ) -> Result<ConversationAttribute, Error> {
+        let request = ApiRequest::post(&["conversations", "attributes", id.as_str(), "options"])
+            .json(&OptionLabel {
                 label: label.to_owned(),
-            },
-        )?;
+            })?;
         self.client.transport().send(request).await
     }
 
     /// `PUT /conversations/attributes/{id}/options/{option_id}`: relabels an option.
     pub async fn update_option(
         &self,
-        id: &str,
-        option_id: &str,
+        id: &ConversationAttributeId,
+        option_id: &AttributeOptionId,
         label: &str,
     ) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::put(&["conversations", "attributes", id, "options", option_id])
-            .json(&OptionLabel {
+        let request = ApiRequest::put(&[
+            "conversations",
+            "attributes",
+            id.as_str(),
+            "options",
+            option_id.as_str(),
+        ])
+        .json(&OptionLabel {
             label: label.to_owned(),
         })?;
         self.client.transport().send(request).await
@@ -294,11 +307,16 @@ impl<'a> ConversationAttributes<'a> {
     /// `DELETE /conversations/attributes/{id}/options/{option_id}`: archives an option.
     pub async fn archive_option(
         &self,
-        id: &str,
-        option_id: &str,
+        id: &ConversationAttributeId,
+        option_id: &AttributeOptionId,
     ) -> Result<ConversationAttribute, Error> {
-        let request =
-            ApiRequest::delete(&["conversations", "attributes", id, "options", option_id]);
+        let request = ApiRequest::delete(&[
+            "conversations",
+            "attributes",
+            id.as_str(),
+            "options",
+            option_id.as_str(),
+        ]);
         self.client.transport().send(request).await
     }
 }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, DataAttributeId};
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
@@ -160,7 +160,7 @@ pub struct DataAttribute {
     pub kind: Option<String>,
     /// Intercom's id (an integer; absent for some built-in attributes).
     #[serde(default)]
-    pub id: Option<Id>,
+    pub id: Option<DataAttributeId>,
     /// `contact` or `company`.
     #[serde(default)]
     pub model: Option<String>,
@@ -205,7 +205,7 @@ pub struct DataAttribute {
     pub updated_at: Option<i64>,
     /// The admin who created it.
     #[serde(default)]
-    pub admin_id: Option<Id>,
+    pub admin_id: Option<AdminId>,
 }
 
 /// Data attribute operations; get one with [`Client::data_attributes`].
@@ -245,15 +245,15 @@ impl<'a> DataAttributes<'a> {
     /// `PUT /data_attributes/{id}`.
     pub async fn update(
         &self,
-        id: &str,
+        id: &DataAttributeId,
         request: &UpdateDataAttributeRequest,
     ) -> Result<DataAttribute, Error> {
-        let request = ApiRequest::put(&["data_attributes", id]).json(request)?;
+        let request = ApiRequest::put(&["data_attributes", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// Archives an attribute (the API offers no delete); 422 `data_invalid` if something depends on it.
-    pub async fn archive(&self, id: &str) -> Result<DataAttribute, Error> {
+    pub async fn archive(&self, id: &DataAttributeId) -> Result<DataAttribute, Error> {
         let request = UpdateDataAttributeRequest {
             archived: Some(true),
             ..UpdateDataAttributeRequest::default()

@@ -23,8 +23,10 @@
 //!
 //! Every resource has a handler reached from [`Client`] (`client.contacts()`, `client.tags()`, ...)
 //! whose methods take request structs and return response structs that follow the 2.16 OpenAPI
-//! description field by field: optional fields are `Option`s, unknown fields are ignored, and
-//! ids that the description types as integers in some places and strings in others are [`Id`]s.
+//! description field by field: optional fields are `Option`s and unknown fields are ignored.
+//! Every kind of object has its own id type ([`ContactId`], [`ConversationId`], ...; see
+//! [`ids`]), so an id of one kind cannot be passed where another belongs; each accepts the
+//! integer and string forms the description mixes.
 //!
 //! # Rate limits
 //! Intercom splits its per-minute budget into 10-second windows and reports them in
@@ -84,7 +86,11 @@ use std::time::Duration;
 use url::Url;
 
 pub use error::{ApiErrorItem, Error};
-pub use ids::Id;
+pub use ids::{
+    AdminId, ArticleId, AttributeOptionId, CollectionId, CompanyId, ContactId,
+    ConversationAttributeId, ConversationId, DataAttributeId, HelpCenterId, Id, MessageId, PartId,
+    TagId, TeamId, TicketId, TicketStateId, TicketTypeAttributeId, TicketTypeId,
+};
 pub use pagination::{ItemStream, Pages, StartingAfterPaging};
 pub use stats::{ClientStats, Wait, WaitCause};
 

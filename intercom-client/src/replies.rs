@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::body::{StreamedFile, StreamingJson};
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, ContactId};
 use crate::transport::ApiRequest;
 
 /// Intercom accepts at most this many attachment URLs, and this many files, per part.
@@ -124,7 +124,7 @@ pub struct AdminReply {
     /// Comment, note or quick reply.
     pub message_type: AdminMessageType,
     /// The author; must be an existing admin.
-    pub admin_id: Id,
+    pub admin_id: AdminId,
     /// Text (required for comments and notes).
     pub body: Option<String>,
     /// Original time of the part (Unix seconds).
@@ -144,7 +144,7 @@ pub struct AdminReply {
 impl AdminReply {
     fn with_type(
         message_type: AdminMessageType,
-        admin_id: impl Into<Id>,
+        admin_id: impl Into<AdminId>,
         body: impl Into<String>,
     ) -> Self {
         AdminReply {
@@ -161,12 +161,12 @@ impl AdminReply {
     }
 
     /// A customer-visible reply.
-    pub fn comment(admin_id: impl Into<Id>, body: impl Into<String>) -> Self {
+    pub fn comment(admin_id: impl Into<AdminId>, body: impl Into<String>) -> Self {
         Self::with_type(AdminMessageType::Comment, admin_id, body)
     }
 
     /// An internal note.
-    pub fn note(admin_id: impl Into<Id>, body: impl Into<String>) -> Self {
+    pub fn note(admin_id: impl Into<AdminId>, body: impl Into<String>) -> Self {
         Self::with_type(AdminMessageType::Note, admin_id, body)
     }
 
@@ -187,7 +187,7 @@ impl AdminReply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactIdentity {
     /// Intercom's contact id (`intercom_user_id`).
-    IntercomUserId(Id),
+    IntercomUserId(ContactId),
     /// The contact's email.
     Email(String),
     /// The contact's external id (`user_id`).
@@ -211,7 +211,7 @@ pub struct ContactReply {
 
 impl ContactReply {
     /// A reply by the contact with this Intercom id.
-    pub fn new(contact_id: impl Into<Id>, body: impl Into<String>) -> Self {
+    pub fn new(contact_id: impl Into<ContactId>, body: impl Into<String>) -> Self {
         ContactReply {
             contact: ContactIdentity::IntercomUserId(contact_id.into()),
             body: body.into(),
@@ -300,9 +300,9 @@ struct ReplyWire<'a> {
     #[serde(rename = "type")]
     author_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    admin_id: Option<&'a Id>,
+    admin_id: Option<&'a AdminId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    intercom_user_id: Option<&'a Id>,
+    intercom_user_id: Option<&'a ContactId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]

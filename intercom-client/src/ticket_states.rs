@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::TicketStateId;
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
 use crate::ticket_types::TicketType;
@@ -20,7 +20,7 @@ pub struct TicketState {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id (use it as `ticket_state_id`).
-    pub id: Id,
+    pub id: TicketStateId,
     /// `submitted`, `in_progress`, `waiting_on_customer` or `resolved`.
     #[serde(default)]
     pub category: Option<String>,

@@ -44,15 +44,24 @@ async fn get_update_delete() {
         .mount(&server)
         .await;
     assert_eq!(
-        client.companies().get("co1").await.unwrap().user_count,
+        client
+            .companies()
+            .get(&"co1".into())
+            .await
+            .unwrap()
+            .user_count,
         Some(4)
     );
     let update = UpdateCompanyRequest {
         industry: Some("Manufacturing".into()),
         ..UpdateCompanyRequest::default()
     };
-    client.companies().update("co1", &update).await.unwrap();
-    let deleted = client.companies().delete("co1").await.unwrap();
+    client
+        .companies()
+        .update(&"co1".into(), &update)
+        .await
+        .unwrap();
+    let deleted = client.companies().delete(&"co1".into()).await.unwrap();
     assert!(deleted.deleted);
     assert_eq!(deleted.object.as_deref(), Some("company"));
 }

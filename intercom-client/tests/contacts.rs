@@ -132,14 +132,17 @@ async fn update_get_delete_archive_unarchive() {
         name: Some("New Name".into()),
         ..ContactRequest::default()
     };
-    assert_eq!(contacts.update("c1", &update).await.unwrap().id, "c1");
     assert_eq!(
-        contacts.get("c1").await.unwrap().email.as_deref(),
+        contacts.update(&"c1".into(), &update).await.unwrap().id,
+        "c1"
+    );
+    assert_eq!(
+        contacts.get(&"c1".into()).await.unwrap().email.as_deref(),
         Some("ada@example.com")
     );
-    assert!(contacts.delete("c1").await.unwrap().deleted);
-    assert!(contacts.archive("c1").await.unwrap().archived);
-    assert!(!contacts.unarchive("c1").await.unwrap().archived);
+    assert!(contacts.delete(&"c1".into()).await.unwrap().deleted);
+    assert!(contacts.archive(&"c1".into()).await.unwrap().archived);
+    assert!(!contacts.unarchive(&"c1".into()).await.unwrap().archived);
 }
 
 #[tokio::test]
@@ -253,8 +256,16 @@ async fn attach_and_detach_company() {
         .respond(200, company_json("co1", "acme"))
         .mount(&server)
         .await;
-    let attached = client.contacts().attach_company("c1", "co1").await.unwrap();
+    let attached = client
+        .contacts()
+        .attach_company(&"c1".into(), &"co1".into())
+        .await
+        .unwrap();
     assert_eq!(attached.company_id.as_deref(), Some("acme"));
-    let detached = client.contacts().detach_company("c1", "co1").await.unwrap();
+    let detached = client
+        .contacts()
+        .detach_company(&"c1".into(), &"co1".into())
+        .await
+        .unwrap();
     assert_eq!(detached.id, "co1");
 }

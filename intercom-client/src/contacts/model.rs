@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::{AddressableList, CustomAttributes};
-use crate::ids::Id;
+use crate::ids::{AdminId, ContactId};
 use crate::serde_helpers::null_as_default;
 
 /// Whether a contact is a user (identified, unique by email / external id) or a lead.
@@ -55,7 +55,7 @@ pub struct ContactRequest {
     pub last_seen_at: Option<i64>,
     /// The admin who owns the contact.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<Id>,
+    pub owner_id: Option<AdminId>,
     /// Whether the contact unsubscribed from emails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
@@ -136,7 +136,7 @@ pub struct Contact {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: ContactId,
     /// Your external id.
     #[serde(default)]
     pub external_id: Option<String>,
@@ -160,7 +160,7 @@ pub struct Contact {
     pub name: Option<String>,
     /// Id of the owning admin.
     #[serde(default)]
-    pub owner_id: Option<Id>,
+    pub owner_id: Option<AdminId>,
     /// Whether emails to the contact hard-bounced.
     #[serde(default)]
     pub has_hard_bounced: Option<bool>,
@@ -328,7 +328,7 @@ pub struct SocialProfile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactDeleted {
     /// The deleted contact's id.
-    pub id: Id,
+    pub id: ContactId,
     /// Its external id.
     #[serde(default)]
     pub external_id: Option<String>,
@@ -341,7 +341,7 @@ pub struct ContactDeleted {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactArchived {
     /// The contact's id.
-    pub id: Id,
+    pub id: ContactId,
     /// Its external id.
     #[serde(default)]
     pub external_id: Option<String>,

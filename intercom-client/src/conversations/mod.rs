@@ -12,7 +12,7 @@ pub use requests::*;
 
 use crate::common::Deleted;
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, ConversationId};
 use crate::pagination::{paginate, ItemStream, Page, Pages};
 use crate::replies::{Reply, ReplyTarget, MAX_ATTACHMENTS};
 use crate::search::{SearchBody, SearchQuery};
@@ -65,16 +65,20 @@ impl<'a> Conversations<'a> {
     /// `POST /conversations/{id}/reply`: a reply or note (`id` may be `last` for contact replies).
     ///
     /// Not resent after a failure that may have reached Intercom (it would duplicate the part).
-    pub async fn reply(&self, conversation_id: &str, reply: &Reply) -> Result<Conversation, Error> {
+    pub async fn reply(
+        &self,
+        conversation_id: &ConversationId,
+        reply: &Reply,
+    ) -> Result<Conversation, Error> {
         reply.check(ReplyTarget::Conversation)?;
-        let request = reply.request(&["conversations", conversation_id, "reply"])?;
+        let request = reply.request(&["conversations", conversation_id.as_str(), "reply"])?;
         self.client.transport().send(request).await
     }
 
     /// Assigns to an admin or team, or unassigns.
     pub async fn assign(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         assignment: &Assignment,
     ) -> Result<Conversation, Error> {
         self.manage(conversation_id, &ManagePart::assignment(assignment))
@@ -82,7 +86,11 @@ impl<'a> Conversations<'a> {
     }
 
     /// Opens (or reopens) the conversation.
-    pub async fn open(&self, conversation_id: &str, admin_id: &Id) -> Result<Conversation, Error> {
+    pub async fn open(
+        &self,
+        conversation_id: &ConversationId,
+        admin_id: &AdminId,
+    ) -> Result<Conversation, Error> {
         self.manage(conversation_id, &ManagePart::Open { admin_id })
             .await
     }
@@ -90,8 +98,8 @@ impl<'a> Conversations<'a> {
     /// Snoozes until a time (Unix seconds).
     pub async fn snooze(
         &self,
-        conversation_id: &str,
-        admin_id: &Id,
+        conversation_id: &ConversationId,
+        admin_id: &AdminId,
         snoozed_until: i64,
     ) -> Result<Conversation, Error> {
         self.manage(
@@ -107,8 +115,8 @@ impl<'a> Conversations<'a> {
     /// Closes, optionally with a closing message.
     pub async fn close(
         &self,
-        conversation_id: &str,
-        admin_id: &Id,
+        conversation_id: &ConversationId,
+        admin_id: &AdminId,
         body: Option<&str>,
     ) -> Result<Conversation, Error> {
         let part = ManagePart::Close {
@@ -121,11 +129,11 @@ impl<'a> Conversations<'a> {
 
     async fn manage(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         part: &ManagePart<'_>,
     ) -> Result<Conversation, Error> {
         // State changes converge (closing twice leaves it closed), so they are safe to resend.
-        let request = ApiRequest::post(&["conversations", conversation_id, "parts"])
+        let request = ApiRequest::post(&["conversations", conversation_id.as_str(), "parts"])
             .idempotent()
             .json(part)?;
         self.client.transport().send(request).await
@@ -134,18 +142,22 @@ impl<'a> Conversations<'a> {
     /// `PUT /conversations/{id}`: title, read flag, attribute values, company.
     pub async fn update(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         request: &UpdateConversationRequest,
     ) -> Result<Conversation, Error> {
-        let request = ApiRequest::put(&["conversations", conversation_id]).json(request)?;
+        let request =
+            ApiRequest::put(&["conversations", conversation_id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `GET /conversations/{id}`: the conversation with its parts (up to 500).
-    pub async fn get(&self, conversation_id: &str) -> Result<Conversation, Error> {
+    pub async fn get(&self, conversation_id: &ConversationId) -> Result<Conversation, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["conversations", conversation_id]))
+            .send(ApiRequest::get(&[
+                "conversations",
+                conversation_id.as_str(),
+            ]))
             .await
     }
 
@@ -185,10 +197,10 @@ impl<'a> Conversations<'a> {
     /// reporting data (needs the `delete_conversations_and_metrics` scope).
     pub async fn delete(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         retain_metrics: Option<bool>,
     ) -> Result<Deleted, Error> {
-        let request = ApiRequest::delete(&["conversations", conversation_id])
+        let request = ApiRequest::delete(&["conversations", conversation_id.as_str()])
             .query_opt("retain_metrics", retain_metrics);
         self.client.transport().send(request).await
     }

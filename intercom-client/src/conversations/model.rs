@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::{CustomAttributes, PartAttachment, Reference};
-use crate::ids::Id;
+use crate::ids::{AdminId, ContactId, ConversationId, Id, MessageId, PartId, TeamId};
 use crate::serde_helpers::null_as_default;
 use crate::tags::Tag;
 
@@ -14,7 +14,7 @@ pub struct Message {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The message id (not the conversation id).
-    pub id: Id,
+    pub id: MessageId,
     /// Creation time (Unix seconds).
     #[serde(default)]
     pub created_at: Option<i64>,
@@ -28,7 +28,7 @@ pub struct Message {
     #[serde(default)]
     pub message_type: Option<String>,
     /// The conversation created; use this id for replies and updates.
-    pub conversation_id: Id,
+    pub conversation_id: ConversationId,
 }
 
 /// Open, closed or snoozed.
@@ -53,7 +53,7 @@ pub struct Conversation {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: ConversationId,
     /// Title.
     #[serde(default)]
     pub title: Option<String>,
@@ -83,10 +83,10 @@ pub struct Conversation {
     pub priority: Option<String>,
     /// Assigned admin (`0` or absent: none).
     #[serde(default)]
-    pub admin_assignee_id: Option<Id>,
+    pub admin_assignee_id: Option<AdminId>,
     /// Assigned team (`0` or absent: none).
     #[serde(default)]
-    pub team_assignee_id: Option<Id>,
+    pub team_assignee_id: Option<TeamId>,
     /// Tags.
     #[serde(default)]
     pub tags: Option<TagList>,
@@ -129,7 +129,7 @@ pub struct ConversationSource {
     pub kind: Option<String>,
     /// The source message's id.
     #[serde(default)]
-    pub id: Option<Id>,
+    pub id: Option<MessageId>,
     /// How it was delivered.
     #[serde(default)]
     pub delivered_as: Option<String>,
@@ -191,7 +191,7 @@ pub struct ContactReference {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: ContactId,
     /// External id.
     #[serde(default)]
     pub external_id: Option<String>,
@@ -252,7 +252,7 @@ pub struct ConversationStatistics {
     pub last_close_at: Option<i64>,
     /// Who closed it last.
     #[serde(default)]
-    pub last_closed_by_id: Option<Id>,
+    pub last_closed_by_id: Option<AdminId>,
     /// Number of reopens.
     #[serde(default)]
     pub count_reopens: Option<i64>,
@@ -285,7 +285,7 @@ pub struct ConversationPart {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Part id.
-    pub id: Id,
+    pub id: PartId,
     /// `comment`, `note`, `assignment`, `close`, `open`, `snoozed`, ...
     #[serde(default)]
     pub part_type: Option<String>,

@@ -8,7 +8,7 @@ use super::{numbered_list, ArticleState, ArticleTranslations};
 use crate::common::Deleted;
 use crate::conversations::TagList;
 use crate::error::Error;
-use crate::ids::{self, Id};
+use crate::ids::{self, AdminId, ArticleId, CollectionId, HelpCenterId, Id};
 use crate::pagination::{paginate, ItemStream, Page, Pages};
 use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
@@ -21,7 +21,7 @@ pub struct Article {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: ArticleId,
     /// Workspace id.
     #[serde(default)]
     pub workspace_id: Option<String>,
@@ -39,7 +39,7 @@ pub struct Article {
     pub body_markdown: Option<String>,
     /// Author (an admin id).
     #[serde(default)]
-    pub author_id: Option<Id>,
+    pub author_id: Option<AdminId>,
     /// Published or draft.
     #[serde(default)]
     pub state: Option<ArticleState>,
@@ -60,7 +60,7 @@ pub struct Article {
     pub url: Option<String>,
     /// Parent collections (2.16).
     #[serde(default, deserialize_with = "null_as_default")]
-    pub parent_ids: Vec<Id>,
+    pub parent_ids: Vec<CollectionId>,
     /// Whether Fin may use it.
     #[serde(default)]
     pub ai_chatbot_availability: Option<bool>,
@@ -72,10 +72,10 @@ pub struct Article {
     pub ai_sales_agent_availability: Option<bool>,
     /// Creator (admin id).
     #[serde(default)]
-    pub created_by_id: Option<Id>,
+    pub created_by_id: Option<AdminId>,
     /// Last editor (admin id).
     #[serde(default)]
-    pub updated_by_id: Option<Id>,
+    pub updated_by_id: Option<AdminId>,
     /// Whether it is hidden from suggestions.
     #[serde(default)]
     pub exclude_from_article_suggestions: Option<bool>,
@@ -109,7 +109,7 @@ pub struct CreateArticleRequest {
     pub title: String,
     /// Author: an existing admin (sent as an integer).
     #[serde(serialize_with = "ids::as_integer::required")]
-    pub author_id: Id,
+    pub author_id: AdminId,
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -127,7 +127,7 @@ pub struct CreateArticleRequest {
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub parent_id: Option<Id>,
+    pub parent_id: Option<CollectionId>,
     /// `collection` (or the legacy `section`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_type: Option<String>,
@@ -177,13 +177,13 @@ pub struct UpdateArticleRequest {
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub author_id: Option<Id>,
+    pub author_id: Option<AdminId>,
     /// Published or draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
     /// Parent collection (a string here, unlike on create).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<Id>,
+    pub parent_id: Option<CollectionId>,
     /// `collection` or `section`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_type: Option<String>,
@@ -221,7 +221,7 @@ pub struct ArticleSearch {
     /// `published`, `draft` or `all`.
     pub state: Option<String>,
     /// Restrict to one help center.
-    pub help_center_id: Option<Id>,
+    pub help_center_id: Option<HelpCenterId>,
 }
 
 #[derive(Deserialize)]
@@ -261,16 +261,20 @@ impl<'a> Articles<'a> {
     }
 
     /// `PUT /articles/{id}`.
-    pub async fn update(&self, id: &str, request: &UpdateArticleRequest) -> Result<Article, Error> {
-        let request = ApiRequest::put(&["articles", id]).json(request)?;
+    pub async fn update(
+        &self,
+        id: &ArticleId,
+        request: &UpdateArticleRequest,
+    ) -> Result<Article, Error> {
+        let request = ApiRequest::put(&["articles", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `GET /articles/{id}`.
-    pub async fn get(&self, id: &str) -> Result<Article, Error> {
+    pub async fn get(&self, id: &ArticleId) -> Result<Article, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["articles", id]))
+            .send(ApiRequest::get(&["articles", id.as_str()]))
             .await
     }
 
@@ -304,10 +308,10 @@ impl<'a> Articles<'a> {
     }
 
     /// `DELETE /articles/{id}`.
-    pub async fn delete(&self, id: &str) -> Result<Deleted, Error> {
+    pub async fn delete(&self, id: &ArticleId) -> Result<Deleted, Error> {
         self.client
             .transport()
-            .send(ApiRequest::delete(&["articles", id]))
+            .send(ApiRequest::delete(&["articles", id.as_str()]))
             .await
     }
 }

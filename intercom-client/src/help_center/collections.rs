@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{numbered_list, CollectionTranslations};
 use crate::common::Deleted;
 use crate::error::Error;
-use crate::ids::{self, Id};
+use crate::ids::{self, CollectionId, HelpCenterId};
 use crate::pagination::ItemStream;
 use crate::transport::ApiRequest;
 use crate::Client;
@@ -14,7 +14,7 @@ use crate::Client;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Collection {
     /// Intercom's id.
-    pub id: Id,
+    pub id: CollectionId,
     /// Workspace id.
     #[serde(default)]
     pub workspace_id: Option<String>,
@@ -47,10 +47,10 @@ pub struct Collection {
     pub translated_content: Option<CollectionTranslations>,
     /// Parent collection, for nested collections.
     #[serde(default)]
-    pub parent_id: Option<Id>,
+    pub parent_id: Option<CollectionId>,
     /// Help center it belongs to.
     #[serde(default)]
-    pub help_center_id: Option<Id>,
+    pub help_center_id: Option<HelpCenterId>,
 }
 
 /// Body of `POST /help_center/collections` (`create_collection_request`).
@@ -66,13 +66,13 @@ pub struct CreateCollectionRequest {
     pub translated_content: Option<CollectionTranslations>,
     /// Parent collection (create parents first).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<Id>,
+    pub parent_id: Option<CollectionId>,
     /// Help center (sent as an integer; default help center when absent).
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub help_center_id: Option<Id>,
+    pub help_center_id: Option<HelpCenterId>,
 }
 
 /// Body of `PUT /help_center/collections/{id}` (`update_collection_request`).
@@ -89,7 +89,7 @@ pub struct UpdateCollectionRequest {
     pub translated_content: Option<CollectionTranslations>,
     /// New parent collection.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<Id>,
+    pub parent_id: Option<CollectionId>,
 }
 
 /// Collection operations; get one with [`HelpCenter::collections`](super::HelpCenter::collections).
@@ -112,16 +112,17 @@ impl<'a> Collections<'a> {
     /// `PUT /help_center/collections/{id}`.
     pub async fn update(
         &self,
-        id: &str,
+        id: &CollectionId,
         request: &UpdateCollectionRequest,
     ) -> Result<Collection, Error> {
-        let request = ApiRequest::put(&["help_center", "collections", id]).json(request)?;
+        let request =
+            ApiRequest::put(&["help_center", "collections", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `GET /help_center/collections/{id}`.
-    pub async fn get(&self, id: &str) -> Result<Collection, Error> {
-        let request = ApiRequest::get(&["help_center", "collections", id]);
+    pub async fn get(&self, id: &CollectionId) -> Result<Collection, Error> {
+        let request = ApiRequest::get(&["help_center", "collections", id.as_str()]);
         self.client.transport().send(request).await
     }
 
@@ -131,8 +132,8 @@ impl<'a> Collections<'a> {
     }
 
     /// `DELETE /help_center/collections/{id}`.
-    pub async fn delete(&self, id: &str) -> Result<Deleted, Error> {
-        let request = ApiRequest::delete(&["help_center", "collections", id]);
+    pub async fn delete(&self, id: &CollectionId) -> Result<Deleted, Error> {
+        let request = ApiRequest::delete(&["help_center", "collections", id.as_str()]);
         self.client.transport().send(request).await
     }
 }

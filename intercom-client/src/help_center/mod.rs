@@ -14,7 +14,7 @@ pub use translations::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::HelpCenterId;
 use crate::pagination::{paginate, DataList, ItemStream};
 use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
@@ -24,7 +24,7 @@ use crate::Client;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpCenterSite {
     /// Intercom's id.
-    pub id: Id,
+    pub id: HelpCenterId,
     /// Workspace id.
     #[serde(default)]
     pub workspace_id: Option<String>,
@@ -79,8 +79,11 @@ impl<'a> HelpCenter<'a> {
     }
 
     /// `GET /help_center/help_centers/{id}`.
-    pub async fn get_help_center(&self, help_center_id: &str) -> Result<HelpCenterSite, Error> {
-        let request = ApiRequest::get(&["help_center", "help_centers", help_center_id]);
+    pub async fn get_help_center(
+        &self,
+        help_center_id: &HelpCenterId,
+    ) -> Result<HelpCenterSite, Error> {
+        let request = ApiRequest::get(&["help_center", "help_centers", help_center_id.as_str()]);
         self.client.transport().send(request).await
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{self, Id};
+use crate::ids::{self, AdminId};
 
 /// Localised names of a collection, keyed by locale (`en`, `fr`, `pt-BR`, ...).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +77,7 @@ pub struct ArticleContent {
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub author_id: Option<Id>,
+    pub author_id: Option<AdminId>,
     /// Published or draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,

@@ -8,6 +8,7 @@ pub use model::*;
 
 use crate::common::Deleted;
 use crate::error::Error;
+use crate::ids::TicketId;
 use crate::pagination::{paginate, ItemStream, Page, Pages};
 use crate::replies::{Reply, ReplyTarget};
 use crate::search::{SearchBody, SearchQuery};
@@ -49,25 +50,25 @@ impl<'a> Tickets<'a> {
     /// `PUT /tickets/{id}`: state (by `ticket_state_id`), attributes, assignee, open/closed.
     pub async fn update(
         &self,
-        ticket_id: &str,
+        ticket_id: &TicketId,
         request: &UpdateTicketRequest,
     ) -> Result<Ticket, Error> {
-        let request = ApiRequest::put(&["tickets", ticket_id]).json(request)?;
+        let request = ApiRequest::put(&["tickets", ticket_id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `POST /tickets/{id}/reply`: a reply or note. Not resent after a failure that may have reached Intercom.
-    pub async fn reply(&self, ticket_id: &str, reply: &Reply) -> Result<TicketReply, Error> {
+    pub async fn reply(&self, ticket_id: &TicketId, reply: &Reply) -> Result<TicketReply, Error> {
         reply.check(ReplyTarget::Ticket)?;
-        let request = reply.request(&["tickets", ticket_id, "reply"])?;
+        let request = reply.request(&["tickets", ticket_id.as_str(), "reply"])?;
         self.client.transport().send(request).await
     }
 
     /// `GET /tickets/{id}`.
-    pub async fn get(&self, ticket_id: &str) -> Result<Ticket, Error> {
+    pub async fn get(&self, ticket_id: &TicketId) -> Result<Ticket, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["tickets", ticket_id]))
+            .send(ApiRequest::get(&["tickets", ticket_id.as_str()]))
             .await
     }
 
@@ -92,10 +93,10 @@ impl<'a> Tickets<'a> {
     }
 
     /// `DELETE /tickets/{id}`: permanent (reporting keeps traces).
-    pub async fn delete(&self, ticket_id: &str) -> Result<Deleted, Error> {
+    pub async fn delete(&self, ticket_id: &TicketId) -> Result<Deleted, Error> {
         self.client
             .transport()
-            .send(ApiRequest::delete(&["tickets", ticket_id]))
+            .send(ApiRequest::delete(&["tickets", ticket_id.as_str()]))
             .await
     }
 }

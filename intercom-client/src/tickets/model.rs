@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{CustomAttributes, PartAttachment, Reference};
 use crate::conversations::{ConversationContacts, LinkedObjects, PartAuthor};
-use crate::ids::{self, Id};
+use crate::ids::{
+    self, AdminId, CompanyId, ContactId, ConversationId, Id, PartId, TeamId, TicketId,
+    TicketStateId, TicketTypeId,
+};
 use crate::serde_helpers::null_as_default;
 use crate::ticket_states::TicketState;
 use crate::ticket_types::{TicketCategory, TicketType};
@@ -14,7 +17,7 @@ use crate::ticket_types::{TicketCategory, TicketType};
 #[serde(rename_all = "snake_case")]
 pub enum TicketContact {
     /// Intercom's contact id: `{"id": ...}`.
-    Id(Id),
+    Id(ContactId),
     /// Your external id: `{"external_id": ...}`.
     ExternalId(String),
     /// An email; Intercom creates the contact if none has it: `{"email": ...}`.
@@ -26,17 +29,17 @@ pub enum TicketContact {
 pub struct TicketAssignment {
     /// Admin to assign.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<Id>,
+    pub admin_assignee_id: Option<AdminId>,
     /// Team to assign.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<Id>,
+    pub team_assignee_id: Option<TeamId>,
 }
 
 /// Body of `POST /tickets` (`create_ticket_request` plus `skip_notifications`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateTicketRequest {
     /// The ticket type.
-    pub ticket_type_id: Id,
+    pub ticket_type_id: TicketTypeId,
     /// The contact (exactly one).
     pub contacts: Vec<TicketContact>,
     /// Attribute values: `_default_title_`, `_default_description_` and the type's attributes
@@ -48,10 +51,10 @@ pub struct CreateTicketRequest {
     pub created_at: Option<i64>,
     /// Company (Intercom's id).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<Id>,
+    pub company_id: Option<CompanyId>,
     /// A conversation to link (customer tickets: the conversation becomes the ticket).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_to_link_id: Option<Id>,
+    pub conversation_to_link_id: Option<ConversationId>,
     /// Initial assignee.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment: Option<TicketAssignment>,
@@ -63,7 +66,7 @@ pub struct CreateTicketRequest {
 impl CreateTicketRequest {
     /// A ticket of a type, for one contact, with a title.
     pub fn new(
-        ticket_type_id: impl Into<Id>,
+        ticket_type_id: impl Into<TicketTypeId>,
         contact: TicketContact,
         title: impl Into<String>,
     ) -> Self {
@@ -90,10 +93,10 @@ pub struct UpdateTicketRequest {
     pub ticket_attributes: Option<CustomAttributes>,
     /// New state (from [`crate::ticket_states`]); 2.16 has no state string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state_id: Option<Id>,
+    pub ticket_state_id: Option<TicketStateId>,
     /// Company (Intercom's id).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<Id>,
+    pub company_id: Option<CompanyId>,
     /// `false` closes the ticket, `true` reopens it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
@@ -108,7 +111,7 @@ pub struct UpdateTicketRequest {
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub admin_id: Option<Id>,
+    pub admin_id: Option<AdminId>,
     /// New assignee (admin or team id; `0` unassigns).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<Id>,
@@ -124,7 +127,7 @@ pub struct Ticket {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The API id: use this in paths.
-    pub id: Id,
+    pub id: TicketId,
     /// The inbox number shown to people; never use it in API calls.
     #[serde(default)]
     pub ticket_id: Option<Id>,
@@ -145,10 +148,10 @@ pub struct Ticket {
     pub contacts: Option<ConversationContacts>,
     /// Assigned admin.
     #[serde(default)]
-    pub admin_assignee_id: Option<Id>,
+    pub admin_assignee_id: Option<AdminId>,
     /// Assigned team.
     #[serde(default)]
-    pub team_assignee_id: Option<Id>,
+    pub team_assignee_id: Option<TeamId>,
     /// Creation time (Unix seconds).
     #[serde(default)]
     pub created_at: Option<i64>,
@@ -172,7 +175,7 @@ pub struct Ticket {
     pub is_shared: Option<bool>,
     /// The state before the last change.
     #[serde(default)]
-    pub previous_ticket_state_id: Option<Id>,
+    pub previous_ticket_state_id: Option<TicketStateId>,
 }
 
 /// The parts of a ticket.
@@ -193,7 +196,7 @@ pub struct TicketPart {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Part id.
-    pub id: Id,
+    pub id: PartId,
     /// `comment`, `note`, `ticket_state_updated_by_admin`, ...
     #[serde(default)]
     pub part_type: Option<String>,
@@ -242,7 +245,7 @@ pub struct TicketReply {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Part id.
-    pub id: Id,
+    pub id: PartId,
     /// `comment`, `note` or `quick_reply`.
     #[serde(default)]
     pub part_type: Option<String>,

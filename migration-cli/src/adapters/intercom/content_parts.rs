@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use intercom_client::conversations::{Conversation, PartAuthor};
 use intercom_client::tickets::Ticket;
-use intercom_client::Id;
+use intercom_client::{Id, PartId};
 use migration_core::engine::CONTENT_PARTS;
 use serde_json::Value;
 
@@ -83,7 +83,7 @@ pub(crate) fn insert_ticket(fields: &mut BTreeMap<String, Value>, ticket: &Ticke
 
 /// What both part types share.
 struct View<'a> {
-    id: &'a Id,
+    id: &'a PartId,
     kind: Option<&'a str>,
     body: Option<&'a str>,
     created_at: Option<i64>,

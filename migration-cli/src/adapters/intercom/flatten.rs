@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use intercom_client::common::PartAttachment;
 use intercom_client::conversations::{Conversation, ConversationState, PartAuthor};
 use intercom_client::tickets::Ticket;
-use intercom_client::Id;
+use intercom_client::{AdminId, Id, PartId, TeamId};
 use migration_core::verify::PARTS_NOT_SHOWN;
 use serde_json::Value;
 
@@ -73,7 +73,7 @@ pub(crate) fn ticket_parts(ticket: &Ticket) -> Vec<ObservedPart> {
 /// One part as read back; conversation and ticket parts carry the same fields under
 /// different types.
 fn observed_part(
-    id: &Id,
+    id: &PartId,
     part_type: Option<&str>,
     body: Option<&str>,
     created_at: Option<i64>,
@@ -241,10 +241,20 @@ fn insert_not_shown(fields: &mut BTreeMap<String, Value>, returned: usize, total
 }
 
 /// Assignee ids as text; Intercom's `0` means nobody.
-fn insert_assignees(fields: &mut BTreeMap<String, Value>, admin: Option<&Id>, team: Option<&Id>) {
-    let assigned = |id: Option<&Id>| text_or_null(id.map(Id::as_str).filter(|id| *id != "0"));
-    fields.insert("admin_assignee_id".into(), assigned(admin));
-    fields.insert("team_assignee_id".into(), assigned(team));
+fn insert_assignees(
+    fields: &mut BTreeMap<String, Value>,
+    admin: Option<&AdminId>,
+    team: Option<&TeamId>,
+) {
+    let assigned = |id: Option<&str>| text_or_null(id.filter(|id| *id != "0"));
+    fields.insert(
+        "admin_assignee_id".into(),
+        assigned(admin.map(AdminId::as_str)),
+    );
+    fields.insert(
+        "team_assignee_id".into(),
+        assigned(team.map(TeamId::as_str)),
+    );
 }
 
 /// `parts.<n>.*` and `parts.count`.
@@ -286,8 +296,8 @@ pub(crate) fn flatten_parts(fields: &mut BTreeMap<String, Value>, parts: &[Obser
     fields.insert("parts.count".into(), parts.len().into());
 }
 
-pub(crate) fn ids(ids: impl Iterator<Item = Id>) -> Vec<Value> {
-    ids.map(|id| Value::String(id.into_string())).collect()
+pub(crate) fn ids(ids: impl Iterator<Item = impl Into<String>>) -> Vec<Value> {
+    ids.map(|id| Value::String(id.into())).collect()
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ impl IntercomDestination {
                 let attributes = self
                     .client
                     .ticket_types()
-                    .list_attributes(type_id)
+                    .list_attributes(&type_id.into())
                     .await
                     .map_err(reading(format!(
                         "listing the attributes of ticket type {type_id}"
@@ -423,7 +423,7 @@ impl IntercomDestination {
                 &self
                     .client
                     .conversations()
-                    .get(thread_id)
+                    .get(&thread_id.into())
                     .await
                     .map_err(context())?,
             ),
@@ -431,7 +431,7 @@ impl IntercomDestination {
                 &self
                     .client
                     .tickets()
-                    .get(thread_id)
+                    .get(&thread_id.into())
                     .await
                     .map_err(context())?,
             ),
