@@ -13,29 +13,26 @@ use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
 use crate::Client;
 
-/// The value type of a conversation attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConversationAttributeType {
-    /// Text (optionally multi-line).
-    String,
-    /// Whole number.
-    Integer,
-    /// A list of labelled options.
-    List,
-    /// Decimal number.
-    Decimal,
-    /// True / false.
-    Boolean,
-    /// Date and time.
-    Datetime,
-    /// A reference to custom objects.
-    Relationship,
-    /// Uploaded files.
-    Files,
-    /// A type this client version does not know; only ever received, never sent.
-    #[serde(other, skip_serializing)]
-    Unknown,
+open_enum! {
+    /// The value type of a conversation attribute.
+    pub enum ConversationAttributeType {
+        /// Text (optionally multi-line).
+        String = "string",
+        /// Whole number.
+        Integer = "integer",
+        /// A list of labelled options.
+        List = "list",
+        /// Decimal number.
+        Decimal = "decimal",
+        /// True / false.
+        Boolean = "boolean",
+        /// Date and time.
+        Datetime = "datetime",
+        /// A reference to custom objects.
+        Relationship = "relationship",
+        /// Uploaded files.
+        Files = "files",
+    }
 }
 
 /// The target of a relationship attribute.
@@ -125,10 +122,11 @@ impl CreateConversationAttributeRequest {
                     .into(),
             ));
         }
-        if self.data_type == T::Unknown {
-            return Err(Error::InvalidRequest(
-                "unknown conversation attribute type".into(),
-            ));
+        if !self.data_type.is_known() {
+            return Err(Error::InvalidRequest(format!(
+                "unknown conversation attribute type {}",
+                self.data_type
+            )));
         }
         Ok(())
     }

@@ -54,6 +54,9 @@
 //! by their DELETE call.
 #![warn(missing_docs)]
 
+#[macro_use]
+mod open_enum;
+
 pub mod admins;
 mod apps;
 mod body;

@@ -56,6 +56,15 @@ macro_rules! open_enum {
             }
         }
 
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                match value {
+                    $name::Unknown(other) => other,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
 

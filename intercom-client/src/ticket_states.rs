@@ -13,6 +13,20 @@ use crate::ticket_types::TicketType;
 use crate::transport::ApiRequest;
 use crate::Client;
 
+open_enum! {
+    /// The category of a ticket state: every custom state belongs to one of these.
+    pub enum TicketStateCategory {
+        /// Submitted, not yet worked on.
+        Submitted = "submitted",
+        /// Being worked on.
+        InProgress = "in_progress",
+        /// Waiting for the customer's answer.
+        WaitingOnCustomer = "waiting_on_customer",
+        /// Resolved.
+        Resolved = "resolved",
+    }
+}
+
 /// A ticket state (`ticket_state` / `ticket_state_detailed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketState {
@@ -23,7 +37,7 @@ pub struct TicketState {
     pub id: TicketStateId,
     /// `submitted`, `in_progress`, `waiting_on_customer` or `resolved`.
     #[serde(default)]
-    pub category: Option<String>,
+    pub category: Option<TicketStateCategory>,
     /// Label teammates see.
     #[serde(default)]
     pub internal_label: Option<String>,

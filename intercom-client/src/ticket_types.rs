@@ -12,19 +12,16 @@ use crate::ticket_states::TicketState;
 use crate::transport::ApiRequest;
 use crate::Client;
 
-/// What a ticket type is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TicketCategory {
-    /// Customer-facing tickets.
-    Customer,
-    /// Internal back-office work.
-    #[serde(rename = "Back-office")]
-    BackOffice,
-    /// Trackers linking many conversations.
-    Tracker,
-    /// A category this client version does not know; only ever received, never sent.
-    #[serde(other, skip_serializing)]
-    Unknown,
+open_enum! {
+    /// What a ticket type is for.
+    pub enum TicketCategory {
+        /// Customer-facing tickets.
+        Customer = "Customer",
+        /// Internal back-office work.
+        BackOffice = "Back-office",
+        /// Trackers linking many conversations.
+        Tracker = "Tracker",
+    }
 }
 
 /// A ticket type (`ticket_type`).

@@ -3,7 +3,8 @@ mod common;
 use common::{conversation_json, setup, Expect};
 use futures::TryStreamExt;
 use intercom_client::conversations::{
-    Assignee, Assignment, ConversationState, CreateConversationRequest, UpdateConversationRequest,
+    Assignee, Assignment, ConversationState, CreateConversationRequest, PartType,
+    UpdateConversationRequest,
 };
 use intercom_client::replies::{AdminReply, AttachmentFile, ContactReply, Reply};
 use intercom_client::search::SearchQuery;
@@ -69,7 +70,7 @@ async fn admin_notes_and_contact_replies_keep_created_at_and_attachments() {
         .await
         .unwrap();
     let parts = conversation.conversation_parts.unwrap().conversation_parts;
-    assert_eq!(parts[0].part_type.as_deref(), Some("note"));
+    assert_eq!(parts[0].part_type, Some(PartType::Note));
     assert_eq!(
         parts[0].author.as_ref().unwrap().id.as_ref().unwrap(),
         "991267716"

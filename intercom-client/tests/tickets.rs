@@ -5,6 +5,7 @@ use common::{setup, ticket_json, Expect};
 use futures::TryStreamExt;
 use intercom_client::replies::{AdminReply, ContactIdentity, ContactReply};
 use intercom_client::search::SearchQuery;
+use intercom_client::ticket_states::TicketStateCategory;
 use intercom_client::ticket_types::{
     CreateTicketTypeAttributeRequest, CreateTicketTypeRequest, TicketAttributeType, TicketCategory,
     UpdateTicketTypeAttributeRequest, UpdateTicketTypeRequest,
@@ -123,7 +124,7 @@ async fn ticket_states_are_listed() {
         .mount(&server)
         .await;
     let states = client.ticket_states().list().await.unwrap();
-    assert_eq!(states[0].category.as_deref(), Some("resolved"));
+    assert_eq!(states[0].category, Some(TicketStateCategory::Resolved));
     assert_eq!(states[0].ticket_types.as_ref().unwrap().data[0].id, "1234");
 }
 

@@ -6,17 +6,14 @@ use crate::common::{AddressableList, CustomAttributes};
 use crate::ids::{AdminId, ContactId};
 use crate::serde_helpers::null_as_default;
 
-/// Whether a contact is a user (identified, unique by email / external id) or a lead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ContactRole {
-    /// An identified user.
-    User,
-    /// An unidentified lead (leads may share an email).
-    Lead,
-    /// A role this client version does not know; only ever received, never sent.
-    #[serde(other, skip_serializing)]
-    Unknown,
+open_enum! {
+    /// Whether a contact is a user (identified, unique by email / external id) or a lead.
+    pub enum ContactRole {
+        /// An identified user.
+        User = "user",
+        /// An unidentified lead (leads may share an email).
+        Lead = "lead",
+    }
 }
 
 /// The fields of `POST /contacts` (`create_contact_request`) and `PUT /contacts/{id}`

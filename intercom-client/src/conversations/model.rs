@@ -31,19 +31,54 @@ pub struct Message {
     pub conversation_id: ConversationId,
 }
 
-/// Open, closed or snoozed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConversationState {
-    /// Open.
-    Open,
-    /// Closed.
-    Closed,
-    /// Snoozed.
-    Snoozed,
-    /// A state this client version does not know.
-    #[serde(other)]
-    Unknown,
+open_enum! {
+    /// Open, closed or snoozed.
+    pub enum ConversationState {
+        /// Open.
+        Open = "open",
+        /// Closed.
+        Closed = "closed",
+        /// Snoozed.
+        Snoozed = "snoozed",
+    }
+}
+
+open_enum! {
+    /// What a conversation or ticket part records (`part_type`); Intercom adds kinds often.
+    pub enum PartType {
+        /// A reply visible to the customer.
+        Comment = "comment",
+        /// An internal note.
+        Note = "note",
+        /// A reply with quick-reply buttons.
+        QuickReply = "quick_reply",
+        /// An assignment by a teammate.
+        Assignment = "assignment",
+        /// An assignment by a rule or the default inbox.
+        DefaultAssignment = "default_assignment",
+        /// An assignment that also reopened the conversation.
+        AssignAndReopen = "assign_and_reopen",
+        /// An assignment that also unsnoozed the conversation.
+        AssignAndUnsnooze = "assign_and_unsnooze",
+        /// A reassignment because the assignee is away.
+        AwayModeAssignment = "away_mode_assignment",
+        /// The conversation was (re)opened.
+        Open = "open",
+        /// The conversation was closed.
+        Close = "close",
+        /// The conversation was snoozed.
+        Snoozed = "snoozed",
+        /// The conversation was unsnoozed by a teammate.
+        Unsnoozed = "unsnoozed",
+        /// The snooze timer ran out.
+        TimerUnsnooze = "timer_unsnooze",
+        /// A conversation attribute changed.
+        ConversationAttributeUpdatedByAdmin = "conversation_attribute_updated_by_admin",
+        /// A ticket's state changed.
+        TicketStateUpdatedByAdmin = "ticket_state_updated_by_admin",
+        /// A ticket attribute changed.
+        TicketAttributeUpdatedByAdmin = "ticket_attribute_updated_by_admin",
+    }
 }
 
 /// A conversation (`conversation`; list and search items have no `conversation_parts`).
@@ -288,7 +323,7 @@ pub struct ConversationPart {
     pub id: PartId,
     /// `comment`, `note`, `assignment`, `close`, `open`, `snoozed`, ...
     #[serde(default)]
-    pub part_type: Option<String>,
+    pub part_type: Option<PartType>,
     /// Body (HTML).
     #[serde(default)]
     pub body: Option<String>,
@@ -352,4 +387,33 @@ pub struct LinkedObject {
     /// Ticket category, for tickets.
     #[serde(default)]
     pub category: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_states_and_part_types_survive_a_decode_and_are_written_back_verbatim() {
+        let wire = serde_json::json!({"id": "1", "part_type": "fin_answer", "state": "pending"});
+        let part: ConversationPart = serde_json::from_value(wire).unwrap();
+        assert_eq!(part.part_type, Some(PartType::Unknown("fin_answer".into())));
+        assert_eq!(
+            part.state,
+            Some(ConversationState::Unknown("pending".into()))
+        );
+        let back = serde_json::to_value(&part).unwrap();
+        assert_eq!(
+            (back["part_type"].as_str(), back["state"].as_str()),
+            (Some("fin_answer"), Some("pending"))
+        );
+        let known: ConversationPart = serde_json::from_value(
+            serde_json::json!({"id": "2", "part_type": "note", "state": "closed"}),
+        )
+        .unwrap();
+        assert_eq!(
+            (known.part_type, known.state),
+            (Some(PartType::Note), Some(ConversationState::Closed))
+        );
+    }
 }

@@ -43,17 +43,14 @@ pub struct ArticleTranslations {
     pub locales: BTreeMap<String, ArticleContent>,
 }
 
-/// Whether an article (or one translation) is live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ArticleState {
-    /// Visible in the help center.
-    Published,
-    /// Not visible.
-    Draft,
-    /// A state this client version does not know; only ever received, never sent.
-    #[serde(other, skip_serializing)]
-    Unknown,
+open_enum! {
+    /// Whether an article (or one translation) is live.
+    pub enum ArticleState {
+        /// Visible in the help center.
+        Published = "published",
+        /// Not visible.
+        Draft = "draft",
+    }
 }
 
 /// An article in one locale (`article_content`).

@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::{CustomAttributes, PartAttachment, Reference};
-use crate::conversations::{ConversationContacts, LinkedObjects, PartAuthor};
+use crate::conversations::{ConversationContacts, LinkedObjects, PartAuthor, PartType};
 use crate::ids::{
     self, AdminId, CompanyId, ContactId, ConversationId, Id, PartId, TeamId, TicketId,
     TicketStateId, TicketTypeId,
 };
 use crate::serde_helpers::null_as_default;
-use crate::ticket_states::TicketState;
+use crate::ticket_states::{TicketState, TicketStateCategory};
 use crate::ticket_types::{TicketCategory, TicketType};
 
 /// How a new ticket names its contact (exactly one per ticket).
@@ -199,16 +199,16 @@ pub struct TicketPart {
     pub id: PartId,
     /// `comment`, `note`, `ticket_state_updated_by_admin`, ...
     #[serde(default)]
-    pub part_type: Option<String>,
+    pub part_type: Option<PartType>,
     /// Body (HTML).
     #[serde(default)]
     pub body: Option<String>,
     /// State category before this part.
     #[serde(default)]
-    pub previous_ticket_state: Option<String>,
+    pub previous_ticket_state: Option<TicketStateCategory>,
     /// State category after this part.
     #[serde(default)]
-    pub ticket_state: Option<String>,
+    pub ticket_state: Option<TicketStateCategory>,
     /// Creation time (Unix seconds).
     #[serde(default)]
     pub created_at: Option<i64>,
@@ -248,7 +248,7 @@ pub struct TicketReply {
     pub id: PartId,
     /// `comment`, `note` or `quick_reply`.
     #[serde(default)]
-    pub part_type: Option<String>,
+    pub part_type: Option<PartType>,
     /// Body (HTML).
     #[serde(default)]
     pub body: Option<String>,

@@ -253,7 +253,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         ConversationAttributeType::Relationship,
         ConversationAttributeType::Files,
     ] {
-        let mut request = CreateConversationAttributeRequest::new("attr", data_type);
+        let mut request = CreateConversationAttributeRequest::new("attr", data_type.clone());
         request.description = Some("from Vivantio".into());
         request.required = Some(false);
         request.visible_to_team_ids = Some(vec!["814865".into()]);

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use intercom_client::conversations::{Conversation, PartAuthor};
+use intercom_client::conversations::{Conversation, PartAuthor, PartType};
 use intercom_client::tickets::Ticket;
 use intercom_client::{Id, PartId};
 use migration_core::engine::CONTENT_PARTS;
@@ -54,7 +54,7 @@ pub(crate) fn insert_conversation(
         fields,
         parts.iter().map(|part| View {
             id: &part.id,
-            kind: part.part_type.as_deref(),
+            kind: part.part_type.as_ref().map(PartType::as_str),
             body: part.body.as_deref(),
             created_at: part.created_at,
             author: part.author.as_ref(),
@@ -73,7 +73,7 @@ pub(crate) fn insert_ticket(fields: &mut BTreeMap<String, Value>, ticket: &Ticke
         fields,
         parts.iter().map(|part| View {
             id: &part.id,
-            kind: part.part_type.as_deref(),
+            kind: part.part_type.as_ref().map(PartType::as_str),
             body: part.body.as_deref(),
             created_at: part.created_at,
             author: part.author.as_ref(),

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use intercom_client::common::PartAttachment;
-use intercom_client::conversations::{Conversation, ConversationState, PartAuthor};
+use intercom_client::conversations::{Conversation, ConversationState, PartAuthor, PartType};
 use intercom_client::tickets::Ticket;
 use intercom_client::{AdminId, Id, PartId, TeamId};
 use migration_core::verify::PARTS_NOT_SHOWN;
@@ -33,11 +33,11 @@ pub(crate) fn conversation_parts(conversation: &Conversation) -> Vec<ObservedPar
         .unwrap_or_default();
     parts
         .iter()
-        .filter(|part| is_written_part(part.part_type.as_deref()))
+        .filter(|part| is_written_part(part.part_type.as_ref().map(PartType::as_str)))
         .map(|part| {
             observed_part(
                 &part.id,
-                part.part_type.as_deref(),
+                part.part_type.as_ref().map(PartType::as_str),
                 part.body.as_deref(),
                 part.created_at,
                 part.author.as_ref(),
@@ -56,11 +56,11 @@ pub(crate) fn ticket_parts(ticket: &Ticket) -> Vec<ObservedPart> {
         .unwrap_or_default();
     parts
         .iter()
-        .filter(|part| is_written_part(part.part_type.as_deref()))
+        .filter(|part| is_written_part(part.part_type.as_ref().map(PartType::as_str)))
         .map(|part| {
             observed_part(
                 &part.id,
-                part.part_type.as_deref(),
+                part.part_type.as_ref().map(PartType::as_str),
                 part.body.as_deref(),
                 part.created_at,
                 part.author.as_ref(),
@@ -105,12 +105,11 @@ pub(crate) fn flatten_conversation(
         conversation.created_at.map_or(Value::Null, Value::from),
     );
     fields.insert("title".into(), text_or_null(conversation.title.as_deref()));
-    let state = conversation.state.and_then(|state| match state {
-        ConversationState::Open => Some("open"),
-        ConversationState::Closed => Some("closed"),
-        ConversationState::Snoozed => Some("snoozed"),
-        ConversationState::Unknown => None,
-    });
+    let state = conversation
+        .state
+        .as_ref()
+        .filter(|state| state.is_known())
+        .map(ConversationState::as_str);
     fields.insert("state".into(), text_or_null(state));
     if let Some(source) = &conversation.source {
         fields.insert("source.body".into(), text_or_null(source.body.as_deref()));
@@ -181,7 +180,11 @@ pub(crate) fn flatten_ticket(ticket: &Ticket, fields: &mut BTreeMap<String, Valu
     let state = ticket.ticket_state.as_ref();
     fields.insert(
         "state".into(),
-        text_or_null(state.and_then(|state| state.category.as_deref())),
+        text_or_null(
+            state
+                .and_then(|state| state.category.as_ref())
+                .map(|c| c.as_str()),
+        ),
     );
     fields.insert(
         "ticket_state_id".into(),

@@ -353,7 +353,7 @@ impl IntercomDestination {
                     states
                         .into_iter()
                         .filter(|state| !state.archived.unwrap_or(false))
-                        .filter_map(|state| Some((state.id.into_string(), state.category?)))
+                        .filter_map(|state| Some((state.id.into_string(), state.category?.into())))
                         .collect::<Vec<_>>(),
                 )
             })

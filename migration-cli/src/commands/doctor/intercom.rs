@@ -103,7 +103,7 @@ pub(super) async fn checks(project: &Project) -> Vec<Check> {
     let state_categories: Vec<String> = states
         .iter()
         .flatten()
-        .filter_map(|state| state.category.clone())
+        .filter_map(|state| Some(state.category.as_ref()?.to_string()))
         .collect();
     checks.extend(mapping_checks(project, &state_categories).await);
     checks
