@@ -14,6 +14,7 @@ use crate::Client;
 
 /// A teammate (`admin` schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Admin {
     /// Always `admin`.
     #[serde(rename = "type", default)]
@@ -54,6 +55,7 @@ pub struct Admin {
 
 /// An admin's role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AdminRole {
     /// Always `role`.
     #[serde(rename = "type", default)]
@@ -68,6 +70,7 @@ pub struct AdminRole {
 
 /// The admin owning the access token, with its workspace (`admin_with_app`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Me {
     /// The admin.
     #[serde(flatten)]
@@ -82,6 +85,7 @@ pub struct Me {
 
 /// A workspace (`app` schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct App {
     /// Workspace id.
     #[serde(default)]

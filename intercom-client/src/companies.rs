@@ -84,6 +84,7 @@ pub struct UpdateCompanyRequest {
 
 /// A company (`company` schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Company {
     /// Always `company`.
     #[serde(rename = "type", default)]
@@ -142,6 +143,7 @@ pub struct Company {
 
 /// A company's plan (an empty object when none is set).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CompanyPlan {
     /// Always `plan`.
     #[serde(rename = "type", default)]
@@ -156,6 +158,7 @@ pub struct CompanyPlan {
 
 /// Tags on a company: `{type: "tag.list", tags: [...]}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CompanyTags {
     /// The tags.
     #[serde(default, deserialize_with = "null_as_default")]

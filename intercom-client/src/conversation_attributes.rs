@@ -157,6 +157,7 @@ pub struct UpdateConversationAttributeRequest {
 
 /// A conversation attribute (`conversation_attribute`, all data-type variants in one struct).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationAttribute {
     /// Always `conversation_attribute`.
     #[serde(rename = "type", default)]
@@ -203,6 +204,7 @@ pub struct ConversationAttribute {
 
 /// An option of a list attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationAttributeOption {
     /// The option's UUID (the `option_id` of the option calls).
     pub id: AttributeOptionId,

@@ -154,6 +154,7 @@ pub struct UpdateDataAttributeRequest {
 
 /// A data attribute (`data_attribute` schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataAttribute {
     /// Always `data_attribute`.
     #[serde(rename = "type", default)]

@@ -49,6 +49,7 @@ where
 
 /// The `pages` object of cursor- and page-number-paginated lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Pages {
     /// The current page number (1-based).
     #[serde(default)]

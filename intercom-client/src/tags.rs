@@ -11,6 +11,7 @@ use crate::Client;
 
 /// A tag (`tag` / `tag_basic` schemas).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Tag {
     /// Always `tag`.
     #[serde(rename = "type", default)]

@@ -13,6 +13,7 @@ use crate::Client;
 
 /// A team (`team` schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Team {
     /// Always `team`.
     #[serde(rename = "type", default)]

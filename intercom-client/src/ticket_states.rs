@@ -29,6 +29,7 @@ open_enum! {
 
 /// A ticket state (`ticket_state` / `ticket_state_detailed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketState {
     /// Always `ticket_state`.
     #[serde(rename = "type", default)]
@@ -54,6 +55,7 @@ pub struct TicketState {
 
 /// `{type: "list", data: [ticket types]}` inside a ticket state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketTypeRefs {
     /// The ticket types.
     #[serde(default, deserialize_with = "null_as_default")]

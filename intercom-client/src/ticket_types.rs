@@ -26,6 +26,7 @@ open_enum! {
 
 /// A ticket type (`ticket_type`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketType {
     /// Always `ticket_type`.
     #[serde(rename = "type", default)]
@@ -66,6 +67,7 @@ pub struct TicketType {
 
 /// `{type: "ticket_type_attributes.list", ticket_type_attributes: [...]}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketTypeAttributes {
     /// The attributes.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -74,6 +76,7 @@ pub struct TicketTypeAttributes {
 
 /// `{type: "list", data: [ticket states]}` inside a ticket type.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketTypeStates {
     /// The states.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -82,6 +85,7 @@ pub struct TicketTypeStates {
 
 /// An attribute of a ticket type (`ticket_type_attribute`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketTypeAttribute {
     /// Always `ticket_type_attribute`.
     #[serde(rename = "type", default)]

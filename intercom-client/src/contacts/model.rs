@@ -128,6 +128,7 @@ impl ContactRequest {
 
 /// A contact (`contact` schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// Always `contact`.
     #[serde(rename = "type", default)]
@@ -270,6 +271,7 @@ pub struct Contact {
 
 /// A contact's avatar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactAvatar {
     /// Always `avatar`.
     #[serde(rename = "type", default)]
@@ -281,6 +283,7 @@ pub struct ContactAvatar {
 
 /// A contact's location.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactLocation {
     /// Always `location`.
     #[serde(rename = "type", default)]
@@ -304,6 +307,7 @@ pub struct ContactLocation {
 
 /// A contact's social profiles.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SocialProfiles {
     /// The profiles.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -312,6 +316,7 @@ pub struct SocialProfiles {
 
 /// One social profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SocialProfile {
     /// The network's name.
     #[serde(default)]
@@ -323,6 +328,7 @@ pub struct SocialProfile {
 
 /// Answer to `DELETE /contacts/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactDeleted {
     /// The deleted contact's id.
     pub id: ContactId,
@@ -336,6 +342,7 @@ pub struct ContactDeleted {
 
 /// Answer to archive / unarchive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactArchived {
     /// The contact's id.
     pub id: ContactId,

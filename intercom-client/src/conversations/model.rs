@@ -9,6 +9,7 @@ use crate::tags::Tag;
 
 /// The answer to creating a conversation (`message` schema): not the conversation itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// Always `user_message` here.
     #[serde(rename = "type", default)]
@@ -83,6 +84,7 @@ open_enum! {
 
 /// A conversation (`conversation`; list and search items have no `conversation_parts`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Conversation {
     /// Always `conversation`.
     #[serde(rename = "type", default)]
@@ -150,6 +152,7 @@ pub struct Conversation {
 
 /// `{type: "tag.list", tags: [...]}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TagList {
     /// The tags.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -158,6 +161,7 @@ pub struct TagList {
 
 /// The message that started a conversation (`conversation_source`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationSource {
     /// Channel, e.g. `conversation`, `email`.
     #[serde(rename = "type", default)]
@@ -190,6 +194,7 @@ pub struct ConversationSource {
 
 /// The author of a part or source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PartAuthor {
     /// `admin`, `user`, `lead`, `bot`, `team`.
     #[serde(rename = "type", default)]
@@ -213,6 +218,7 @@ pub struct PartAuthor {
 
 /// Contacts in a conversation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationContacts {
     /// The contacts.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -221,6 +227,7 @@ pub struct ConversationContacts {
 
 /// `{type: "contact", id, external_id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactReference {
     /// Always `contact`.
     #[serde(rename = "type", default)]
@@ -234,6 +241,7 @@ pub struct ContactReference {
 
 /// Teammates in a conversation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationTeammates {
     /// The teammates.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -242,6 +250,7 @@ pub struct ConversationTeammates {
 
 /// Timing statistics (`conversation_statistics`); times are Unix seconds, durations seconds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationStatistics {
     /// Seconds until first assignment.
     #[serde(default)]
@@ -304,6 +313,7 @@ pub struct ConversationStatistics {
 
 /// The parts of a conversation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationParts {
     /// The parts, oldest first (at most 500 are returned).
     #[serde(default, deserialize_with = "null_as_default")]
@@ -315,6 +325,7 @@ pub struct ConversationParts {
 
 /// One part: a reply, note, assignment, state change, ... (`conversation_part`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationPart {
     /// Always `conversation_part`.
     #[serde(rename = "type", default)]
@@ -364,6 +375,7 @@ pub struct ConversationPart {
 
 /// Linked tickets and conversations (`linked_object_list`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LinkedObjects {
     /// The links.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -378,6 +390,7 @@ pub struct LinkedObjects {
 
 /// One linked object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LinkedObject {
     /// `ticket` or `conversation`.
     #[serde(rename = "type", default)]

@@ -16,6 +16,7 @@ use crate::Client;
 
 /// An article (`article` / `article_list_item`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Article {
     /// Always `article`.
     #[serde(rename = "type", default)]

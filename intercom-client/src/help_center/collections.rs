@@ -12,6 +12,7 @@ use crate::Client;
 
 /// A collection (`collection`); nested collections play the role of sections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Collection {
     /// Intercom's id.
     pub id: CollectionId,

@@ -22,6 +22,7 @@ use crate::Client;
 
 /// A help center (`help_center`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HelpCenterSite {
     /// Intercom's id.
     pub id: HelpCenterId,

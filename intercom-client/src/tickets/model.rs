@@ -122,6 +122,7 @@ pub struct UpdateTicketRequest {
 
 /// A ticket (`ticket`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Ticket {
     /// Always `ticket`.
     #[serde(rename = "type", default)]
@@ -180,6 +181,7 @@ pub struct Ticket {
 
 /// The parts of a ticket.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketParts {
     /// The parts.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -191,6 +193,7 @@ pub struct TicketParts {
 
 /// One part of a ticket (`ticket_part`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketPart {
     /// Always `ticket_part`.
     #[serde(rename = "type", default)]
@@ -240,6 +243,7 @@ pub struct TicketPart {
 
 /// The answer to a ticket reply (`ticket_reply`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketReply {
     /// Always `ticket_part`.
     #[serde(rename = "type", default)]
