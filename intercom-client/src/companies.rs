@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use crate::common::{CustomAttributes, Deleted};
 use crate::error::Error;
 use crate::ids::{CompanyId, Id};
-use crate::pagination::{paginate, DataList, ItemStream, Page};
+use crate::pagination::{
+    items, paginate, scroll, DataList, ItemStream, Page, PageNumber, PageStream, ScrollParam,
+};
 use crate::serde_helpers::null_as_default;
 use crate::tags::Tag;
 use crate::transport::ApiRequest;
@@ -171,7 +173,7 @@ struct CompanyScroll {
     #[serde(default, deserialize_with = "null_as_default")]
     data: Vec<Company>,
     #[serde(default)]
-    scroll_param: Option<String>,
+    scroll_param: Option<ScrollParam>,
 }
 
 /// `GET /companies?company_id=` answers with a list in the description but a single company in practice.
@@ -241,13 +243,23 @@ impl<'a> Companies<'a> {
     /// Intercom caps this list at 10,000 companies; use [`Companies::scroll`] beyond that.
     /// Companies without any attached contact are not listed.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Company> {
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `POST /companies/list` as whole pages, from page `from` (a [`Page::next_cursor`] saved
+    /// earlier) or the first.
+    pub fn list_pages(
+        &self,
+        per_page: Option<u32>,
+        from: Option<PageNumber>,
+    ) -> PageStream<Company, PageNumber> {
         let client = self.client.clone();
-        paginate(1u32, move |page: u32| {
+        paginate(from, move |page: Option<PageNumber>| {
             let client = client.clone();
             async move {
                 let request = ApiRequest::post(&["companies", "list"])
                     .idempotent()
-                    .query("page", page)
+                    .query("page", page.unwrap_or(PageNumber::FIRST))
                     .query_opt("per_page", per_page);
                 let list: DataList<Company> = client.transport().send(request).await?;
                 Ok(list.into_numbered_page())
@@ -260,29 +272,24 @@ impl<'a> Companies<'a> {
     /// Only one scroll may be open per app and it expires after a minute idle; if the stream
     /// fails part-way, start a new one from the beginning.
     pub fn scroll(&self) -> ItemStream<Company> {
+        items(self.scroll_pages(None))
+    }
+
+    /// `GET /companies/scroll` as whole pages, continuing the scroll `from` (valid for about a
+    /// minute after its last page was read) or opening a new one.
+    pub fn scroll_pages(&self, from: Option<ScrollParam>) -> PageStream<Company, ScrollParam> {
         let client = self.client.clone();
-        // The scroll parameter usually stays the same from page to page, so the position also
-        // counts pages: the stream's guard against a repeated position must not end it early.
-        paginate(
-            (None, 0u64),
-            move |(scroll_param, page_index): (Option<String>, u64)| {
-                let client = client.clone();
-                async move {
-                    let request = ApiRequest::get(&["companies", "scroll"])
-                        .query_opt("scroll_param", scroll_param);
-                    let page: CompanyScroll = client.transport().send(request).await?;
-                    // An empty page marks the end of the scroll.
-                    let next = match page.scroll_param {
-                        Some(param) if !page.data.is_empty() => Some((Some(param), page_index + 1)),
-                        _ => None,
-                    };
-                    Ok(Page {
-                        items: page.data,
-                        next,
-                    })
-                }
-            },
-        )
+        scroll(from, move |scroll_param: Option<ScrollParam>| {
+            let client = client.clone();
+            async move {
+                let request = ApiRequest::get(&["companies", "scroll"])
+                    .query_opt("scroll_param", scroll_param);
+                let page: CompanyScroll = client.transport().send(request).await?;
+                // An empty page marks the end of the scroll.
+                let next = page.scroll_param.filter(|_| !page.data.is_empty());
+                Ok(Page::new(page.data, next))
+            }
+        })
     }
 
     /// `DELETE /companies/{id}`: archives asynchronously and detaches contacts (they are kept).

@@ -94,7 +94,9 @@ pub use ids::{
     ConversationAttributeId, ConversationId, DataAttributeId, HelpCenterId, Id, MessageId, PartId,
     TagId, TeamId, TicketId, TicketStateId, TicketTypeAttributeId, TicketTypeId,
 };
-pub use pagination::{ItemStream, Pages, StartingAfterPaging};
+pub use pagination::{
+    Cursor, ItemStream, Page, PageNumber, PageStream, Pages, ScrollParam, StartingAfterPaging,
+};
 pub use stats::{ClientStats, Wait, WaitCause};
 
 use crate::apps::AppPool;

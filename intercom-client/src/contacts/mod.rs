@@ -7,7 +7,7 @@ pub use model::*;
 use crate::companies::Company;
 use crate::error::Error;
 use crate::ids::{CompanyId, ContactId};
-use crate::pagination::{paginate, DataList, ItemStream};
+use crate::pagination::{items, paginate, Cursor, DataList, ItemStream, PageStream};
 use crate::search::{SearchBody, SearchQuery};
 use crate::transport::ApiRequest;
 use crate::Client;
@@ -72,8 +72,19 @@ impl<'a> Contacts<'a> {
     ///
     /// The index lags writes by minutes; do not use it to check whether a create went through.
     pub fn search(&self, query: SearchQuery, options: ContactSearchOptions) -> ItemStream<Contact> {
+        items(self.search_pages(query, options, None))
+    }
+
+    /// `POST /contacts/search` as whole pages, starting after `from` (a
+    /// [`Page::next_cursor`](crate::Page::next_cursor) saved earlier) or at the beginning.
+    pub fn search_pages(
+        &self,
+        query: SearchQuery,
+        options: ContactSearchOptions,
+        from: Option<Cursor>,
+    ) -> PageStream<Contact> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             let query = query.clone();
             let options = options.clone();
@@ -91,8 +102,14 @@ impl<'a> Contacts<'a> {
 
     /// `GET /contacts`: every contact, following `starting_after` cursors.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Contact> {
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `GET /contacts` as whole pages, starting after `from` (a
+    /// [`Page::next_cursor`](crate::Page::next_cursor) saved earlier) or at the beginning.
+    pub fn list_pages(&self, per_page: Option<u32>, from: Option<Cursor>) -> PageStream<Contact> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             async move {
                 let request = ApiRequest::get(&["contacts"])

@@ -13,7 +13,7 @@ pub use requests::*;
 use crate::common::Deleted;
 use crate::error::Error;
 use crate::ids::{AdminId, ConversationId};
-use crate::pagination::{paginate, ItemStream, Page, Pages};
+use crate::pagination::{items, paginate, Cursor, ItemStream, Page, PageStream, Pages};
 use crate::replies::{Reply, ReplyTarget, MAX_ATTACHMENTS};
 use crate::search::{SearchBody, SearchQuery};
 use crate::serde_helpers::null_as_default;
@@ -29,11 +29,8 @@ struct ConversationList {
 }
 
 impl ConversationList {
-    fn into_page(self) -> Page<Conversation, Option<String>> {
-        Page {
-            items: self.conversations,
-            next: self.pages.and_then(|p| p.next_cursor()).map(Some),
-        }
+    fn into_page(self) -> Page<Conversation> {
+        Page::new(self.conversations, self.pages.and_then(|p| p.next_cursor()))
     }
 }
 
@@ -163,8 +160,18 @@ impl<'a> Conversations<'a> {
 
     /// `GET /conversations`: every conversation (without parts), following cursors; at most 150 per page.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Conversation> {
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `GET /conversations` as whole pages, starting after `from` (a [`Page::next_cursor`]
+    /// saved earlier) or at the beginning.
+    pub fn list_pages(
+        &self,
+        per_page: Option<u32>,
+        from: Option<Cursor>,
+    ) -> PageStream<Conversation> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             async move {
                 let request = ApiRequest::get(&["conversations"])
@@ -178,8 +185,18 @@ impl<'a> Conversations<'a> {
 
     /// `POST /conversations/search`: every matching conversation (the index lags writes).
     pub fn search(&self, query: SearchQuery, per_page: Option<u32>) -> ItemStream<Conversation> {
+        items(self.search_pages(query, per_page, None))
+    }
+
+    /// `POST /conversations/search` as whole pages, starting after `from` or at the beginning.
+    pub fn search_pages(
+        &self,
+        query: SearchQuery,
+        per_page: Option<u32>,
+        from: Option<Cursor>,
+    ) -> PageStream<Conversation> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             let query = query.clone();
             async move {

@@ -9,7 +9,9 @@ use crate::common::Deleted;
 use crate::conversations::TagList;
 use crate::error::Error;
 use crate::ids::{self, AdminId, ArticleId, CollectionId, HelpCenterId, Id};
-use crate::pagination::{paginate, ItemStream, Page, Pages};
+use crate::pagination::{
+    items, numbered_page, paginate, ItemStream, PageNumber, PageStream, Pages,
+};
 use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
 use crate::Client;
@@ -281,13 +283,32 @@ impl<'a> Articles<'a> {
 
     /// `GET /articles`: every article, page by page.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Article> {
-        numbered_list(self.client, &["articles"], per_page)
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `GET /articles` as whole pages, from page `from` (a
+    /// [`Page::next_cursor`](crate::Page::next_cursor) saved earlier) or the first.
+    pub fn list_pages(
+        &self,
+        per_page: Option<u32>,
+        from: Option<PageNumber>,
+    ) -> PageStream<Article, PageNumber> {
+        numbered_list(self.client, &["articles"], per_page, from)
     }
 
     /// `GET /articles/search`: matching articles, page by page.
     pub fn search(&self, search: ArticleSearch) -> ItemStream<Article> {
+        items(self.search_pages(search, None))
+    }
+
+    /// `GET /articles/search` as whole pages, from page `from` or the first.
+    pub fn search_pages(
+        &self,
+        search: ArticleSearch,
+        from: Option<PageNumber>,
+    ) -> PageStream<Article, PageNumber> {
         let client = self.client.clone();
-        paginate(1u32, move |page: u32| {
+        paginate(from, move |page: Option<PageNumber>| {
             let client = client.clone();
             let search = search.clone();
             async move {
@@ -295,15 +316,10 @@ impl<'a> Articles<'a> {
                     .query_opt("phrase", search.phrase)
                     .query_opt("state", search.state)
                     .query_opt("help_center_id", search.help_center_id)
-                    .query("page", page);
+                    .query("page", page.unwrap_or(PageNumber::FIRST));
                 let response: ArticleSearchResponse = client.transport().send(request).await?;
-                let items = response.data.map(|d| d.articles).unwrap_or_default();
-                let next = if items.is_empty() {
-                    None
-                } else {
-                    response.pages.and_then(|p| p.next_page_number())
-                };
-                Ok(Page { items, next })
+                let articles = response.data.map(|d| d.articles).unwrap_or_default();
+                Ok(numbered_page(articles, response.pages))
             }
         })
     }

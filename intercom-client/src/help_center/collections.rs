@@ -6,7 +6,7 @@ use super::{numbered_list, CollectionTranslations};
 use crate::common::Deleted;
 use crate::error::Error;
 use crate::ids::{self, CollectionId, HelpCenterId};
-use crate::pagination::ItemStream;
+use crate::pagination::{items, ItemStream, PageNumber, PageStream};
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -129,7 +129,17 @@ impl<'a> Collections<'a> {
 
     /// `GET /help_center/collections`: every collection, page by page.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Collection> {
-        numbered_list(self.client, &["help_center", "collections"], per_page)
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `GET /help_center/collections` as whole pages, from page `from` (a
+    /// [`Page::next_cursor`](crate::Page::next_cursor) saved earlier) or the first.
+    pub fn list_pages(
+        &self,
+        per_page: Option<u32>,
+        from: Option<PageNumber>,
+    ) -> PageStream<Collection, PageNumber> {
+        numbered_list(self.client, &["help_center", "collections"], per_page, from)
     }
 
     /// `DELETE /help_center/collections/{id}`.

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::ids::HelpCenterId;
-use crate::pagination::{paginate, DataList, ItemStream};
+use crate::pagination::{paginate, DataList, PageNumber, PageStream};
 use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
 use crate::Client;
@@ -99,21 +99,22 @@ impl<'a> HelpCenter<'a> {
     }
 }
 
-/// A page-number list (`page`, `per_page`) of `data` items at `path`, as a stream.
+/// A page-number list (`page`, `per_page`) of `data` items at `path`, from page `from` on.
 fn numbered_list<T>(
     client: &Client,
     path: &'static [&'static str],
     per_page: Option<u32>,
-) -> ItemStream<T>
+    from: Option<PageNumber>,
+) -> PageStream<T, PageNumber>
 where
     T: serde::de::DeserializeOwned + Send + 'static,
 {
     let client = client.clone();
-    paginate(1u32, move |page: u32| {
+    paginate(from, move |page: Option<PageNumber>| {
         let client = client.clone();
         async move {
             let request = ApiRequest::get(path)
-                .query("page", page)
+                .query("page", page.unwrap_or(PageNumber::FIRST))
                 .query_opt("per_page", per_page);
             let list: DataList<T> = client.transport().send(request).await?;
             Ok(list.into_numbered_page())

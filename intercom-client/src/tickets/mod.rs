@@ -9,7 +9,7 @@ pub use model::*;
 use crate::common::Deleted;
 use crate::error::Error;
 use crate::ids::TicketId;
-use crate::pagination::{paginate, ItemStream, Page, Pages};
+use crate::pagination::{items, paginate, Cursor, ItemStream, Page, PageStream, Pages};
 use crate::replies::{Reply, ReplyTarget};
 use crate::search::{SearchBody, SearchQuery};
 use crate::serde_helpers::null_as_default;
@@ -74,8 +74,19 @@ impl<'a> Tickets<'a> {
 
     /// `POST /tickets/search`: every matching ticket (the index lags writes).
     pub fn search(&self, query: SearchQuery, per_page: Option<u32>) -> ItemStream<Ticket> {
+        items(self.search_pages(query, per_page, None))
+    }
+
+    /// `POST /tickets/search` as whole pages, starting after `from` (a [`Page::next_cursor`]
+    /// saved earlier) or at the beginning.
+    pub fn search_pages(
+        &self,
+        query: SearchQuery,
+        per_page: Option<u32>,
+        from: Option<Cursor>,
+    ) -> PageStream<Ticket> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             let query = query.clone();
             async move {
@@ -84,10 +95,10 @@ impl<'a> Tickets<'a> {
                     .idempotent()
                     .json(&body)?;
                 let list: TicketList = client.transport().send(request).await?;
-                Ok(Page {
-                    items: list.tickets,
-                    next: list.pages.and_then(|p| p.next_cursor()).map(Some),
-                })
+                Ok(Page::new(
+                    list.tickets,
+                    list.pages.and_then(|p| p.next_cursor()),
+                ))
             }
         })
     }
