@@ -19,6 +19,7 @@ use crate::endpoints as ep;
 use crate::enums::SystemArea;
 use crate::envelope::Answer;
 use crate::error::Error;
+use crate::ids::{ActionId, AttachmentId};
 use crate::transport::Request;
 use crate::Client;
 
@@ -27,7 +28,7 @@ use crate::Client;
 #[serde(rename_all = "PascalCase")]
 pub struct Attachment {
     /// Attachment id.
-    pub id: Option<i64>,
+    pub id: Option<AttachmentId>,
     /// The key for downloading (some sources call it `UniqueId`).
     #[serde(alias = "UniqueId")]
     pub attachment_guid: Option<String>,
@@ -42,7 +43,7 @@ pub struct Attachment {
     /// The kind of record it belongs to (name or code).
     pub parent_area: Option<SystemArea>,
     /// The ticket action it was added with.
-    pub action_id: Option<i64>,
+    pub action_id: Option<ActionId>,
     /// Whether only agents may see it.
     pub is_private: Option<bool>,
     /// When it was added.
@@ -91,10 +92,15 @@ impl<'a> AttachmentsApi<'a> {
         Self { client }
     }
 
-    /// The attachments of a record (`parentArea` is sent as the area's name, e.g. `Ticket`).
-    pub async fn list(&self, parent_id: i64, area: SystemArea) -> Result<Vec<Attachment>, Error> {
+    /// The attachments of a record (`parentArea` is sent as the area's name, e.g. `Ticket`);
+    /// `parent_id` is the id of a record of that area, e.g. a [`TicketId`](crate::TicketId).
+    pub async fn list(
+        &self,
+        parent_id: impl Into<i64>,
+        area: SystemArea,
+    ) -> Result<Vec<Attachment>, Error> {
         let request = Request::empty()
-            .param(ATTACHMENT_PARENT_ID_PARAM, parent_id)
+            .param(ATTACHMENT_PARENT_ID_PARAM, parent_id.into())
             .param(ATTACHMENT_PARENT_AREA_PARAM, area.as_str());
         self.client
             .results(ep::ATTACHMENT_SELECT_BY_PARENT, request)

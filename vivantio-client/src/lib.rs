@@ -50,6 +50,7 @@ pub mod endpoints;
 pub mod enums;
 pub mod envelope;
 pub mod error;
+pub mod ids;
 pub mod limiter;
 pub mod locations;
 pub mod odata;
@@ -75,8 +76,13 @@ pub use dates::VivantioDate;
 pub use endpoints::{Confidence, Endpoint};
 pub use enums::{ErrorType, FieldType, InfoType, StatusType, SystemArea};
 pub use error::Error;
+pub use ids::{
+    ActionId, ArticleId, AttachmentId, CallerId, CategoryId, CustomFieldId, CustomFormId,
+    CustomFormInstanceId, ExtensionFieldId, GroupId, LocationId, OrganisationId, PriorityId,
+    RecordId, RecordTypeId, SlaStageInstanceId, SlaStageTargetId, StatusId, TicketId, UserId,
+};
 pub use limiter::{LimiterSettings, LimiterSnapshot};
-pub use paging::{IdWindowPager, Pager, WindowSettings};
+pub use paging::{IdWindowPager, Page, PageStream, Pager, WindowSettings};
 
 use envelope::Answer;
 use transport::{Request, Transport};

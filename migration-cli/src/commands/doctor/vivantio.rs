@@ -114,7 +114,11 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
             let targets = config.sla_stage_targets(priority).await;
             calls.note(ep::SLA_STAGE_TARGET_SELECT_BY_PRIORITY.path, &targets);
         }
-        for owner in [record_type, CLIENT_RECORD_TYPE, CALLER_RECORD_TYPE] {
+        for owner in [
+            record_type,
+            CLIENT_RECORD_TYPE.into(),
+            CALLER_RECORD_TYPE.into(),
+        ] {
             let forms = client.custom_forms().definitions(owner).await;
             calls.note(ep::CUSTOM_FORM_DEFINITIONS_BY_RECORD_TYPE.path, &forms);
         }
@@ -133,7 +137,7 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
     calls.note(ep::TICKET_SELECT.path, &tickets);
     let form_candidates: Vec<i64> = tickets
         .as_ref()
-        .map(|tickets| tickets.iter().map(|t| t.id).collect())
+        .map(|tickets| tickets.iter().map(|t| t.id.get()).collect())
         .unwrap_or_default();
     let ticket_ids: Vec<i64> = form_candidates
         .iter()
@@ -143,11 +147,11 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
     let mut guid = None;
     for id in ticket_ids {
         let tickets = client.tickets();
-        let actions = tickets.actions(id, ActionOptions::default()).await;
+        let actions = tickets.actions(id.into(), ActionOptions::default()).await;
         calls.note(ep::TICKET_ACTION_SELECT_BY_PARENT.path, &actions);
-        let parents = tickets.parents(id).await;
+        let parents = tickets.parents(id.into()).await;
         calls.note(ep::TICKET_SELECT_PARENTS.path, &parents);
-        let sla = tickets.sla_stages(id).await;
+        let sla = tickets.sla_stages(id.into()).await;
         calls.note(ep::TICKET_SLA_STAGE_INSTANCES.path, &sla);
         let files = client.attachments().list(id, SystemArea::Ticket).await;
         calls.note(ep::ATTACHMENT_SELECT_BY_PARENT.path, &files);
