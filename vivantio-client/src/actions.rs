@@ -15,6 +15,7 @@ use crate::ids::{ActionId, StatusId, TicketId, UserId};
 /// One entry of a ticket's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TicketAction {
     /// Action id.
     pub id: ActionId,

@@ -17,6 +17,7 @@ use crate::records::RecordsApi;
 /// A knowledge-base article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Article {
     /// Article id.
     pub id: ArticleId,

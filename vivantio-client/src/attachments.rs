@@ -26,6 +26,7 @@ use crate::Client;
 /// An attachment's metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Attachment {
     /// Attachment id.
     pub id: Option<AttachmentId>,
@@ -53,6 +54,7 @@ pub struct Attachment {
 
 /// A downloaded attachment: decoded bytes, their size and SHA-256.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DownloadedAttachment {
     /// File name, when Vivantio sent one.
     pub file_name: Option<String>,
@@ -313,6 +315,7 @@ impl Error {
 
 /// An inline image fetched from the tenant.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InlineImage {
     /// The last segment of its URL.
     pub file_name: String,

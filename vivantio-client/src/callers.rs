@@ -13,6 +13,7 @@ use crate::records::RecordsApi;
 /// An end user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Caller {
     /// Caller id.
     pub id: CallerId,

@@ -12,6 +12,7 @@ use crate::records::RecordsApi;
 /// An organisation (a Vivantio "Client" record).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Organisation {
     /// Client id.
     pub id: OrganisationId,

@@ -20,6 +20,7 @@ use crate::Client;
 /// A ticket type (Vivantio "record type"); its `id` is the `RecordTypeId` of its tickets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TicketType {
     /// Record type id.
     pub id: RecordTypeId,
@@ -34,6 +35,7 @@ pub struct TicketType {
 /// A ticket status of one record type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Status {
     /// Status id.
     pub id: StatusId,
@@ -51,6 +53,7 @@ pub struct Status {
 /// A ticket priority of one record type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Priority {
     /// Priority id.
     pub id: PriorityId,
@@ -65,6 +68,7 @@ pub struct Priority {
 /// A category (a tree node) of one record type; whole shape INF.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Category {
     /// Category id.
     pub id: CategoryId,
@@ -81,6 +85,7 @@ pub struct Category {
 /// An agent (Vivantio "user" or technician).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct User {
     /// User id.
     pub id: UserId,
@@ -109,6 +114,7 @@ impl User {
 /// An agent group (team); endpoint and shape UNK.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Group {
     /// Group id (tickets carry it as `GroupId`).
     pub id: GroupId,
@@ -120,9 +126,22 @@ pub struct Group {
     pub enabled: Option<bool>,
 }
 
+impl Group {
+    /// A group with a name and nothing else known (e.g. one named by tickets only).
+    pub fn new(id: GroupId, name: Option<String>) -> Self {
+        Group {
+            id,
+            name,
+            description: None,
+            enabled: None,
+        }
+    }
+}
+
 /// An SLA stage target of one priority; shape INF.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SlaStageTarget {
     /// Target id.
     pub id: SlaStageTargetId,
@@ -139,6 +158,7 @@ pub struct SlaStageTarget {
 /// A legacy extension field definition of one record type; endpoint and shape UNK.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ExtensionFieldDefinition {
     /// Field id (tickets carry values as `ExtensionFields[].FieldId`).
     pub id: ExtensionFieldId,
@@ -150,6 +170,23 @@ pub struct ExtensionFieldDefinition {
     pub field_type: Option<FieldType>,
     /// Record type it belongs to.
     pub record_type_id: Option<RecordTypeId>,
+}
+
+impl ExtensionFieldDefinition {
+    /// A legacy field known by its id, name and record type only (e.g. from ticket values).
+    pub fn new(
+        id: ExtensionFieldId,
+        name: Option<String>,
+        record_type_id: Option<RecordTypeId>,
+    ) -> Self {
+        ExtensionFieldDefinition {
+            id,
+            name,
+            label: None,
+            field_type: None,
+            record_type_id,
+        }
+    }
 }
 
 /// The `Configuration/*` actions; get one from [`Client::configuration`].

@@ -19,6 +19,7 @@ use crate::Client;
 /// A custom form definition ("custom entity type").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct CustomFormDefinition {
     /// Definition id (the `TypeId` of its instances).
     pub id: CustomFormId,
@@ -38,6 +39,7 @@ pub struct CustomFormDefinition {
 /// A field of a custom form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct FieldDefinition {
     /// Field id (`FieldValues[].FieldId` refers to it).
     pub id: CustomFieldId,
@@ -57,6 +59,7 @@ pub struct FieldDefinition {
 /// One choice of a list field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct FieldOption {
     /// Option id.
     pub id: Option<i64>,
@@ -67,6 +70,7 @@ pub struct FieldOption {
 /// A filled-in custom form attached to a record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct CustomFormInstance {
     /// Instance id.
     pub id: CustomFormInstanceId,
@@ -82,6 +86,7 @@ pub struct CustomFormInstance {
 /// One value of a form instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct FieldValue {
     /// The field definition id.
     pub field_id: CustomFieldId,
@@ -93,6 +98,7 @@ pub struct FieldValue {
 /// A form instance with its values keyed by field name (shape INF).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SimplifiedFormInstance {
     /// Instance id.
     pub id: CustomFormInstanceId,

@@ -11,6 +11,7 @@ use crate::records::RecordsApi;
 /// A location.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Location {
     /// Location id.
     pub id: LocationId,

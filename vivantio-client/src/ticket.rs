@@ -17,6 +17,7 @@ use crate::enums::StatusType;
 /// A ticket, as `Ticket/Select`, `SelectById` and `SelectList` return it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Ticket {
     /// Internal id.
     pub id: TicketId,
@@ -145,6 +146,7 @@ pub struct Ticket {
 /// A legacy extension field value on a ticket (INF).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ExtensionFieldValue {
     /// The field's definition id.
     pub field_id: Option<ExtensionFieldId>,
@@ -158,6 +160,7 @@ pub struct ExtensionFieldValue {
 /// An SLA stage of one ticket (`Ticket/SLAStageInstanceSelectByTicket`; shape INF).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SlaStageInstance {
     /// Instance id.
     pub id: SlaStageInstanceId,

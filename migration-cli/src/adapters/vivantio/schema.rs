@@ -265,12 +265,7 @@ impl TicketScan {
     fn groups(&self) -> Vec<wire::Group> {
         self.groups
             .iter()
-            .map(|(id, name)| wire::Group {
-                id: (*id).into(),
-                name: name.clone(),
-                description: None,
-                enabled: None,
-            })
+            .map(|(id, name)| wire::Group::new((*id).into(), name.clone()))
             .collect()
     }
 
@@ -280,13 +275,11 @@ impl TicketScan {
             .iter()
             .map(|((record_type, field), name)| {
                 convert::legacy_field(
-                    wire::ExtensionFieldDefinition {
-                        id: (*field).into(),
-                        name: name.clone(),
-                        label: None,
-                        field_type: None,
-                        record_type_id: Some((*record_type).into()),
-                    },
+                    wire::ExtensionFieldDefinition::new(
+                        (*field).into(),
+                        name.clone(),
+                        Some((*record_type).into()),
+                    ),
                     *record_type,
                 )
             })
