@@ -10,6 +10,7 @@ use crate::pagination::{
 };
 use crate::serde_helpers::null_as_default;
 use crate::tags::Tag;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -38,7 +39,7 @@ pub struct UpsertCompanyRequest {
     pub custom_attributes: Option<CustomAttributes>,
     /// When the company was created in your system (Unix seconds): keeps the original date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<Timestamp>,
     /// Whether to set `last_request_at` to now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_last_request_at: Option<bool>,
@@ -107,16 +108,16 @@ pub struct Company {
     pub company_id: Option<String>,
     /// Creation time in your system (Unix seconds).
     #[serde(default)]
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<Timestamp>,
     /// Creation time in Intercom (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Last request (Unix seconds).
     #[serde(default)]
-    pub last_request_at: Option<i64>,
+    pub last_request_at: Option<Timestamp>,
     /// Number of employees.
     #[serde(default)]
     pub size: Option<i64>,

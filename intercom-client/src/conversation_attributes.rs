@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::ids::{AdminId, AttributeOptionId, ConversationAttributeId, TeamId};
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -184,10 +185,10 @@ pub struct ConversationAttribute {
     pub archived: Option<bool>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// The admin who created it.
     #[serde(default)]
     pub admin_id: Option<AdminId>,

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::ids::{AdminId, DataAttributeId};
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -200,10 +201,10 @@ pub struct DataAttribute {
     pub archived: Option<bool>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// The admin who created it.
     #[serde(default)]
     pub admin_id: Option<AdminId>,

@@ -81,6 +81,7 @@ pub mod teams;
 pub mod ticket_states;
 pub mod ticket_types;
 pub mod tickets;
+mod timestamp;
 mod transport;
 
 use std::sync::Arc;
@@ -98,6 +99,7 @@ pub use pagination::{
     Cursor, ItemStream, Page, PageNumber, PageStream, Pages, ScrollParam, StartingAfterPaging,
 };
 pub use stats::{ClientStats, Wait, WaitCause};
+pub use timestamp::Timestamp;
 
 use crate::apps::AppPool;
 use crate::stats::{Counters, WaitListener};

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::body::{StreamedFile, StreamingJson};
 use crate::error::Error;
 use crate::ids::{AdminId, ContactId};
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 
 /// Intercom accepts at most this many attachment URLs, and this many files, per part.
@@ -128,7 +129,7 @@ pub struct AdminReply {
     /// Text (required for comments and notes).
     pub body: Option<String>,
     /// Original time of the part (Unix seconds).
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Public URLs Intercom should fetch and attach (at most ten).
     pub attachment_urls: Vec<String>,
     /// Files sent inline (at most ten).
@@ -171,8 +172,8 @@ impl AdminReply {
     }
 
     /// Sets the original time of the part.
-    pub fn created_at(mut self, at: i64) -> Self {
-        self.created_at = Some(at);
+    pub fn created_at(mut self, at: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(at.into());
         self
     }
 
@@ -202,7 +203,7 @@ pub struct ContactReply {
     /// Text.
     pub body: String,
     /// Original time of the part (Unix seconds).
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Public URLs Intercom should fetch and attach (at most ten).
     pub attachment_urls: Vec<String>,
     /// Files sent inline (at most ten; conversations only, ticket contact replies take none).
@@ -222,8 +223,8 @@ impl ContactReply {
     }
 
     /// Sets the original time of the part.
-    pub fn created_at(mut self, at: i64) -> Self {
-        self.created_at = Some(at);
+    pub fn created_at(mut self, at: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(at.into());
         self
     }
 }
@@ -310,7 +311,7 @@ struct ReplyWire<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    created_at: Option<i64>,
+    created_at: Option<Timestamp>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     attachment_urls: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]

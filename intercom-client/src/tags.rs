@@ -6,6 +6,7 @@ use crate::common::Reference;
 use crate::error::Error;
 use crate::ids::{AdminId, ContactId, ConversationId, TagId, TicketId};
 use crate::pagination::DataList;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -23,7 +24,7 @@ pub struct Tag {
     pub name: Option<String>,
     /// When it was applied to the object it was returned with (Unix seconds).
     #[serde(default)]
-    pub applied_at: Option<i64>,
+    pub applied_at: Option<Timestamp>,
     /// Who applied it.
     #[serde(default)]
     pub applied_by: Option<Reference>,

@@ -9,6 +9,7 @@ use crate::ids::{TicketTypeAttributeId, TicketTypeId};
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
 use crate::ticket_states::TicketState;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -59,10 +60,10 @@ pub struct TicketType {
     pub archived: Option<bool>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
 }
 
 /// `{type: "ticket_type_attributes.list", ticket_type_attributes: [...]}`.
@@ -133,10 +134,10 @@ pub struct TicketTypeAttribute {
     pub archived: Option<bool>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
 }
 
 /// Body of `POST /ticket_types` (`create_ticket_type_request`).

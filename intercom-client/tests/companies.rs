@@ -15,12 +15,12 @@ async fn upsert_sends_company_id_and_remote_created_at() {
         .mount(&server)
         .await;
     let mut request = UpsertCompanyRequest::new("acme", "Acme");
-    request.remote_created_at = Some(1262304000);
+    request.remote_created_at = Some(1262304000.into());
     request.size = Some(50);
     request.website = Some("https://acme.example".into());
     request.custom_attributes = Some(serde_json::from_value(json!({"region": "EMEA"})).unwrap());
     let company = client.companies().upsert(&request).await.unwrap();
-    assert_eq!(company.remote_created_at, Some(1262304000));
+    assert_eq!(company.remote_created_at, Some(1262304000.into()));
     assert_eq!(company.plan.unwrap().name, None);
 }
 

@@ -79,7 +79,10 @@ async fn a_conversation_with_history_lands_in_order_with_its_file() {
         .await
         .unwrap();
     let parts = conversation.conversation_parts.unwrap().conversation_parts;
-    let times: Vec<i64> = parts.iter().filter_map(|part| part.created_at).collect();
+    let times: Vec<i64> = parts
+        .iter()
+        .filter_map(|part| part.created_at.map(i64::from))
+        .collect();
     assert_eq!(times, vec![1_700_000_600, 1_700_001_200]);
     let workspace = sim.workspace();
     let stored = workspace

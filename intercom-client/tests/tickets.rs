@@ -186,7 +186,7 @@ async fn create_update_reply_get_search_delete() {
         .as_mut()
         .unwrap()
         .insert("Severity".into(), "a1".into());
-    create.created_at = Some(1262304000);
+    create.created_at = Some(1262304000.into());
     create.assignment = Some(TicketAssignment {
         team_assignee_id: Some("814865".into()),
         ..TicketAssignment::default()

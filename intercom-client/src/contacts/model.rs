@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::common::{AddressableList, CustomAttributes};
 use crate::ids::{AdminId, ContactId};
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 
 open_enum! {
     /// Whether a contact is a user (identified, unique by email / external id) or a lead.
@@ -46,10 +47,10 @@ pub struct ContactRequest {
     pub avatar: Option<String>,
     /// When the user signed up (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<Timestamp>,
     /// When the user was last seen (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<Timestamp>,
     /// The admin who owns the contact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<AdminId>,
@@ -103,8 +104,8 @@ impl ContactRequest {
     }
 
     /// Sets the sign-up time (Unix seconds).
-    pub fn signed_up_at(mut self, at: i64) -> Self {
-        self.signed_up_at = Some(at);
+    pub fn signed_up_at(mut self, at: impl Into<Timestamp>) -> Self {
+        self.signed_up_at = Some(at.into());
         self
     }
 
@@ -170,28 +171,28 @@ pub struct Contact {
     pub unsubscribed_from_emails: Option<bool>,
     /// Creation time in Intercom (Unix seconds; not settable).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Sign-up time (Unix seconds).
     #[serde(default)]
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<Timestamp>,
     /// Last seen (Unix seconds).
     #[serde(default)]
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<Timestamp>,
     /// Last reply (Unix seconds).
     #[serde(default)]
-    pub last_replied_at: Option<i64>,
+    pub last_replied_at: Option<Timestamp>,
     /// Last contacted by a teammate (Unix seconds).
     #[serde(default)]
-    pub last_contacted_at: Option<i64>,
+    pub last_contacted_at: Option<Timestamp>,
     /// Last email opened (Unix seconds).
     #[serde(default)]
-    pub last_email_opened_at: Option<i64>,
+    pub last_email_opened_at: Option<Timestamp>,
     /// Last email link clicked (Unix seconds).
     #[serde(default)]
-    pub last_email_clicked_at: Option<i64>,
+    pub last_email_clicked_at: Option<Timestamp>,
     /// Language chosen for the Messenger.
     #[serde(default)]
     pub language_override: Option<String>,
@@ -224,7 +225,7 @@ pub struct Contact {
     pub android_sdk_version: Option<String>,
     /// Last seen on Android (Unix seconds).
     #[serde(default)]
-    pub android_last_seen_at: Option<i64>,
+    pub android_last_seen_at: Option<Timestamp>,
     /// iOS app name.
     #[serde(default)]
     pub ios_app_name: Option<String>,
@@ -242,7 +243,7 @@ pub struct Contact {
     pub ios_sdk_version: Option<String>,
     /// Last seen on iOS (Unix seconds).
     #[serde(default)]
-    pub ios_last_seen_at: Option<i64>,
+    pub ios_last_seen_at: Option<Timestamp>,
     /// Custom attribute values.
     #[serde(default, deserialize_with = "null_as_default")]
     pub custom_attributes: CustomAttributes,

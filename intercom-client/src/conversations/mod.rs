@@ -17,6 +17,7 @@ use crate::pagination::{items, paginate, Cursor, ItemStream, Page, PageStream, P
 use crate::replies::{Reply, ReplyTarget, MAX_ATTACHMENTS};
 use crate::search::{SearchBody, SearchQuery};
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -97,13 +98,13 @@ impl<'a> Conversations<'a> {
         &self,
         conversation_id: &ConversationId,
         admin_id: &AdminId,
-        snoozed_until: i64,
+        snoozed_until: impl Into<Timestamp>,
     ) -> Result<Conversation, Error> {
         self.manage(
             conversation_id,
             &ManagePart::Snoozed {
                 admin_id,
-                snoozed_until,
+                snoozed_until: snoozed_until.into(),
             },
         )
         .await

@@ -6,6 +6,7 @@ use crate::common::{CustomAttributes, PartAttachment, Reference};
 use crate::ids::{AdminId, ContactId, ConversationId, Id, MessageId, PartId, TeamId};
 use crate::serde_helpers::null_as_default;
 use crate::tags::Tag;
+use crate::timestamp::Timestamp;
 
 /// The answer to creating a conversation (`message` schema): not the conversation itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub struct Message {
     pub id: MessageId,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Subject (email only).
     #[serde(default)]
     pub subject: Option<String>,
@@ -96,16 +97,16 @@ pub struct Conversation {
     pub title: Option<String>,
     /// Creation time (Unix seconds; settable on create for imports).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Since when the contact has been waiting (Unix seconds).
     #[serde(default)]
-    pub waiting_since: Option<i64>,
+    pub waiting_since: Option<Timestamp>,
     /// Snoozed until (Unix seconds).
     #[serde(default)]
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<Timestamp>,
     /// Whether it is open.
     #[serde(default)]
     pub open: Option<bool>,
@@ -269,31 +270,31 @@ pub struct ConversationStatistics {
     pub median_time_to_reply: Option<i64>,
     /// First contact reply.
     #[serde(default)]
-    pub first_contact_reply_at: Option<i64>,
+    pub first_contact_reply_at: Option<Timestamp>,
     /// First assignment.
     #[serde(default)]
-    pub first_assignment_at: Option<i64>,
+    pub first_assignment_at: Option<Timestamp>,
     /// First admin reply.
     #[serde(default)]
-    pub first_admin_reply_at: Option<i64>,
+    pub first_admin_reply_at: Option<Timestamp>,
     /// First close.
     #[serde(default)]
-    pub first_close_at: Option<i64>,
+    pub first_close_at: Option<Timestamp>,
     /// Last assignment.
     #[serde(default)]
-    pub last_assignment_at: Option<i64>,
+    pub last_assignment_at: Option<Timestamp>,
     /// Last admin reply after the last assignment.
     #[serde(default)]
-    pub last_assignment_admin_reply_at: Option<i64>,
+    pub last_assignment_admin_reply_at: Option<Timestamp>,
     /// Last contact reply.
     #[serde(default)]
-    pub last_contact_reply_at: Option<i64>,
+    pub last_contact_reply_at: Option<Timestamp>,
     /// Last admin reply.
     #[serde(default)]
-    pub last_admin_reply_at: Option<i64>,
+    pub last_admin_reply_at: Option<Timestamp>,
     /// Last close.
     #[serde(default)]
-    pub last_close_at: Option<i64>,
+    pub last_close_at: Option<Timestamp>,
     /// Who closed it last.
     #[serde(default)]
     pub last_closed_by_id: Option<AdminId>,
@@ -340,13 +341,13 @@ pub struct ConversationPart {
     pub body: Option<String>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// When the contact was notified (Unix seconds).
     #[serde(default)]
-    pub notified_at: Option<i64>,
+    pub notified_at: Option<Timestamp>,
     /// The new assignee, for assignment parts.
     #[serde(default)]
     pub assigned_to: Option<Reference>,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::CustomAttributes;
 use crate::ids::{AdminId, CompanyId, ContactId, Id, TeamId};
+use crate::timestamp::Timestamp;
 
 /// The kind of contact starting a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,7 +46,7 @@ pub struct CreateConversationRequest {
     pub attachment_urls: Vec<String>,
     /// Original creation time (Unix seconds), for migrating past conversations.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Brand, for multi-brand workspaces.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brand_id: Option<Id>,
@@ -68,8 +69,8 @@ impl CreateConversationRequest {
     }
 
     /// Sets the original creation time.
-    pub fn created_at(mut self, at: i64) -> Self {
-        self.created_at = Some(at);
+    pub fn created_at(mut self, at: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(at.into());
         self
     }
 }
@@ -126,7 +127,7 @@ pub(crate) enum ManagePart<'a> {
     },
     Snoozed {
         admin_id: &'a AdminId,
-        snoozed_until: i64,
+        snoozed_until: Timestamp,
     },
     Open {
         admin_id: &'a AdminId,

@@ -13,6 +13,7 @@ use crate::pagination::{
     items, numbered_page, paginate, ItemStream, PageNumber, PageStream, Pages,
 };
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -48,16 +49,16 @@ pub struct Article {
     pub state: Option<ArticleState>,
     /// Creation time (Unix seconds; not settable).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Whether a draft differs from the published version.
     #[serde(default)]
     pub has_unpublished_changes: Option<bool>,
     /// Last draft change (Unix seconds).
     #[serde(default)]
-    pub draft_updated_at: Option<i64>,
+    pub draft_updated_at: Option<Timestamp>,
     /// Public URL.
     #[serde(default)]
     pub url: Option<String>,
@@ -87,10 +88,10 @@ pub struct Article {
     pub help_center_audience: Option<String>,
     /// Scheduled publication (Unix seconds).
     #[serde(default)]
-    pub scheduled_publish_at: Option<i64>,
+    pub scheduled_publish_at: Option<Timestamp>,
     /// Scheduled unpublication (Unix seconds).
     #[serde(default)]
-    pub scheduled_unpublish_at: Option<i64>,
+    pub scheduled_unpublish_at: Option<Timestamp>,
     /// Default locale.
     #[serde(default)]
     pub default_locale: Option<String>,

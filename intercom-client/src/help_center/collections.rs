@@ -7,6 +7,7 @@ use crate::common::Deleted;
 use crate::error::Error;
 use crate::ids::{self, CollectionId, HelpCenterId};
 use crate::pagination::{items, ItemStream, PageNumber, PageStream};
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -27,10 +28,10 @@ pub struct Collection {
     pub description: Option<String>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Public URL.
     #[serde(default)]
     pub url: Option<String>,

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::ids::HelpCenterId;
 use crate::pagination::{paginate, DataList, PageNumber, PageStream};
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -31,10 +32,10 @@ pub struct HelpCenterSite {
     pub workspace_id: Option<String>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// URL slug.
     #[serde(default)]
     pub identifier: Option<String>,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{self, AdminId};
+use crate::timestamp::Timestamp;
 
 /// Localised names of a collection, keyed by locale (`en`, `fr`, `pt-BR`, ...).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,10 +81,10 @@ pub struct ArticleContent {
     pub state: Option<ArticleState>,
     /// Creation time (Unix seconds; read-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds; read-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Public URL (read-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

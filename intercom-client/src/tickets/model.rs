@@ -11,6 +11,7 @@ use crate::ids::{
 use crate::serde_helpers::null_as_default;
 use crate::ticket_states::{TicketState, TicketStateCategory};
 use crate::ticket_types::{TicketCategory, TicketType};
+use crate::timestamp::Timestamp;
 
 /// How a new ticket names its contact (exactly one per ticket).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +49,7 @@ pub struct CreateTicketRequest {
     pub ticket_attributes: Option<CustomAttributes>,
     /// Original creation time (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Company (Intercom's id).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<CompanyId>,
@@ -105,7 +106,7 @@ pub struct UpdateTicketRequest {
     pub is_shared: Option<bool>,
     /// Snooze until (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<Timestamp>,
     /// The admin performing the change (sent as an integer, as the description requires).
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -155,16 +156,16 @@ pub struct Ticket {
     pub team_assignee_id: Option<TeamId>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Whether it is open.
     #[serde(default)]
     pub open: Option<bool>,
     /// Snoozed until (Unix seconds).
     #[serde(default)]
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<Timestamp>,
     /// Linked conversations and tickets.
     #[serde(default)]
     pub linked_objects: Option<LinkedObjects>,
@@ -214,10 +215,10 @@ pub struct TicketPart {
     pub ticket_state: Option<TicketStateCategory>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// New assignee, for assignment parts.
     #[serde(default)]
     pub assigned_to: Option<Reference>,
@@ -258,10 +259,10 @@ pub struct TicketReply {
     pub body: Option<String>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Author.
     #[serde(default)]
     pub author: Option<PartAuthor>,

@@ -160,7 +160,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
             "Severity".into(),
             "de1825a0-0164-4070-8ca6-13e22462fa7e".into(),
         );
-        create.created_at = Some(1_262_304_000);
+        create.created_at = Some(1_262_304_000.into());
         create.company_id = Some("co1".into());
         create.conversation_to_link_id = Some("363".into());
         create.assignment = Some(TicketAssignment {
@@ -176,7 +176,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         company_id: Some("co1".into()),
         open: Some(false),
         is_shared: Some(true),
-        snoozed_until: Some(1_893_456_000),
+        snoozed_until: Some(1_893_456_000.into()),
         admin_id: Some(admin.clone()),
         assignee_id: Some("0".into()),
         skip_notifications: Some(true),

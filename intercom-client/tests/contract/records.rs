@@ -28,7 +28,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         .custom_attribute("vivantio_id", "42");
     user.email_verified = Some(true);
     user.avatar = Some("https://example.com/a.png".into());
-    user.last_seen_at = Some(1_600_000_000);
+    user.last_seen_at = Some(1_600_000_000.into());
     user.owner_id = Some("991267716".into());
     user.unsubscribed_from_emails = Some(false);
     check!(
@@ -110,7 +110,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         website: Some("https://acme.example".into()),
         industry: Some("Manufacturing".into()),
         custom_attributes: Some(attributes(json!({"region": "EMEA"}))),
-        remote_created_at: Some(1_262_304_000),
+        remote_created_at: Some(1_262_304_000.into()),
         update_last_request_at: Some(false),
         monthly_spend: Some(1000),
     };

@@ -56,7 +56,7 @@ pub(crate) fn insert_conversation(
             id: &part.id,
             kind: part.part_type.as_ref().map(PartType::as_str),
             body: part.body.as_deref(),
-            created_at: part.created_at,
+            created_at: part.created_at.map(i64::from),
             author: part.author.as_ref(),
         }),
     );
@@ -75,7 +75,7 @@ pub(crate) fn insert_ticket(fields: &mut BTreeMap<String, Value>, ticket: &Ticke
             id: &part.id,
             kind: part.part_type.as_ref().map(PartType::as_str),
             body: part.body.as_deref(),
-            created_at: part.created_at,
+            created_at: part.created_at.map(i64::from),
             author: part.author.as_ref(),
         }),
     );

@@ -146,7 +146,7 @@ impl IntercomDestination {
 pub(crate) fn company_request(company: &CompanyRecord) -> UpsertCompanyRequest {
     let mut request = UpsertCompanyRequest::new(&company.company_id, &company.name);
     request.website = company.website.clone();
-    request.remote_created_at = company.remote_created_at;
+    request.remote_created_at = company.remote_created_at.map(Into::into);
     if !company.custom_attributes.is_empty() {
         request.custom_attributes = Some(custom_attributes(&company.custom_attributes));
     }
@@ -189,7 +189,7 @@ pub(crate) fn contact_request(contact: &ContactRecord) -> ContactRequest {
     request.email = contact.email.clone();
     request.phone = contact.phone.clone();
     request.name = contact.name.clone();
-    request.signed_up_at = contact.signed_up_at;
+    request.signed_up_at = contact.signed_up_at.map(Into::into);
     if !contact.custom_attributes.is_empty() {
         request.custom_attributes = Some(custom_attributes(&contact.custom_attributes));
     }

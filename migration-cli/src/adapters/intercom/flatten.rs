@@ -39,7 +39,7 @@ pub(crate) fn conversation_parts(conversation: &Conversation) -> Vec<ObservedPar
                 &part.id,
                 part.part_type.as_ref().map(PartType::as_str),
                 part.body.as_deref(),
-                part.created_at,
+                part.created_at.map(i64::from),
                 part.author.as_ref(),
                 &part.attachments,
             )
@@ -62,7 +62,7 @@ pub(crate) fn ticket_parts(ticket: &Ticket) -> Vec<ObservedPart> {
                 &part.id,
                 part.part_type.as_ref().map(PartType::as_str),
                 part.body.as_deref(),
-                part.created_at,
+                part.created_at.map(i64::from),
                 part.author.as_ref(),
                 &part.attachments,
             )

@@ -170,7 +170,7 @@ pub(crate) fn ticket_request(
         Value::String(ticket.description.clone()),
     );
     attributes.extend(custom_attributes(&ticket.attributes));
-    request.created_at = Some(ticket.created_at);
+    request.created_at = Some(ticket.created_at.into());
     request.company_id = company_id.map(CompanyId::from);
     request.skip_notifications = skip_notifications.then_some(true);
     request

@@ -222,7 +222,8 @@ impl IntercomDestination {
                             custom_attributes,
                             remote_created_at: previous
                                 .get("remote_created_at")
-                                .and_then(Value::as_i64),
+                                .and_then(Value::as_i64)
+                                .map(Into::into),
                             ..Default::default()
                         };
                         client
@@ -256,7 +257,10 @@ impl IntercomDestination {
                     email: previous_text(previous, "email"),
                     phone: previous_text(previous, "phone"),
                     name: previous_text(previous, "name"),
-                    signed_up_at: previous.get("signed_up_at").and_then(Value::as_i64),
+                    signed_up_at: previous
+                        .get("signed_up_at")
+                        .and_then(Value::as_i64)
+                        .map(Into::into),
                     custom_attributes: custom_from_previous(previous),
                     ..Default::default()
                 };
