@@ -3,7 +3,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), intercom_client::Error> {
 //! use futures::TryStreamExt;
-//! use intercom_client::{Client, contacts::CreateContactRequest};
+//! use intercom_client::{Client, Cursor, contacts::CreateContactRequest};
 //!
 //! let client = Client::builder()
 //!     .token(std::env::var("INTERCOM_TOKEN").unwrap_or_default())
@@ -18,6 +18,13 @@
 //! while let Some(contact) = contacts.try_next().await? {
 //!     println!("{} {:?}", contact.id, contact.email);
 //! }
+//! // Page by page: each page says where the next one starts, to resume in a later call.
+//! let mut pages = client.contacts().list_pages(Some(150), None);
+//! if let Some(page) = pages.try_next().await? {
+//!     let saved = page.next_cursor().map(ToString::to_string);
+//!     let _rest = client.contacts().list_pages(Some(150), saved.map(Cursor::new));
+//! }
+//! client.contacts().get(&contact.id).await?; // a ContactId: a ConversationId would not compile
 //! # Ok(()) }
 //! ```
 //!
@@ -26,7 +33,10 @@
 //! description field by field: optional fields are `Option`s and unknown fields are ignored.
 //! Every kind of object has its own id type ([`ContactId`], [`ConversationId`], ...; see
 //! [`ids`]), so an id of one kind cannot be passed where another belongs; each accepts the
-//! integer and string forms the description mixes.
+//! integer and string forms the description mixes. Values Intercom adds to over time (states,
+//! part types, roles, categories) are enums whose `Unknown(String)` keeps a new value verbatim;
+//! Unix-seconds fields are [`Timestamp`]s; response types are `#[non_exhaustive]`. Every listing
+//! has a `*_pages` method yielding [`Page`]s whose [`Page::next_cursor`] resumes it later.
 //!
 //! # Rate limits
 //! Intercom splits its per-minute budget into 10-second windows and reports them in

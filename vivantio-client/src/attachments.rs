@@ -4,7 +4,7 @@
 //! only `AttachmentGuid` and `FileName` are confirmed, the rest is INF.
 //!
 //! A download arrives as base64 inside a JSON answer. It is decoded and hashed while the body
-//! arrives ([`scan`]), so the peak is the decoded file plus buffers of a few tens of KiB: the
+//! arrives (the `scan` module), so the peak is the decoded file plus buffers of a few tens of KiB: the
 //! JSON answer (a third larger than the file) is never held whole.
 
 mod scan;
