@@ -759,6 +759,15 @@ impl<T: Selectable> IntoIterator for Page<T> {
     }
 }
 
+impl<'a, T: Selectable> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
 /// Cuts `records` into pages of `size` (at least one) records. A stream that ends with nothing
 /// yields one empty last page; an error ends the stream after the pages before it.
 pub(crate) fn pages_of<T: Selectable>(
