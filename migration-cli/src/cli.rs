@@ -8,8 +8,11 @@ use clap::{Args, Parser, Subcommand};
 /// verify field by field, and roll back what was created.
 ///
 /// A migration goes: init → discover → plan → (edit mapping.toml) → confirm → migrate --sample N
-/// → verify → migrate → verify → delta (at cutover). `demo` shows all of it against bundled
-/// simulators, with no account anywhere.
+/// → verify → migrate → verify → delta (at cutover).
+#[cfg_attr(
+    feature = "simulators",
+    doc = "`demo` shows all of it against bundled simulators, with no account anywhere."
+)]
 #[derive(Debug, Parser)]
 #[command(name = "vivantio2intercom", version, propagate_version = true)]
 pub struct Cli {
@@ -155,6 +158,7 @@ pub enum Command {
     Report,
     /// Run the whole journey against bundled simulators: discover, plan, confirm, sample,
     /// full migration, verify, delta, rollback.
+    #[cfg(feature = "simulators")]
     Demo {
         /// Generate an instance with this many tickets instead of the bundled sample.
         #[arg(long)]
@@ -165,10 +169,12 @@ pub enum Command {
     },
     /// Measure a real migration of a generated instance against the bundled simulators under
     /// Intercom's rate-limit windows, and print one table (see docs/benchmarks.md).
+    #[cfg(feature = "simulators")]
     Bench(BenchArgs),
 }
 
 /// Options of `bench`.
+#[cfg(feature = "simulators")]
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Tickets to generate; callers, companies and articles follow the seed account's

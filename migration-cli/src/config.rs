@@ -34,6 +34,28 @@ pub struct Config {
     /// How much log the state folder keeps.
     #[serde(default)]
     pub logging: LoggingConfig,
+    /// How a migration runs.
+    #[serde(default, skip_serializing_if = "RunConfig::is_default")]
+    pub run: RunConfig,
+}
+
+/// `[run]`: how a migration runs. Not part of the confirmed mapping: it changes when records
+/// arrive, never what moves or how it looks, so it may be chosen at cutover time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    /// The order a full `migrate` moves records in: `by_stage` (the default) or `open_first`
+    /// (open, on-hold and pending tickets and the people they name before everything else,
+    /// then closed tickets newest first).
+    #[serde(default)]
+    pub order: migration_core::engine::RunOrder,
+}
+
+impl RunConfig {
+    /// Whether every setting is the default.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// `[logging]`: the log file in the state folder is rotated by size, and only so many files

@@ -158,7 +158,8 @@ fn install(terminal_level: &str, secrets: Vec<Secret>, file: Option<(PathBuf, Ro
             rotation.max_file_bytes,
             rotation.max_files,
         )
-        .ok()?;
+        .ok()?
+        .with_header_marker(START_MESSAGE);
         Some(Redacting::new(log, secrets.clone()))
     });
     let terminal = Redacting::new(std::io::stderr(), secrets);
@@ -218,6 +219,9 @@ fn command_directive(level: &str) -> Directive {
         .expect("a target and a level form a valid directive")
 }
 
+/// The message of the start line, repeated at the top of every rotated log file.
+const START_MESSAGE: &str = "command started";
+
 /// What the start line said, for the end line.
 #[derive(Debug, Clone)]
 struct Started {
@@ -255,7 +259,7 @@ fn start_line(command: &dyn Debug, project: &Project) -> Started {
         version = %env!("CARGO_PKG_VERSION"),
         mapping = %mapping,
         state_dir = %project.state_dir().display(),
-        "command started"
+        "{START_MESSAGE}"
     );
     Started {
         command: name,

@@ -17,7 +17,7 @@ fn main() {
     let cli = Cli::parse();
     // The bench process only hosts the simulators (its migration runs in a child that sets
     // this itself); there, giving memory back at once would only cost page faults.
-    if !matches!(cli.command, Command::Bench(_)) {
+    if !hosts_bench(&cli.command) {
         migration_cli::allocator::keep_resident_memory_low();
     }
     let runtime = match tokio::runtime::Runtime::new() {
@@ -50,6 +50,18 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// Whether this process runs `bench`.
+#[cfg(feature = "simulators")]
+fn hosts_bench(command: &Command) -> bool {
+    matches!(command, Command::Bench(_))
+}
+
+/// Whether this process runs `bench`: never, the command exists only with `simulators`.
+#[cfg(not(feature = "simulators"))]
+fn hosts_bench(_: &Command) -> bool {
+    false
 }
 
 /// Prints a command's output. A reader that went away (`| head`) is not an error: the
@@ -175,10 +187,12 @@ async fn run(cli: Cli) -> Result<Outcome, CliError> {
             commands::rollback::run(&project, &progress).await
         }
         Command::Report => commands::report::run(&open_local()?),
+        #[cfg(feature = "simulators")]
         Command::Demo { tickets, dir } => {
             migration_cli::logging::init(None, level, Vec::new());
             commands::demo::run(dir.clone(), *tickets, &progress).await
         }
+        #[cfg(feature = "simulators")]
         Command::Bench(args) => {
             migration_cli::logging::init(None, level, Vec::new());
             let options = commands::bench::BenchOptions {

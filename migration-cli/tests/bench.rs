@@ -83,4 +83,36 @@ fn a_small_bench_accounts_every_request_to_a_stage() {
     let tickets = stage("tickets");
     assert!(number(&tickets["requests"]) > 2 * number(&tickets["records"]));
     assert!(number(&tickets["requests"]) <= number(&tickets["operations"]));
+
+    // Requests per ticket on both sides, and `plan`'s forecast beside what the run did.
+    assert!(
+        stdout.contains("\nper ticket     ") && stdout.contains(" Vivantio requests (40 tickets)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\nforecast       "), "{stdout}");
+    let forecast = &figures["forecast"];
+    let within = |forecast: u64, measured: u64| {
+        (forecast as f64 - measured as f64).abs() <= 0.05 * measured as f64
+    };
+    let intercom = number(&forecast["forecast"]["intercom_requests"]);
+    assert!(within(intercom, number(&figures["requests"])), "{json}");
+    let vivantio: u64 = forecast["forecast"]["vivantio"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(number)
+        .sum();
+    let read: u64 = figures["vivantio_operations"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(number)
+        .sum();
+    assert!(
+        within(vivantio, read),
+        "forecast {vivantio}, read {read}: {json}"
+    );
+    for row in figures["stages"].as_array().unwrap() {
+        assert!(row["forecast"].is_u64(), "{row}");
+    }
 }

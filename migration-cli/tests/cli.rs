@@ -28,12 +28,36 @@ fn run(command: &mut Command) -> (i32, String, String) {
     )
 }
 
+#[cfg(feature = "simulators")]
 #[test]
 fn help_lists_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let (code, stdout, _) = run(tool(dir.path()).arg("--help"));
     assert_eq!(code, 0);
     insta::assert_snapshot!("help", stdout);
+}
+
+/// Built without the `simulators` feature, `demo` and `bench` are neither listed nor accepted,
+/// and the help does not point at them.
+#[cfg(not(feature = "simulators"))]
+#[test]
+fn without_simulators_there_is_no_demo_or_bench() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = run(tool(dir.path()).arg("--help"));
+    assert_eq!(code, 0);
+    let listed = |command: &str| {
+        stdout
+            .lines()
+            .any(|line| line.trim_start().starts_with(&format!("{command} ")))
+    };
+    assert!(listed("rollback"), "{stdout}");
+    for command in ["demo", "bench"] {
+        assert!(!listed(command), "{stdout}");
+        let (code, _, stderr) = run(tool(dir.path()).arg(command));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("unrecognized subcommand"), "{stderr}");
+    }
+    assert!(!stdout.contains("`demo`"), "{stdout}");
 }
 
 #[test]

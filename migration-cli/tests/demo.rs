@@ -3,6 +3,9 @@
 
 use std::path::Path;
 
+use fixtures::instance::{read_inventory, Instance};
+use fixtures::sim::intercom::{IntercomSim, IntercomSimConfig};
+use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
 use migration_cli::commands::demo;
 use migration_cli::progress::{Progress, ProgressMode};
 use serde_json::Value;
@@ -103,4 +106,22 @@ async fn the_demo_runs_on_a_generated_instance() {
     assert_eq!(outcome.exit_code, 0, "{}", outcome.human);
     assert_eq!(outcome.json["rollback_left_workspace_empty"], true);
     assert!(dir.path().join("instance").join("manifest.json").is_file());
+}
+
+/// An installed binary has no source tree: the demo's project reads the sample's admin
+/// inventory from a copy in its own folder.
+#[tokio::test]
+async fn the_demo_project_reads_the_inventory_from_its_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Instance::sample().unwrap();
+    let vivantio = VivantioSim::start(VivantioSimConfig::default(), sample.clone())
+        .await
+        .unwrap();
+    let intercom = IntercomSim::start(IntercomSimConfig::default()).unwrap();
+    let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
+    let inventory = project.config.paths.inventory.clone().unwrap();
+    assert!(inventory.starts_with(dir.path()), "{}", inventory.display());
+    let copied = read_inventory(inventory.parent().unwrap()).unwrap();
+    assert!(copied.is_some());
+    assert_eq!(copied.as_ref(), sample.inventory());
 }

@@ -252,3 +252,29 @@ async fn discover_shows_the_last_doctor() {
     );
     assert!(after.human.contains("0 contradicted"), "{}", after.human);
 }
+
+#[tokio::test]
+async fn doctor_times_vivantio_s_reads_and_keeps_what_it_measured_for_plan() {
+    let world = common::confirmed_world().await;
+    assert_eq!(doctor::last_measured(&world.project).unwrap(), None);
+    let (checks, _) = doctor_checks(&world).await;
+    let latency = checks
+        .iter()
+        .find(|check| check.check == "latency")
+        .expect("a latency check");
+    assert_eq!(latency.verdict, Verdict::Held, "{latency:?}");
+    let measured = doctor::last_measured(&world.project)
+        .unwrap()
+        .expect("kept in reports/doctor.json");
+    // Four reads complete each of the three tickets it reads.
+    assert_eq!(measured.vivantio_reads_timed, 12);
+    let median = measured.vivantio_latency_ms.expect("a median");
+    assert!(median > 0.0 && median < 5_000.0, "{median}");
+    assert!(
+        latency.will_do.starts_with("median "),
+        "{}",
+        latency.will_do
+    );
+    // The simulator's 10,000 a minute, announced per 10-second window.
+    assert_eq!(measured.intercom_limit_per_window, Some(1_667));
+}

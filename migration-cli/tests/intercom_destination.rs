@@ -15,3 +15,5 @@ mod rollback;
 mod schema_and_people;
 #[path = "intercom_destination/threads.rs"]
 mod threads;
+#[path = "intercom_destination/ticket_lists.rs"]
+mod ticket_lists;

@@ -11,7 +11,8 @@
 //!
 //! Every world (fresh simulators, a fresh copy of a confirmed project) takes three kills in a
 //! row: its migration, then its delta after the same Vivantio changes, then its rollback. Worlds
-//! run on a few tasks at once.
+//! run on a few tasks at once. The same holds in open-first order (`[run] order =
+//! "open_first"`), killed in its open pass and in its history.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -20,11 +21,13 @@ use std::time::{Duration, Instant};
 use fixtures::instance::Kind;
 use fixtures::sim::intercom::{IntercomFaults, IntercomSim};
 use fixtures::sim::vivantio::VivantioSim;
+use migration_cli::store::{Store, OPEN_TICKETS_MOVED};
+use migration_core::engine::RunOrder;
 use serde_json::json;
 
 mod common;
 
-use common::binary::{self, BinaryWorld, Finished, Template};
+use common::binary::{self, set_run_order, BinaryWorld, Finished, Template};
 use common::compare::{assert_same, Snapshot};
 
 /// Worlds killed once in their migration and once in their delta.
@@ -33,6 +36,10 @@ const LOAD_WORLDS: usize = 20;
 /// during the migration can leave schema objects the rollback does not undo, the bug that
 /// `known_bug_*` below reproduces).
 const ROLLBACK_WORLDS: usize = 16;
+/// Worlds killed once in their open-first migration and once in their delta.
+const OPEN_FIRST_LOAD_WORLDS: usize = 20;
+/// Worlds killed once in the rollback of an open-first migration.
+const OPEN_FIRST_ROLLBACK_WORLDS: usize = 4;
 /// Worlds in flight at once (each runs one binary at a time).
 const PARALLEL: usize = 3;
 /// How often the simulator's write count is read while waiting for a kill point.
@@ -60,10 +67,22 @@ struct Reference {
 /// One world to run.
 #[derive(Debug, Clone, Copy)]
 enum Job {
-    /// A migration and a delta killed at point `n` of [`LOAD_WORLDS`].
-    Load(usize),
-    /// A rollback killed at point `n` of [`ROLLBACK_WORLDS`].
-    Rollback(usize),
+    /// A migration and a delta killed at point `index` of `of`.
+    Load { index: usize, of: usize },
+    /// A rollback killed at point `index` of `of`.
+    Rollback { index: usize, of: usize },
+}
+
+impl Job {
+    /// `loads` load worlds, then `rollbacks` rollback worlds.
+    fn all(loads: usize, rollbacks: usize) -> VecDeque<Job> {
+        let load = (0..loads).map(|index| Job::Load { index, of: loads });
+        let rollback = (0..rollbacks).map(|index| Job::Rollback {
+            index,
+            of: rollbacks,
+        });
+        load.chain(rollback).collect()
+    }
 }
 
 /// How one kill went.
@@ -90,11 +109,55 @@ async fn killed_at_many_points_and_resumed_the_workspace_matches_an_uninterrupte
         reference.delta_writes > 0,
         "the Vivantio changes must give the delta something to write"
     );
+    let jobs = Job::all(LOAD_WORLDS, ROLLBACK_WORLDS);
+    let reports = run_worlds(&template, &reference, jobs).await;
+    let phases = check_kills(&reports, &reference, started, 50);
+    for phase in ["attributes", "companies", "contacts", "articles", "threads"] {
+        assert!(
+            phases.contains_key(&format!("migrate/{phase}")),
+            "no kill landed in the migration's {phase} phase: {phases:?} (phases began at writes {:?})",
+            reference.phase_starts
+        );
+    }
+}
 
-    let jobs = (0..LOAD_WORLDS)
-        .map(Job::Load)
-        .chain((0..ROLLBACK_WORLDS).map(Job::Rollback));
-    let queue: Arc<Mutex<VecDeque<Job>>> = Arc::new(Mutex::new(jobs.collect()));
+/// Open-first order: killed in the open pass (its people, articles and open tickets) and in
+/// the history, resumed, the workspace matches an uninterrupted open-first run, which matches
+/// an uninterrupted run by stage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killed_at_many_points_in_open_first_order_and_resumed_the_workspace_matches() {
+    let started = Instant::now();
+    let by_stage = Template::confirmed().await;
+    let template = Template::confirmed().await;
+    set_run_order(template.path(), RunOrder::OpenFirst);
+    let template = Arc::new(template);
+    let reference = Arc::new(reference(&template).await);
+    let world = BinaryWorld::start(&by_stage).await;
+    world.run_expecting(MIGRATE, RUN_DONE).await;
+    assert_same(
+        "open first against by stage, uninterrupted",
+        &reference.migrated,
+        &Snapshot::of(&world.intercom.workspace()),
+    );
+    let jobs = Job::all(OPEN_FIRST_LOAD_WORLDS, OPEN_FIRST_ROLLBACK_WORLDS);
+    let reports = run_worlds(&template, &reference, jobs).await;
+    let phases = check_kills(&reports, &reference, started, 25);
+    for phase in ["contacts", "articles", "threads", "history"] {
+        assert!(
+            phases.contains_key(&format!("migrate/{phase}")),
+            "no kill landed in the open-first migration's {phase} phase: {phases:?} (phases began at writes {:?})",
+            reference.phase_starts
+        );
+    }
+}
+
+/// Runs `jobs` on [`PARALLEL`] tasks and returns how every kill went.
+async fn run_worlds(
+    template: &Arc<Template>,
+    reference: &Arc<Reference>,
+    jobs: VecDeque<Job>,
+) -> Vec<KillReport> {
+    let queue: Arc<Mutex<VecDeque<Job>>> = Arc::new(Mutex::new(jobs));
     let mut tasks = Vec::new();
     for _ in 0..PARALLEL {
         let (queue, template, reference) = (queue.clone(), template.clone(), reference.clone());
@@ -104,8 +167,10 @@ async fn killed_at_many_points_and_resumed_the_workspace_matches_an_uninterrupte
                 let next = queue.lock().unwrap().pop_front();
                 let Some(job) = next else { break };
                 reports.extend(match job {
-                    Job::Load(index) => killed_load(&template, &reference, index).await,
-                    Job::Rollback(index) => killed_rollback(&template, &reference, index).await,
+                    Job::Load { index, of } => killed_load(&template, &reference, index, of).await,
+                    Job::Rollback { index, of } => {
+                        killed_rollback(&template, &reference, index, of).await
+                    }
                 });
             }
             reports
@@ -115,7 +180,17 @@ async fn killed_at_many_points_and_resumed_the_workspace_matches_an_uninterrupte
     for task in tasks {
         reports.extend(task.await.expect("a world failed; its panic is above"));
     }
+    reports
+}
 
+/// Prints what the kills found and requires no duplicate, nothing missing, at least
+/// `min_kills` kills and one in each step; returns the kills per step and phase.
+fn check_kills(
+    reports: &[KillReport],
+    reference: &Reference,
+    started: Instant,
+    min_kills: usize,
+) -> BTreeMap<String, usize> {
     let killed = reports.iter().filter(|report| report.killed).count();
     let held = reports
         .iter()
@@ -155,7 +230,10 @@ async fn killed_at_many_points_and_resumed_the_workspace_matches_an_uninterrupte
     assert_eq!(missing, 0);
     assert_eq!(duplicate_events, 0, "assignments or state changes repeated");
     assert_eq!(missing_events, 0, "assignments or state changes lost");
-    assert!(killed >= 50, "only {killed} kills landed: {reports:#?}");
+    assert!(
+        killed >= min_kills,
+        "only {killed} kills landed: {reports:#?}"
+    );
     for step in ["migrate", "delta", "rollback"] {
         assert!(
             reports
@@ -164,13 +242,7 @@ async fn killed_at_many_points_and_resumed_the_workspace_matches_an_uninterrupte
             "no kill landed in the {step}"
         );
     }
-    for phase in ["attributes", "companies", "contacts", "articles", "threads"] {
-        assert!(
-            phases.contains_key(&format!("migrate/{phase}")),
-            "no kill landed in the migration's {phase} phase: {phases:?} (phases began at writes {:?})",
-            reference.phase_starts
-        );
-    }
+    phases
 }
 
 /// A ticket type or attribute whose create was applied but whose answer never arrived (the
@@ -209,7 +281,7 @@ async fn reference(template: &Template) -> Reference {
     let mut phase_starts: Vec<(String, u64)> = Vec::new();
     while child.try_wait().unwrap().is_none() {
         let at = writes(&world.intercom);
-        let now = phase("migrate", &world.intercom);
+        let now = phase("migrate", &world);
         if at > 0 && phase_starts.last().is_none_or(|(last, _)| *last != now) {
             phase_starts.push((now, at));
         }
@@ -244,9 +316,14 @@ async fn reference(template: &Template) -> Reference {
     }
 }
 
-/// Load world `index`: its migration and then its delta killed at the `index`-th of
-/// [`LOAD_WORLDS`] evenly spread write counts, each resumed and compared with the reference.
-async fn killed_load(template: &Template, reference: &Reference, index: usize) -> Vec<KillReport> {
+/// Load world `index`: its migration and then its delta killed at the `index`-th of `of`
+/// evenly spread write counts, each resumed and compared with the reference.
+async fn killed_load(
+    template: &Template,
+    reference: &Reference,
+    index: usize,
+    of: usize,
+) -> Vec<KillReport> {
     let world = BinaryWorld::start(template).await;
     // Alternate the kind of kill, and swap it for the delta so each step gets both kinds.
     let migrate = kill_and_resume(
@@ -254,7 +331,7 @@ async fn killed_load(template: &Template, reference: &Reference, index: usize) -
         "migrate",
         MIGRATE,
         RUN_DONE,
-        migrate_point(reference, index),
+        migrate_point(reference, index, of),
         index.is_multiple_of(2),
         &reference.migrated,
     )
@@ -265,7 +342,7 @@ async fn killed_load(template: &Template, reference: &Reference, index: usize) -
         "delta",
         DELTA,
         RUN_DONE,
-        point(index, LOAD_WORLDS, reference.delta_writes),
+        point(index, of, reference.delta_writes),
         !index.is_multiple_of(2),
         &reference.delta,
     )
@@ -274,11 +351,12 @@ async fn killed_load(template: &Template, reference: &Reference, index: usize) -
 }
 
 /// Rollback world `index`: an uninterrupted migration and delta, then the rollback killed at
-/// the `index`-th of [`ROLLBACK_WORLDS`] write counts, resumed, and compared.
+/// the `index`-th of `of` write counts, resumed, and compared.
 async fn killed_rollback(
     template: &Template,
     reference: &Reference,
     index: usize,
+    of: usize,
 ) -> Vec<KillReport> {
     let world = BinaryWorld::start(template).await;
     world.run_expecting(MIGRATE, RUN_DONE).await;
@@ -289,7 +367,7 @@ async fn killed_rollback(
         "rollback",
         ROLLBACK,
         ROLLBACK_DONE,
-        point(index, ROLLBACK_WORLDS, reference.rollback_writes),
+        point(index, of, reference.rollback_writes),
         index.is_multiple_of(2),
         &reference.rolled_back,
     )
@@ -302,9 +380,9 @@ async fn killed_rollback(
     vec![rollback]
 }
 
-/// The `index`-th of [`LOAD_WORLDS`] kill points of the migration: two in every phase (its
-/// first and last write), the rest spread evenly over the whole run.
-fn migrate_point(reference: &Reference, index: usize) -> u64 {
+/// The `index`-th of `of` kill points of the migration: two in every phase (its first and last
+/// write), the rest spread evenly over the whole run.
+fn migrate_point(reference: &Reference, index: usize, of: usize) -> u64 {
     let mut points: Vec<u64> = Vec::new();
     for (n, (_, start)) in reference.phase_starts.iter().enumerate() {
         let end = reference
@@ -313,7 +391,7 @@ fn migrate_point(reference: &Reference, index: usize) -> u64 {
             .map_or(reference.migrate_writes, |(_, next)| next.saturating_sub(1));
         points.extend([*start, end.max(*start)]);
     }
-    let spread = LOAD_WORLDS.saturating_sub(points.len());
+    let spread = of.saturating_sub(points.len());
     points.extend((0..spread).map(|n| point(n, spread, reference.migrate_writes)));
     points.sort_unstable();
     points
@@ -363,7 +441,7 @@ async fn kill_and_resume(
         assert!(Instant::now() < deadline, "{step}: write {at} never came");
         tokio::time::sleep(POLL).await;
     };
-    let phase = phase(step, &world.intercom);
+    let phase = phase(step, world);
     let killed = if reached {
         binary::kill(child).await
     } else {
@@ -403,14 +481,17 @@ async fn kill_and_resume(
     report
 }
 
-/// The phase a kill landed in, from what the workspace held at that instant.
-fn phase(step: &str, intercom: &IntercomSim) -> String {
+/// The phase a kill landed in, from what the workspace held at that instant; in open-first
+/// order, `history` once the state store says every open ticket is in Intercom.
+fn phase(step: &str, world: &BinaryWorld) -> String {
     if step != "migrate" {
         return step.to_string();
     }
-    let counts = intercom.workspace().migrated_record_counts();
+    let counts = world.intercom.workspace().migrated_record_counts();
     let has = |kind: &str| counts.get(kind).copied().unwrap_or(0) > 0;
-    let phase = if has("conversations") || has("tickets") {
+    let phase = if (has("conversations") || has("tickets")) && open_tickets_moved(world) {
+        "history"
+    } else if has("conversations") || has("tickets") {
         "threads"
     } else if has("articles") || has("collections") {
         "articles"
@@ -422,6 +503,14 @@ fn phase(step: &str, intercom: &IntercomSim) -> String {
         "attributes"
     };
     phase.to_string()
+}
+
+/// Whether the run in `world` (open-first) has every open ticket in Intercom: read beside the
+/// running process, as `status` reads it.
+fn open_tickets_moved(world: &BinaryWorld) -> bool {
+    Store::open_read_only(&world.state_dir())
+        .and_then(|store| store.milestone(OPEN_TICKETS_MOVED))
+        .is_ok_and(|milestone| milestone.is_some())
 }
 
 /// Writes the Intercom simulator handled since its stats were reset.

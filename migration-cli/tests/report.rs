@@ -381,3 +381,64 @@ fn a_report_of_200_000_records_stays_small_and_lists_every_one() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The sample report as if its `[scope]` had left 12,040 tickets and 300 callers out.
+fn scoped_report() -> MigrationReport {
+    let mut report = sample::report();
+    let full = report.runs.last_mut().unwrap();
+    for (kind, left_out) in [(SourceKind::Ticket, 12_040), (SourceKind::Caller, 300)] {
+        let counts = full.objects.get_mut(&kind).unwrap();
+        counts.source += left_out;
+        counts.out_of_scope = left_out;
+    }
+    report.preflight.as_mut().unwrap().out_of_scope =
+        BTreeMap::from([(SourceKind::Ticket, 12_040), (SourceKind::Caller, 300)]);
+    report
+}
+
+#[test]
+fn markdown_and_html_show_what_the_scope_left_out() {
+    let report = scoped_report();
+    let headline = report.headline();
+    assert_eq!(headline.out_of_scope, 12_340);
+    assert_eq!(headline.in_scope(), sample::report().headline().source);
+    let markdown = to_markdown(&report);
+    for expected in [
+        // The headline counts what moved of what the scope moves.
+        "| Records in Intercom | Out of scope | Rejected | Failed |",
+        "| 54,618 of 54,623 in scope | 12,340 | 4 | 1 |",
+        // Counts per object.
+        "| Object | Source | Out of scope | In Intercom | Rejected | Failed | Verified |",
+        "| Ticket | 60,251 | 12,040 | 48,207 | 3 | 1 | 4,818 of 4,821 |",
+        // The full run's table; the sample run left nothing out and has no such column.
+        "| Object | Source | Out of scope | Moved | Already there | Rejected | Failed |",
+        "| Caller | 6,130 | 300 | 5,807 | 23 | 0 | 0 |",
+        "| Object | Source | Moved | Already there | Rejected | Failed |",
+        "Not checked: 300 callers, 12,040 tickets outside the `[scope]` of mapping.toml",
+    ] {
+        assert!(markdown.contains(expected), "{expected}\n{markdown}");
+    }
+    let html = to_html(&report);
+    for expected in [
+        "<span class=\"kpi-value\">12,340</span><span class=\"kpi-label\">out of scope</span>",
+        "<span class=\"kpi-note\">of 54,623 in scope · 99.9%</span>",
+        "<th class=\"num\">Source</th><th class=\"num\">Out of scope</th><th class=\"num\">In Intercom</th>",
+        "<tr><td>Ticket</td><td class=\"num\">60,251</td><td class=\"num\">12,040</td><td class=\"num\">48,207</td>",
+        "<th class=\"num\">Source</th><th class=\"num\">Out of scope</th><th class=\"num\">Moved</th>",
+        "<tr><td>Caller</td><td class=\"num\">6,130</td><td class=\"num\">300</td><td class=\"num\">5,807</td>",
+        "Not checked: 300 callers, 12,040 tickets outside the <code>[scope]</code> of mapping.toml",
+    ] {
+        assert!(html.contains(expected), "{expected}");
+    }
+    // A migration that left nothing out shows no such column or line.
+    let unscoped = sample::report();
+    for text in [to_markdown(&unscoped), to_html(&unscoped)] {
+        assert!(!text.to_lowercase().contains("out of scope"));
+        assert!(!text.contains("Not checked"));
+    }
+    let back = from_json(&to_json(&report).unwrap()).unwrap();
+    assert_eq!(
+        back.preflight.unwrap().out_of_scope[&SourceKind::Ticket],
+        12_040
+    );
+}

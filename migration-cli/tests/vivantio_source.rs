@@ -3,6 +3,8 @@
 //! the admin inventory. One module per concern lives in `vivantio_source/` (a test target's root
 //! resolves modules beside itself, hence the paths).
 
+#[path = "vivantio_source/by_id.rs"]
+mod by_id;
 #[path = "vivantio_source/configuration.rs"]
 mod configuration;
 #[path = "vivantio_source/files_and_errors.rs"]

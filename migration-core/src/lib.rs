@@ -18,6 +18,7 @@
 pub mod delta;
 pub mod engine;
 pub mod error;
+pub mod forecast;
 pub mod idmap;
 pub mod inventory;
 pub mod keys;

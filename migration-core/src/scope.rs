@@ -247,10 +247,14 @@ pub async fn referenced_people(
         PeopleScope::All => Box::new(directory.caller_ids().iter().copied()),
         PeopleScope::Referenced => Box::new(callers.iter().copied()),
     };
+    // An organisation filter names every organisation that moves: a caller of another one,
+    // named by a moving ticket, moves without its company (one workspace per client).
+    let named = &scope.tickets.organisations;
     organisations.extend(
         moving_callers
             .filter_map(|id| directory.caller(id)?.client_id)
-            .filter(|id| directory.has_organisation(*id)),
+            .filter(|id| directory.has_organisation(*id))
+            .filter(|id| named.is_empty() || named.contains(id)),
     );
     organisations.sort_unstable();
     organisations.dedup();
@@ -290,13 +294,14 @@ impl ScopeCensus {
 }
 
 /// Counts what `filter` leaves out of `source`, whose callers and organisations `directory`
-/// holds (unrestricted): tickets are read as listed, without their history.
+/// holds (unrestricted), with the people [`referenced_people`] found moving: the tickets were
+/// counted there, and articles are read here.
 pub async fn census(
     source: &dyn Source,
     filter: &ScopeFilter,
+    referenced: &Referenced,
     directory: &SourceDirectory,
 ) -> Result<ScopeCensus, PortError> {
-    let referenced = referenced_people(source, filter, directory).await?;
     let (callers, organisations) = referenced.people_left_out(directory);
     let mut articles = LeftOut::default();
     let mut stream = source.articles();

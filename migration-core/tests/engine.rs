@@ -20,6 +20,8 @@ mod harness;
 mod exactly_once;
 #[path = "engine/modes.rs"]
 mod modes;
+#[path = "engine/open_first.rs"]
+mod open_first;
 #[path = "engine/progress_events.rs"]
 mod progress_events;
 #[path = "engine/redaction.rs"]

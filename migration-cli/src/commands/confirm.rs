@@ -34,7 +34,8 @@ pub async fn run(project: &Project, who: &str) -> Result<Outcome, CliError> {
     let destination_schema = migration_core::ports::Destination::schema(&destination)
         .await
         .map_err(port_failure)?;
-    let report = check(&spec, &source_schema, &destination_schema);
+    let mut report = check(&spec, &source_schema, &destination_schema);
+    super::scope::check_organisations(&source, &spec, &mut report).await?;
     let references = super::references::check(project, &spec).await?;
     let blocking: Vec<String> = references
         .iter()

@@ -161,7 +161,7 @@ fn progress_line(progress: &Progress, command: &str, summary: &str) {
     progress.say(&format!("── {command}\n{summary}"));
 }
 
-/// The sample instance, or a generated one written into the demo folder.
+/// The sample instance (compiled into `fixtures`), or a generated one written into the demo folder.
 fn load_instance(dir: &Path, tickets: Option<u64>) -> Result<Instance, CliError> {
     let Some(tickets) = tickets else {
         return Instance::sample().map_err(CliError::failed);
@@ -229,8 +229,10 @@ pub fn simulator_project(
     project.config.intercom.fallback_admin = Some("migration@example.com".into());
     // The simulator's search index never lags.
     project.config.intercom.search_index_lag_seconds = 0;
+    // The sample's inventory, written beside the configuration: an installed binary has no
+    // source tree to point at.
     project.config.paths.inventory =
-        Some(Instance::sample_dir().join(fixtures::instance::INVENTORY_FILE));
+        Some(fixtures::sample::write_inventory(dir).map_err(CliError::failed)?);
     // Article images are re-hosted into the project folder, as a customer's static site would
     // serve them.
     project.config.images = Some(crate::config::ImagesConfig {

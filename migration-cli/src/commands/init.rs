@@ -74,6 +74,12 @@ allow_insecure_http = false
 # (the current one included), so it never takes much more than their product.
 max_file_mib = 50
 max_files = 10
+
+[run]
+# The order a full `migrate` moves records in. "by_stage": every company, contact and article,
+# then every ticket. "open_first": open, on-hold and pending tickets and the people they name
+# first, so agents can work in Intercom while the history (closed tickets, newest first) moves.
+order = "by_stage"
 "#;
 
 /// Lines the project's `.gitignore` must hold.
@@ -152,6 +158,7 @@ mod tests {
             defaults.intercom.timeout_seconds
         );
         assert_eq!(config.logging, defaults.logging);
+        assert_eq!(config.run, defaults.run);
     }
 
     #[test]

@@ -113,6 +113,10 @@ pub async fn run_accepting(
         crate::history::save_run(&project.state_dir(), run_id, &report)?;
     }
     let mut outcome = outcome(mode_name, &report);
+    if let Some(line) = open_tickets_line(&store, &report)? {
+        outcome.human.push('\n');
+        outcome.human.push_str(&line);
+    }
     if let Some(accepted) = accepted {
         outcome.human.push('\n');
         outcome.human.push_str(&accepted);
@@ -125,6 +129,28 @@ pub async fn run_accepting(
             .push_str(&super::discover::wire_lines(&learnt, acknowledged).join("\n"));
     }
     Ok(outcome)
+}
+
+/// For a run whose stages went in open-first passes, when every open ticket was in Intercom
+/// (kept in the state store the first time), or that the open pass did not get them all.
+fn open_tickets_line(
+    store: &crate::store::Store,
+    report: &RunReport,
+) -> Result<Option<String>, CliError> {
+    if report.dry_run || report.stages.iter().all(|stage| stage.pass.is_none()) {
+        return Ok(None);
+    }
+    Ok(Some(
+        match store.milestone(crate::store::OPEN_TICKETS_MOVED)? {
+            Some(reached) => format!(
+                "  all {} open tickets in Intercom since {} (the history followed, closed tickets newest first)",
+                crate::numbers::thousands(reached.count),
+                reached.reached_at
+            ),
+            None => "  open tickets first: not all in Intercom yet (failures or an interruption); run the migration again to finish"
+                .to_string(),
+        },
+    ))
 }
 
 /// Adds what this run's reads proved about Vivantio's API that the kept report did not know

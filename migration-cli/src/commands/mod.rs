@@ -1,11 +1,14 @@
 //! One module per command of the binary. Each returns an [`Outcome`]: a line or two for a
 //! person, a JSON document for `--json`, and the exit code.
 
+#[cfg(feature = "simulators")]
 pub mod bench;
 pub mod confirm;
+#[cfg(feature = "simulators")]
 pub mod demo;
 pub mod discover;
 pub mod doctor;
+pub mod forecast;
 pub mod init;
 pub mod migrate;
 pub mod plan;
@@ -84,6 +87,7 @@ pub fn engine<'a>(
                 .saturating_mul(1024 * 1024),
         )
         .continue_on_mismatch(continue_on_mismatch)
+        .order(project.config.run.order)
         .expected_records(discovered_counts(project))
         .observer(observer)
         .sleeper(Arc::new(TokioSleeper));

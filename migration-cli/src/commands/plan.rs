@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use migration_core::engine::RunOrder;
 use migration_core::keys::RecordKey;
 use migration_core::model::destination::DestinationSchema;
 use migration_core::model::source::{SourceKind, SourceRef, SourceSchema};
@@ -16,7 +17,10 @@ use migration_core::transform::Mapper;
 use migration_core::validate::{preflight, read_directory, FindingSink, PreflightReport};
 use serde::Serialize;
 
+use super::forecast::{open_pass, Collector, PlanForecast, Told};
 use super::{port_failure, read_mapping, Outcome};
+use crate::adapters::intercom::IntercomDestination;
+use crate::adapters::vivantio::VivantioSource;
 use crate::error::{CliError, EXIT_REFUSED};
 use crate::private_files::write_private;
 use crate::project::{Project, PROPOSAL_NOTES_FILE};
@@ -39,6 +43,8 @@ pub struct PlanOutcome {
     pub preflight: PreflightReport,
     /// What the `[scope]` moves and leaves out.
     pub scope: super::scope::ScopeSummary,
+    /// Requests and wall time of the run, in scope and for the whole instance.
+    pub forecast: PlanForecast,
 }
 
 /// Writes a proposed mapping from both sides' configuration alone, reading no records (what
@@ -171,13 +177,14 @@ impl CompanyContacts {
 }
 
 /// What `plan` does with pre-flight's stream: each finding on to `list`, organisations' and
-/// callers' operations into the company tally.
-struct PlanSink<'a> {
+/// callers' operations into the company tally, every record's operations into the forecast.
+struct PlanSink<'a, 'm> {
     list: &'a mut dyn FindingSink,
     companies: CompanyContacts,
+    forecast: &'a mut Collector<'m>,
 }
 
-impl FindingSink for PlanSink<'_> {
+impl FindingSink for PlanSink<'_, '_> {
     fn finding(&mut self, finding: &Finding) {
         self.list.finding(finding);
     }
@@ -186,6 +193,7 @@ impl FindingSink for PlanSink<'_> {
         if matches!(record.kind, SourceKind::Organisation | SourceKind::Caller) {
             self.companies.add(operations);
         }
+        self.forecast.mapped(record, operations);
     }
 }
 
@@ -207,7 +215,8 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     if !proposed {
         refresh_notes(project, &schema, &destination_schema, &spec)?;
     }
-    let check_report = check(&spec, &schema, &destination_schema);
+    let mut check_report = check(&spec, &schema, &destination_schema);
+    super::scope::check_organisations(&source, &spec, &mut check_report).await?;
     let mut mapping_issues: Vec<String> = check_report
         .to_string()
         .lines()
@@ -218,8 +227,9 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     let references_block = references.iter().any(|issue| issue.blocking);
     // Organisations and callers are read twice, as a migration reads them: once into the
     // compact directory the mapper consults, then record by record for validation.
-    let directory = read_directory(&source).await.map_err(port_failure)?;
-    let scope = super::scope::summary(&source, &spec, &schema, &directory).await?;
+    let mut directory = read_directory(&source).await.map_err(port_failure)?;
+    // Restricted to the callers and organisations that move, as a run's directory is.
+    let scope = super::scope::summary(&source, &spec, &schema, &mut directory).await?;
     let mapper = Mapper::new(&spec, &schema, directory)
         .map_err(|error| CliError::Refused(format!("the mapping cannot be used: {error}")))?;
     // Every finding is counted into `report` (with the first of each reason) and written, one
@@ -232,11 +242,22 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     };
     let mut list =
         crate::report::FindingsFile::create(&project.reports_dir()).map_err(list_failed)?;
+    let mut forecast = collector(
+        project,
+        &source,
+        &destination,
+        &mapper,
+        &schema,
+        &destination_schema,
+    )
+    .await?;
+    let watched = forecast.watch(&source);
     let mut sink = PlanSink {
         list: &mut list,
         companies: CompanyContacts::default(),
+        forecast: &mut forecast,
     };
-    let mut report = preflight(&source, &mapper, &schema, &destination_schema, &mut sink)
+    let mut report = preflight(&watched, &mapper, &schema, &destination_schema, &mut sink)
         .await
         .map_err(port_failure)?;
     // Complete now that every stream was read to its end.
@@ -253,12 +274,14 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     // Error findings stop one record or file from moving; none stops the migration (what
     // does is a mapping issue above, which refuses `confirm`).
     let not_moved = report.count_at_least(Severity::Error);
+    let forecast = forecast.finish(project, &schema, told(project, &destination)?);
     let outcome = PlanOutcome {
         proposed,
         low_confidence,
         mapping_issues,
         preflight: report,
         scope,
+        forecast,
     };
     let mut human = Vec::new();
     if proposed {
@@ -313,6 +336,7 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
             unlisted.len()
         ));
     }
+    human.extend(outcome.forecast.lines());
     super::report::keep_section(project, super::report::PREFLIGHT_FILE, &outcome.preflight)?;
     let refused = !check_report.is_ok() || references_block;
     let result = Outcome::ok(human.join("\n"), &outcome);
@@ -320,6 +344,47 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         result.with_exit(EXIT_REFUSED)
     } else {
         result
+    })
+}
+
+/// The forecast's collector for `mapper`'s run into `destination`; in open-first order, the
+/// tickets are listed once to find the people the open ones name.
+async fn collector<'m>(
+    project: &Project,
+    source: &VivantioSource,
+    destination: &IntercomDestination,
+    mapper: &'m Mapper,
+    schema: &SourceSchema,
+    destination_schema: &DestinationSchema,
+) -> Result<Collector<'m>, CliError> {
+    let open_pass = if project.config.run.order == RunOrder::OpenFirst {
+        open_pass(source, mapper.spec(), schema, mapper.directory())
+            .await
+            .map_err(port_failure)?
+    } else {
+        None
+    };
+    Ok(Collector::new(
+        mapper,
+        schema,
+        destination_schema,
+        destination.options().priority_attribute.is_some(),
+        project.config.images.is_some(),
+        open_pass,
+    ))
+}
+
+/// What the forecast's pace is told: `doctor`'s measurements, and with one token the limit the
+/// workspace announced to `plan`'s own reads when `doctor` has not run.
+fn told(project: &Project, destination: &IntercomDestination) -> Result<Told, CliError> {
+    let measured = super::doctor::last_measured(project)?.unwrap_or_default();
+    let own = (project.credentials.intercom_tokens.len() <= 1)
+        .then(|| destination.stats().rate_limit_limit)
+        .flatten();
+    Ok(Told {
+        per_app_per_window: measured.intercom_limit_per_window.or(own),
+        latency_ms: measured.vivantio_latency_ms,
+        latency_reads: measured.vivantio_reads_timed,
     })
 }
 

@@ -92,7 +92,17 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
         report::companies_without_contacts(&companies, &lists).map_err(lists_failed)?;
     // Read-only, so a report can be written while a migration runs. A rolled-back run left
     // nothing in Intercom: the report describes what is there, with the rollback beside it.
-    let runs = project.open_store_read_only()?.runs()?;
+    let store = project.open_store_read_only()?;
+    let runs = store.runs()?;
+    migration.open_tickets_in_intercom = store
+        .milestone(crate::store::OPEN_TICKETS_MOVED)?
+        .and_then(|reached| {
+            let at = chrono::DateTime::parse_from_rfc3339(&reached.reached_at).ok()?;
+            Some(report::OpenTicketsInIntercom {
+                at: at.with_timezone(&chrono::Utc),
+                tickets: reached.count,
+            })
+        });
     for info in runs
         .iter()
         .filter(|run| run.mode != "rollback" && !run.is_rolled_back())

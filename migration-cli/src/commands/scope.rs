@@ -1,10 +1,12 @@
 //! The mapping's `[scope]` as `plan` shows it: the scope in a line and how many records it
-//! leaves out, counted by reading tickets as Vivantio lists them (no history) and articles.
+//! leaves out, counted by reading tickets as Vivantio lists them (no history) and articles;
+//! and the organisation ids it names, checked against Vivantio's organisations.
 
+use futures::TryStreamExt;
 use migration_core::model::source::SourceSchema;
 use migration_core::ports::Source;
-use migration_core::scope::{census, ScopeCensus, ScopeFilter};
-use migration_core::spec::MappingSpec;
+use migration_core::scope::{census, referenced_people, ScopeCensus, ScopeFilter};
+use migration_core::spec::{check_scope_organisations, CheckReport, MappingSpec};
 use migration_core::transform::SourceDirectory;
 use serde::Serialize;
 
@@ -20,14 +22,12 @@ pub struct ScopeSummary {
     /// What it leaves out, when it leaves anything out (everything moves otherwise, and
     /// nothing is read to count it).
     pub left_out: Option<ScopeCensus>,
-    /// Organisation ids `[scope.tickets] organisations` names that Vivantio does not have.
-    pub unknown_organisations: Vec<i64>,
 }
 
 impl ScopeSummary {
-    /// The summary as `plan` prints it: a line, and a warning per unknown organisation.
+    /// The summary as `plan` prints it.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = vec![match &self.left_out {
+        vec![match &self.left_out {
             None => format!("scope: {}", self.scope),
             Some(census) => {
                 let kinds = [
@@ -52,44 +52,54 @@ impl ScopeSummary {
                     thousands(census.left_out())
                 )
             }
-        }];
-        for id in &self.unknown_organisations {
-            lines.push(format!(
-                "warning: scope.tickets.organisations: Vivantio has no organisation {id}; no ticket of it would move"
-            ));
-        }
-        lines
+        }]
     }
 }
 
 /// Summarises `spec`'s scope over `source`, whose organisations and callers `directory`
-/// holds (unrestricted, as `plan` reads it).
+/// holds (unrestricted, as `plan` reads it), then restricts `directory` to the callers and
+/// organisations that move, as a run does, so that pre-flight checks only those.
 pub async fn summary(
     source: &dyn Source,
     spec: &MappingSpec,
     schema: &SourceSchema,
-    directory: &SourceDirectory,
+    directory: &mut SourceDirectory,
 ) -> Result<ScopeSummary, CliError> {
-    let scope = &spec.scope;
     let filter = ScopeFilter::of_spec(spec, schema);
     let left_out = if filter.is_everything() {
         None
     } else {
-        Some(
-            census(source, &filter, directory)
-                .await
-                .map_err(port_failure)?,
-        )
+        let referenced = referenced_people(source, &filter, directory)
+            .await
+            .map_err(port_failure)?;
+        let counted = census(source, &filter, &referenced, directory)
+            .await
+            .map_err(port_failure)?;
+        referenced.restrict(directory);
+        Some(counted)
     };
     Ok(ScopeSummary {
-        scope: scope.to_string(),
+        scope: spec.scope.to_string(),
         left_out,
-        unknown_organisations: scope
-            .tickets
-            .organisations
-            .iter()
-            .copied()
-            .filter(|id| !directory.has_organisation(*id))
-            .collect(),
     })
+}
+
+/// Adds to `report` an error for each organisation id `[scope.tickets] organisations` names
+/// that Vivantio lacks, with the nearest it has; reads the organisations only when the scope
+/// names some.
+pub async fn check_organisations(
+    source: &dyn Source,
+    spec: &MappingSpec,
+    report: &mut CheckReport,
+) -> Result<(), CliError> {
+    if spec.scope.tickets.organisations.is_empty() {
+        return Ok(());
+    }
+    let mut known = Vec::new();
+    let mut organisations = source.organisations();
+    while let Some(organisation) = organisations.try_next().await.map_err(port_failure)? {
+        known.push((organisation.id, organisation.name));
+    }
+    check_scope_organisations(&spec.scope, &known, report);
+    Ok(())
 }

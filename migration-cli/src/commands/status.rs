@@ -1,10 +1,12 @@
 //! `status`: where the project stands, read from the state folder alone (no credentials, no
 //! request), also while a migration runs: records done and left per kind, the current rate,
-//! when it should end, and the last error.
+//! when it should end, when every open ticket was in Intercom (open-first order), and the
+//! last error.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use migration_core::engine::RunOrder;
 use migration_core::model::source::SourceKind;
 use serde::Serialize;
 
@@ -12,7 +14,7 @@ use super::Outcome;
 use crate::error::CliError;
 use crate::numbers::{duration, thousands};
 use crate::project::Project;
-use crate::store::{RowState, RunInfo, Store};
+use crate::store::{Milestone, RowState, RunInfo, Store, OPEN_TICKETS_MOVED};
 
 /// Writes looked at to measure the current rate.
 const RATE_WINDOW_WRITES: u32 = 2_000;
@@ -40,6 +42,11 @@ pub struct Status {
     pub eta_seconds: Option<u64>,
     /// The last run's error, when it failed.
     pub last_error: Option<String>,
+    /// The order a full run moves records in (`[run] order`).
+    pub order: RunOrder,
+    /// When every open ticket in scope was first in Intercom (the open pass of an open-first
+    /// run ended), unless a rollback undid it since.
+    pub open_tickets_in_intercom: Option<Milestone>,
 }
 
 /// One kind of source record's progress.
@@ -102,6 +109,8 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
         writes_per_second,
         records_per_second,
         eta_seconds,
+        order: project.config.run.order,
+        open_tickets_in_intercom: store.milestone(OPEN_TICKETS_MOVED)?,
     };
     Ok(Outcome::ok(
         lines(&status, !discovered.is_empty()).join("\n"),
@@ -200,6 +209,7 @@ fn lines(status: &Status, discovered: bool) -> Vec<String> {
     if !discovered {
         lines.push("  (run `discover` to know how many are left)".to_string());
     }
+    lines.extend(open_tickets_line(status));
     if status.running {
         lines.push(match (status.records_per_second, status.eta_seconds) {
             (Some(rate), Some(eta)) => format!(
@@ -223,6 +233,28 @@ fn lines(status: &Status, discovered: bool) -> Vec<String> {
         lines.push(format!("last error: {error}"));
     }
     lines
+}
+
+/// When every open ticket was in Intercom; in open-first order, that it is not yet.
+fn open_tickets_line(status: &Status) -> Option<String> {
+    if let Some(milestone) = &status.open_tickets_in_intercom {
+        let run = milestone
+            .run_id
+            .map(|run| format!(", run #{run}"))
+            .unwrap_or_default();
+        return Some(format!(
+            "all {} open tickets in Intercom since {}{run}",
+            thousands(milestone.count),
+            milestone.reached_at
+        ));
+    }
+    let full_run = status
+        .runs
+        .iter()
+        .any(|run| run.mode == "full" && !run.is_rolled_back());
+    (status.order == RunOrder::OpenFirst && full_run).then(|| {
+        "open tickets first: not all in Intercom yet (the history follows them)".to_string()
+    })
 }
 
 #[cfg(test)]
@@ -255,5 +287,56 @@ mod tests {
         };
         assert_eq!(kind.left(), Some(20));
         assert_eq!(KindProgress::default().left(), None);
+    }
+
+    fn status(order: RunOrder, runs: Vec<RunInfo>, milestone: Option<Milestone>) -> Status {
+        Status {
+            running: false,
+            runs,
+            records: Vec::new(),
+            destination_records: Vec::new(),
+            journal: Vec::new(),
+            writes_per_second: None,
+            records_per_second: None,
+            eta_seconds: None,
+            last_error: None,
+            order,
+            open_tickets_in_intercom: milestone,
+        }
+    }
+
+    #[test]
+    fn the_moment_every_open_ticket_was_in_intercom_is_said() {
+        let full = RunInfo {
+            id: 3,
+            mode: "full".into(),
+            mapping_hash: None,
+            started_at: "2026-04-04T20:00:00.000Z".into(),
+            finished_at: None,
+            outcome: None,
+            error: None,
+            rolled_back_by: None,
+        };
+        let reached = Milestone {
+            reached_at: "2026-04-04T20:42:10.000Z".into(),
+            run_id: Some(3),
+            count: 1_234,
+        };
+        let said = |status: &Status| open_tickets_line(status);
+        assert_eq!(
+            said(&status(
+                RunOrder::OpenFirst,
+                vec![full.clone()],
+                Some(reached)
+            ))
+            .as_deref(),
+            Some("all 1,234 open tickets in Intercom since 2026-04-04T20:42:10.000Z, run #3")
+        );
+        assert_eq!(
+            said(&status(RunOrder::OpenFirst, vec![full.clone()], None)).as_deref(),
+            Some("open tickets first: not all in Intercom yet (the history follows them)")
+        );
+        assert_eq!(said(&status(RunOrder::OpenFirst, Vec::new(), None)), None);
+        assert_eq!(said(&status(RunOrder::ByStage, vec![full], None)), None);
     }
 }

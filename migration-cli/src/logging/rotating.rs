@@ -4,6 +4,9 @@
 //! `<stem>.1.log`, the previous `<stem>.1.log` becomes `<stem>.2.log`, and so on, and the oldest
 //! beyond the file count is deleted. Rotated names keep the `.log` extension so that anything
 //! looking for logs by extension finds them all. Every file is created owner-only.
+//!
+//! A long command outlives its first files, and with them the line saying which command is
+//! writing: the first line holding the header marker is repeated at the top of every new file.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -19,6 +22,10 @@ pub struct RotatingFile {
     max_files: usize,
     file: File,
     written: u64,
+    /// Lines holding this text are header candidates; the first one seen becomes the header.
+    header_marker: Option<&'static str>,
+    /// The line repeated at the top of each new file.
+    header: Option<Vec<u8>>,
 }
 
 impl RotatingFile {
@@ -35,12 +42,21 @@ impl RotatingFile {
             max_files,
             file,
             written,
+            header_marker: None,
+            header: None,
         };
         let mut index = max_files;
         while remove_if_exists(&log.numbered(index))? {
             index += 1;
         }
         Ok(log)
+    }
+
+    /// The same file, repeating the first line that contains `marker` (the command's start
+    /// line) at the top of every file opened by a rotation.
+    pub fn with_header_marker(mut self, marker: &'static str) -> Self {
+        self.header_marker = Some(marker);
+        self
     }
 
     /// The file with this index: 0 is the live file, 1 the most recent rotated one.
@@ -62,6 +78,10 @@ impl RotatingFile {
         self.file = open_live(&self.path)?;
         // Another process logging to the same folder may have started the new file already.
         self.written = self.file.metadata()?.len();
+        if let Some(header) = &self.header {
+            self.file.write_all(header)?;
+            self.written += header.len() as u64;
+        }
         Ok(())
     }
 }
@@ -74,11 +94,27 @@ impl Write for RotatingFile {
         }
         let count = self.file.write(buf)?;
         self.written += count as u64;
+        self.remember_header(&buf[..count]);
         Ok(count)
     }
 
     fn flush(&mut self) -> io::Result<()> {
         self.file.flush()
+    }
+}
+
+impl RotatingFile {
+    fn remember_header(&mut self, written: &[u8]) {
+        let Some(marker) = self.header_marker.filter(|_| self.header.is_none()) else {
+            return;
+        };
+        let marker = marker.as_bytes();
+        let line = written
+            .split_inclusive(|byte| *byte == b'\n')
+            .find(|line| line.windows(marker.len()).any(|window| window == marker));
+        if let Some(line) = line {
+            self.header = Some(line.to_vec());
+        }
     }
 }
 
@@ -223,5 +259,27 @@ mod tests {
                 & 0o777;
             assert_eq!(mode, crate::private_files::FILE_MODE, "{name}");
         }
+    }
+
+    #[test]
+    fn every_new_file_starts_with_the_command_line_that_is_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("header.log");
+        let start = b"12:00 INFO command started command=migrate\n";
+        let mut log = RotatingFile::open(&path, 200, 4)
+            .unwrap()
+            .with_header_marker("command started");
+        log.write_all(b"12:00 DEBUG before the command\n").unwrap();
+        log.write_all(start).unwrap();
+        for n in 0..100 {
+            log.write_all(&line(n)).unwrap();
+        }
+        for index in 0..4 {
+            let text = std::fs::read(numbered(&path, index)).unwrap();
+            assert!(text.starts_with(start), "file {index} starts otherwise");
+            assert_eq!(text.windows(start.len()).filter(|w| w == start).count(), 1);
+        }
+        let live = std::fs::read_to_string(&path).unwrap();
+        assert!(live.ends_with("line 0099 of the log\n"), "{live}");
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use intercom_client::{ClientStats, Wait, WaitCause};
-use migration_core::engine::{Event, Observer, Stage, WaitReason};
+use migration_core::engine::{Event, Observer, Pass, Stage, WaitReason};
 
 pub use eta::{eta, Pace, Recent};
 pub use text::{clock, estimate, rate, stage_name, Pause, Status};
@@ -198,6 +198,8 @@ struct State {
     task: Option<Task>,
     /// Why nothing moves.
     pause: Option<Paused>,
+    /// The pass of an open-first run under way.
+    pass: Option<Pass>,
 }
 
 /// A pause being shown.
@@ -495,8 +497,17 @@ impl Observer for Display {
     fn observe(&self, event: &Event) {
         match event {
             Event::StageStarted { stage, total } => {
-                self.start_task(stage_name(*stage), Some(*stage), *total);
+                let pass = self.state().pass;
+                self.start_task(text::stage_name_in(*stage, pass), Some(*stage), *total);
             }
+            Event::PassStarted { pass } => {
+                self.state().pass = Some(*pass);
+                self.line(text::pass_started(*pass));
+            }
+            Event::OpenTicketsMoved { tickets } => self.line(&format!(
+                "All {} open tickets are in Intercom; the history follows",
+                crate::numbers::thousands(*tickets)
+            )),
             Event::StageAdvanced { stage, done } => self.with_task(|task| {
                 if task.stage == Some(*stage) {
                     task.advance(*done);
@@ -633,6 +644,34 @@ mod tests {
                 "[00:00:00] Conversations and tickets finished: 3 in 0s: 3 moved",
             ]
         );
+    }
+
+    #[test]
+    fn an_open_first_run_says_which_pass_each_stage_is_in() {
+        let display = lines();
+        display.observe(&Event::PassStarted { pass: Pass::Open });
+        display.observe(&Event::StageStarted {
+            stage: Stage::Tickets,
+            total: Some(14),
+        });
+        display.observe(&finished(Stage::Tickets, 14));
+        display.observe(&Event::OpenTicketsMoved { tickets: 14 });
+        display.observe(&Event::PassStarted {
+            pass: Pass::History,
+        });
+        display.observe(&Event::StageStarted {
+            stage: Stage::Tickets,
+            total: Some(46),
+        });
+        let lines = printed(&display);
+        assert_eq!(lines[0], text::pass_started(Pass::Open));
+        assert_eq!(lines[1], "[00:00:00] Tickets (open) started: 14 records");
+        assert_eq!(
+            lines[3],
+            "All 14 open tickets are in Intercom; the history follows"
+        );
+        assert_eq!(lines[4], text::pass_started(Pass::History));
+        assert_eq!(lines[5], "[00:00:00] Tickets (history) started: 46 records");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use migration_core::engine::{Reconciliation, Stage, StageReport};
+use migration_core::engine::{Pass, Reconciliation, Stage, StageReport};
 
 use crate::numbers::{duration, thousands};
 
@@ -24,6 +24,34 @@ pub fn stage_name(stage: Stage) -> &'static str {
         Stage::ArticleLinks => "Article links",
         Stage::Tickets => "Conversations and tickets",
         Stage::Links => "Ticket links",
+    }
+}
+
+/// A stage's name in a pass of an open-first run: the stages both passes run say which pass
+/// they are in (`Tickets (open)`, `Tickets (history)`).
+pub fn stage_name_in(stage: Stage, pass: Option<Pass>) -> &'static str {
+    match (pass, stage) {
+        (Some(Pass::Open), Stage::Companies) => "Companies (open)",
+        (Some(Pass::Open), Stage::Contacts) => "Contacts (open)",
+        (Some(Pass::Open), Stage::Tickets) => "Tickets (open)",
+        (Some(Pass::History), Stage::Companies) => "Companies (history)",
+        (Some(Pass::History), Stage::Contacts) => "Contacts (history)",
+        (Some(Pass::History), Stage::Tickets) => "Tickets (history)",
+        (_, stage) => stage_name(stage),
+    }
+}
+
+/// What a pass of an open-first run does, said when it starts.
+pub fn pass_started(pass: Pass) -> &'static str {
+    match pass {
+        Pass::Open => {
+            "Open tickets first: the companies and contacts they name, the articles, then every \
+             open, on-hold and pending ticket"
+        }
+        Pass::History => {
+            "History: the other companies and contacts, then the other tickets, most recently \
+             closed first, then the ticket links"
+        }
     }
 }
 
@@ -387,6 +415,25 @@ mod tests {
         );
         assert_eq!(stage_name(Stage::Tickets), "Conversations and tickets");
         assert_eq!(stage_name(Stage::ArticleLinks), "Article links");
+        for pass in [Pass::Open, Pass::History] {
+            let named: std::collections::BTreeSet<&str> = Stage::ALL
+                .map(|stage| stage_name_in(stage, Some(pass)))
+                .into();
+            assert_eq!(named.len(), Stage::ALL.len(), "{named:?}");
+            assert!(named.iter().all(|name| name.len() <= NAME_WIDTH));
+        }
+        assert_eq!(
+            stage_name_in(Stage::Tickets, Some(Pass::Open)),
+            "Tickets (open)"
+        );
+        assert_eq!(
+            stage_name_in(Stage::Tickets, Some(Pass::History)),
+            "Tickets (history)"
+        );
+        assert_eq!(
+            stage_name_in(Stage::Tickets, None),
+            stage_name(Stage::Tickets)
+        );
     }
 
     #[test]

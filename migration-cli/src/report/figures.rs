@@ -27,8 +27,18 @@ pub struct ObjectRow {
     pub rejected: u64,
     /// Records the destination refused, or that a refused record blocked.
     pub failed: u64,
+    /// Records the mapping's `[scope]` left out: neither rejected nor lost.
+    #[serde(default)]
+    pub out_of_scope: u64,
     /// What verification found, when it covered this object.
     pub verified: Option<VerifiedCounts>,
+}
+
+impl ObjectRow {
+    /// Records the run read that the scope moves.
+    pub fn in_scope(&self) -> u64 {
+        self.source.saturating_sub(self.out_of_scope)
+    }
 }
 
 /// Verification counts of the destination records one source object becomes.
@@ -55,6 +65,9 @@ pub struct Headline {
     pub rejected: u64,
     /// Records that failed in the baseline run.
     pub failed: u64,
+    /// Records the baseline run left out by the mapping's `[scope]`.
+    #[serde(default)]
+    pub out_of_scope: u64,
     /// Records verification compared.
     pub checked: u64,
     /// Records verification found equal.
@@ -65,6 +78,13 @@ pub struct Headline {
     pub blocking_findings: u64,
     /// Wall time of every run, verification and rollback together, in milliseconds.
     pub total_ms: u64,
+}
+
+impl Headline {
+    /// Records the baseline run read that the scope moves.
+    pub fn in_scope(&self) -> u64 {
+        self.source.saturating_sub(self.out_of_scope)
+    }
 }
 
 /// How the migration stands, in one word for the header.
@@ -123,6 +143,7 @@ impl MigrationReport {
             headline.source += row.source;
             headline.rejected += row.rejected;
             headline.failed += row.failed;
+            headline.out_of_scope += row.out_of_scope;
         }
         if let Some(verification) = &self.verification {
             for counts in verification.objects.values() {
@@ -196,6 +217,7 @@ fn object_rows(run: &RunSection, report: &MigrationReport) -> Vec<ObjectRow> {
             moved: counts.moved + counts.skipped,
             rejected: counts.rejected,
             failed: counts.failed,
+            out_of_scope: counts.out_of_scope,
             verified: verified.get(object).copied(),
         })
         .collect()

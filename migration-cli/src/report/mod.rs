@@ -31,6 +31,7 @@ pub use markdown::to_markdown;
 pub use model::{
     ArticleTally, AttachmentSummary, CompanyWithoutContacts, CustomFieldCounts, DiscoverySummary,
     DoctorDigest, HelpCenterStatus, IntercomSummary, LargeFile, MigrationReport,
+    OpenTicketsInIntercom,
 };
 pub use sections::{
     companies_without_contacts, PreflightSection, RollbackSection, RunSection, VerificationSection,

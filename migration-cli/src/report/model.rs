@@ -50,6 +50,29 @@ pub struct MigrationReport {
     /// company lists until one is (kept by `plan`).
     #[serde(default, skip_serializing_if = "Listed::is_empty")]
     pub companies_without_contacts: Listed<CompanyWithoutContacts>,
+    /// When every open ticket in scope was first in Intercom (an open-first run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_tickets_in_intercom: Option<OpenTicketsInIntercom>,
+}
+
+/// The moment the open pass of an open-first run ended with every open ticket in Intercom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenTicketsInIntercom {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Open tickets in Intercom then.
+    pub tickets: u64,
+}
+
+impl OpenTicketsInIntercom {
+    /// The moment in a sentence.
+    pub fn sentence(&self) -> String {
+        format!(
+            "All {} open tickets were in Intercom at {}; the history followed them.",
+            super::words::count(self.tickets),
+            self.at.format("%Y-%m-%d %H:%M:%S UTC")
+        )
+    }
 }
 
 /// A company no migrated contact is attached to. Intercom's API "does not include companies who
@@ -107,6 +130,7 @@ impl MigrationReport {
             rollback: None,
             inventory: None,
             companies_without_contacts: Listed::default(),
+            open_tickets_in_intercom: None,
         }
     }
 }

@@ -35,6 +35,9 @@ pub struct PreflightSection {
     /// Values the run will redact, per rule.
     #[serde(default, skip_serializing_if = "RedactionTotals::is_empty")]
     pub redactions: RedactionTotals,
+    /// Records the mapping's `[scope]` leaves out, per kind: not checked, as they do not move.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub out_of_scope: BTreeMap<SourceKind, u64>,
 }
 
 impl PreflightSection {
@@ -81,6 +84,7 @@ impl PreflightSection {
                 groups,
             },
             redactions: report.redactions.clone(),
+            out_of_scope: report.out_of_scope.clone(),
         }
     }
 

@@ -1,7 +1,10 @@
 //! Figures in words for people: counts with separators, durations, sizes, percentages, and
 //! the names of the engine's enums as a person reads them.
 
-use migration_core::engine::{RunMode, RunOutcome, VerifySelection};
+use std::collections::BTreeMap;
+
+use migration_core::engine::{RunMode, RunOutcome, StageReport, VerifySelection};
+use migration_core::model::source::SourceKind;
 use serde::Serialize;
 
 use super::model::HelpCenterStatus;
@@ -22,6 +25,15 @@ pub(crate) fn humanize(name: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => spaced,
+    }
+}
+
+/// A stage's name, with its pass in an open-first run (`Tickets (open)`).
+pub(crate) fn stage_title(stage: &StageReport) -> String {
+    let name = humanize(&wire_name(&stage.stage));
+    match stage.pass {
+        Some(pass) => format!("{name} ({})", pass.label()),
+        None => name,
     }
 }
 
@@ -98,6 +110,19 @@ pub(crate) fn percent(part: u64, whole: u64) -> String {
     }
     let tenths = u128::from(part) * 1000 / u128::from(whole);
     format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// Records left out per kind (`54 tickets, 3 callers`), in the kinds' order.
+pub(crate) fn left_out_text(left_out: &BTreeMap<SourceKind, u64>) -> String {
+    left_out
+        .iter()
+        .filter(|(_, records)| **records > 0)
+        .map(|(kind, records)| {
+            // Only tickets, callers, organisations and articles are left out; each takes an s.
+            format!("{} {}s", count(*records), kind.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A JSON value as compact text, cut to `limit` characters (the JSON report has it whole).
@@ -187,6 +212,15 @@ mod tests {
         assert_eq!(percent(1, 3), "33.3%");
         assert_eq!(percent(7, 7), "100.0%");
         assert_eq!(percent(0, 0), "–");
+    }
+
+    #[test]
+    fn stages_of_an_open_first_run_say_their_pass() {
+        use migration_core::engine::{Pass, Stage};
+        let mut stage = StageReport::new(Stage::Tickets);
+        assert_eq!(stage_title(&stage), "Tickets");
+        stage.pass = Some(Pass::History);
+        assert_eq!(stage_title(&stage), "Tickets (history)");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Params, Row};
 use crate::private_files::{create_private_dir_all, open_private, set_owner_only};
 
 pub use journal::{JournalRow, RowState};
-pub use records::{status_name, RunInfo, StoredStatus};
+pub use records::{status_name, Milestone, RunInfo, StoredStatus, OPEN_TICKETS_MOVED};
 pub use schema::SCHEMA_VERSION;
 
 /// File name of the database inside the state folder.
@@ -33,7 +33,7 @@ pub const LOCK_FILE: &str = "state.lock";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The state folder holds no state database yet.
-    #[error("no migration state in {0} yet: nothing has been discovered, planned or run in this project")]
+    #[error("no migration state in {0} yet: no migration, sample or dry run has started in this project (`discover` and `plan` write only to reports/)")]
     NoState(PathBuf),
     /// Another run holds the state folder.
     #[error("the state folder {0} is in use by another run; wait for it to finish (or stop it) and try again")]

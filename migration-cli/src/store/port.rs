@@ -119,6 +119,10 @@ impl StateStore for Store {
         Ok(self.set_meta(RUN_SPEC_HASH, hash.as_str())?)
     }
 
+    async fn record_open_tickets_moved(&self, tickets: u64) -> Result<(), PortError> {
+        Ok(self.reach_milestone(super::OPEN_TICKETS_MOVED, tickets)?)
+    }
+
     async fn record_file_checksum(
         &self,
         guid: &str,

@@ -37,6 +37,22 @@ impl RunInfo {
     }
 }
 
+/// A moment a migration reached, kept the first time it was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    /// When, RFC 3339.
+    pub reached_at: String,
+    /// The run that reached it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<i64>,
+    /// How many records it is about.
+    pub count: u64,
+}
+
+/// The milestone of an open-first run whose open pass ended with every open ticket in scope in
+/// Intercom.
+pub const OPEN_TICKETS_MOVED: &str = "open_tickets_moved";
+
 /// A source record's status as stored, with its key for listing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredStatus {
@@ -93,8 +109,34 @@ impl Store {
             [rollback_id],
         )?;
         tx.execute("DELETE FROM record_status", [])?;
+        tx.execute("DELETE FROM milestones", [])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Keeps that milestone `name` was reached now by the current run, about `count` records,
+    /// unless it was reached before (the first moment counts).
+    pub fn reach_milestone(&self, name: &str, count: u64) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT OR IGNORE INTO milestones (name, reached_at, run_id, count) VALUES (?1, ?2, ?3, ?4)",
+            (name, now(), self.current_run(), i64::try_from(count).unwrap_or(i64::MAX)),
+        )?;
+        Ok(())
+    }
+
+    /// When milestone `name` was first reached, if it was (and no rollback undid it since).
+    pub fn milestone(&self, name: &str) -> Result<Option<Milestone>, StoreError> {
+        self.query_one(
+            "SELECT reached_at, run_id, count FROM milestones WHERE name = ?1",
+            [name],
+            |row| {
+                Ok(Milestone {
+                    reached_at: row.get(0)?,
+                    run_id: row.get(1)?,
+                    count: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+                })
+            },
+        )
     }
 
     /// Every run, oldest first.
@@ -296,5 +338,46 @@ pub fn status_name(status: &RecordStatus) -> &'static str {
         RecordStatus::Rejected { .. } => "rejected",
         RecordStatus::Failed { .. } => "failed",
         RecordStatus::OutOfScope => "out_of_scope",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_milestone_keeps_its_first_moment_until_a_rollback() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.milestone(OPEN_TICKETS_MOVED).unwrap(), None);
+        let run = store.begin_run("full", None).unwrap();
+        store.reach_milestone(OPEN_TICKETS_MOVED, 12).unwrap();
+        let first = store.milestone(OPEN_TICKETS_MOVED).unwrap().unwrap();
+        assert_eq!((first.count, first.run_id), (12, Some(run)));
+        // A resumed run reaches it again: the first moment stays.
+        store.begin_run("full", None).unwrap();
+        store.reach_milestone(OPEN_TICKETS_MOVED, 12).unwrap();
+        assert_eq!(store.milestone(OPEN_TICKETS_MOVED).unwrap(), Some(first));
+        let rollback = store.begin_run("rollback", None).unwrap();
+        store.mark_rolled_back(rollback).unwrap();
+        assert_eq!(store.milestone(OPEN_TICKETS_MOVED).unwrap(), None);
+    }
+
+    #[test]
+    fn a_database_of_the_previous_version_gains_the_milestones() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        {
+            let conn =
+                rusqlite::Connection::open(dir.path().join(super::super::DATABASE_FILE)).unwrap();
+            conn.execute_batch("DROP TABLE milestones; PRAGMA user_version = 2;")
+                .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        store.reach_milestone(OPEN_TICKETS_MOVED, 1).unwrap();
+        assert_eq!(
+            store.milestone(OPEN_TICKETS_MOVED).unwrap().unwrap().count,
+            1
+        );
     }
 }

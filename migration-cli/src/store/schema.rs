@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Schema version this build writes. A database with a higher version came from a newer tool.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -74,6 +74,16 @@ CREATE TABLE watermarks (
     r#"
 ALTER TABLE runs ADD COLUMN error TEXT;
 ALTER TABLE runs ADD COLUMN rolled_back_by INTEGER;
+"#,
+    // Version 3: moments a migration reached, kept at the first time (every open ticket in
+    // Intercom, for an open-first run) until a rollback undoes the runs.
+    r#"
+CREATE TABLE milestones (
+    name       TEXT PRIMARY KEY,
+    reached_at TEXT NOT NULL,
+    run_id     INTEGER,
+    count      INTEGER NOT NULL
+);
 "#,
 ];
 

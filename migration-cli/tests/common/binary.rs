@@ -197,6 +197,20 @@ pub async fn kill(mut child: Child) -> bool {
     status.code().is_none()
 }
 
+/// Sets `[run] order` in the configuration of the project in `dir`.
+pub fn set_run_order(dir: &Path, order: migration_core::engine::RunOrder) {
+    edit_config(dir, |config| config.run.order = order);
+}
+
+/// Changes the configuration of the project in `dir`.
+pub fn edit_config(dir: &Path, edit: impl FnOnce(&mut migration_cli::config::Config)) {
+    let path = dir.join(migration_cli::config::CONFIG_FILE);
+    let mut config: migration_cli::config::Config =
+        toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut config);
+    std::fs::write(path, toml::to_string(&config).unwrap()).unwrap();
+}
+
 /// Copies a folder tree (regular files and folders; the template holds nothing else).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

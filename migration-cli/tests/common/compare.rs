@@ -327,13 +327,36 @@ fn natural_keys(whole: &Value) -> BTreeMap<String, String> {
                 "articles" => field("title").to_string(),
                 "files" => format!("{}|{}", field("name"), field("sha256")),
                 "conversations" => format!("{}|{}", field("created_at"), field("body")),
-                "tickets" => format!("{}|{}", field("created_at"), field("ticket_attributes")),
+                // A list attribute holds item ids, which follow creation order like any id.
+                "tickets" => format!(
+                    "{}|{}",
+                    field("created_at"),
+                    canonical(&field("ticket_attributes"), &keys)
+                ),
                 _ => field("name").to_string(),
             };
+            if kind == "ticket_types" {
+                list_item_keys(record, &mut keys);
+            }
             keys.insert(id_of(&field("id")), format!("{kind}:{key}"));
         }
     }
     keys
+}
+
+/// The items of a ticket type's list attributes, each named by its type, attribute and label.
+fn list_item_keys(ticket_type: &Value, keys: &mut BTreeMap<String, String>) {
+    let attributes = ticket_type.get("attributes").and_then(Value::as_array);
+    for attribute in attributes.into_iter().flatten() {
+        let items = attribute.get("list_items").and_then(Value::as_array);
+        for item in items.into_iter().flatten() {
+            let key = format!(
+                "list_items:{}.{}.{}",
+                ticket_type["name"], attribute["name"], item["label"]
+            );
+            keys.insert(id_of(&item["id"]), key);
+        }
+    }
 }
 
 /// A part's canonical text, and whether it is a message (else an event).

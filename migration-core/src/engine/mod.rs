@@ -14,10 +14,13 @@ mod context;
 mod delta;
 mod error;
 mod execute;
+mod history;
 mod images;
 mod inputs;
 mod links;
 mod observer;
+mod open_pass;
+mod order;
 mod pipeline;
 mod report;
 mod rollback;
@@ -30,6 +33,8 @@ mod work;
 
 pub use error::EngineError;
 pub use observer::{ChannelObserver, CollectingObserver, Event, NoObserver, Observer, WaitReason};
+pub use open_pass::open_scope;
+pub use order::{Pass, RunOrder, OPEN_FIRST_KINDS};
 pub use report::{
     Failure, FailureCode, ObjectCounts, OperationCounts, Reconciliation, RunOutcome, RunReport,
     StageReport,
@@ -126,6 +131,8 @@ pub struct EngineConfig {
     /// for its files' share before downloading them, so memory stays flat whatever the files
     /// (a part larger than the budget runs alone).
     pub file_bytes_in_flight: u64,
+    /// The order a full run moves records in.
+    pub order: RunOrder,
 }
 
 /// The default budget of attachment bytes in flight: 32 MiB, above the largest part
@@ -141,6 +148,7 @@ impl Default for EngineConfig {
             retry: RetryPolicy::default(),
             continue_on_mismatch: false,
             file_bytes_in_flight: DEFAULT_FILE_BYTES_IN_FLIGHT,
+            order: RunOrder::ByStage,
         }
     }
 }
@@ -277,6 +285,12 @@ impl<'a> EngineBuilder<'a> {
     /// How transient failures are retried.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.config.retry = retry;
+        self
+    }
+
+    /// The order a full run moves records in (a delta and a sample ignore it).
+    pub fn order(mut self, order: RunOrder) -> Self {
+        self.config.order = order;
         self
     }
 

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use futures::channel::mpsc::UnboundedSender;
 use serde::Serialize;
 
+use super::order::Pass;
 use super::report::{Failure, Reconciliation, RunOutcome, StageReport};
 use super::stage::Stage;
 use super::RunMode;
@@ -46,6 +47,17 @@ pub enum Event {
         mode: RunMode,
         /// Whether nothing is sent.
         dry_run: bool,
+    },
+    /// A pass of an open-first run started; the stages that follow belong to it.
+    PassStarted {
+        /// The pass.
+        pass: Pass,
+    },
+    /// Every open ticket in scope is in the destination: the open pass ended with each of them
+    /// moved, already there or rejected by the mapping (kept by the state store).
+    OpenTicketsMoved {
+        /// Open tickets in the destination.
+        tickets: u64,
     },
     /// A stage started.
     StageStarted {

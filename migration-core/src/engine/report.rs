@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::order::Pass;
 use super::stage::Stage;
 use super::RunMode;
 use crate::delta::Watermark;
@@ -111,6 +112,9 @@ pub struct StageReport {
     /// The count check, for stages that move source records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconciliation: Option<Reconciliation>,
+    /// The pass of an open-first run the stage belongs to (`None` in a run by stage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<Pass>,
 }
 
 impl StageReport {
@@ -122,6 +126,7 @@ impl StageReport {
             operations: OperationCounts::default(),
             duration_ms: 0,
             reconciliation: None,
+            pass: None,
         }
     }
 }

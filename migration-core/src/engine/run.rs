@@ -1,15 +1,17 @@
 //! The stage loop of a full or delta run: schema, people, companies, contacts, collections,
 //! articles, article links, tickets (streamed), links; each stage that moves source records
-//! is checked against the source count before the next starts.
+//! is checked against the source count before the next starts. A full run in open-first order
+//! goes through these stages in two passes ([`super::order`]).
 
 use std::sync::Mutex;
 use std::time::Instant;
 
-use futures::{stream, Stream, StreamExt, TryStreamExt};
+use futures::{future, stream, Stream, StreamExt, TryStreamExt};
 
 use super::context::Context;
 use super::links::parent_links;
 use super::observer::Event;
+use super::order::{run_open_first, RunOrder};
 use super::pipeline::Work;
 use super::report::{Reconciliation, RunOutcome, RunReport};
 use super::stage::Stage;
@@ -43,9 +45,14 @@ pub(crate) async fn run(
         context.since = Some(since.ok_or(EngineError::NoWatermark)?);
     }
     let mut report = RunReport::new(mode, dry_run);
+    // The latest change the watermark may claim: by default every change the run saw.
+    let mut seen = None;
     match mode {
         RunMode::Sample { tickets } => {
             super::sample::run_sample(&context, tickets, &mut report).await?
+        }
+        RunMode::Full if engine.config.order == RunOrder::OpenFirst => {
+            seen = run_open_first(&context, &mut report).await?;
         }
         RunMode::Full | RunMode::Delta => run_stages(&context, &mut report).await?,
     }
@@ -54,8 +61,8 @@ pub(crate) async fn run(
         && !matches!(mode, RunMode::Sample { .. })
     {
         let start = context.since.unwrap_or(Watermark::at(i64::MIN));
-        let watermark = context
-            .latest_change()
+        let watermark = seen
+            .or_else(|| context.latest_change())
             .map_or(start, |seen| start.max(seen));
         if watermark.at > i64::MIN {
             engine
@@ -164,52 +171,93 @@ where
 }
 
 async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result<(), EngineError> {
-    let source = context.source();
-    let since = context.since;
-    let zone = context.mapper.zone();
-    let directory = context.mapper.directory();
-    let unchanged = |changed: bool| since.is_some() && !changed;
-    // A delta reads only what changed: the instance's counts say nothing of its size.
-    let expected = |stage: Stage| {
-        stage
-            .source_kind()
-            .filter(|_| since.is_none())
-            .and_then(|kind| context.engine.expected(kind))
-    };
-
-    let (schema, people) = setup_stages(context.mapper.setup_operations(&context.schema));
-    let total = Some(schema.len() as u64);
-    if !stage(
-        context,
-        report,
-        Stage::Schema,
-        total,
-        stream::iter(singles(schema)),
-    )
-    .await?
+    let everyone = |_: i64| true;
+    let totals = (
+        expected(context, Stage::Companies),
+        expected(context, Stage::Contacts),
+    );
+    if !setup(context, report).await?
+        || !people(context, report, &everyone, &everyone, totals).await?
+        || !knowledge_base(context, report).await?
     {
         return Ok(());
     }
+    let links: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
+    let parents: Mutex<Vec<ParentLink>> = Mutex::new(Vec::new());
+    let tickets = ticket_stream(context, &links, &parents);
+    let total = expected(context, Stage::Tickets);
+    if !stage(context, report, Stage::Tickets, total, tickets).await? {
+        return Ok(());
+    }
+    links_stage(context, report, take(links), take(parents)).await
+}
+
+/// The source count of a stage's records, when the run was told it (a delta reads only what
+/// changed: the instance's counts say nothing of its size).
+pub(crate) fn expected(context: &Context<'_, '_>, stage: Stage) -> Option<u64> {
+    stage
+        .source_kind()
+        .filter(|_| context.since.is_none())
+        .and_then(|kind| context.engine.expected(kind))
+}
+
+/// The schema and people stages; `false` when the run must stop.
+pub(crate) async fn setup(
+    context: &Context<'_, '_>,
+    report: &mut RunReport,
+) -> Result<bool, EngineError> {
+    let (schema, people) = setup_stages(context.mapper.setup_operations(&context.schema));
+    let total = Some(schema.len() as u64);
+    let work = stream::iter(singles(schema));
+    if !stage(context, report, Stage::Schema, total, work).await? {
+        return Ok(false);
+    }
     let total = Some(people.len() as u64);
-    if !stage(
+    stage(
         context,
         report,
         Stage::People,
         total,
         stream::iter(singles(people)),
     )
-    .await?
-    {
-        return Ok(());
-    }
+    .await
+}
 
-    let companies = source
+/// Which records of a kind a pass takes, by source id (the others are another pass's: they
+/// are neither read further nor counted).
+pub(crate) type Share<'s> = &'s (dyn Fn(i64) -> bool + Sync);
+
+/// The companies and contacts stages over the organisations and callers `organisations` and
+/// `callers` take, announced with `totals`; `false` when the run must stop.
+pub(crate) async fn people(
+    context: &Context<'_, '_>,
+    report: &mut RunReport,
+    organisations: Share<'_>,
+    callers: Share<'_>,
+    totals: (Option<u64>, Option<u64>),
+) -> Result<bool, EngineError> {
+    let companies = company_stream(context, organisations);
+    if !stage(context, report, Stage::Companies, totals.0, companies).await? {
+        return Ok(false);
+    }
+    let contacts = contact_stream(context, callers);
+    stage(context, report, Stage::Contacts, totals.1, contacts).await
+}
+
+fn company_stream<'c>(
+    context: &'c Context<'_, '_>,
+    share: Share<'c>,
+) -> impl Stream<Item = Result<Work, EngineError>> + Send + 'c {
+    let (since, zone) = (context.since, context.mapper.zone());
+    let directory = context.mapper.directory();
+    context
+        .source()
         .organisations()
         .map_err(EngineError::Source)
-        .map_ok(|organisation| {
-            let at = organisation.changed_at(zone);
-            context.saw_change(at);
-            if unchanged(since.is_none_or(|since| changed_since(&organisation, since, zone))) {
+        .try_filter(move |organisation| future::ready(share(organisation.id)))
+        .map_ok(move |organisation| {
+            context.saw_change(organisation.changed_at(zone));
+            if since.is_some_and(|since| !changed_since(&organisation, since, zone)) {
                 return Work::Unchanged;
             }
             let record = SourceRef::new(SourceKind::Organisation, organisation.id);
@@ -221,25 +269,23 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
                 record,
                 context.mapper.map_organisation(&organisation),
             )
-        });
-    if !stage(
-        context,
-        report,
-        Stage::Companies,
-        expected(Stage::Companies),
-        companies,
-    )
-    .await?
-    {
-        return Ok(());
-    }
+        })
+}
 
-    let contacts = source
+fn contact_stream<'c>(
+    context: &'c Context<'_, '_>,
+    share: Share<'c>,
+) -> impl Stream<Item = Result<Work, EngineError>> + Send + 'c {
+    let (since, zone) = (context.since, context.mapper.zone());
+    let directory = context.mapper.directory();
+    context
+        .source()
         .callers()
         .map_err(EngineError::Source)
-        .map_ok(|caller| {
+        .try_filter(move |caller| future::ready(share(caller.id)))
+        .map_ok(move |caller| {
             context.saw_change(caller.changed_at(zone));
-            if unchanged(since.is_none_or(|since| changed_since(&caller, since, zone))) {
+            if since.is_some_and(|since| !changed_since(&caller, since, zone)) {
                 return Work::Unchanged;
             }
             let record = SourceRef::new(SourceKind::Caller, caller.id);
@@ -247,77 +293,40 @@ async fn run_stages(context: &Context<'_, '_>, report: &mut RunReport) -> Result
                 return Work::OutOfScope(record);
             }
             work_of(context, record, context.mapper.map_caller(&caller))
-        });
-    if !stage(
-        context,
-        report,
-        Stage::Contacts,
-        expected(Stage::Contacts),
-        contacts,
-    )
-    .await?
-    {
-        return Ok(());
-    }
+        })
+}
 
+/// The collections, articles and article links stages; `false` when the run must stop.
+pub(crate) async fn knowledge_base(
+    context: &Context<'_, '_>,
+    report: &mut RunReport,
+) -> Result<bool, EngineError> {
     let collections = collection_work(context);
     let total = Some(collections.len() as u64);
-    if !stage(
-        context,
-        report,
-        Stage::Collections,
-        total,
-        stream::iter(collections),
-    )
-    .await?
-    {
-        return Ok(());
+    let work = stream::iter(collections);
+    if !stage(context, report, Stage::Collections, total, work).await? {
+        return Ok(false);
     }
-
     let relinks: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
     let articles = article_stream(context, &relinks);
-    if !stage(
-        context,
-        report,
-        Stage::Articles,
-        expected(Stage::Articles),
-        articles,
-    )
-    .await?
-    {
-        return Ok(());
+    let total = expected(context, Stage::Articles);
+    if !stage(context, report, Stage::Articles, total, articles).await? {
+        return Ok(false);
     }
     let relinks = take(relinks);
     let total = Some(relinks.len() as u64);
-    if !stage(
-        context,
-        report,
-        Stage::ArticleLinks,
-        total,
-        stream::iter(singles(relinks)),
-    )
-    .await?
-    {
-        return Ok(());
-    }
+    let work = stream::iter(singles(relinks));
+    stage(context, report, Stage::ArticleLinks, total, work).await
+}
 
-    let links: Mutex<Vec<Operation>> = Mutex::new(Vec::new());
-    let parents: Mutex<Vec<ParentLink>> = Mutex::new(Vec::new());
-    let tickets = ticket_stream(context, &links, &parents);
-    if !stage(
-        context,
-        report,
-        Stage::Tickets,
-        expected(Stage::Tickets),
-        tickets,
-    )
-    .await?
-    {
-        return Ok(());
-    }
-
-    let mut links = take(links);
-    links.extend(parent_links(context, take(parents), report).await?);
+/// The links stage: the tickets' own links and their children's links to parents.
+pub(crate) async fn links_stage(
+    context: &Context<'_, '_>,
+    report: &mut RunReport,
+    mut links: Vec<Operation>,
+    parents: Vec<ParentLink>,
+) -> Result<(), EngineError> {
+    links.extend(parent_links(context, parents, report).await?);
     let total = Some(links.len() as u64);
     stage(
         context,

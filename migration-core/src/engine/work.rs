@@ -54,7 +54,7 @@ pub(crate) fn work_of(
     }
 }
 
-type WorkStream = stream::Iter<std::vec::IntoIter<Result<Work, EngineError>>>;
+pub(crate) type WorkStream = stream::Iter<std::vec::IntoIter<Result<Work, EngineError>>>;
 
 // The streams are built in functions with a named lifetime and their futures boxed: with
 // closures alone the compiler cannot prove the run's future `Send`.
@@ -140,7 +140,7 @@ async fn article_work(
 }
 
 /// One ticket as work; its links wait for the links stage.
-async fn ticket_work(
+pub(crate) async fn ticket_work(
     context: &Context<'_, '_>,
     ticket: Ticket,
     links: &Mutex<Vec<Operation>>,

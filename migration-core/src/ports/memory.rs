@@ -28,6 +28,9 @@ struct Inner {
     statuses: HashMap<SourceRef, RecordStatus>,
     watermark: Option<Watermark>,
     hash: Option<SpecHash>,
+    /// Open tickets in the destination when the first open pass ended, with the journal's
+    /// length then.
+    open_tickets_moved: Option<(u64, usize)>,
 }
 
 /// A [`StateStore`] kept in memory; lost when dropped.
@@ -45,6 +48,14 @@ impl MemoryStateStore {
     /// Why a rollback could not undo the journal entry `sequence`, if it tried and failed.
     pub fn undo_failure(&self, sequence: u64) -> Option<String> {
         self.with(|inner| Ok(inner.undo_failures.get(&sequence).cloned()))
+            .ok()
+            .flatten()
+    }
+
+    /// How many open tickets were in the destination when the first open pass of an
+    /// open-first run ended, and how many journal entries there were then.
+    pub fn open_tickets_moved(&self) -> Option<(u64, usize)> {
+        self.with(|inner| Ok(inner.open_tickets_moved))
             .ok()
             .flatten()
     }
@@ -194,6 +205,16 @@ impl StateStore for MemoryStateStore {
     async fn set_watermark(&self, watermark: Watermark) -> Result<(), PortError> {
         self.with(|inner| {
             inner.watermark = Some(watermark);
+            Ok(())
+        })
+    }
+
+    async fn record_open_tickets_moved(&self, tickets: u64) -> Result<(), PortError> {
+        self.with(|inner| {
+            let journalled = inner.journal.len();
+            inner
+                .open_tickets_moved
+                .get_or_insert((tickets, journalled));
             Ok(())
         })
     }

@@ -87,6 +87,14 @@ pub trait Source: Send + Sync {
         let _ = in_full;
         self.tickets(changed_since)
     }
+    /// The tickets with `ids`, read in full like [`Source::tickets`], in the order of `ids`;
+    /// ids the source no longer has are left out. `None` when the source cannot read tickets
+    /// by id (the default): an open-first run then reads the history in the order the source
+    /// lists it.
+    fn tickets_by_id(&self, ids: std::sync::Arc<[i64]>) -> Option<PortStream<'_, Ticket>> {
+        let _ = ids;
+        None
+    }
     /// Knowledge-base articles.
     fn articles(&self) -> PortStream<'_, Article>;
     /// The bytes of one attachment.
@@ -253,6 +261,13 @@ pub trait StateStore: Send + Sync {
     async fn confirmed_hash(&self) -> Result<Option<SpecHash>, PortError>;
     /// Records the hash of the specification the run uses.
     async fn set_confirmed_hash(&self, hash: &SpecHash) -> Result<(), PortError>;
+    /// Keeps the moment every open ticket in scope was in the destination (the open pass of an
+    /// open-first run ended), with how many there were. The first moment counts until a
+    /// rollback undoes the runs. The default keeps nothing.
+    async fn record_open_tickets_moved(&self, tickets: u64) -> Result<(), PortError> {
+        let _ = tickets;
+        Ok(())
+    }
     /// Keeps the SHA-256 and size of an attachment about to be uploaded, so a later check can
     /// prove what was moved. The default keeps nothing.
     async fn record_file_checksum(

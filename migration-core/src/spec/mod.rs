@@ -44,7 +44,10 @@ pub use rules::{
     BuiltinField, FieldRule, LegacyDecision, LegacyFieldRule, ParseSourceFieldError, PriorityRule,
     SourceField, StatusRule, TargetModel, ThreadTarget, TicketTypeRule, Transform,
 };
-pub use scope::{ArticleScope, ArticleVisibility, PeopleScope, Scope, ScopeDate, TicketScope};
+pub use scope::{
+    check_scope_organisations, ArticleScope, ArticleVisibility, PeopleScope, Scope, ScopeDate,
+    TicketScope,
+};
 pub use targets::{
     attribute_targets, sla_attribute_name, thread_places, AttributeTarget, ThreadPlace,
 };

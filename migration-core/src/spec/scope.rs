@@ -211,34 +211,23 @@ pub(super) fn check_scope(scope: &Scope, source: &SourceSchema, report: &mut Che
             }
         }
     }
-    let unknown = |path: &str, ids: &[i64], known: &dyn Fn(i64) -> bool, noun: &str| {
-        ids.iter()
-            .enumerate()
-            .filter(|(_, id)| !known(**id))
-            .map(|(index, id)| {
-                (
-                    format!("scope.tickets.{path}[{index}]"),
-                    format!("the instance has no {noun} {id}; no ticket of it would move"),
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    let issues = unknown(
-        "record_types",
+    let types: Vec<(i64, &str)> = source
+        .ticket_types
+        .iter()
+        .map(|kind| (kind.id, kind.name.as_str()))
+        .collect();
+    let groups: Vec<(i64, &str)> = source
+        .groups
+        .iter()
+        .map(|group| (group.id, group.name.as_str()))
+        .collect();
+    unknown_ids(
+        ("record_types", "ticket type"),
         &tickets.record_types,
-        &|id| source.ticket_types.iter().any(|kind| kind.id == id),
-        "ticket type",
-    )
-    .into_iter()
-    .chain(unknown(
-        "groups",
-        &tickets.groups,
-        &|id| source.groups.iter().any(|group| group.id == id),
-        "group",
-    ));
-    for (path, message) in issues {
-        report.error(path, IssueCode::UnknownSource, message);
-    }
+        &types,
+        report,
+    );
+    unknown_ids(("groups", "group"), &tickets.groups, &groups, report);
     for (index, status) in scope.articles.statuses.iter().enumerate() {
         if status.trim().is_empty() {
             report.error(
@@ -248,6 +237,83 @@ pub(super) fn check_scope(scope: &Scope, source: &SourceSchema, report: &mut Che
             );
         }
     }
+}
+
+/// Checks the organisation ids `[scope.tickets] organisations` names against the instance's
+/// organisations (id and name), for a caller that has read them: an id the instance lacks is
+/// an error naming the nearest one, as for ticket types and groups.
+pub fn check_scope_organisations(
+    scope: &Scope,
+    organisations: &[(i64, String)],
+    report: &mut CheckReport,
+) {
+    let known: Vec<(i64, &str)> = organisations
+        .iter()
+        .map(|(id, name)| (*id, name.as_str()))
+        .collect();
+    unknown_ids(
+        ("organisations", "organisation"),
+        &scope.tickets.organisations,
+        &known,
+        report,
+    );
+    // Blocking first, as the checker leaves them.
+    report.issues.sort_by_key(|issue| !issue.blocking);
+}
+
+/// An error for each of `ids` (under `scope.tickets.<key>`) that `known` (id and name) lacks,
+/// naming the nearest known one.
+fn unknown_ids(
+    (key, noun): (&str, &str),
+    ids: &[i64],
+    known: &[(i64, &str)],
+    report: &mut CheckReport,
+) {
+    for (index, id) in ids.iter().enumerate() {
+        if known.iter().any(|(own, _)| own == id) {
+            continue;
+        }
+        let nearest = nearest_id(*id, known).map_or_else(String::new, |(near, name)| {
+            format!(" (the nearest is {near} \"{name}\")")
+        });
+        report.error(
+            format!("scope.tickets.{key}[{index}]"),
+            IssueCode::UnknownSource,
+            format!("the instance has no {noun} {id}{nearest}; no ticket of it would move"),
+        );
+    }
+}
+
+/// The known id nearest to `wanted`: fewest digit edits (a typo), then the smallest
+/// difference, then the smaller id.
+fn nearest_id<'a>(wanted: i64, known: &[(i64, &'a str)]) -> Option<(i64, &'a str)> {
+    let digits = wanted.to_string();
+    known
+        .iter()
+        .min_by_key(|(id, _)| {
+            (
+                edit_distance(&digits, &id.to_string()),
+                id.abs_diff(wanted),
+                *id,
+            )
+        })
+        .copied()
+}
+
+/// Levenshtein distance between two ASCII texts.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let replaced = diagonal + usize::from(x != *y);
+            diagonal = row[j + 1];
+            row[j + 1] = replaced.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 impl fmt::Display for Scope {
@@ -437,6 +503,74 @@ mod tests {
             assert_eq!(found, expected, "{scope:?}");
             assert!(report.issues.iter().all(|issue| issue.blocking));
         }
+    }
+
+    #[test]
+    fn an_organisation_the_instance_lacks_is_an_error_naming_the_nearest() {
+        let known: Vec<(i64, String)> = [
+            (101, "Harbour Logistics"),
+            (108, "Atlas Architects"),
+            (1010, "Old Mill Bakery"),
+        ]
+        .iter()
+        .map(|(id, name)| (*id, name.to_string()))
+        .collect();
+        let scope = Scope {
+            tickets: TicketScope {
+                organisations: vec![101, 1001, 109, 5000],
+                ..TicketScope::default()
+            },
+            ..Scope::default()
+        };
+        let mut report = CheckReport::default();
+        report.issues.push(crate::spec::SpecIssue {
+            blocking: false,
+            path: "statuses".into(),
+            code: IssueCode::UnmappedValue,
+            message: "a warning the checker found before".into(),
+        });
+        check_scope_organisations(&scope, &known, &mut report);
+        let found: Vec<(&str, &str)> = report
+            .errors()
+            .map(|issue| (issue.path.as_str(), issue.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "scope.tickets.organisations[1]",
+                    "the instance has no organisation 1001 (the nearest is 101 \"Harbour Logistics\"); no ticket of it would move"
+                ),
+                (
+                    "scope.tickets.organisations[2]",
+                    "the instance has no organisation 109 (the nearest is 108 \"Atlas Architects\"); no ticket of it would move"
+                ),
+                (
+                    "scope.tickets.organisations[3]",
+                    "the instance has no organisation 5000 (the nearest is 1010 \"Old Mill Bakery\"); no ticket of it would move"
+                ),
+            ]
+        );
+        assert!(report.issues[0].blocking, "errors stay first");
+        assert!(!report.issues.last().unwrap().blocking);
+
+        // Without organisations there is nothing to compare with, and no nearest to name.
+        let mut report = CheckReport::default();
+        check_scope_organisations(&scope, &[], &mut report);
+        assert_eq!(report.errors().count(), 4);
+        assert!(!report.issues[0].message.contains("nearest"));
+    }
+
+    #[test]
+    fn the_nearest_id_is_a_typo_away_before_it_is_close_in_value() {
+        let known = [(301, "Service desk"), (3011, "Field"), (290, "Network")];
+        assert_eq!(nearest_id(311, &known), Some((301, "Service desk")));
+        assert_eq!(nearest_id(3001, &known), Some((3011, "Field")));
+        assert_eq!(nearest_id(291, &known), Some((290, "Network")));
+        assert_eq!(nearest_id(1, &[]), None);
+        assert_eq!(edit_distance("1001", "101"), 1);
+        assert_eq!(edit_distance("", "12"), 2);
+        assert_eq!(edit_distance("5000", "1010"), 2);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::source::WireReport;
+use crate::model::source::{SourceKind, WireReport};
 use crate::reject::{Finding, ReasonCode, RedactionTotals, Severity};
 use crate::spec::MappingSpec;
 
@@ -29,6 +29,10 @@ pub struct PreflightReport {
     /// Values redacted per rule, added up from the `redacted` findings.
     #[serde(default, skip_serializing_if = "RedactionTotals::is_empty")]
     pub redactions: RedactionTotals,
+    /// Records the mapping's `[scope]` leaves out, per kind: not checked, as they do not move
+    /// (neither findings nor errors).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub out_of_scope: BTreeMap<SourceKind, u64>,
 }
 
 impl PreflightReport {
@@ -57,6 +61,16 @@ impl PreflightReport {
         let count = self.counts.entry(finding.code).or_default();
         *count += 1;
         *count
+    }
+
+    /// Counts a record of `kind` the scope leaves out.
+    pub fn left_out(&mut self, kind: SourceKind) {
+        *self.out_of_scope.entry(kind).or_default() += 1;
+    }
+
+    /// Records the scope leaves out, over every kind.
+    pub fn out_of_scope_total(&self) -> u64 {
+        self.out_of_scope.values().sum()
     }
 
     /// Orders the examples most serious first, then by record and reason; ties keep the order

@@ -85,6 +85,8 @@ pub struct FakeSource {
     instance: Mutex<SourceInstance>,
     zone: Tz,
     pub probe: Arc<Probe>,
+    /// Whether it reads tickets by id (a source may not).
+    pub reads_by_id: AtomicBool,
 }
 
 impl FakeSource {
@@ -93,6 +95,7 @@ impl FakeSource {
             instance: Mutex::new(instance),
             zone: zone.parse().unwrap(),
             probe,
+            reads_by_id: AtomicBool::new(true),
         }
     }
 
@@ -142,6 +145,18 @@ impl Source for FakeSource {
             }
             future::ready(item.map(Ok))
         }))
+    }
+
+    fn tickets_by_id(&self, ids: Arc<[i64]>) -> Option<PortStream<'_, Ticket>> {
+        if !self.reads_by_id.load(Ordering::SeqCst) {
+            return None;
+        }
+        let tickets = self.snapshot().tickets;
+        let found: Vec<Ticket> = ids
+            .iter()
+            .filter_map(|id| tickets.iter().find(|ticket| ticket.id == *id).cloned())
+            .collect();
+        Some(Box::pin(stream::iter(found.into_iter().map(Ok))))
     }
 
     fn articles(&self) -> PortStream<'_, Article> {

@@ -10,6 +10,7 @@ use migration_core::verify::PARTS_NOT_SHOWN;
 use serde_json::Value;
 
 use super::threads::{DESCRIPTION_ATTRIBUTE, TITLE_ATTRIBUTE};
+use super::ticket_lists::TypeAttributes;
 use super::values::{author_kind, flatten_custom, text_or_null};
 
 /// One reply or note, as read back.
@@ -157,7 +158,13 @@ pub(crate) fn flatten_conversation(
     }
 }
 
-pub(crate) fn flatten_ticket(ticket: &Ticket, fields: &mut BTreeMap<String, Value>) {
+/// A ticket's fields; list attributes read back as item ids show as the labels `lists` gives
+/// them, so they compare equal to the labels the migration wrote (whichever Intercom returns).
+pub(crate) fn flatten_ticket(
+    ticket: &Ticket,
+    lists: &TypeAttributes,
+    fields: &mut BTreeMap<String, Value>,
+) {
     fields.insert(
         "created_at".into(),
         ticket.created_at.map_or(Value::Null, Value::from),
@@ -210,13 +217,14 @@ pub(crate) fn flatten_ticket(ticket: &Ticket, fields: &mut BTreeMap<String, Valu
         ticket.admin_assignee_id.as_ref(),
         ticket.team_assignee_id.as_ref(),
     );
-    let custom: intercom_client::common::CustomAttributes = attributes
+    let mut custom: intercom_client::common::CustomAttributes = attributes
         .iter()
         .filter(|(name, _)| {
             name.as_str() != TITLE_ATTRIBUTE && name.as_str() != DESCRIPTION_ATTRIBUTE
         })
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
+    lists.show_labels(&mut custom);
     flatten_custom(fields, &custom);
     flatten_parts(fields, &ticket_parts(ticket));
     super::content_parts::insert_ticket(fields, ticket);
@@ -361,7 +369,7 @@ mod tests {
         }))
         .unwrap();
         let mut fields = BTreeMap::new();
-        flatten_ticket(&ticket, &mut fields);
+        flatten_ticket(&ticket, &TypeAttributes::default(), &mut fields);
         assert_eq!(fields["title"], json!("Printer"));
         assert_eq!(fields["state"], json!("resolved"));
         assert_eq!(fields["custom_attributes.impact"], json!("High"));
@@ -372,6 +380,32 @@ mod tests {
             !fields.contains_key(PARTS_NOT_SHOWN),
             "every part was shown"
         );
+    }
+
+    #[test]
+    fn list_values_flatten_to_labels_whether_read_as_ids_or_labels() {
+        let ticket = |priority: &str| -> Ticket {
+            serde_json::from_value(json!({
+                "id": "12000001",
+                "ticket_attributes": {"_default_title_": "Printer", "priority": priority},
+                "ticket_type": {"id": "10000001", "name": "Bug", "ticket_type_attributes": {
+                    "ticket_type_attributes": [{"id": "11000003", "name": "priority", "data_type": "list",
+                        "input_options": {"list_options": [{"id": "de1825a0-0164-4070-8ca6-13e22462fa7e", "label": "High"}]}}]}}
+            }))
+            .unwrap()
+        };
+        for read in ["de1825a0-0164-4070-8ca6-13e22462fa7e", "High"] {
+            let ticket = ticket(read);
+            let lists = TypeAttributes::from_type(ticket.ticket_type.as_ref().unwrap());
+            let mut fields = BTreeMap::new();
+            flatten_ticket(&ticket, &lists, &mut fields);
+            assert_eq!(
+                fields["custom_attributes.priority"],
+                json!("High"),
+                "{read}"
+            );
+            assert_eq!(fields["title"], json!("Printer"));
+        }
     }
 
     #[test]
@@ -386,7 +420,7 @@ mod tests {
         };
         let not_shown = |ticket: &Ticket| {
             let mut fields = BTreeMap::new();
-            flatten_ticket(ticket, &mut fields);
+            flatten_ticket(ticket, &TypeAttributes::default(), &mut fields);
             fields.get(PARTS_NOT_SHOWN).cloned()
         };
         assert_eq!(not_shown(&ticket(500, Some(650))), Some(json!(150)));

@@ -26,7 +26,7 @@
 //! | `CreateArticle` | `POST /articles` |
 //! | `RelinkArticle` | `PUT /articles/{id}` (plus `GET /articles/{id}` for an article this process did not create) |
 //! | `CreateConversation` | `POST /conversations` (historical `created_at`) |
-//! | `CreateTicket` | `POST /tickets` (historical `created_at`, `skip_notifications`, every attribute, the admin and team assignees) |
+//! | `CreateTicket` | `POST /tickets` (historical `created_at`, `skip_notifications`, every attribute, list values as item ids, the admin and team assignees); `GET /ticket_types/{id}` once per type when no answer gave its list items |
 //! | `AddPart` | `POST /conversations/{id}/reply` or `POST /tickets/{id}/reply` (historical `created_at`, files inline) |
 //! | `UpdateThread` | `PUT /conversations/{id}` or `PUT /tickets/{id}` |
 //! | `TagThread` | `POST /conversations/{id}/tags` or `POST /tickets/{id}/tags` |
@@ -56,6 +56,7 @@ mod session;
 mod signatures;
 mod thread_details;
 mod threads;
+mod ticket_lists;
 mod undo;
 mod values;
 mod workspace;

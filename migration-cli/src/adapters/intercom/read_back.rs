@@ -52,68 +52,23 @@ impl IntercomDestination {
         let mut fields = BTreeMap::new();
         match kind {
             RecordKind::Contact => {
-                let contact = client.contacts().get(&id.into()).await?;
-                let role = contact
-                    .role
-                    .and_then(|role| serde_json::to_value(role).ok())
-                    .unwrap_or(Value::Null);
-                fields.insert("role".into(), role);
-                fields.insert(
-                    "external_id".into(),
-                    text_or_null(contact.external_id.as_deref()),
-                );
-                fields.insert("email".into(), text_or_null(contact.email.as_deref()));
-                fields.insert("phone".into(), text_or_null(contact.phone.as_deref()));
-                fields.insert("name".into(), text_or_null(contact.name.as_deref()));
-                fields.insert(
-                    "signed_up_at".into(),
-                    contact.signed_up_at.map_or(Value::Null, Value::from),
-                );
-                let companies = contact
-                    .companies
-                    .map(|list| ids(list.data.into_iter().map(|item| item.id)))
-                    .unwrap_or_default();
-                fields.insert("company_ids".into(), companies.into());
-                flatten_custom(&mut fields, &contact.custom_attributes);
+                flatten_contact(client.contacts().get(&id.into()).await?, &mut fields)
             }
             RecordKind::Company => {
-                let company = client.companies().get(&id.into()).await?;
-                fields.insert(
-                    "company_id".into(),
-                    text_or_null(company.company_id.as_deref()),
-                );
-                fields.insert("name".into(), text_or_null(company.name.as_deref()));
-                fields.insert("website".into(), text_or_null(company.website.as_deref()));
-                fields.insert(
-                    "remote_created_at".into(),
-                    company.remote_created_at.map_or(Value::Null, Value::from),
-                );
-                flatten_custom(&mut fields, &company.custom_attributes);
+                flatten_company(&client.companies().get(&id.into()).await?, &mut fields)
             }
             RecordKind::Conversation => {
                 flatten_conversation(&client.conversations().get(&id.into()).await?, &mut fields)
             }
             RecordKind::Ticket => {
-                flatten_ticket(&client.tickets().get(&id.into()).await?, &mut fields)
+                let ticket = client.tickets().get(&id.into()).await?;
+                let lists = self.lists_of(&ticket).await?;
+                flatten_ticket(&ticket, &lists, &mut fields);
             }
-            RecordKind::Article => {
-                let article = client.help_center().articles().get(&id.into()).await?;
-                fields.insert("title".into(), text_or_null(article.title.as_deref()));
-                fields.insert(
-                    "description".into(),
-                    text_or_null(article.description.as_deref()),
-                );
-                fields.insert("body".into(), text_or_null(article.body.as_deref()));
-                fields.insert("state".into(), state_name(article.state));
-                fields.insert(
-                    "author_id".into(),
-                    text_or_null(article.author_id.as_ref().map(AdminId::as_str)),
-                );
-                fields.insert(
-                    "parent_id".into(),
-                    text_or_null(article.parent_ids.first().map(CollectionId::as_str)),
-                );
-            }
+            RecordKind::Article => flatten_article(
+                &client.help_center().articles().get(&id.into()).await?,
+                &mut fields,
+            ),
             RecordKind::Collection => {
                 let collection = client.help_center().collections().get(&id.into()).await?;
                 fields.insert("name".into(), text_or_null(collection.name.as_deref()));
@@ -220,4 +175,73 @@ impl IntercomDestination {
                 .map(|attribute| (type_id, attribute))
         }))
     }
+}
+
+/// A contact's fields.
+fn flatten_contact(
+    contact: intercom_client::contacts::Contact,
+    fields: &mut BTreeMap<String, Value>,
+) {
+    let role = contact
+        .role
+        .and_then(|role| serde_json::to_value(role).ok())
+        .unwrap_or(Value::Null);
+    fields.insert("role".into(), role);
+    fields.insert(
+        "external_id".into(),
+        text_or_null(contact.external_id.as_deref()),
+    );
+    fields.insert("email".into(), text_or_null(contact.email.as_deref()));
+    fields.insert("phone".into(), text_or_null(contact.phone.as_deref()));
+    fields.insert("name".into(), text_or_null(contact.name.as_deref()));
+    fields.insert(
+        "signed_up_at".into(),
+        contact.signed_up_at.map_or(Value::Null, Value::from),
+    );
+    let companies = contact
+        .companies
+        .map(|list| ids(list.data.into_iter().map(|item| item.id)))
+        .unwrap_or_default();
+    fields.insert("company_ids".into(), companies.into());
+    flatten_custom(fields, &contact.custom_attributes);
+}
+
+/// A company's fields.
+fn flatten_company(
+    company: &intercom_client::companies::Company,
+    fields: &mut BTreeMap<String, Value>,
+) {
+    fields.insert(
+        "company_id".into(),
+        text_or_null(company.company_id.as_deref()),
+    );
+    fields.insert("name".into(), text_or_null(company.name.as_deref()));
+    fields.insert("website".into(), text_or_null(company.website.as_deref()));
+    fields.insert(
+        "remote_created_at".into(),
+        company.remote_created_at.map_or(Value::Null, Value::from),
+    );
+    flatten_custom(fields, &company.custom_attributes);
+}
+
+/// An article's fields.
+fn flatten_article(
+    article: &intercom_client::help_center::Article,
+    fields: &mut BTreeMap<String, Value>,
+) {
+    fields.insert("title".into(), text_or_null(article.title.as_deref()));
+    fields.insert(
+        "description".into(),
+        text_or_null(article.description.as_deref()),
+    );
+    fields.insert("body".into(), text_or_null(article.body.as_deref()));
+    fields.insert("state".into(), state_name(article.state.clone()));
+    fields.insert(
+        "author_id".into(),
+        text_or_null(article.author_id.as_ref().map(AdminId::as_str)),
+    );
+    fields.insert(
+        "parent_id".into(),
+        text_or_null(article.parent_ids.first().map(CollectionId::as_str)),
+    );
 }

@@ -3,7 +3,9 @@
 //!
 //! "Ensure" means: use the live object of that name if the workspace has one (`Matched`),
 //! unarchive it if it is archived (`Updated`, so rollback archives it again), else create it.
-//! The lists are read once per process (one call per kind, one per ticket type).
+//! The lists are read once per process (one call per kind, one per ticket type). A ticket
+//! type's attributes are kept with their list items, which ticket writes need (see
+//! [`ticket_lists`](super::ticket_lists)).
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -26,6 +28,7 @@ use super::schema_requests::{
     conversation_attribute_request, data_attribute_request, ticket_attribute_request, wire_category,
 };
 use super::session::{find_in, remember_in, KnownObject, NameIndex};
+use super::ticket_lists::TypeAttributes;
 use super::values::name_key;
 
 impl IntercomDestination {
@@ -178,10 +181,11 @@ impl IntercomDestination {
             .await
             .map_err(writing(format!("creating ticket type {}", definition.name)))?;
         // The answer lists the new type's attributes: its own attributes need no read.
-        self.session.ticket_type_attributes.lock().await.insert(
-            created.id.to_string(),
-            ticket_type_attribute_index(&created),
-        );
+        self.session
+            .ticket_type_attributes
+            .lock()
+            .await
+            .insert(created.id.to_string(), TypeAttributes::from_type(&created));
         let id = created.id.into_string();
         Ok(record_created(index, &key, id).await)
     }
@@ -191,28 +195,18 @@ impl IntercomDestination {
         ticket_type_id: &str,
         definition: &AttributeDefinition,
     ) -> Result<ExecutionOutcome, PortError> {
-        let key = name_key(&definition.name);
         let mut indexes = self.session.ticket_type_attributes.lock().await;
         if !indexes.contains_key(ticket_type_id) {
-            let listing = async {
-                self.client
-                    .ticket_types()
-                    .list_attributes(&ticket_type_id.into())
-                    .await
-            };
-            let context = format!("listing the attributes of ticket type {ticket_type_id}");
-            let known = index_listing(listing, context, |attribute| {
-                named_entry(
-                    attribute.name,
-                    attribute.id.into_string(),
-                    attribute.archived,
-                )
-            })
-            .await?;
+            let known = self.read_type_attributes(ticket_type_id).await?;
             indexes.insert(ticket_type_id.to_owned(), known);
         }
         let index = indexes.entry(ticket_type_id.to_owned()).or_default();
-        if let Some(existing) = index.get(&key).cloned() {
+        let existing = index
+            .get(&definition.name)
+            .map(|known| known.object.clone());
+        // Each answer describes the attribute with its list items, so the index stays complete
+        // for the tickets written after it without another read.
+        if let Some(existing) = existing {
             if !existing.archived {
                 return Ok(outcome(existing.id, WriteEffect::Matched));
             }
@@ -220,7 +214,8 @@ impl IntercomDestination {
                 archived: Some(false),
                 ..Default::default()
             };
-            self.client
+            let unarchived = self
+                .client
                 .ticket_types()
                 .update_attribute(
                     &ticket_type_id.into(),
@@ -232,7 +227,7 @@ impl IntercomDestination {
                     "unarchiving ticket attribute {}",
                     definition.name
                 )))?;
-            index.insert(key, live(&existing.id));
+            index.learn(&definition.name, &unarchived);
             return Ok(updated(existing.id, archived_before()));
         }
         let request = ticket_attribute_request(definition)?;
@@ -245,9 +240,8 @@ impl IntercomDestination {
                 "creating ticket attribute {}",
                 definition.name
             )))?;
-        let id = created.id.into_string();
-        index.insert(key, live(&id));
-        Ok(outcome(id, WriteEffect::Created))
+        index.learn(&definition.name, &created);
+        Ok(outcome(created.id.into_string(), WriteEffect::Created))
     }
 
     pub(crate) async fn ensure_tag(&self, name: &str) -> Result<ExecutionOutcome, PortError> {
@@ -329,24 +323,6 @@ pub(crate) fn data_attribute_entry(
         archived: attribute.archived.unwrap_or(false),
     };
     Some((format!("{model}:{}", name_key(name)), known))
-}
-
-/// The attributes of a ticket type as read with it, by name.
-pub(crate) fn ticket_type_attribute_index(
-    ticket_type: &intercom_client::ticket_types::TicketType,
-) -> HashMap<String, KnownObject> {
-    ticket_type
-        .ticket_type_attributes
-        .iter()
-        .flat_map(|list| &list.ticket_type_attributes)
-        .filter_map(|attribute| {
-            named_entry(
-                attribute.name.clone(),
-                attribute.id.to_string(),
-                attribute.archived,
-            )
-        })
-        .collect()
 }
 
 /// The index entry of a listed object, keyed by its name; objects without a name are skipped.

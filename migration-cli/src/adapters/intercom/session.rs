@@ -1,6 +1,6 @@
 //! What the destination remembers between operations of one process: workspace lists read
-//! once (admins, teams, ticket states, tags, attributes, ticket types), the acting admin, the
-//! records it created itself, and reconciliation misses.
+//! once (admins, teams, ticket states, tags, attributes, ticket types and their attributes'
+//! list items), the acting admin, the records it created itself, and reconciliation misses.
 //!
 //! Nothing here is needed for correctness after a restart: every list is read again when
 //! first needed, and a record not known to be created by this process is simply treated as
@@ -12,6 +12,8 @@ use std::time::Instant;
 
 use migration_core::PortError;
 use tokio::sync::{Mutex as AsyncMutex, OnceCell};
+
+use super::ticket_lists::TypeAttributes;
 
 /// A name → id index of one kind of workspace object, loaded on first use.
 pub(crate) type NameIndex = AsyncMutex<Option<HashMap<String, KnownObject>>>;
@@ -46,13 +48,15 @@ pub(crate) struct Session {
     pub(crate) conversation_attributes: NameIndex,
     /// Ticket types by lowercase name.
     pub(crate) ticket_types: NameIndex,
-    /// Ticket type attributes by `ticket type id:lowercase name`, loaded per ticket type.
-    pub(crate) ticket_type_attributes: AsyncMutex<HashMap<String, HashMap<String, KnownObject>>>,
+    /// The attributes of each ticket type by its id (their ids for "ensure", their list items
+    /// for ticket writes and reads), loaded per ticket type.
+    pub(crate) ticket_type_attributes: AsyncMutex<HashMap<String, TypeAttributes>>,
     /// Ids of conversations, tickets and articles this process created recently, with the
-    /// state a ticket was created in: changing them needs no before-image, because rollback
-    /// deletes them, and a ticket meant to stay in its first state needs no state change. A
-    /// record's follow-up writes come right after its create, so the most recent ids are
-    /// enough; an id that has aged out only costs one read.
+    /// state and type a ticket was created with: changing them needs no before-image, because
+    /// rollback deletes them, a ticket meant to stay in its first state needs no state change,
+    /// and a change to a ticket's list attributes needs its type's items. A record's follow-up
+    /// writes come right after its create, so the most recent ids are enough; an id that has
+    /// aged out only costs one read.
     created: Mutex<RecentIds>,
     /// When reconciliation first looked for a mark and did not find it.
     first_misses: Mutex<HashMap<String, Instant>>,
@@ -62,23 +66,33 @@ impl Session {
     /// Remembers that this process created `id`.
     pub(crate) fn note_created(&self, id: &str) {
         if let Ok(mut created) = self.created.lock() {
-            created.insert(id, None);
+            created.insert(id, CreatedTicket::default());
         }
     }
 
-    /// Remembers that this process created ticket `id`, in ticket state `state` (its id).
-    pub(crate) fn note_created_ticket(&self, id: &str, state: Option<String>) {
+    /// Remembers that this process created ticket `id` as `ticket` says.
+    pub(crate) fn note_created_ticket(&self, id: &str, ticket: CreatedTicket) {
         if let Ok(mut created) = self.created.lock() {
-            created.insert(id, state);
+            created.insert(id, ticket);
         }
     }
 
     /// The ticket state this process created ticket `id` in, when it remembers one.
     pub(crate) fn created_in_state(&self, id: &str) -> Option<String> {
+        self.created_ticket(id).and_then(|ticket| ticket.state)
+    }
+
+    /// The ticket type this process created ticket `id` with, when it remembers one.
+    pub(crate) fn created_ticket_type(&self, id: &str) -> Option<String> {
+        self.created_ticket(id)
+            .and_then(|ticket| ticket.ticket_type)
+    }
+
+    fn created_ticket(&self, id: &str) -> Option<CreatedTicket> {
         self.created
             .lock()
             .ok()
-            .and_then(|created| created.ids.get(id).cloned().flatten())
+            .and_then(|created| created.ids.get(id).cloned())
     }
 
     /// Whether this process created `id`.
@@ -113,19 +127,28 @@ impl Session {
     }
 }
 
-/// The last [`RecentIds::CAPACITY`] ids noted, each with an optional note (a ticket's first
-/// state), so memory stays flat over a run of millions of records.
+/// What this process knows of a ticket it created (nothing, for other records).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CreatedTicket {
+    /// The id of the ticket state it was created in.
+    pub(crate) state: Option<String>,
+    /// The id of its ticket type.
+    pub(crate) ticket_type: Option<String>,
+}
+
+/// The last [`RecentIds::CAPACITY`] ids noted, each with what is known of a ticket's creation,
+/// so memory stays flat over a run of millions of records.
 #[derive(Debug, Default)]
 pub(crate) struct RecentIds {
     order: VecDeque<String>,
-    ids: HashMap<String, Option<String>>,
+    ids: HashMap<String, CreatedTicket>,
 }
 
 impl RecentIds {
     /// Far more than the records in flight at once, each of which needs its own id.
     const CAPACITY: usize = 16_384;
 
-    fn insert(&mut self, id: &str, note: Option<String>) {
+    fn insert(&mut self, id: &str, note: CreatedTicket) {
         if let Some(kept) = self.ids.get_mut(id) {
             *kept = note;
             return;
@@ -192,14 +215,18 @@ mod tests {
     fn recent_ids_keep_the_newest_and_stay_bounded() {
         let mut recent = RecentIds::default();
         for n in 0..RecentIds::CAPACITY + 10 {
-            recent.insert(&n.to_string(), None);
+            recent.insert(&n.to_string(), CreatedTicket::default());
         }
-        recent.insert("20", Some("state".into()));
+        let noted = CreatedTicket {
+            state: Some("state".into()),
+            ticket_type: None,
+        };
+        recent.insert("20", noted.clone());
         assert_eq!(recent.ids.len(), RecentIds::CAPACITY);
         assert_eq!(recent.order.len(), RecentIds::CAPACITY);
         assert!(!recent.contains("0") && !recent.contains("9"));
         assert!(recent.contains("10") && recent.contains("20"));
-        assert_eq!(recent.ids["20"].as_deref(), Some("state"), "a note is kept");
+        assert_eq!(recent.ids["20"], noted, "a note is kept");
         assert!(recent.contains(&(RecentIds::CAPACITY + 9).to_string()));
     }
 
@@ -242,11 +269,20 @@ mod tests {
         assert!(session.created_here("7000001"));
         assert!(!session.created_here("7000002"));
         assert_eq!(session.created_in_state("7000001"), None);
-        session.note_created_ticket("12000001", Some("16000001".into()));
+        assert_eq!(session.created_ticket_type("7000001"), None);
+        let ticket = CreatedTicket {
+            state: Some("16000001".into()),
+            ticket_type: Some("10000001".into()),
+        };
+        session.note_created_ticket("12000001", ticket);
         assert!(session.created_here("12000001"));
         assert_eq!(
             session.created_in_state("12000001").as_deref(),
             Some("16000001")
+        );
+        assert_eq!(
+            session.created_ticket_type("12000001").as_deref(),
+            Some("10000001")
         );
         let first = session.first_miss("conversation:vivantio-ticket:1");
         assert_eq!(session.first_miss("conversation:vivantio-ticket:1"), first);

@@ -22,10 +22,16 @@ use super::destination::{id_of, updated, IntercomDestination};
 use super::errors::{reading, rejected, writing};
 use super::options::TicketStateCategoryKey;
 use super::threads::TITLE_ATTRIBUTE;
+use super::ticket_lists::TICKET_TYPE_FIELD;
 use super::values::{custom_attributes, CUSTOM_PREFIX};
 
 impl IntercomDestination {
     /// The previous values of `fields` of a thread, or nothing when this process created it.
+    ///
+    /// A ticket's before-image with custom attributes also names its ticket type
+    /// ([`TICKET_TYPE_FIELD`]): its list values are read back as labels, and writing them
+    /// again, now or in a rollback, needs the type's item ids. The read that makes the
+    /// before-image carries the type, so no request is added.
     pub(crate) async fn thread_before(
         &self,
         kind: RecordKind,
@@ -41,8 +47,12 @@ impl IntercomDestination {
                 format!("Intercom: {} {id} does not exist", kind.prefix()),
             )
         })?;
+        let typed = kind == RecordKind::Ticket
+            && fields.iter().any(|field| field.starts_with(CUSTOM_PREFIX));
+        let context = typed.then(|| TICKET_TYPE_FIELD.to_owned());
         Ok(fields
             .iter()
+            .chain(context.as_ref())
             .map(|field| {
                 (
                     field.clone(),
@@ -96,6 +106,10 @@ impl IntercomDestination {
             RecordKind::Ticket => {
                 if let Some(title) = title {
                     attributes.insert(TITLE_ATTRIBUTE.to_owned(), Value::String(title.to_owned()));
+                }
+                if attributes.keys().any(|name| name != TITLE_ATTRIBUTE) {
+                    let type_id = self.ticket_type_of(id, &previous).await?;
+                    attributes = self.with_item_ids(&type_id, attributes).await?;
                 }
                 let request = UpdateTicketRequest {
                     ticket_attributes: (!attributes.is_empty()).then_some(attributes),

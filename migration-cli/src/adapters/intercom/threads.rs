@@ -3,7 +3,8 @@
 //! Every create carries the historical `created_at`; admin replies, notes and tickets carry
 //! `skip_notifications` (per [`IntercomOptions::skip_notifications`](super::IntercomOptions));
 //! files travel with their part as base64 `attachment_files` (the core splits parts so none
-//! has more than ten).
+//! has more than ten). A ticket's list attributes carry item ids, not labels (see
+//! [`ticket_lists`](super::ticket_lists)).
 
 use intercom_client::conversations::CreateConversationRequest;
 use intercom_client::replies::{AdminReply, AttachmentFile, ContactReply, Reply};
@@ -19,6 +20,7 @@ use serde_json::Value;
 use super::destination::{id_of, outcome, IntercomDestination};
 use super::errors::{rejected, writing};
 use super::flatten::conversation_parts;
+use super::session::CreatedTicket;
 use super::signatures::part_matches;
 use super::values::custom_attributes;
 
@@ -76,6 +78,9 @@ impl IntercomDestination {
             self.options.skip_notifications,
         );
         request.assignment = ticket_assignment(assignee(&ticket.admin), assignee(&ticket.team));
+        if let Some(attributes) = request.ticket_attributes.take() {
+            request.ticket_attributes = Some(self.with_item_ids(type_id, attributes).await?);
+        }
         let created = self
             .client
             .tickets()
@@ -85,8 +90,11 @@ impl IntercomDestination {
                 "creating a ticket for contact {contact_id}"
             )))?;
         let id = created.id.into_string();
-        let state = created.ticket_state.map(|state| state.id.into_string());
-        self.session.note_created_ticket(&id, state);
+        let noted = CreatedTicket {
+            state: created.ticket_state.map(|state| state.id.into_string()),
+            ticket_type: Some(type_id.to_owned()),
+        };
+        self.session.note_created_ticket(&id, noted);
         Ok(outcome(id, WriteEffect::Created))
     }
 
@@ -150,6 +158,8 @@ impl IntercomDestination {
 }
 
 /// `POST /tickets` for a ticket record: title and description are the default attributes.
+/// List values are still labels here; [`IntercomDestination::with_item_ids`] makes them the
+/// item ids Intercom takes.
 pub(crate) fn ticket_request(
     ticket: &TicketRecord,
     type_id: &str,

@@ -310,44 +310,7 @@ impl IntercomDestination {
         id: &str,
         previous: &BTreeMap<String, Value>,
     ) -> Result<(), PortError> {
-        let context =
-            |error: Error| write_error(&format!("restoring {} {id}", kind.prefix()), &error);
-        let title = previous
-            .get("title")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let mut attributes = custom_from_previous(previous);
-        if kind == RecordKind::Conversation {
-            if title.is_some() || attributes.is_some() {
-                let request = UpdateConversationRequest {
-                    title,
-                    custom_attributes: attributes,
-                    ..Default::default()
-                };
-                self.client
-                    .conversations()
-                    .update(&id.into(), &request)
-                    .await
-                    .map_err(context)?;
-            }
-        } else {
-            if let Some(title) = title {
-                attributes
-                    .get_or_insert_with(Default::default)
-                    .insert(TITLE_ATTRIBUTE.to_owned(), Value::String(title));
-            }
-            if attributes.is_some() {
-                let request = UpdateTicketRequest {
-                    ticket_attributes: attributes,
-                    ..Default::default()
-                };
-                self.client
-                    .tickets()
-                    .update(&id.into(), &request)
-                    .await
-                    .map_err(context)?;
-            }
-        }
+        self.restore_thread_details(kind, id, previous).await?;
         let needs_admin = [
             "state",
             "ticket_state_id",
@@ -389,6 +352,56 @@ impl IntercomDestination {
             };
             self.assign(kind, id, &acting, assignee).await?;
         }
+        Ok(())
+    }
+
+    /// Puts back a thread's title and custom attributes, when its before-image has any.
+    async fn restore_thread_details(
+        &self,
+        kind: RecordKind,
+        id: &str,
+        previous: &BTreeMap<String, Value>,
+    ) -> Result<(), PortError> {
+        let context =
+            |error: Error| write_error(&format!("restoring {} {id}", kind.prefix()), &error);
+        let title = previous_text(previous, "title");
+        let attributes = custom_from_previous(previous);
+        if kind == RecordKind::Conversation {
+            if title.is_some() || attributes.is_some() {
+                let request = UpdateConversationRequest {
+                    title,
+                    custom_attributes: attributes,
+                    ..Default::default()
+                };
+                self.client
+                    .conversations()
+                    .update(&id.into(), &request)
+                    .await
+                    .map_err(context)?;
+            }
+            return Ok(());
+        }
+        let mut attributes = attributes.unwrap_or_default();
+        if let Some(title) = title {
+            attributes.insert(TITLE_ATTRIBUTE.to_owned(), Value::String(title));
+        }
+        if attributes.is_empty() {
+            return Ok(());
+        }
+        // Before-images hold list values as read back (labels); Intercom takes item ids.
+        if attributes.keys().any(|name| name != TITLE_ATTRIBUTE) {
+            let type_id = self.ticket_type_of(id, previous).await?;
+            attributes = self.with_item_ids(&type_id, attributes).await?;
+        }
+        let request = UpdateTicketRequest {
+            ticket_attributes: Some(attributes),
+            ..Default::default()
+        };
+        self.client
+            .tickets()
+            .update(&id.into(), &request)
+            .await
+            .map_err(context)?;
         Ok(())
     }
 

@@ -9,9 +9,10 @@ use migration_core::PortError;
 
 use super::destination::IntercomDestination;
 use super::errors::reading;
-use super::schema::{data_attribute_entry, named_entry, ticket_type_attribute_index};
+use super::schema::{data_attribute_entry, named_entry};
 use super::schema_requests::{list_items, wire_text};
 use super::session::seed;
+use super::ticket_lists::TypeAttributes;
 
 impl IntercomDestination {
     /// Everything the proposer and checker need from the workspace (admins, teams, live and
@@ -235,7 +236,7 @@ impl IntercomDestination {
         for ticket_type in ticket_types {
             known
                 .entry(ticket_type.id.to_string())
-                .or_insert_with(|| ticket_type_attribute_index(ticket_type));
+                .or_insert_with(|| TypeAttributes::from_type(ticket_type));
         }
     }
 }

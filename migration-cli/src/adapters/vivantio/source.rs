@@ -142,6 +142,15 @@ impl Source for VivantioSource {
         )
     }
 
+    /// A hundred at a time from `Ticket/SelectList`, each completed like a listed ticket.
+    fn tickets_by_id(&self, ids: Arc<[i64]>) -> Option<PortStream<'_, Ticket>> {
+        Some(super::tickets::tickets_by_id(
+            self.client.clone(),
+            self.options.concurrency(),
+            ids,
+        ))
+    }
+
     /// Every article; a tenant without `Article/Select` has no readable knowledge base: it is
     /// skipped with a blocking finding rather than stopping the whole read.
     fn articles(&self) -> PortStream<'_, Article> {

@@ -121,7 +121,7 @@ fn with_listed(
                     skipped[0]
                 ),
             );
-            let mut recovered = recover(client.clone(), width, skipped, in_full);
+            let mut recovered = recover(client.clone(), width, skipped.into(), in_full);
             while let Some(ticket) = recovered.try_next().await? {
                 yield ticket;
             }
@@ -130,36 +130,49 @@ fn with_listed(
     .boxed()
 }
 
-/// The tickets with these ids that still exist, completed.
+/// The tickets with these ids that still exist, completed, in the order of `ids`.
+pub fn tickets_by_id(client: Client, width: usize, ids: Arc<[i64]>) -> PortStream<'static, Ticket> {
+    recover(client, width, ids, Arc::new(|_: &Ticket| true))
+}
+
+/// The tickets with these ids that still exist, completed, in the order of `ids`.
 fn recover(
     client: Client,
     width: usize,
-    ids: Vec<i64>,
+    ids: Arc<[i64]>,
     in_full: TicketFilter,
 ) -> PortStream<'static, Ticket> {
-    let chunks: Vec<Vec<i64>> = ids.chunks(RECOVER_CHUNK).map(<[i64]>::to_vec).collect();
     let lister = client.clone();
-    futures::stream::iter(chunks)
-        .then(move |chunk| {
+    // Chunks are copied out one at a time: the ids of a long history are held once.
+    futures::stream::iter((0..ids.len()).step_by(RECOVER_CHUNK))
+        .then(move |start| {
             let client = lister.clone();
+            let chunk = ids[start..ids.len().min(start + RECOVER_CHUNK)].to_vec();
             async move {
-                client
+                let found = client
                     .tickets()
-                    .select_list(&chunk.into_iter().map(TicketId::new).collect::<Vec<_>>())
+                    .select_list(&chunk.iter().copied().map(TicketId::new).collect::<Vec<_>>())
                     .await
-                    .map_err(with_context("tickets by id"))
+                    .map_err(with_context("tickets by id"))?;
+                Ok::<_, PortError>(in_order(&chunk, found.into_iter().map(convert::ticket)))
             }
         })
         .map_ok(|tickets| futures::stream::iter(tickets.into_iter().map(Ok::<_, PortError>)))
         .try_flatten()
-        .map_ok(convert::ticket)
         .map(move |ticket| complete_if(client.clone(), in_full.clone(), ticket))
         .buffered(width.max(1))
         .try_filter_map(|ticket| future::ready(Ok(ticket)))
         .boxed()
 }
 
-/// Tickets asked for in one `Ticket/SelectList` when recovering skipped ones.
+/// `tickets` in the order `ids` asks for them: `Ticket/SelectList` documents no order.
+fn in_order(ids: &[i64], tickets: impl Iterator<Item = Ticket>) -> Vec<Ticket> {
+    let mut tickets: Vec<Ticket> = tickets.collect();
+    tickets.sort_by_key(|ticket| ids.iter().position(|id| *id == ticket.id));
+    tickets
+}
+
+/// Tickets asked for in one `Ticket/SelectList` when recovering skipped ones or reading by id.
 const RECOVER_CHUNK: usize = 100;
 
 /// The windowed read of every ticket (or those changed after the watermark), completed.

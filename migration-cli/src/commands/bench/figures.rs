@@ -5,8 +5,10 @@ use std::fmt::Write as _;
 
 use fixtures::sim::intercom::SimStats;
 use migration_core::engine::{RunReport, Stage};
+use migration_core::forecast::Forecast;
 use serde::Serialize;
 
+use super::compare::ForecastCheck;
 use super::routes;
 use super::usage::ChildUsage;
 use crate::numbers::thousands;
@@ -56,6 +58,10 @@ pub struct Inputs<'a> {
     pub window: LoadWindow,
     pub usage: ChildUsage,
     pub plan: PlanRun,
+    /// `plan`'s forecast of the run, when it printed one.
+    pub forecast: Option<&'a Forecast>,
+    /// Vivantio requests of the run by action.
+    pub vivantio_operations: &'a std::collections::BTreeMap<String, u64>,
 }
 
 /// One stage of the run: records, the operations the mapping needs, and the requests made.
@@ -72,6 +78,8 @@ pub struct StageRow {
     /// HTTP requests Intercom handled for the stage's routes (retries, reconciliations and
     /// before-image reads included).
     pub requests: u64,
+    /// The requests `plan` forecast for the stage.
+    pub forecast: Option<u64>,
 }
 
 /// How extraction from Vivantio and loading into Intercom overlapped.
@@ -134,6 +142,10 @@ pub struct BenchFigures {
     pub overlap: Overlap,
     /// Requests by operation (`"POST /contacts"`), as the Intercom simulator counted them.
     pub operations: std::collections::BTreeMap<String, u64>,
+    /// Vivantio requests by action (`"Ticket/SelectByParent"`), as its simulator saw them.
+    pub vivantio_operations: std::collections::BTreeMap<String, u64>,
+    /// `plan`'s forecast beside the run.
+    pub forecast: Option<ForecastCheck>,
 }
 
 impl BenchFigures {
@@ -156,6 +168,9 @@ impl BenchFigures {
                 records: stage.records.moved,
                 operations: stage.operations.sent,
                 requests: by_stage.remove(&stage.stage).unwrap_or(0),
+                forecast: inputs
+                    .forecast
+                    .map(|forecast| forecast.requests_of(stage.stage)),
             })
             .collect();
         // A stage the report does not list made no requests the table could show.
@@ -173,6 +188,13 @@ impl BenchFigures {
             .map(|limit| inputs.stats.requests * 60_000 / u64::from(limit));
         let (achieved_per_minute, measured_windows, measured_seconds) =
             achieved_rate(inputs.stats, inputs.window);
+        let forecast = inputs.forecast.map(|forecast| ForecastCheck {
+            forecast: forecast.clone(),
+            intercom_requests: inputs.stats.requests,
+            vivantio_requests: inputs.vivantio_operations.values().sum(),
+            wall_ms: inputs.window.wall_ms,
+            at_a_limit: inputs.effective_per_minute.is_some(),
+        });
         Self {
             tickets: inputs.tickets,
             minimal_history: inputs.minimal_history,
@@ -196,6 +218,8 @@ impl BenchFigures {
             plan: inputs.plan,
             overlap: overlap(inputs.samples),
             operations: inputs.stats.operations.clone(),
+            vivantio_operations: inputs.vivantio_operations.clone(),
+            forecast,
         }
     }
 
@@ -268,30 +292,33 @@ impl BenchFigures {
         );
         let _ = writeln!(
             out,
-            "{:<14} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            "stage", "records", "ops", "requests", "ops/rec", "req/rec"
+            "{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            "stage", "records", "ops", "requests", "ops/rec", "req/rec", "forecast"
         );
+        let forecast = |requests: Option<u64>| requests.map_or("-".to_string(), |n| n.to_string());
         for row in &self.stages {
             let _ = writeln!(
                 out,
-                "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2}",
+                "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2} {:>9}",
                 row.stage,
                 row.records,
                 row.operations,
                 row.requests,
                 ratio(row.operations, row.records),
-                ratio(row.requests, row.records)
+                ratio(row.requests, row.records),
+                forecast(row.forecast)
             );
         }
         let _ = writeln!(
             out,
-            "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2}",
+            "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2} {:>9}",
             "all stages",
             self.records(),
             self.operations(),
             self.stage_requests(),
             ratio(self.operations(), self.records()),
-            ratio(self.stage_requests(), self.records())
+            ratio(self.stage_requests(), self.records()),
+            forecast(self.forecast.as_ref().map(|f| f.forecast.intercom_requests))
         );
         let _ = writeln!(
             out,
@@ -302,6 +329,7 @@ impl BenchFigures {
             thousands(self.rate_limited),
             self.rate_limited_share() * 100.0
         );
+        let _ = writeln!(out, "{}", self.per_ticket_line());
         let share = self.achieved_share().map_or_else(String::new, |share| {
             format!(" = {:.1}% of the limit", share * 100.0)
         });
@@ -320,6 +348,9 @@ impl BenchFigures {
             _ => String::new(),
         };
         let _ = writeln!(out, "wall time      {}{bound}", seconds(self.wall_ms));
+        if let Some(forecast) = &self.forecast {
+            let _ = writeln!(out, "{}", forecast.line());
+        }
         let _ = writeln!(
             out,
             "CPU time       {} (user {}, system {}) = {:.0}% of one core",
@@ -347,6 +378,21 @@ impl BenchFigures {
 }
 
 impl BenchFigures {
+    /// Vivantio requests of the run.
+    pub fn vivantio_requests(&self) -> u64 {
+        self.vivantio_operations.values().sum()
+    }
+
+    /// The table's `per ticket` line: both sides' requests over the instance's tickets.
+    fn per_ticket_line(&self) -> String {
+        format!(
+            "per ticket     {:.2} Intercom requests, {:.2} Vivantio requests ({} tickets)",
+            ratio(self.requests, self.tickets),
+            ratio(self.vivantio_requests(), self.tickets),
+            thousands(self.tickets)
+        )
+    }
+
     /// The table's `plan` line: its time, and its peak memory beside the migration's.
     fn plan_line(&self) -> String {
         format!(
@@ -509,6 +555,8 @@ mod tests {
                 wall_ms: 4_200,
                 usage: usage(100_000_000, 3_100),
             },
+            forecast: None,
+            vivantio_operations: &[("Ticket/Select".to_string(), 25)].into(),
         });
         assert_eq!(figures.plan_memory_ratio(), 1.25);
         let line = figures
@@ -520,6 +568,16 @@ mod tests {
         assert_eq!(
             line,
             "plan           4.2 s wall, 3.1 s CPU; peak memory 100.0 MB = 1.25x the migration's"
+        );
+        let per_ticket = figures
+            .table()
+            .lines()
+            .find(|line| line.starts_with("per ticket "))
+            .expect("a per ticket line")
+            .to_string();
+        assert_eq!(
+            per_ticket,
+            "per ticket     0.00 Intercom requests, 2.50 Vivantio requests (10 tickets)"
         );
     }
 }

@@ -6,10 +6,12 @@
 //! (this same binary, `plan` and `migrate --yes`), so that their CPU time and peak memory are
 //! the tool's own, not the simulators'.
 
+mod compare;
 mod figures;
 mod routes;
 mod usage;
 
+pub use compare::ForecastCheck;
 pub use figures::{BenchFigures, LoadWindow, PlanRun, Sample, StageRow};
 pub use usage::ChildUsage;
 
@@ -23,7 +25,8 @@ use fixtures::sim::intercom::{AppConfig, IntercomSim, IntercomSimConfig, RateLim
 use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
 use migration_core::engine::RunReport;
 
-use super::{confirm, discover, plan, Outcome};
+use super::forecast::PlanForecast;
+use super::{confirm, discover, doctor, plan, Outcome};
 use crate::cli::GlobalArgs;
 use crate::config::{Config, CONFIG_FILE};
 use crate::error::{CliError, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
@@ -97,12 +100,14 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
     })?;
     let global = prepare_project(&dir, &vivantio, &intercom, &options)?;
     let project = Project::open_with_env(&global, bench_env)?;
-    progress.say("discover, propose a mapping and confirm");
+    progress.say("discover, propose a mapping and confirm; doctor times Vivantio's reads");
     discover::run(&project).await?;
     // Proposed here, so that the child `plan` below keeps this mapping (and its confirmation)
     // and measures its reading and pre-flight validation alone.
     plan::propose_only(&project).await?;
     confirm::run(&project, "bench").await?;
+    // Its latency and the limit the workspace announces are the pace of `plan`'s forecast.
+    doctor::run(&project, &doctor::DoctorOptions::default()).await?;
 
     progress.say("planning (a child process; its CPU and memory are measured)");
     let planned = run_child(&dir, &global, &vivantio, &intercom, ChildCommand::Plan).await?;
@@ -132,6 +137,13 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
         ))
     })?;
     let stats = intercom.stats();
+    let vivantio_operations = compare::vivantio_routes(
+        vivantio
+            .requests()
+            .iter()
+            .map(|request| request.path.as_str()),
+    );
+    let forecast = planned_forecast(&planned.stdout_path);
     let figures = BenchFigures::compute(figures::Inputs {
         tickets: options.tickets,
         minimal_history: options.minimal_history,
@@ -149,6 +161,8 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
             wall_ms: planned.window.wall_ms,
             usage: planned.usage,
         },
+        forecast: forecast.as_ref().map(|forecast| &forecast.in_scope),
+        vivantio_operations: &vivantio_operations,
     });
     let json_path = dir.join("bench.json");
     let json = serde_json::to_string_pretty(&figures)
@@ -165,6 +179,13 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
         _ => EXIT_FAILED,
     };
     Ok(Outcome::ok(human, &figures).with_exit(exit))
+}
+
+/// The forecast the child `plan` printed (`None` when its output holds none).
+fn planned_forecast(stdout: &Path) -> Option<PlanForecast> {
+    let text = std::fs::read_to_string(stdout).ok()?;
+    let mut outcome: serde_json::Value = serde_json::from_str(&text).ok()?;
+    serde_json::from_value(outcome.get_mut("forecast")?.take()).ok()
 }
 
 /// An instance in the seed account's proportions, generated once per size and kept.
@@ -265,7 +286,8 @@ fn prepare_project(
     // The simulator's search index never lags.
     config.intercom.search_index_lag_seconds = 0;
     config.intercom.workspace_rate_limit_per_minute = options.workspace_per_minute;
-    config.paths.inventory = Some(Instance::sample_dir().join(fixtures::instance::INVENTORY_FILE));
+    config.paths.inventory =
+        Some(fixtures::sample::write_inventory(&project_dir).map_err(CliError::failed)?);
     let text = toml::to_string_pretty(&config)
         .map_err(|error| CliError::failed(format!("cannot encode the configuration: {error}")))?;
     std::fs::write(&config_path, text).map_err(|error| {

@@ -13,11 +13,13 @@ use crate::project::Project;
 const WRITE_SCOPES: &str = "read and write users/companies, conversations, tickets, tags, \
      data attributes, articles (Help Center)";
 
-pub(super) async fn checks(project: &Project) -> Vec<Check> {
+/// Every Intercom check, with the per-window limit the workspace announced to the app that
+/// answered `GET /me` (its first request, so one app's limit whatever the tokens).
+pub(super) async fn checks(project: &Project) -> (Vec<Check>, Option<u32>) {
     let check = |name: &str, call: &str| Check::new(Side::Intercom, name, call);
     let client = match project.intercom_client() {
         Ok(client) => client,
-        Err(error) => return vec![check("token", "(client)").failed(error)],
+        Err(error) => return (vec![check("token", "(client)").failed(error)], None),
     };
     let mut checks = Vec::new();
     let me = client.admins().me().await;
@@ -38,10 +40,11 @@ pub(super) async fn checks(project: &Project) -> Vec<Check> {
         }
         Err(error) => {
             checks.push(check("token", "GET /me").failed(error));
-            return checks;
+            return (checks, None);
         }
     }
     let stats = client.stats();
+    let announced = stats.rate_limit_limit;
     checks.push(match stats.rate_limit_limit {
         Some(limit) => check("rate limit", "X-RateLimit-* headers").held(format!(
             "announced: {limit} requests per window; the client paces itself just under it"
@@ -106,7 +109,7 @@ pub(super) async fn checks(project: &Project) -> Vec<Check> {
         .filter_map(|state| Some(state.category.as_ref()?.to_string()))
         .collect();
     checks.extend(mapping_checks(project, &state_categories).await);
-    checks
+    (checks, announced)
 }
 
 /// Whether Intercom's own automation acted on migrated threads, as the last `verify` saw it.

@@ -132,6 +132,19 @@ pub struct DoctorReport {
     /// Where the masked samples went, if asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<PathBuf>,
+    /// What was timed and announced, for `plan`'s forecast.
+    pub measured: Measured,
+}
+
+/// What `doctor` timed on Vivantio and was told by Intercom, kept for `plan`'s forecast.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Measured {
+    /// The median Vivantio read, in milliseconds (`None`: nothing could be timed).
+    pub vivantio_latency_ms: Option<f64>,
+    /// Vivantio reads timed.
+    pub vivantio_reads_timed: usize,
+    /// Requests a 10-second window the workspace announced to one app (`None`: no headers).
+    pub intercom_limit_per_window: Option<u32>,
 }
 
 /// Runs every check, read-only, and keeps the report beside the others.
@@ -140,8 +153,9 @@ pub async fn run(project: &Project, options: &DoctorOptions) -> Result<Outcome, 
     if options.samples.is_some() {
         vivantio_client.census().record_samples(3);
     }
-    let mut checks = vivantio::checks(project, &vivantio_client).await;
-    checks.extend(intercom::checks(project).await);
+    let (mut checks, latency) = vivantio::checks(project, &vivantio_client).await;
+    let (intercom_checks, announced) = intercom::checks(project).await;
+    checks.extend(intercom_checks);
     let samples = match &options.samples {
         Some(dir) => Some(samples::save(
             dir,
@@ -155,6 +169,11 @@ pub async fn run(project: &Project, options: &DoctorOptions) -> Result<Outcome, 
         checks,
         pause_in_intercom: crate::automation::AUTOMATION_CHECKLIST.to_vec(),
         samples,
+        measured: Measured {
+            vivantio_latency_ms: latency.median_ms,
+            vivantio_reads_timed: latency.reads,
+            intercom_limit_per_window: announced,
+        },
     };
     keep_section(project, DOCTOR_FILE, &report)?;
     let outcome = Outcome::ok(render(&report), &report);
@@ -196,6 +215,17 @@ pub fn last_digest(project: &Project) -> Result<Option<DoctorDigest>, CliError> 
         contradicted: named(&|check| check.verdict == Verdict::Contradicted),
         blocking: named(&|check| check.blocking),
     }))
+}
+
+/// What the last `doctor` measured (`None` before the first, or from a report written before
+/// it kept measurements).
+pub fn last_measured(project: &Project) -> Result<Option<Measured>, CliError> {
+    #[derive(Deserialize)]
+    struct Kept {
+        measured: Option<Measured>,
+    }
+    let path = project.reports_dir().join(DOCTOR_FILE);
+    Ok(super::report::read_optional::<Kept>(&path)?.and_then(|kept| kept.measured))
 }
 
 /// The table a person reads: one line per check, what the migration will do below it.

@@ -2,6 +2,8 @@
 //! records, then every entry of the assumption registry judged against what came back.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
 use migration_core::model::source::{CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE};
@@ -67,18 +69,83 @@ impl Calls {
     }
 }
 
-/// Calls each action the migration reads and judges every registry entry.
-pub(super) async fn checks(project: &Project, client: &Client) -> Vec<Check> {
+/// Calls each action the migration reads and judges every registry entry; also returns the
+/// latency of the reads that were timed.
+pub(super) async fn checks(project: &Project, client: &Client) -> (Vec<Check>, Latency) {
     let mut calls = Calls::default();
     let probes = probe(client, &mut calls).await;
     let census = client.wire_census();
-    let mut checks = vec![hosts(project, &calls, &probes)];
+    let latency = Latency::of(&probes.latencies);
+    let mut checks = vec![hosts(project, &calls, &probes), latency.check()];
     for assumption in REGISTRY {
         if let Some(check) = judge(assumption, &calls, &census, &probes) {
             checks.push(check);
         }
     }
-    checks
+    (checks, latency)
+}
+
+/// How long one Vivantio read takes: the median of the reads that complete a ticket, which
+/// are most of a run's reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Latency {
+    /// The median, in milliseconds (`None`: nothing was timed).
+    pub median_ms: Option<f64>,
+    /// Reads timed.
+    pub reads: usize,
+}
+
+impl Latency {
+    /// The median of `durations`.
+    pub fn of(durations: &[Duration]) -> Self {
+        let mut sorted = durations.to_vec();
+        sorted.sort_unstable();
+        let median = match sorted.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(sorted[n / 2]),
+            n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2),
+        };
+        Self {
+            median_ms: median.map(|median| median.as_secs_f64() * 1000.0),
+            reads: sorted.len(),
+        }
+    }
+
+    fn check(&self) -> Check {
+        let check = Check::new(
+            Side::Vivantio,
+            "latency",
+            "the reads that complete a ticket, timed",
+        );
+        match self.median_ms {
+            Some(median) => check.held(format!(
+                "median {} ms over {} reads; `plan` forecasts the reading side with it",
+                crate::commands::forecast::milliseconds(median),
+                self.reads
+            )),
+            None => {
+                check.cannot_tell("no read could be timed; `plan` forecasts Intercom's side only")
+            }
+        }
+    }
+}
+
+/// `read`, timed into `latencies` when it succeeds. The client spaces its requests apart
+/// until it has seen enough of them succeed, which a run soon has; waiting out that spacing
+/// first leaves only the tenant's own time in the measure.
+async fn timed<T, E>(
+    client: &Client,
+    latencies: &mut Vec<Duration>,
+    read: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let limiter = client.limiter_snapshot();
+    tokio::time::sleep(limiter.interval + limiter.paused_for).await;
+    let started = Instant::now();
+    let answer = read.await;
+    if answer.is_ok() {
+        latencies.push(started.elapsed());
+    }
+    answer
 }
 
 /// What the probes saw beyond per-action answers.
@@ -90,6 +157,8 @@ struct Probes {
     download: Option<Result<u64, String>>,
     /// Tickets the first window read, or why it failed.
     paging: Option<Result<usize, String>>,
+    /// How long each timed read took.
+    latencies: Vec<Duration>,
 }
 
 async fn probe(client: &Client, calls: &mut Calls) -> Probes {
@@ -147,13 +216,24 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
     let mut guid = None;
     for id in ticket_ids {
         let tickets = client.tickets();
-        let actions = tickets.actions(id.into(), ActionOptions::default()).await;
+        let times = &mut probes.latencies;
+        let actions = timed(
+            client,
+            times,
+            tickets.actions(id.into(), ActionOptions::default()),
+        )
+        .await;
         calls.note(ep::TICKET_ACTION_SELECT_BY_PARENT.path, &actions);
-        let parents = tickets.parents(id.into()).await;
+        let parents = timed(client, times, tickets.parents(id.into())).await;
         calls.note(ep::TICKET_SELECT_PARENTS.path, &parents);
-        let sla = tickets.sla_stages(id.into()).await;
+        let sla = timed(client, times, tickets.sla_stages(id.into())).await;
         calls.note(ep::TICKET_SLA_STAGE_INSTANCES.path, &sla);
-        let files = client.attachments().list(id, SystemArea::Ticket).await;
+        let files = timed(
+            client,
+            times,
+            client.attachments().list(id, SystemArea::Ticket),
+        )
+        .await;
         calls.note(ep::ATTACHMENT_SELECT_BY_PARENT.path, &files);
         if guid.is_none() {
             guid = files.ok().and_then(|files| {
@@ -439,6 +519,19 @@ fn behaviour(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_latency_is_the_median_read() {
+        let ms = |values: &[u64]| -> Vec<Duration> {
+            values.iter().map(|ms| Duration::from_millis(*ms)).collect()
+        };
+        assert_eq!(Latency::of(&[]), Latency::default());
+        let odd = Latency::of(&ms(&[90, 10, 30]));
+        assert_eq!((odd.median_ms, odd.reads), (Some(30.0), 3));
+        // One slow read does not move the median.
+        let even = Latency::of(&ms(&[40, 20, 9_000, 30]));
+        assert_eq!((even.median_ms, even.reads), (Some(35.0), 4));
+    }
 
     #[test]
     fn the_first_inline_image_of_a_body_is_found() {

@@ -163,6 +163,14 @@ pub(super) fn preflight(out: &mut String, report: &PreflightSection) {
         );
     }
     out.push_str("</div>\n");
+    if !report.out_of_scope.is_empty() {
+        put!(
+            out,
+            "<p>Not checked: {} outside the <code>[scope]</code> of mapping.toml; they do not \
+             move, so they are neither findings nor errors.</p>\n",
+            escape(&words::left_out_text(&report.out_of_scope))
+        );
+    }
     if !report.redactions.is_empty() {
         put!(
             out,

@@ -86,6 +86,9 @@ fn header(out: &mut String, report: &MigrationReport) {
         words::wire_name(&verdict),
         verdict.label()
     );
+    if let Some(open) = &report.open_tickets_in_intercom {
+        put!(out, "<p class=\"meta\">{}</p>\n", escape(&open.sentence()));
+    }
     if verdict != Verdict::NotRun || report.verification.is_some() {
         kpis(out, &report.headline(), report.verification.is_some());
     }
@@ -94,17 +97,30 @@ fn header(out: &mut String, report: &MigrationReport) {
 
 fn kpis(out: &mut String, headline: &Headline, verified: bool) {
     out.push_str("<div class=\"kpis\">\n");
+    let of = if headline.out_of_scope > 0 {
+        format!("of {} in scope", words::count(headline.in_scope()))
+    } else {
+        format!("of {} read", words::count(headline.source))
+    };
     kpi(
         out,
         "good",
         &words::count(headline.moved),
         "records in Intercom",
         &format!(
-            "of {} read · {}",
-            words::count(headline.source),
-            words::percent(headline.moved, headline.source)
+            "{of} · {}",
+            words::percent(headline.moved, headline.in_scope())
         ),
     );
+    if headline.out_of_scope > 0 {
+        kpi(
+            out,
+            "plain",
+            &words::count(headline.out_of_scope),
+            "out of scope",
+            "left out by the [scope] of mapping.toml; widen it to move them",
+        );
+    }
     kpi(
         out,
         if headline.rejected > 0 {
@@ -205,23 +221,28 @@ fn objects(out: &mut String, report: &MigrationReport) {
          Intercom.</p>\n",
         escape(&words::run_title(baseline.mode, baseline.dry_run).to_lowercase())
     );
+    // The column shows only when the scope left something out.
+    let scoped = rows.iter().any(|row| row.out_of_scope > 0);
+    out.push_str("<table class=\"data\"><thead><tr><th>Object</th><th class=\"num\">Source</th>");
+    if scoped {
+        out.push_str("<th class=\"num\">Out of scope</th>");
+    }
     out.push_str(
-        "<table class=\"data\"><thead><tr><th>Object</th><th class=\"num\">Source</th>\
-         <th class=\"num\">In Intercom</th><th class=\"progress-col\"></th>\
+        "<th class=\"num\">In Intercom</th><th class=\"progress-col\"></th>\
          <th class=\"num\">Rejected</th><th class=\"num\">Failed</th>\
          <th class=\"num\">Verified</th></tr></thead>\n<tbody>\n",
     );
     for row in &rows {
-        object_row(out, row);
+        object_row(out, row, scoped);
     }
     out.push_str("</tbody></table>\n</section>\n");
 }
 
-fn object_row(out: &mut String, row: &ObjectRow) {
-    let share = if row.source == 0 {
+fn object_row(out: &mut String, row: &ObjectRow, scoped: bool) {
+    let share = if row.in_scope() == 0 {
         0.0
     } else {
-        (row.moved as f64 * 100.0 / row.source as f64).min(100.0)
+        (row.moved as f64 * 100.0 / row.in_scope() as f64).min(100.0)
     };
     let verified = match row.verified {
         Some(counts) if counts.differing + counts.missing > 0 => format!(
@@ -238,11 +259,22 @@ fn object_row(out: &mut String, row: &ObjectRow) {
     };
     put!(
         out,
-        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+        "<tr><td>{}</td><td class=\"num\">{}</td>",
+        escape(&words::humanize(row.object.as_str())),
+        words::count(row.source)
+    );
+    if scoped {
+        put!(
+            out,
+            "<td class=\"num\">{}</td>",
+            words::count(row.out_of_scope)
+        );
+    }
+    put!(
+        out,
+        "<td class=\"num\">{}</td>\
          <td class=\"progress-col\"><span class=\"meter\"><span style=\"width:{share:.1}%\"></span></span></td>\
          <td class=\"num{}\">{}</td><td class=\"num{}\">{}</td><td class=\"num\">{verified}</td></tr>\n",
-        escape(&words::humanize(row.object.as_str())),
-        words::count(row.source),
         words::count(row.moved),
         if row.rejected > 0 { " warn-text" } else { "" },
         words::count(row.rejected),

@@ -60,18 +60,34 @@ fn counts(out: &mut String, run: &RunSection) {
     if run.objects.is_empty() {
         return;
     }
+    // The column shows only when the scope left something out.
+    let scoped = run.objects.values().any(|counts| counts.out_of_scope > 0);
+    out.push_str("<table class=\"data\"><thead><tr><th>Object</th><th class=\"num\">Source</th>");
+    if scoped {
+        out.push_str("<th class=\"num\">Out of scope</th>");
+    }
     out.push_str(
-        "<table class=\"data\"><thead><tr><th>Object</th><th class=\"num\">Source</th>\
-         <th class=\"num\">Moved</th><th class=\"num\">Already there</th>\
+        "<th class=\"num\">Moved</th><th class=\"num\">Already there</th>\
          <th class=\"num\">Rejected</th><th class=\"num\">Failed</th></tr></thead><tbody>\n",
     );
     for (object, counts) in &run.objects {
         put!(
             out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num{}\">{}</td><td class=\"num{}\">{}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"num\">{}</td>",
             escape(&words::humanize(object.as_str())),
-            words::count(counts.source),
+            words::count(counts.source)
+        );
+        if scoped {
+            put!(
+                out,
+                "<td class=\"num\">{}</td>",
+                words::count(counts.out_of_scope)
+            );
+        }
+        put!(
+            out,
+            "<td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num{}\">{}</td><td class=\"num{}\">{}</td></tr>\n",
             words::count(counts.moved),
             words::count(counts.skipped),
             if counts.rejected > 0 { " warn-text" } else { "" },
@@ -105,7 +121,7 @@ fn timing(out: &mut String, stages: &[StageReport]) {
             "<div class=\"bar-row\"><span class=\"bar-label\">{}</span>\
              <span class=\"bar-track\"><span class=\"bar{}\" style=\"width:{width:.1}%\"></span></span>\
              <span class=\"bar-value\">{} · {} req</span></div>\n",
-            escape(&words::humanize(&words::wire_name(&stage.stage))),
+            escape(&words::stage_title(stage)),
             if mismatch { " bar-bad" } else { "" },
             words::duration(stage.duration_ms),
             words::count(stage.operations.requests)

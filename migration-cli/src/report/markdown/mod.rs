@@ -62,23 +62,48 @@ fn header(out: &mut String, report: &MigrationReport) {
         text(&report.tool_version),
         verdict.label()
     );
+    if let Some(open) = &report.open_tickets_in_intercom {
+        put!(out, "{}\n\n", open.sentence());
+    }
     if report.baseline_run().is_none() && report.verification.is_none() {
         return;
     }
     let headline = report.headline();
-    out.push_str("| Records in Intercom | Rejected | Failed |");
+    let scoped = headline.out_of_scope > 0;
+    out.push_str("| Records in Intercom |");
+    if scoped {
+        out.push_str(" Out of scope |");
+    }
+    out.push_str(" Rejected | Failed |");
     if report.verification.is_some() {
         out.push_str(" Verified identical | Differences |");
     }
     out.push_str(" Total time |\n| ---: | ---: | ---: |");
+    if scoped {
+        out.push_str(" ---: |");
+    }
     if report.verification.is_some() {
         out.push_str(" ---: | ---: |");
     }
+    if scoped {
+        put!(
+            out,
+            " ---: |\n| {} of {} in scope | {} |",
+            words::count(headline.moved),
+            words::count(headline.in_scope()),
+            words::count(headline.out_of_scope)
+        );
+    } else {
+        put!(
+            out,
+            " ---: |\n| {} of {} |",
+            words::count(headline.moved),
+            words::count(headline.source)
+        );
+    }
     put!(
         out,
-        " ---: |\n| {} of {} | {} | {} |",
-        words::count(headline.moved),
-        words::count(headline.source),
+        " {} | {} |",
         words::count(headline.rejected),
         words::count(headline.failed)
     );
@@ -101,14 +126,26 @@ fn objects(out: &mut String, report: &MigrationReport) {
         out.push_str("Nothing has run yet.\n\n");
         return;
     };
+    let rows = report.object_rows();
+    // The column shows only when the scope left something out.
+    let scoped = rows.iter().any(|row| row.out_of_scope > 0);
     put!(
         out,
-        "From the {}: records already moved by an earlier run count as in Intercom.\n\n\
-         | Object | Source | In Intercom | Rejected | Failed | Verified |\n\
-         | --- | ---: | ---: | ---: | ---: | ---: |\n",
+        "From the {}: records already moved by an earlier run count as in Intercom.\n\n",
         words::run_title(baseline.mode, baseline.dry_run).to_lowercase()
     );
-    for row in report.object_rows() {
+    if scoped {
+        out.push_str(
+            "| Object | Source | Out of scope | In Intercom | Rejected | Failed | Verified |\n\
+             | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        );
+    } else {
+        out.push_str(
+            "| Object | Source | In Intercom | Rejected | Failed | Verified |\n\
+             | --- | ---: | ---: | ---: | ---: | ---: |\n",
+        );
+    }
+    for row in rows {
         let verified = row.verified.map_or_else(
             || "–".to_string(),
             |counts| {
@@ -121,9 +158,16 @@ fn objects(out: &mut String, report: &MigrationReport) {
         );
         put!(
             out,
-            "| {} | {} | {} | {} | {} | {verified} |\n",
+            "| {} | {} |",
             words::humanize(row.object.as_str()),
-            words::count(row.source),
+            words::count(row.source)
+        );
+        if scoped {
+            put!(out, " {} |", words::count(row.out_of_scope));
+        }
+        put!(
+            out,
+            " {} | {} | {} | {verified} |\n",
             words::count(row.moved),
             words::count(row.rejected),
             words::count(row.failed)
@@ -223,6 +267,14 @@ fn preflight_section(out: &mut String, report: &PreflightSection) {
         words::count(report.of_severity(Severity::Warning)),
         words::count(report.of_severity(Severity::Info))
     );
+    if !report.out_of_scope.is_empty() {
+        put!(
+            out,
+            "Not checked: {} outside the `[scope]` of mapping.toml; they do not move, so they \
+             are neither findings nor errors.\n\n",
+            words::left_out_text(&report.out_of_scope)
+        );
+    }
     if !report.redactions.is_empty() {
         put!(
             out,

@@ -46,16 +46,31 @@ fn run(out: &mut String, number: usize, report: &RunSection) {
     }
     out.push_str("\n\n");
     if !report.objects.is_empty() {
-        out.push_str(
+        // The column shows only when the scope left something out.
+        let scoped = report
+            .objects
+            .values()
+            .any(|counts| counts.out_of_scope > 0);
+        out.push_str(if scoped {
+            "| Object | Source | Out of scope | Moved | Already there | Rejected | Failed |\n\
+             | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        } else {
             "| Object | Source | Moved | Already there | Rejected | Failed |\n\
-             | --- | ---: | ---: | ---: | ---: | ---: |\n",
-        );
+             | --- | ---: | ---: | ---: | ---: | ---: |\n"
+        });
         for (object, counts) in &report.objects {
             put!(
                 out,
-                "| {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} |",
                 words::humanize(object.as_str()),
-                words::count(counts.source),
+                words::count(counts.source)
+            );
+            if scoped {
+                put!(out, " {} |", words::count(counts.out_of_scope));
+            }
+            put!(
+                out,
+                " {} | {} | {} | {} |\n",
                 words::count(counts.moved),
                 words::count(counts.skipped),
                 words::count(counts.rejected),
@@ -94,7 +109,7 @@ fn timing(out: &mut String, stages: &[StageReport]) {
         put!(
             out,
             "| {}{} | {} | {} | `{}{}` |\n",
-            words::humanize(&words::wire_name(&stage.stage)),
+            words::stage_title(stage),
             if mismatch { " (count mismatch)" } else { "" },
             words::duration(stage.duration_ms),
             words::count(stage.operations.requests),
