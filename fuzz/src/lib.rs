@@ -56,7 +56,7 @@ pub fn sample_schema() -> SourceSchema {
                 .map(|ids| {
                     ids.iter()
                         .filter_map(serde_json::Value::as_i64)
-                        .filter_map(|id| users.iter().find(|user| user.id == id).cloned())
+                        .filter_map(|id| users.iter().find(|user| user.id.get() == id).cloned())
                         .collect()
                 })
                 .unwrap_or_default();

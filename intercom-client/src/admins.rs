@@ -7,19 +7,21 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, Id, TeamId};
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
 /// A teammate (`admin` schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Admin {
     /// Always `admin`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: AdminId,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
@@ -43,7 +45,7 @@ pub struct Admin {
     pub has_inbox_seat: Option<bool>,
     /// Teams the admin belongs to.
     #[serde(default, deserialize_with = "null_as_default")]
-    pub team_ids: Vec<Id>,
+    pub team_ids: Vec<TeamId>,
     /// Avatar URL (the description says a string; `/me` sends an object, kept as JSON).
     #[serde(default)]
     pub avatar: Option<serde_json::Value>,
@@ -54,6 +56,7 @@ pub struct Admin {
 
 /// An admin's role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AdminRole {
     /// Always `role`.
     #[serde(rename = "type", default)]
@@ -68,6 +71,7 @@ pub struct AdminRole {
 
 /// The admin owning the access token, with its workspace (`admin_with_app`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Me {
     /// The admin.
     #[serde(flatten)]
@@ -82,6 +86,7 @@ pub struct Me {
 
 /// A workspace (`app` schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct App {
     /// Workspace id.
     #[serde(default)]
@@ -97,7 +102,7 @@ pub struct App {
     pub timezone: Option<String>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Whether identity verification is on.
     #[serde(default)]
     pub identity_verification: Option<bool>,
@@ -131,10 +136,10 @@ impl<'a> Admins<'a> {
     }
 
     /// `GET /admins/{id}`.
-    pub async fn get(&self, admin_id: &str) -> Result<Admin, Error> {
+    pub async fn get(&self, admin_id: &AdminId) -> Result<Admin, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["admins", admin_id]))
+            .send(ApiRequest::get(&["admins", admin_id.as_str()]))
             .await
     }
 

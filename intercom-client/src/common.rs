@@ -9,6 +9,7 @@ pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;
 
 /// The answer to a delete: `{id, object, deleted}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Deleted {
     /// The deleted object's id.
     pub id: Id,
@@ -22,6 +23,7 @@ pub struct Deleted {
 
 /// A typed reference to another object: `{type, id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Reference {
     /// The kind of object, e.g. `admin`, `team`, `contact`.
     #[serde(rename = "type", default)]
@@ -33,6 +35,7 @@ pub struct Reference {
 
 /// A summary of a related list: `{type, data: [{type, id, url}], url, total_count, has_more}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddressableList {
     /// The referenced items (ids and URLs only).
     #[serde(default, deserialize_with = "crate::serde_helpers::null_as_default")]
@@ -50,6 +53,7 @@ pub struct AddressableList {
 
 /// One item of an [`AddressableList`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddressableItem {
     /// The kind of object.
     #[serde(rename = "type", default)]
@@ -63,6 +67,7 @@ pub struct AddressableItem {
 
 /// A file attached to a part, as Intercom returns it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PartAttachment {
     /// Usually `upload`.
     #[serde(rename = "type", default)]

@@ -4,10 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{CustomAttributes, Deleted};
 use crate::error::Error;
-use crate::ids::Id;
-use crate::pagination::{paginate, DataList, ItemStream, Page};
+use crate::ids::{CompanyId, Id};
+use crate::pagination::{
+    items, paginate, scroll, DataList, ItemStream, Page, PageNumber, PageStream, ScrollParam,
+};
 use crate::serde_helpers::null_as_default;
 use crate::tags::Tag;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -36,7 +39,7 @@ pub struct UpsertCompanyRequest {
     pub custom_attributes: Option<CustomAttributes>,
     /// When the company was created in your system (Unix seconds): keeps the original date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<Timestamp>,
     /// Whether to set `last_request_at` to now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_last_request_at: Option<bool>,
@@ -84,12 +87,13 @@ pub struct UpdateCompanyRequest {
 
 /// A company (`company` schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Company {
     /// Always `company`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: CompanyId,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
@@ -104,16 +108,16 @@ pub struct Company {
     pub company_id: Option<String>,
     /// Creation time in your system (Unix seconds).
     #[serde(default)]
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<Timestamp>,
     /// Creation time in Intercom (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Last request (Unix seconds).
     #[serde(default)]
-    pub last_request_at: Option<i64>,
+    pub last_request_at: Option<Timestamp>,
     /// Number of employees.
     #[serde(default)]
     pub size: Option<i64>,
@@ -142,6 +146,7 @@ pub struct Company {
 
 /// A company's plan (an empty object when none is set).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CompanyPlan {
     /// Always `plan`.
     #[serde(rename = "type", default)]
@@ -156,6 +161,7 @@ pub struct CompanyPlan {
 
 /// Tags on a company: `{type: "tag.list", tags: [...]}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CompanyTags {
     /// The tags.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -168,7 +174,7 @@ struct CompanyScroll {
     #[serde(default, deserialize_with = "null_as_default")]
     data: Vec<Company>,
     #[serde(default)]
-    scroll_param: Option<String>,
+    scroll_param: Option<ScrollParam>,
 }
 
 /// `GET /companies?company_id=` answers with a list in the description but a single company in practice.
@@ -202,16 +208,20 @@ impl<'a> Companies<'a> {
     }
 
     /// `PUT /companies/{id}` (Intercom's id).
-    pub async fn update(&self, id: &str, request: &UpdateCompanyRequest) -> Result<Company, Error> {
-        let request = ApiRequest::put(&["companies", id]).json(request)?;
+    pub async fn update(
+        &self,
+        id: &CompanyId,
+        request: &UpdateCompanyRequest,
+    ) -> Result<Company, Error> {
+        let request = ApiRequest::put(&["companies", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `GET /companies/{id}` (Intercom's id).
-    pub async fn get(&self, id: &str) -> Result<Company, Error> {
+    pub async fn get(&self, id: &CompanyId) -> Result<Company, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["companies", id]))
+            .send(ApiRequest::get(&["companies", id.as_str()]))
             .await
     }
 
@@ -234,13 +244,23 @@ impl<'a> Companies<'a> {
     /// Intercom caps this list at 10,000 companies; use [`Companies::scroll`] beyond that.
     /// Companies without any attached contact are not listed.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Company> {
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `POST /companies/list` as whole pages, from page `from` (a [`Page::next_cursor`] saved
+    /// earlier) or the first.
+    pub fn list_pages(
+        &self,
+        per_page: Option<u32>,
+        from: Option<PageNumber>,
+    ) -> PageStream<Company, PageNumber> {
         let client = self.client.clone();
-        paginate(1u32, move |page: u32| {
+        paginate(from, move |page: Option<PageNumber>| {
             let client = client.clone();
             async move {
                 let request = ApiRequest::post(&["companies", "list"])
                     .idempotent()
-                    .query("page", page)
+                    .query("page", page.unwrap_or(PageNumber::FIRST))
                     .query_opt("per_page", per_page);
                 let list: DataList<Company> = client.transport().send(request).await?;
                 Ok(list.into_numbered_page())
@@ -253,36 +273,31 @@ impl<'a> Companies<'a> {
     /// Only one scroll may be open per app and it expires after a minute idle; if the stream
     /// fails part-way, start a new one from the beginning.
     pub fn scroll(&self) -> ItemStream<Company> {
+        items(self.scroll_pages(None))
+    }
+
+    /// `GET /companies/scroll` as whole pages, continuing the scroll `from` (valid for about a
+    /// minute after its last page was read) or opening a new one.
+    pub fn scroll_pages(&self, from: Option<ScrollParam>) -> PageStream<Company, ScrollParam> {
         let client = self.client.clone();
-        // The scroll parameter usually stays the same from page to page, so the position also
-        // counts pages: the stream's guard against a repeated position must not end it early.
-        paginate(
-            (None, 0u64),
-            move |(scroll_param, page_index): (Option<String>, u64)| {
-                let client = client.clone();
-                async move {
-                    let request = ApiRequest::get(&["companies", "scroll"])
-                        .query_opt("scroll_param", scroll_param);
-                    let page: CompanyScroll = client.transport().send(request).await?;
-                    // An empty page marks the end of the scroll.
-                    let next = match page.scroll_param {
-                        Some(param) if !page.data.is_empty() => Some((Some(param), page_index + 1)),
-                        _ => None,
-                    };
-                    Ok(Page {
-                        items: page.data,
-                        next,
-                    })
-                }
-            },
-        )
+        scroll(from, move |scroll_param: Option<ScrollParam>| {
+            let client = client.clone();
+            async move {
+                let request = ApiRequest::get(&["companies", "scroll"])
+                    .query_opt("scroll_param", scroll_param);
+                let page: CompanyScroll = client.transport().send(request).await?;
+                // An empty page marks the end of the scroll.
+                let next = page.scroll_param.filter(|_| !page.data.is_empty());
+                Ok(Page::new(page.data, next))
+            }
+        })
     }
 
     /// `DELETE /companies/{id}`: archives asynchronously and detaches contacts (they are kept).
-    pub async fn delete(&self, id: &str) -> Result<Deleted, Error> {
+    pub async fn delete(&self, id: &CompanyId) -> Result<Deleted, Error> {
         self.client
             .transport()
-            .send(ApiRequest::delete(&["companies", id]))
+            .send(ApiRequest::delete(&["companies", id.as_str()]))
             .await
     }
 }

@@ -7,35 +7,33 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, AttributeOptionId, ConversationAttributeId, TeamId};
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
-/// The value type of a conversation attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConversationAttributeType {
-    /// Text (optionally multi-line).
-    String,
-    /// Whole number.
-    Integer,
-    /// A list of labelled options.
-    List,
-    /// Decimal number.
-    Decimal,
-    /// True / false.
-    Boolean,
-    /// Date and time.
-    Datetime,
-    /// A reference to custom objects.
-    Relationship,
-    /// Uploaded files.
-    Files,
-    /// A type this client version does not know; only ever received, never sent.
-    #[serde(other, skip_serializing)]
-    Unknown,
+open_enum! {
+    /// The value type of a conversation attribute.
+    pub enum ConversationAttributeType {
+        /// Text (optionally multi-line).
+        String = "string",
+        /// Whole number.
+        Integer = "integer",
+        /// A list of labelled options.
+        List = "list",
+        /// Decimal number.
+        Decimal = "decimal",
+        /// True / false.
+        Boolean = "boolean",
+        /// Date and time.
+        Datetime = "datetime",
+        /// A reference to custom objects.
+        Relationship = "relationship",
+        /// Uploaded files.
+        Files = "files",
+    }
 }
 
 /// The target of a relationship attribute.
@@ -70,7 +68,7 @@ pub struct CreateConversationAttributeRequest {
     pub required: Option<bool>,
     /// Teams that can see it (empty: all teams).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible_to_team_ids: Option<Vec<Id>>,
+    pub visible_to_team_ids: Option<Vec<TeamId>>,
     /// Multi-line text (string attributes only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
@@ -125,10 +123,11 @@ impl CreateConversationAttributeRequest {
                     .into(),
             ));
         }
-        if self.data_type == T::Unknown {
-            return Err(Error::InvalidRequest(
-                "unknown conversation attribute type".into(),
-            ));
+        if !self.data_type.is_known() {
+            return Err(Error::InvalidRequest(format!(
+                "unknown conversation attribute type {}",
+                self.data_type
+            )));
         }
         Ok(())
     }
@@ -151,7 +150,7 @@ pub struct UpdateConversationAttributeRequest {
     pub required: Option<bool>,
     /// Teams that can see it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible_to_team_ids: Option<Vec<Id>>,
+    pub visible_to_team_ids: Option<Vec<TeamId>>,
     /// Referenced object type (relationship attributes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<AttributeReference>,
@@ -159,12 +158,13 @@ pub struct UpdateConversationAttributeRequest {
 
 /// A conversation attribute (`conversation_attribute`, all data-type variants in one struct).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationAttribute {
     /// Always `conversation_attribute`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id (an integer).
-    pub id: Id,
+    pub id: ConversationAttributeId,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
@@ -179,19 +179,19 @@ pub struct ConversationAttribute {
     pub required: Option<bool>,
     /// Teams that can see it (empty: all).
     #[serde(default, deserialize_with = "null_as_default")]
-    pub visible_to_team_ids: Vec<Id>,
+    pub visible_to_team_ids: Vec<TeamId>,
     /// Whether it is archived.
     #[serde(default)]
     pub archived: Option<bool>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// The admin who created it.
     #[serde(default)]
-    pub admin_id: Option<Id>,
+    pub admin_id: Option<AdminId>,
     /// Multi-line text (string attributes).
     #[serde(default)]
     pub multiline: Option<bool>,
@@ -205,9 +205,10 @@ pub struct ConversationAttribute {
 
 /// An option of a list attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationAttributeOption {
     /// The option's UUID (the `option_id` of the option calls).
-    pub id: String,
+    pub id: AttributeOptionId,
     /// Label.
     #[serde(default)]
     pub label: Option<String>,
@@ -236,8 +237,8 @@ impl<'a> ConversationAttributes<'a> {
     }
 
     /// `GET /conversations/attributes/{id}`.
-    pub async fn get(&self, id: &str) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::get(&["conversations", "attributes", id]);
+    pub async fn get(&self, id: &ConversationAttributeId) -> Result<ConversationAttribute, Error> {
+        let request = ApiRequest::get(&["conversations", "attributes", id.as_str()]);
         self.client.transport().send(request).await
     }
 
@@ -254,38 +255,51 @@ impl<'a> ConversationAttributes<'a> {
     /// `PUT /conversations/attributes/{id}`.
     pub async fn update(
         &self,
-        id: &str,
+        id: &ConversationAttributeId,
         request: &UpdateConversationAttributeRequest,
     ) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::put(&["conversations", "attributes", id]).json(request)?;
+        let request =
+            ApiRequest::put(&["conversations", "attributes", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `DELETE /conversations/attributes/{id}`: archives the attribute.
-    pub async fn archive(&self, id: &str) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::delete(&["conversations", "attributes", id]);
+    pub async fn archive(
+        &self,
+        id: &ConversationAttributeId,
+    ) -> Result<ConversationAttribute, Error> {
+        let request = ApiRequest::delete(&["conversations", "attributes", id.as_str()]);
         self.client.transport().send(request).await
     }
 
     /// `POST /conversations/attributes/{id}/options`: adds an option to a list attribute.
-    pub async fn add_option(&self, id: &str, label: &str) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::post(&["conversations", "attributes", id, "options"]).json(
-            &OptionLabel {
+    pub async fn add_option(
+        &self,
+        id: &ConversationAttributeId,
+        label: &str,
+    ) -> Result<ConversationAttribute, Error> {
+        let request = ApiRequest::post(&["conversations", "attributes", id.as_str(), "options"])
+            .json(&OptionLabel {
                 label: label.to_owned(),
-            },
-        )?;
+            })?;
         self.client.transport().send(request).await
     }
 
     /// `PUT /conversations/attributes/{id}/options/{option_id}`: relabels an option.
     pub async fn update_option(
         &self,
-        id: &str,
-        option_id: &str,
+        id: &ConversationAttributeId,
+        option_id: &AttributeOptionId,
         label: &str,
     ) -> Result<ConversationAttribute, Error> {
-        let request = ApiRequest::put(&["conversations", "attributes", id, "options", option_id])
-            .json(&OptionLabel {
+        let request = ApiRequest::put(&[
+            "conversations",
+            "attributes",
+            id.as_str(),
+            "options",
+            option_id.as_str(),
+        ])
+        .json(&OptionLabel {
             label: label.to_owned(),
         })?;
         self.client.transport().send(request).await
@@ -294,11 +308,16 @@ impl<'a> ConversationAttributes<'a> {
     /// `DELETE /conversations/attributes/{id}/options/{option_id}`: archives an option.
     pub async fn archive_option(
         &self,
-        id: &str,
-        option_id: &str,
+        id: &ConversationAttributeId,
+        option_id: &AttributeOptionId,
     ) -> Result<ConversationAttribute, Error> {
-        let request =
-            ApiRequest::delete(&["conversations", "attributes", id, "options", option_id]);
+        let request = ApiRequest::delete(&[
+            "conversations",
+            "attributes",
+            id.as_str(),
+            "options",
+            option_id.as_str(),
+        ]);
         self.client.transport().send(request).await
     }
 }

@@ -7,9 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, DataAttributeId};
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -154,13 +155,14 @@ pub struct UpdateDataAttributeRequest {
 
 /// A data attribute (`data_attribute` schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataAttribute {
     /// Always `data_attribute`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id (an integer; absent for some built-in attributes).
     #[serde(default)]
-    pub id: Option<Id>,
+    pub id: Option<DataAttributeId>,
     /// `contact` or `company`.
     #[serde(default)]
     pub model: Option<String>,
@@ -199,13 +201,13 @@ pub struct DataAttribute {
     pub archived: Option<bool>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// The admin who created it.
     #[serde(default)]
-    pub admin_id: Option<Id>,
+    pub admin_id: Option<AdminId>,
 }
 
 /// Data attribute operations; get one with [`Client::data_attributes`].
@@ -245,15 +247,15 @@ impl<'a> DataAttributes<'a> {
     /// `PUT /data_attributes/{id}`.
     pub async fn update(
         &self,
-        id: &str,
+        id: &DataAttributeId,
         request: &UpdateDataAttributeRequest,
     ) -> Result<DataAttribute, Error> {
-        let request = ApiRequest::put(&["data_attributes", id]).json(request)?;
+        let request = ApiRequest::put(&["data_attributes", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// Archives an attribute (the API offers no delete); 422 `data_invalid` if something depends on it.
-    pub async fn archive(&self, id: &str) -> Result<DataAttribute, Error> {
+    pub async fn archive(&self, id: &DataAttributeId) -> Result<DataAttribute, Error> {
         let request = UpdateDataAttributeRequest {
             archived: Some(true),
             ..UpdateDataAttributeRequest::default()

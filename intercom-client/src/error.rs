@@ -8,6 +8,7 @@ use crate::ids::Id;
 
 /// One entry of Intercom's `error.list` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiErrorItem {
     /// Machine-readable code, e.g. `not_found`, `parameter_invalid`, `conflict`.
     #[serde(default)]
@@ -18,6 +19,17 @@ pub struct ApiErrorItem {
     /// The request field the error is about, when Intercom names one.
     #[serde(default)]
     pub field: Option<String>,
+}
+
+impl ApiErrorItem {
+    /// An entry with a code and a message, as Intercom would send it (for tests and mocks).
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiErrorItem {
+            code: code.into(),
+            message: Some(message.into()),
+            field: None,
+        }
+    }
 }
 
 /// Everything that can go wrong when calling Intercom.

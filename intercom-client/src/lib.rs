@@ -3,7 +3,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), intercom_client::Error> {
 //! use futures::TryStreamExt;
-//! use intercom_client::{Client, contacts::CreateContactRequest};
+//! use intercom_client::{Client, Cursor, contacts::CreateContactRequest};
 //!
 //! let client = Client::builder()
 //!     .token(std::env::var("INTERCOM_TOKEN").unwrap_or_default())
@@ -18,13 +18,25 @@
 //! while let Some(contact) = contacts.try_next().await? {
 //!     println!("{} {:?}", contact.id, contact.email);
 //! }
+//! // Page by page: each page says where the next one starts, to resume in a later call.
+//! let mut pages = client.contacts().list_pages(Some(150), None);
+//! if let Some(page) = pages.try_next().await? {
+//!     let saved = page.next_cursor().map(ToString::to_string);
+//!     let _rest = client.contacts().list_pages(Some(150), saved.map(Cursor::new));
+//! }
+//! client.contacts().get(&contact.id).await?; // a ContactId: a ConversationId would not compile
 //! # Ok(()) }
 //! ```
 //!
 //! Every resource has a handler reached from [`Client`] (`client.contacts()`, `client.tags()`, ...)
 //! whose methods take request structs and return response structs that follow the 2.16 OpenAPI
-//! description field by field: optional fields are `Option`s, unknown fields are ignored, and
-//! ids that the description types as integers in some places and strings in others are [`Id`]s.
+//! description field by field: optional fields are `Option`s and unknown fields are ignored.
+//! Every kind of object has its own id type ([`ContactId`], [`ConversationId`], ...; see
+//! [`ids`]), so an id of one kind cannot be passed where another belongs; each accepts the
+//! integer and string forms the description mixes. Values Intercom adds to over time (states,
+//! part types, roles, categories) are enums whose `Unknown(String)` keeps a new value verbatim;
+//! Unix-seconds fields are [`Timestamp`]s; response types are `#[non_exhaustive]`. Every listing
+//! has a `*_pages` method yielding [`Page`]s whose [`Page::next_cursor`] resumes it later.
 //!
 //! # Rate limits
 //! Intercom splits its per-minute budget into 10-second windows and reports them in
@@ -52,6 +64,9 @@
 //! by their DELETE call.
 #![warn(missing_docs)]
 
+#[macro_use]
+mod open_enum;
+
 pub mod admins;
 mod apps;
 mod body;
@@ -76,6 +91,7 @@ pub mod teams;
 pub mod ticket_states;
 pub mod ticket_types;
 pub mod tickets;
+mod timestamp;
 mod transport;
 
 use std::sync::Arc;
@@ -84,9 +100,16 @@ use std::time::Duration;
 use url::Url;
 
 pub use error::{ApiErrorItem, Error};
-pub use ids::Id;
-pub use pagination::{ItemStream, Pages, StartingAfterPaging};
+pub use ids::{
+    AdminId, ArticleId, AttributeOptionId, CollectionId, CompanyId, ContactId,
+    ConversationAttributeId, ConversationId, DataAttributeId, HelpCenterId, Id, MessageId, PartId,
+    TagId, TeamId, TicketId, TicketStateId, TicketTypeAttributeId, TicketTypeId,
+};
+pub use pagination::{
+    Cursor, ItemStream, Page, PageNumber, PageStream, Pages, ScrollParam, StartingAfterPaging,
+};
 pub use stats::{ClientStats, Wait, WaitCause};
+pub use timestamp::Timestamp;
 
 use crate::apps::AppPool;
 use crate::stats::{Counters, WaitListener};

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::body::{StreamedFile, StreamingJson};
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, ContactId};
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 
 /// Intercom accepts at most this many attachment URLs, and this many files, per part.
@@ -124,11 +125,11 @@ pub struct AdminReply {
     /// Comment, note or quick reply.
     pub message_type: AdminMessageType,
     /// The author; must be an existing admin.
-    pub admin_id: Id,
+    pub admin_id: AdminId,
     /// Text (required for comments and notes).
     pub body: Option<String>,
     /// Original time of the part (Unix seconds).
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Public URLs Intercom should fetch and attach (at most ten).
     pub attachment_urls: Vec<String>,
     /// Files sent inline (at most ten).
@@ -144,7 +145,7 @@ pub struct AdminReply {
 impl AdminReply {
     fn with_type(
         message_type: AdminMessageType,
-        admin_id: impl Into<Id>,
+        admin_id: impl Into<AdminId>,
         body: impl Into<String>,
     ) -> Self {
         AdminReply {
@@ -161,18 +162,18 @@ impl AdminReply {
     }
 
     /// A customer-visible reply.
-    pub fn comment(admin_id: impl Into<Id>, body: impl Into<String>) -> Self {
+    pub fn comment(admin_id: impl Into<AdminId>, body: impl Into<String>) -> Self {
         Self::with_type(AdminMessageType::Comment, admin_id, body)
     }
 
     /// An internal note.
-    pub fn note(admin_id: impl Into<Id>, body: impl Into<String>) -> Self {
+    pub fn note(admin_id: impl Into<AdminId>, body: impl Into<String>) -> Self {
         Self::with_type(AdminMessageType::Note, admin_id, body)
     }
 
     /// Sets the original time of the part.
-    pub fn created_at(mut self, at: i64) -> Self {
-        self.created_at = Some(at);
+    pub fn created_at(mut self, at: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(at.into());
         self
     }
 
@@ -187,7 +188,7 @@ impl AdminReply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactIdentity {
     /// Intercom's contact id (`intercom_user_id`).
-    IntercomUserId(Id),
+    IntercomUserId(ContactId),
     /// The contact's email.
     Email(String),
     /// The contact's external id (`user_id`).
@@ -202,7 +203,7 @@ pub struct ContactReply {
     /// Text.
     pub body: String,
     /// Original time of the part (Unix seconds).
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Public URLs Intercom should fetch and attach (at most ten).
     pub attachment_urls: Vec<String>,
     /// Files sent inline (at most ten; conversations only, ticket contact replies take none).
@@ -211,7 +212,7 @@ pub struct ContactReply {
 
 impl ContactReply {
     /// A reply by the contact with this Intercom id.
-    pub fn new(contact_id: impl Into<Id>, body: impl Into<String>) -> Self {
+    pub fn new(contact_id: impl Into<ContactId>, body: impl Into<String>) -> Self {
         ContactReply {
             contact: ContactIdentity::IntercomUserId(contact_id.into()),
             body: body.into(),
@@ -222,8 +223,8 @@ impl ContactReply {
     }
 
     /// Sets the original time of the part.
-    pub fn created_at(mut self, at: i64) -> Self {
-        self.created_at = Some(at);
+    pub fn created_at(mut self, at: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(at.into());
         self
     }
 }
@@ -300,9 +301,9 @@ struct ReplyWire<'a> {
     #[serde(rename = "type")]
     author_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    admin_id: Option<&'a Id>,
+    admin_id: Option<&'a AdminId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    intercom_user_id: Option<&'a Id>,
+    intercom_user_id: Option<&'a ContactId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -310,7 +311,7 @@ struct ReplyWire<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    created_at: Option<i64>,
+    created_at: Option<Timestamp>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     attachment_urls: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]

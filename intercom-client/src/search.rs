@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pagination::StartingAfterPaging;
+use crate::pagination::{Cursor, StartingAfterPaging};
 
 /// A search filter: one field comparison or a group of filters joined by AND / OR.
 ///
@@ -154,7 +154,7 @@ impl<'a> SearchBody<'a> {
     pub(crate) fn page(
         query: &'a SearchQuery,
         per_page: Option<u32>,
-        cursor: Option<String>,
+        cursor: Option<Cursor>,
         sort: Option<&'a SearchSort>,
     ) -> Self {
         let pagination = (per_page.is_some() || cursor.is_some()).then_some(StartingAfterPaging {

@@ -6,25 +6,26 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{AdminId, TeamId};
 use crate::serde_helpers::null_as_default;
 use crate::transport::ApiRequest;
 use crate::Client;
 
 /// A team (`team` schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Team {
     /// Always `team`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: TeamId,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
     /// Members (integers in the description).
     #[serde(default, deserialize_with = "null_as_default")]
-    pub admin_ids: Vec<Id>,
+    pub admin_ids: Vec<AdminId>,
     /// Maximum open conversations per member, if set.
     #[serde(default)]
     pub assignment_limit: Option<i64>,
@@ -61,10 +62,10 @@ impl<'a> Teams<'a> {
     }
 
     /// `GET /teams/{id}`.
-    pub async fn get(&self, team_id: &str) -> Result<Team, Error> {
+    pub async fn get(&self, team_id: &TeamId) -> Result<Team, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["teams", team_id]))
+            .send(ApiRequest::get(&["teams", team_id.as_str()]))
             .await
     }
 }

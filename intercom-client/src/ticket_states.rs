@@ -6,24 +6,39 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::TicketStateId;
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
 use crate::ticket_types::TicketType;
 use crate::transport::ApiRequest;
 use crate::Client;
 
+open_enum! {
+    /// The category of a ticket state: every custom state belongs to one of these.
+    pub enum TicketStateCategory {
+        /// Submitted, not yet worked on.
+        Submitted = "submitted",
+        /// Being worked on.
+        InProgress = "in_progress",
+        /// Waiting for the customer's answer.
+        WaitingOnCustomer = "waiting_on_customer",
+        /// Resolved.
+        Resolved = "resolved",
+    }
+}
+
 /// A ticket state (`ticket_state` / `ticket_state_detailed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketState {
     /// Always `ticket_state`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id (use it as `ticket_state_id`).
-    pub id: Id,
+    pub id: TicketStateId,
     /// `submitted`, `in_progress`, `waiting_on_customer` or `resolved`.
     #[serde(default)]
-    pub category: Option<String>,
+    pub category: Option<TicketStateCategory>,
     /// Label teammates see.
     #[serde(default)]
     pub internal_label: Option<String>,
@@ -40,6 +55,7 @@ pub struct TicketState {
 
 /// `{type: "list", data: [ticket types]}` inside a ticket state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketTypeRefs {
     /// The ticket types.
     #[serde(default, deserialize_with = "null_as_default")]

@@ -5,36 +5,35 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
+use crate::ids::{TicketTypeAttributeId, TicketTypeId};
 use crate::pagination::DataList;
 use crate::serde_helpers::null_as_default;
 use crate::ticket_states::TicketState;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
-/// What a ticket type is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TicketCategory {
-    /// Customer-facing tickets.
-    Customer,
-    /// Internal back-office work.
-    #[serde(rename = "Back-office")]
-    BackOffice,
-    /// Trackers linking many conversations.
-    Tracker,
-    /// A category this client version does not know; only ever received, never sent.
-    #[serde(other, skip_serializing)]
-    Unknown,
+open_enum! {
+    /// What a ticket type is for.
+    pub enum TicketCategory {
+        /// Customer-facing tickets.
+        Customer = "Customer",
+        /// Internal back-office work.
+        BackOffice = "Back-office",
+        /// Trackers linking many conversations.
+        Tracker = "Tracker",
+    }
 }
 
 /// A ticket type (`ticket_type`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketType {
     /// Always `ticket_type`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: TicketTypeId,
     /// Category.
     #[serde(default)]
     pub category: Option<TicketCategory>,
@@ -61,14 +60,15 @@ pub struct TicketType {
     pub archived: Option<bool>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
 }
 
 /// `{type: "ticket_type_attributes.list", ticket_type_attributes: [...]}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketTypeAttributes {
     /// The attributes.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -77,6 +77,7 @@ pub struct TicketTypeAttributes {
 
 /// `{type: "list", data: [ticket states]}` inside a ticket type.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketTypeStates {
     /// The states.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -85,12 +86,13 @@ pub struct TicketTypeStates {
 
 /// An attribute of a ticket type (`ticket_type_attribute`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketTypeAttribute {
     /// Always `ticket_type_attribute`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: TicketTypeAttributeId,
     /// Workspace id.
     #[serde(default)]
     pub workspace_id: Option<String>,
@@ -126,16 +128,16 @@ pub struct TicketTypeAttribute {
     pub default: Option<bool>,
     /// The owning ticket type.
     #[serde(default)]
-    pub ticket_type_id: Option<Id>,
+    pub ticket_type_id: Option<TicketTypeId>,
     /// Whether it is archived.
     #[serde(default)]
     pub archived: Option<bool>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
 }
 
 /// Body of `POST /ticket_types` (`create_ticket_type_request`).
@@ -311,10 +313,10 @@ impl<'a> TicketTypes<'a> {
     }
 
     /// `GET /ticket_types/{id}`.
-    pub async fn get(&self, ticket_type_id: &str) -> Result<TicketType, Error> {
+    pub async fn get(&self, ticket_type_id: &TicketTypeId) -> Result<TicketType, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["ticket_types", ticket_type_id]))
+            .send(ApiRequest::get(&["ticket_types", ticket_type_id.as_str()]))
             .await
     }
 
@@ -327,15 +329,15 @@ impl<'a> TicketTypes<'a> {
     /// `PUT /ticket_types/{id}`.
     pub async fn update(
         &self,
-        ticket_type_id: &str,
+        ticket_type_id: &TicketTypeId,
         request: &UpdateTicketTypeRequest,
     ) -> Result<TicketType, Error> {
-        let request = ApiRequest::put(&["ticket_types", ticket_type_id]).json(request)?;
+        let request = ApiRequest::put(&["ticket_types", ticket_type_id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// Archives a ticket type (the API offers no delete).
-    pub async fn archive(&self, ticket_type_id: &str) -> Result<TicketType, Error> {
+    pub async fn archive(&self, ticket_type_id: &TicketTypeId) -> Result<TicketType, Error> {
         let request = UpdateTicketTypeRequest {
             archived: Some(true),
             ..UpdateTicketTypeRequest::default()
@@ -346,7 +348,7 @@ impl<'a> TicketTypes<'a> {
     /// The attributes of a ticket type (read from `GET /ticket_types/{id}`; there is no separate list call).
     pub async fn list_attributes(
         &self,
-        ticket_type_id: &str,
+        ticket_type_id: &TicketTypeId,
     ) -> Result<Vec<TicketTypeAttribute>, Error> {
         let ticket_type = self.get(ticket_type_id).await?;
         Ok(ticket_type
@@ -358,32 +360,36 @@ impl<'a> TicketTypes<'a> {
     /// `POST /ticket_types/{id}/attributes`.
     pub async fn create_attribute(
         &self,
-        ticket_type_id: &str,
+        ticket_type_id: &TicketTypeId,
         request: &CreateTicketTypeAttributeRequest,
     ) -> Result<TicketTypeAttribute, Error> {
-        let request =
-            ApiRequest::post(&["ticket_types", ticket_type_id, "attributes"]).json(request)?;
+        let request = ApiRequest::post(&["ticket_types", ticket_type_id.as_str(), "attributes"])
+            .json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `PUT /ticket_types/{id}/attributes/{attribute_id}`.
     pub async fn update_attribute(
         &self,
-        ticket_type_id: &str,
-        attribute_id: &str,
+        ticket_type_id: &TicketTypeId,
+        attribute_id: &TicketTypeAttributeId,
         request: &UpdateTicketTypeAttributeRequest,
     ) -> Result<TicketTypeAttribute, Error> {
-        let request =
-            ApiRequest::put(&["ticket_types", ticket_type_id, "attributes", attribute_id])
-                .json(request)?;
+        let request = ApiRequest::put(&[
+            "ticket_types",
+            ticket_type_id.as_str(),
+            "attributes",
+            attribute_id.as_str(),
+        ])
+        .json(request)?;
         self.client.transport().send(request).await
     }
 
     /// Archives a ticket type attribute (the API offers no delete).
     pub async fn archive_attribute(
         &self,
-        ticket_type_id: &str,
-        attribute_id: &str,
+        ticket_type_id: &TicketTypeId,
+        attribute_id: &TicketTypeAttributeId,
     ) -> Result<TicketTypeAttribute, Error> {
         let request = UpdateTicketTypeAttributeRequest {
             archived: Some(true),

@@ -33,7 +33,7 @@ async fn admins_list_get_and_me() {
     assert_eq!(
         client
             .admins()
-            .get("991267716")
+            .get(&"991267716".into())
             .await
             .unwrap()
             .email
@@ -62,7 +62,13 @@ async fn teams_list_and_get() {
     // Integer and string ids in one list are both kept verbatim.
     assert_eq!(teams[0].admin_ids, ["493881", "991267716"]);
     assert_eq!(
-        client.teams().get("814865").await.unwrap().name.as_deref(),
+        client
+            .teams()
+            .get(&"814865".into())
+            .await
+            .unwrap()
+            .name
+            .as_deref(),
         Some("Tier 1")
     );
 }

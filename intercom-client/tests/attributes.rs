@@ -117,8 +117,12 @@ async fn data_attributes_list_update_archive() {
         ]),
         ..UpdateDataAttributeRequest::default()
     };
-    client.data_attributes().update("1", &update).await.unwrap();
-    client.data_attributes().archive("2").await.unwrap();
+    client
+        .data_attributes()
+        .update(&"1".into(), &update)
+        .await
+        .unwrap();
+    client.data_attributes().archive(&"2".into()).await.unwrap();
 }
 
 fn conversation_attribute(id: u64, data_type: &str) -> serde_json::Value {
@@ -188,7 +192,7 @@ async fn conversation_attributes_crud_and_options() {
     let listed = api.list(false).await.unwrap();
     assert_eq!(listed[0].data_type, Some(ConversationAttributeType::List));
     assert_eq!(listed[0].options[0].label.as_deref(), Some("High"));
-    assert_eq!(api.get("8").await.unwrap().id, "8");
+    assert_eq!(api.get(&"8".into()).await.unwrap().id, "8");
 
     let mut list = CreateConversationAttributeRequest::list("Priority", ["High", "Low"]);
     list.visible_to_team_ids = Some(vec!["5".into()]);
@@ -210,11 +214,15 @@ async fn conversation_attributes_crud_and_options() {
         description: Some("How urgent".into()),
         ..UpdateConversationAttributeRequest::default()
     };
-    api.update("8", &update).await.unwrap();
-    api.archive("9").await.unwrap();
-    api.add_option("8", "Urgent").await.unwrap();
-    api.update_option("8", "a1b2", "Very high").await.unwrap();
-    api.archive_option("8", "a1b2").await.unwrap();
+    api.update(&"8".into(), &update).await.unwrap();
+    api.archive(&"9".into()).await.unwrap();
+    api.add_option(&"8".into(), "Urgent").await.unwrap();
+    api.update_option(&"8".into(), &"a1b2".into(), "Very high")
+        .await
+        .unwrap();
+    api.archive_option(&"8".into(), &"a1b2".into())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -15,12 +15,12 @@ async fn upsert_sends_company_id_and_remote_created_at() {
         .mount(&server)
         .await;
     let mut request = UpsertCompanyRequest::new("acme", "Acme");
-    request.remote_created_at = Some(1262304000);
+    request.remote_created_at = Some(1262304000.into());
     request.size = Some(50);
     request.website = Some("https://acme.example".into());
     request.custom_attributes = Some(serde_json::from_value(json!({"region": "EMEA"})).unwrap());
     let company = client.companies().upsert(&request).await.unwrap();
-    assert_eq!(company.remote_created_at, Some(1262304000));
+    assert_eq!(company.remote_created_at, Some(1262304000.into()));
     assert_eq!(company.plan.unwrap().name, None);
 }
 
@@ -44,15 +44,24 @@ async fn get_update_delete() {
         .mount(&server)
         .await;
     assert_eq!(
-        client.companies().get("co1").await.unwrap().user_count,
+        client
+            .companies()
+            .get(&"co1".into())
+            .await
+            .unwrap()
+            .user_count,
         Some(4)
     );
     let update = UpdateCompanyRequest {
         industry: Some("Manufacturing".into()),
         ..UpdateCompanyRequest::default()
     };
-    client.companies().update("co1", &update).await.unwrap();
-    let deleted = client.companies().delete("co1").await.unwrap();
+    client
+        .companies()
+        .update(&"co1".into(), &update)
+        .await
+        .unwrap();
+    let deleted = client.companies().delete(&"co1".into()).await.unwrap();
     assert!(deleted.deleted);
     assert_eq!(deleted.object.as_deref(), Some("company"));
 }

@@ -2,9 +2,9 @@ mod common;
 
 use common::{company_json, contact_json, error_list, setup, Expect};
 use futures::TryStreamExt;
-use intercom_client::contacts::{ContactRequest, ContactRole, ContactSearchOptions};
+use intercom_client::contacts::{Contact, ContactRequest, ContactRole, ContactSearchOptions};
 use intercom_client::search::{SearchQuery, SearchSort, SortOrder};
-use intercom_client::Error;
+use intercom_client::{Cursor, Error, Page};
 use serde_json::json;
 
 #[tokio::test]
@@ -132,14 +132,17 @@ async fn update_get_delete_archive_unarchive() {
         name: Some("New Name".into()),
         ..ContactRequest::default()
     };
-    assert_eq!(contacts.update("c1", &update).await.unwrap().id, "c1");
     assert_eq!(
-        contacts.get("c1").await.unwrap().email.as_deref(),
+        contacts.update(&"c1".into(), &update).await.unwrap().id,
+        "c1"
+    );
+    assert_eq!(
+        contacts.get(&"c1".into()).await.unwrap().email.as_deref(),
         Some("ada@example.com")
     );
-    assert!(contacts.delete("c1").await.unwrap().deleted);
-    assert!(contacts.archive("c1").await.unwrap().archived);
-    assert!(!contacts.unarchive("c1").await.unwrap().archived);
+    assert!(contacts.delete(&"c1".into()).await.unwrap().deleted);
+    assert!(contacts.archive(&"c1".into()).await.unwrap().archived);
+    assert!(!contacts.unarchive(&"c1".into()).await.unwrap().archived);
 }
 
 #[tokio::test]
@@ -253,8 +256,76 @@ async fn attach_and_detach_company() {
         .respond(200, company_json("co1", "acme"))
         .mount(&server)
         .await;
-    let attached = client.contacts().attach_company("c1", "co1").await.unwrap();
+    let attached = client
+        .contacts()
+        .attach_company(&"c1".into(), &"co1".into())
+        .await
+        .unwrap();
     assert_eq!(attached.company_id.as_deref(), Some("acme"));
-    let detached = client.contacts().detach_company("c1", "co1").await.unwrap();
+    let detached = client
+        .contacts()
+        .detach_company(&"c1".into(), &"co1".into())
+        .await
+        .unwrap();
     assert_eq!(detached.id, "co1");
+}
+
+/// A page of `GET /contacts` holding `ids`, pointing at `next`.
+fn contact_page(ids: &[&str], next: Option<&str>) -> serde_json::Value {
+    let data: Vec<_> = ids.iter().map(|id| contact_json(id, id)).collect();
+    let mut pages = json!({"type": "pages", "per_page": 2, "total_pages": 3});
+    if let Some(next) = next {
+        pages["next"] = json!({"per_page": 2, "starting_after": next});
+    }
+    json!({"type": "list", "data": data, "total_count": 5, "pages": pages})
+}
+
+#[tokio::test]
+async fn a_listing_resumes_from_a_saved_cursor_with_exactly_the_remaining_items() {
+    let (server, client) = setup().await;
+    for (after, ids, next) in [
+        ("cur-2", &["c3", "c4"][..], Some("cur-4")),
+        ("cur-4", &["c5"][..], None),
+    ] {
+        Expect::call("GET", "/contacts")
+            .query("per_page", "2")
+            .query("starting_after", after)
+            .respond(200, contact_page(ids, next))
+            .mount(&server)
+            .await;
+    }
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/contacts"))
+        .and(wiremock::matchers::query_param_is_missing("starting_after"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(contact_page(&["c1", "c2"], Some("cur-2"))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // A first run handles one page, saves where it stopped as text, and ends.
+    let mut pages = client.contacts().list_pages(Some(2), None);
+    let first = pages.try_next().await.unwrap().unwrap();
+    let handled: Vec<&str> = first.items().iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(handled, ["c1", "c2"]);
+    let saved = first.next_cursor().unwrap().to_string();
+    drop(pages);
+
+    // A new call resumes from the saved cursor and sees only what is left.
+    let cursor: Cursor = saved.parse().unwrap();
+    let rest: Vec<Page<Contact>> = client
+        .contacts()
+        .list_pages(Some(2), Some(cursor))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(rest.last().unwrap().is_last());
+    let remaining: Vec<String> = rest
+        .into_iter()
+        .flatten()
+        .map(|c| c.id.into_string())
+        .collect();
+    assert_eq!(remaining, ["c3", "c4", "c5"]);
 }

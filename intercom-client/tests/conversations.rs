@@ -3,11 +3,12 @@ mod common;
 use common::{conversation_json, setup, Expect};
 use futures::TryStreamExt;
 use intercom_client::conversations::{
-    Assignee, Assignment, ConversationState, CreateConversationRequest, UpdateConversationRequest,
+    Assignee, Assignment, ConversationState, CreateConversationRequest, PartType,
+    UpdateConversationRequest,
 };
 use intercom_client::replies::{AdminReply, AttachmentFile, ContactReply, Reply};
 use intercom_client::search::SearchQuery;
-use intercom_client::{Error, Id};
+use intercom_client::{AdminId, Error};
 use serde_json::json;
 
 #[tokio::test]
@@ -65,11 +66,11 @@ async fn admin_notes_and_contact_replies_keep_created_at_and_attachments() {
     ));
     let conversation = client
         .conversations()
-        .reply("363", &note.into())
+        .reply(&"363".into(), &note.into())
         .await
         .unwrap();
     let parts = conversation.conversation_parts.unwrap().conversation_parts;
-    assert_eq!(parts[0].part_type.as_deref(), Some("note"));
+    assert_eq!(parts[0].part_type, Some(PartType::Note));
     assert_eq!(
         parts[0].author.as_ref().unwrap().id.as_ref().unwrap(),
         "991267716"
@@ -77,13 +78,13 @@ async fn admin_notes_and_contact_replies_keep_created_at_and_attachments() {
     let contact = ContactReply::new("6762f11b1bb69f9f2193bba3", "thanks").created_at(1262311200);
     client
         .conversations()
-        .reply("363", &contact.into())
+        .reply(&"363".into(), &contact.into())
         .await
         .unwrap();
     let comment = AdminReply::comment("991267716", "on it").created_at(1262314800);
     client
         .conversations()
-        .reply("363", &Reply::Admin(comment))
+        .reply(&"363".into(), &Reply::Admin(comment))
         .await
         .unwrap();
 }
@@ -97,7 +98,7 @@ async fn more_than_ten_files_are_refused_before_sending() {
         .collect();
     let error = client
         .conversations()
-        .reply("363", &note.into())
+        .reply(&"363".into(), &note.into())
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)));
@@ -106,7 +107,7 @@ async fn more_than_ten_files_are_refused_before_sending() {
 #[tokio::test]
 async fn assign_open_snooze_close() {
     let (server, client) = setup().await;
-    let admin = Id::from("991267716");
+    let admin = AdminId::from("991267716");
     let bodies = [
         json!({"message_type": "assignment", "type": "team", "admin_id": "991267716", "assignee_id": "814865"}),
         json!({"message_type": "assignment", "type": "admin", "admin_id": "991267716", "assignee_id": "0", "body": "unassigning"}),
@@ -127,20 +128,20 @@ async fn assign_open_snooze_close() {
         assignee: Assignee::Team("814865".into()),
         body: None,
     };
-    conversations.assign("363", &to_team).await.unwrap();
+    conversations.assign(&"363".into(), &to_team).await.unwrap();
     let nobody = Assignment {
         admin_id: admin.clone(),
         assignee: Assignee::Unassigned,
         body: Some("unassigning".into()),
     };
-    conversations.assign("363", &nobody).await.unwrap();
-    conversations.open("363", &admin).await.unwrap();
+    conversations.assign(&"363".into(), &nobody).await.unwrap();
+    conversations.open(&"363".into(), &admin).await.unwrap();
     conversations
-        .snooze("363", &admin, 1893456000)
+        .snooze(&"363".into(), &admin, 1893456000)
         .await
         .unwrap();
     let closed = conversations
-        .close("363", &admin, Some("Resolved in Vivantio"))
+        .close(&"363".into(), &admin, Some("Resolved in Vivantio"))
         .await
         .unwrap();
     assert_eq!(closed.state, Some(ConversationState::Open));
@@ -173,14 +174,18 @@ async fn update_get_delete() {
         ),
         ..UpdateConversationRequest::default()
     };
-    client.conversations().update("363", &update).await.unwrap();
-    let conversation = client.conversations().get("363").await.unwrap();
+    client
+        .conversations()
+        .update(&"363".into(), &update)
+        .await
+        .unwrap();
+    let conversation = client.conversations().get(&"363".into()).await.unwrap();
     assert_eq!(conversation.team_assignee_id.unwrap(), "5017691");
     assert_eq!(conversation.custom_attributes["Vivantio ID"], "T-1");
     assert!(
         client
             .conversations()
-            .delete("363", Some(false))
+            .delete(&"363".into(), Some(false))
             .await
             .unwrap()
             .deleted

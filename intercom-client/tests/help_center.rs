@@ -49,7 +49,7 @@ async fn help_centers_are_listed_and_read() {
     assert_eq!(
         client
             .help_center()
-            .get_help_center("79")
+            .get_help_center(&"79".into())
             .await
             .unwrap()
             .default,
@@ -137,11 +137,11 @@ async fn collections_nest_by_parent_id_and_support_crud() {
         name: Some("Laser printers".into()),
         ..UpdateCollectionRequest::default()
     };
-    collections.update("160", &update).await.unwrap();
-    collections.get("160").await.unwrap();
+    collections.update(&"160".into(), &update).await.unwrap();
+    collections.get(&"160".into()).await.unwrap();
     let all: Vec<_> = collections.list(None).try_collect().await.unwrap();
     assert_eq!(all.len(), 2);
-    assert!(collections.delete("160").await.unwrap().deleted);
+    assert!(collections.delete(&"160".into()).await.unwrap().deleted);
 }
 
 #[tokio::test]
@@ -226,8 +226,8 @@ async fn articles_with_author_state_parent_and_translations() {
         parent_id: Some("19".into()),
         ..UpdateArticleRequest::default()
     };
-    articles.update("55", &update).await.unwrap();
-    articles.get("55").await.unwrap();
+    articles.update(&"55".into(), &update).await.unwrap();
+    articles.get(&"55".into()).await.unwrap();
     assert_eq!(
         articles
             .list(None)
@@ -251,7 +251,7 @@ async fn articles_with_author_state_parent_and_translations() {
             .len(),
         1
     );
-    assert!(articles.delete("55").await.unwrap().deleted);
+    assert!(articles.delete(&"55".into()).await.unwrap().deleted);
 }
 
 #[tokio::test]

@@ -43,13 +43,13 @@ async fn a_conversation_with_history_lands_in_order_with_its_file() {
         .unwrap();
     client
         .contacts()
-        .attach_company(contact.id.as_str(), company.id.as_str())
+        .attach_company(&contact.id, &company.id)
         .await
         .unwrap();
     let message = client
         .conversations()
         .create(
-            &CreateConversationRequest::new(contact.id.as_str(), "Printer offline")
+            &CreateConversationRequest::new(&contact.id, "Printer offline")
                 .created_at(1_700_000_000),
         )
         .await
@@ -63,23 +63,26 @@ async fn a_conversation_with_history_lands_in_order_with_its_file() {
     ));
     client
         .conversations()
-        .reply(message.conversation_id.as_str(), &note.into())
+        .reply(&message.conversation_id, &note.into())
         .await
         .unwrap();
-    let reply = ContactReply::new(contact.id.as_str(), "Thanks!").created_at(1_700_001_200);
+    let reply = ContactReply::new(&contact.id, "Thanks!").created_at(1_700_001_200);
     client
         .conversations()
-        .reply(message.conversation_id.as_str(), &Reply::Contact(reply))
+        .reply(&message.conversation_id, &Reply::Contact(reply))
         .await
         .unwrap();
 
     let conversation = client
         .conversations()
-        .get(message.conversation_id.as_str())
+        .get(&message.conversation_id)
         .await
         .unwrap();
     let parts = conversation.conversation_parts.unwrap().conversation_parts;
-    let times: Vec<i64> = parts.iter().filter_map(|part| part.created_at).collect();
+    let times: Vec<i64> = parts
+        .iter()
+        .filter_map(|part| part.created_at.map(i64::from))
+        .collect();
     assert_eq!(times, vec![1_700_000_600, 1_700_001_200]);
     let workspace = sim.workspace();
     let stored = workspace

@@ -36,7 +36,11 @@ async fn create_rename_list_get_delete() {
     let tags = client.tags();
     assert_eq!(tags.create("vip").await.unwrap().id, "17");
     assert_eq!(
-        tags.rename("17", "VIP").await.unwrap().name.as_deref(),
+        tags.rename(&"17".into(), "VIP")
+            .await
+            .unwrap()
+            .name
+            .as_deref(),
         Some("VIP")
     );
     let all = tags.list().await.unwrap();
@@ -45,8 +49,8 @@ async fn create_rename_list_get_delete() {
         all[1].applied_by.as_ref().unwrap().kind.as_deref(),
         Some("admin")
     );
-    assert_eq!(tags.get("17").await.unwrap().id, "17");
-    tags.delete("17").await.unwrap();
+    assert_eq!(tags.get(&"17".into()).await.unwrap().id, "17");
+    tags.delete(&"17".into()).await.unwrap();
 }
 
 #[tokio::test]
@@ -82,10 +86,20 @@ async fn tag_and_untag_contacts_conversations_and_tickets() {
         .mount(&server)
         .await;
     let tags = client.tags();
-    tags.tag_contact("c1", "17").await.unwrap();
-    tags.untag_contact("c1", "17").await.unwrap();
-    tags.tag_conversation("123", "17", "991").await.unwrap();
-    tags.untag_conversation("123", "17", "991").await.unwrap();
-    tags.tag_ticket("456", "17", "991").await.unwrap();
-    tags.untag_ticket("456", "17", "991").await.unwrap();
+    tags.tag_contact(&"c1".into(), &"17".into()).await.unwrap();
+    tags.untag_contact(&"c1".into(), &"17".into())
+        .await
+        .unwrap();
+    tags.tag_conversation(&"123".into(), &"17".into(), &"991".into())
+        .await
+        .unwrap();
+    tags.untag_conversation(&"123".into(), &"17".into(), &"991".into())
+        .await
+        .unwrap();
+    tags.tag_ticket(&"456".into(), &"17".into(), &"991".into())
+        .await
+        .unwrap();
+    tags.untag_ticket(&"456".into(), &"17".into(), &"991".into())
+        .await
+        .unwrap();
 }

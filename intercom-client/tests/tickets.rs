@@ -5,6 +5,7 @@ use common::{setup, ticket_json, Expect};
 use futures::TryStreamExt;
 use intercom_client::replies::{AdminReply, ContactIdentity, ContactReply};
 use intercom_client::search::SearchQuery;
+use intercom_client::ticket_states::TicketStateCategory;
 use intercom_client::ticket_types::{
     CreateTicketTypeAttributeRequest, CreateTicketTypeRequest, TicketAttributeType, TicketCategory,
     UpdateTicketTypeAttributeRequest, UpdateTicketTypeRequest,
@@ -76,7 +77,7 @@ async fn ticket_types_and_attributes() {
     let types = client.ticket_types();
     let all = types.list().await.unwrap();
     assert_eq!(all[0].category, Some(TicketCategory::BackOffice));
-    let attributes = types.list_attributes("1234").await.unwrap();
+    let attributes = types.list_attributes(&"1234".into()).await.unwrap();
     assert_eq!(attributes[0].ticket_type_id.as_ref().unwrap(), "1234");
     let create = CreateTicketTypeRequest {
         name: "Bug".into(),
@@ -89,19 +90,28 @@ async fn ticket_types_and_attributes() {
         description: Some("Bugs".into()),
         ..UpdateTicketTypeRequest::default()
     };
-    types.update("1234", &update).await.unwrap();
-    types.archive("1235").await.unwrap();
+    types.update(&"1234".into(), &update).await.unwrap();
+    types.archive(&"1235".into()).await.unwrap();
     let mut attribute =
         CreateTicketTypeAttributeRequest::new("Severity", "How bad", TicketAttributeType::List);
     attribute.list_items = Some("High,Low".into());
     attribute.required_to_create = Some(false);
-    types.create_attribute("1234", &attribute).await.unwrap();
+    types
+        .create_attribute(&"1234".into(), &attribute)
+        .await
+        .unwrap();
     let change = UpdateTicketTypeAttributeRequest {
         visible_to_contacts: Some(false),
         ..UpdateTicketTypeAttributeRequest::default()
     };
-    types.update_attribute("1234", "7", &change).await.unwrap();
-    types.archive_attribute("1234", "8").await.unwrap();
+    types
+        .update_attribute(&"1234".into(), &"7".into(), &change)
+        .await
+        .unwrap();
+    types
+        .archive_attribute(&"1234".into(), &"8".into())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -114,7 +124,7 @@ async fn ticket_states_are_listed() {
         .mount(&server)
         .await;
     let states = client.ticket_states().list().await.unwrap();
-    assert_eq!(states[0].category.as_deref(), Some("resolved"));
+    assert_eq!(states[0].category, Some(TicketStateCategory::Resolved));
     assert_eq!(states[0].ticket_types.as_ref().unwrap().data[0].id, "1234");
 }
 
@@ -176,7 +186,7 @@ async fn create_update_reply_get_search_delete() {
         .as_mut()
         .unwrap()
         .insert("Severity".into(), "a1".into());
-    create.created_at = Some(1262304000);
+    create.created_at = Some(1262304000.into());
     create.assignment = Some(TicketAssignment {
         team_assignee_id: Some("814865".into()),
         ..TicketAssignment::default()
@@ -194,24 +204,30 @@ async fn create_update_reply_get_search_delete() {
         ticket_attributes: Some(serde_json::from_value(json!({"Severity": "a2"})).unwrap()),
         ..UpdateTicketRequest::default()
     };
-    tickets.update("494", &update).await.unwrap();
+    tickets.update(&"494".into(), &update).await.unwrap();
 
     let note = AdminReply::note("991267716", "looked at it")
         .created_at(1262307600)
         .skip_notifications();
-    assert_eq!(tickets.reply("494", &note.into()).await.unwrap().id, "310");
+    assert_eq!(
+        tickets.reply(&"494".into(), &note.into()).await.unwrap().id,
+        "310"
+    );
     let mut by_email = ContactReply::new("x", "still broken");
     by_email.contact = ContactIdentity::Email("ada@example.com".into());
-    tickets.reply("494", &by_email.into()).await.unwrap();
+    tickets
+        .reply(&"494".into(), &by_email.into())
+        .await
+        .unwrap();
 
-    assert_eq!(tickets.get("494").await.unwrap().id, "494");
+    assert_eq!(tickets.get(&"494".into()).await.unwrap().id, "494");
     let found: Vec<_> = tickets
         .search(SearchQuery::eq("ticket_type_id", "1234"), None)
         .try_collect()
         .await
         .unwrap();
     assert_eq!(found.len(), 1);
-    assert!(tickets.delete("494").await.unwrap().deleted);
+    assert!(tickets.delete(&"494".into()).await.unwrap().deleted);
 }
 
 #[tokio::test]
@@ -221,7 +237,11 @@ async fn a_non_numeric_admin_id_is_refused_where_an_integer_is_required() {
         admin_id: Some("admin-abc".into()),
         ..UpdateTicketRequest::default()
     };
-    let error = client.tickets().update("494", &update).await.unwrap_err();
+    let error = client
+        .tickets()
+        .update(&"494".into(), &update)
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
 }
 

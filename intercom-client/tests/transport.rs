@@ -99,7 +99,7 @@ async fn never_retries_other_4xx() {
         .await;
     let error = client
         .contacts()
-        .update("c1", &ContactRequest::default().phone("nope"))
+        .update(&"c1".into(), &ContactRequest::default().phone("nope"))
         .await
         .unwrap_err();
     match &error {
@@ -137,7 +137,7 @@ async fn retries_a_409_on_an_idempotent_update_only() {
         .await;
     let contact = client
         .contacts()
-        .update("c1", &ContactRequest::default().name("x"))
+        .update(&"c1".into(), &ContactRequest::default().name("x"))
         .await
         .unwrap();
     assert_eq!(contact.id, "c1");
@@ -336,7 +336,7 @@ async fn undecodable_success_names_the_json_path_and_counts_as_applied() {
         )
         .mount(&server)
         .await;
-    let error = client.contacts().get("c1").await.unwrap_err();
+    let error = client.contacts().get(&"c1".into()).await.unwrap_err();
     match &error {
         Error::Decode {
             endpoint,

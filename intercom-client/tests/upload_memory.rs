@@ -78,7 +78,7 @@ fn a_16_mib_upload_peaks_near_the_file_size_and_arrives_intact() {
     runtime.block_on(async {
         client
             .conversations()
-            .reply(conversation.as_str(), &reply)
+            .reply(&conversation, &reply)
             .await
             .unwrap();
     });

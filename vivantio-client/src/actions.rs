@@ -10,20 +10,22 @@ use serde::{Deserialize, Serialize};
 use crate::attachments::Attachment;
 use crate::dates::VivantioDate;
 use crate::de::null_as_default;
+use crate::ids::{ActionId, StatusId, TicketId, UserId};
 
 /// One entry of a ticket's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TicketAction {
     /// Action id.
-    pub id: i64,
+    pub id: ActionId,
     /// The ticket (INF).
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<TicketId>,
     /// When it happened.
     #[serde(default, deserialize_with = "crate::dates::deserialize_option")]
     pub action_date: Option<VivantioDate>,
     /// Agent who did it (INF).
-    pub action_user_id: Option<i64>,
+    pub action_user_id: Option<UserId>,
     /// Name of who did it.
     pub action_user_name: Option<String>,
     /// Email of who did it.
@@ -44,7 +46,7 @@ pub struct TicketAction {
     /// Time spent, in minutes (INF).
     pub effort: Option<f64>,
     /// Status the ticket moved to, for status changes (INF).
-    pub status_id: Option<i64>,
+    pub status_id: Option<StatusId>,
     /// Attachments, when asked for (INF).
     #[serde(default, deserialize_with = "null_as_default")]
     pub attachments: Vec<Attachment>,

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{ArticleId, CategoryId, UserId};
+
 use crate::config::Category;
 use crate::dates::VivantioDate;
 use crate::de::null_as_default;
@@ -15,9 +17,10 @@ use crate::records::RecordsApi;
 /// A knowledge-base article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Article {
     /// Article id.
-    pub id: i64,
+    pub id: ArticleId,
     /// Title.
     pub title: Option<String>,
     /// Body as HTML (inline images point at the tenant host, behind its login).
@@ -25,14 +28,14 @@ pub struct Article {
     /// Short summary.
     pub summary: Option<String>,
     /// Category (a record-type-10 category).
-    pub category_id: Option<i64>,
+    pub category_id: Option<CategoryId>,
     /// Publication status (values UNK, kept as sent).
     #[serde(default)]
     pub status: serde_json::Value,
     /// Language code.
     pub language: Option<String>,
     /// Author (an agent id).
-    pub author_id: Option<i64>,
+    pub author_id: Option<UserId>,
     /// Whether end users can see it.
     pub is_public: Option<bool>,
     /// Search keywords (a list, or one comma-separated text; kept as sent).
@@ -50,8 +53,9 @@ impl Selectable for Article {
     const SELECT: ep::Endpoint = ep::ARTICLE_SELECT;
     const SELECT_BY_ID: ep::Endpoint = ep::ARTICLE_SELECT_BY_ID;
     const SELECT_LIST: ep::Endpoint = ep::ARTICLE_SELECT_LIST;
+    type Id = ArticleId;
 
-    fn id(&self) -> i64 {
+    fn id(&self) -> ArticleId {
         self.id
     }
 }

@@ -4,7 +4,7 @@
 //! only `AttachmentGuid` and `FileName` are confirmed, the rest is INF.
 //!
 //! A download arrives as base64 inside a JSON answer. It is decoded and hashed while the body
-//! arrives ([`scan`]), so the peak is the decoded file plus buffers of a few tens of KiB: the
+//! arrives (the `scan` module), so the peak is the decoded file plus buffers of a few tens of KiB: the
 //! JSON answer (a third larger than the file) is never held whole.
 
 mod scan;
@@ -19,15 +19,17 @@ use crate::endpoints as ep;
 use crate::enums::SystemArea;
 use crate::envelope::Answer;
 use crate::error::Error;
+use crate::ids::{ActionId, AttachmentId};
 use crate::transport::Request;
 use crate::Client;
 
 /// An attachment's metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Attachment {
     /// Attachment id.
-    pub id: Option<i64>,
+    pub id: Option<AttachmentId>,
     /// The key for downloading (some sources call it `UniqueId`).
     #[serde(alias = "UniqueId")]
     pub attachment_guid: Option<String>,
@@ -42,7 +44,7 @@ pub struct Attachment {
     /// The kind of record it belongs to (name or code).
     pub parent_area: Option<SystemArea>,
     /// The ticket action it was added with.
-    pub action_id: Option<i64>,
+    pub action_id: Option<ActionId>,
     /// Whether only agents may see it.
     pub is_private: Option<bool>,
     /// When it was added.
@@ -52,6 +54,7 @@ pub struct Attachment {
 
 /// A downloaded attachment: decoded bytes, their size and SHA-256.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DownloadedAttachment {
     /// File name, when Vivantio sent one.
     pub file_name: Option<String>,
@@ -91,10 +94,15 @@ impl<'a> AttachmentsApi<'a> {
         Self { client }
     }
 
-    /// The attachments of a record (`parentArea` is sent as the area's name, e.g. `Ticket`).
-    pub async fn list(&self, parent_id: i64, area: SystemArea) -> Result<Vec<Attachment>, Error> {
+    /// The attachments of a record (`parentArea` is sent as the area's name, e.g. `Ticket`);
+    /// `parent_id` is the id of a record of that area, e.g. a [`TicketId`](crate::TicketId).
+    pub async fn list(
+        &self,
+        parent_id: impl Into<i64>,
+        area: SystemArea,
+    ) -> Result<Vec<Attachment>, Error> {
         let request = Request::empty()
-            .param(ATTACHMENT_PARENT_ID_PARAM, parent_id)
+            .param(ATTACHMENT_PARENT_ID_PARAM, parent_id.into())
             .param(ATTACHMENT_PARENT_AREA_PARAM, area.as_str());
         self.client
             .results(ep::ATTACHMENT_SELECT_BY_PARENT, request)
@@ -307,6 +315,7 @@ impl Error {
 
 /// An inline image fetched from the tenant.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InlineImage {
     /// The last segment of its URL.
     pub file_name: String,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{CallerId, LocationId, OrganisationId, RecordTypeId};
+
 use crate::dates::VivantioDate;
 use crate::endpoints as ep;
 use crate::paging::Selectable;
@@ -11,9 +13,10 @@ use crate::records::RecordsApi;
 /// An end user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Caller {
     /// Caller id.
-    pub id: i64,
+    pub id: CallerId,
     /// Full name.
     pub name: Option<String>,
     /// First name.
@@ -27,9 +30,9 @@ pub struct Caller {
     /// Windows login name.
     pub domain_login_name: Option<String>,
     /// Organisation.
-    pub client_id: Option<i64>,
+    pub client_id: Option<OrganisationId>,
     /// Location.
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     /// Location name.
     pub location_name: Option<String>,
     /// Whether the caller may log in to the self-service portal.
@@ -41,7 +44,7 @@ pub struct Caller {
     /// Name of that external system.
     pub external_source: Option<String>,
     /// Record type.
-    pub record_type_id: Option<i64>,
+    pub record_type_id: Option<RecordTypeId>,
     /// Whether it is deleted.
     pub deleted: Option<bool>,
     /// Created.
@@ -56,8 +59,9 @@ impl Selectable for Caller {
     const SELECT: ep::Endpoint = ep::CALLER_SELECT;
     const SELECT_BY_ID: ep::Endpoint = ep::CALLER_SELECT_BY_ID;
     const SELECT_LIST: ep::Endpoint = ep::CALLER_SELECT_LIST;
+    type Id = CallerId;
 
-    fn id(&self) -> i64 {
+    fn id(&self) -> CallerId {
         self.id
     }
 }

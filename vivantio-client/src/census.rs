@@ -1,4 +1,4 @@
-//! Loud decoding: every field the [registry](crate::assumptions::registry) lists is counted on
+//! Loud decoding: every field the [registry] lists is counted on
 //! every answer, so that a field a tenant spells differently (or does not send) is reported
 //! instead of decoding as empty.
 //!

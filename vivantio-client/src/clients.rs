@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{OrganisationId, RecordTypeId};
+
 use crate::dates::VivantioDate;
 use crate::endpoints as ep;
 use crate::paging::Selectable;
@@ -10,9 +12,10 @@ use crate::records::RecordsApi;
 /// An organisation (a Vivantio "Client" record).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Organisation {
     /// Client id.
-    pub id: i64,
+    pub id: OrganisationId,
     /// Short reference (required by Vivantio on insert).
     pub reference: Option<String>,
     /// Name.
@@ -34,7 +37,7 @@ pub struct Organisation {
     /// Status name.
     pub status_name: Option<String>,
     /// Record type.
-    pub record_type_id: Option<i64>,
+    pub record_type_id: Option<RecordTypeId>,
     /// Whether it is deleted.
     pub deleted: Option<bool>,
     /// Created.
@@ -49,8 +52,9 @@ impl Selectable for Organisation {
     const SELECT: ep::Endpoint = ep::CLIENT_SELECT;
     const SELECT_BY_ID: ep::Endpoint = ep::CLIENT_SELECT_BY_ID;
     const SELECT_LIST: ep::Endpoint = ep::CLIENT_SELECT_LIST;
+    type Id = OrganisationId;
 
-    fn id(&self) -> i64 {
+    fn id(&self) -> OrganisationId {
         self.id
     }
 }

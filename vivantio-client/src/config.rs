@@ -10,15 +10,20 @@ use crate::assumptions::KNOWLEDGE_BASE_RECORD_TYPE_ID;
 use crate::endpoints as ep;
 use crate::enums::{FieldType, StatusType};
 use crate::error::Error;
+use crate::ids::{
+    CategoryId, ExtensionFieldId, GroupId, PriorityId, RecordTypeId, SlaStageTargetId, StatusId,
+    UserId,
+};
 use crate::transport::Request;
 use crate::Client;
 
 /// A ticket type (Vivantio "record type"); its `id` is the `RecordTypeId` of its tickets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TicketType {
     /// Record type id.
-    pub id: i64,
+    pub id: RecordTypeId,
     /// Singular name ("Incident").
     pub name_singular: Option<String>,
     /// Plural name ("Incidents").
@@ -30,16 +35,17 @@ pub struct TicketType {
 /// A ticket status of one record type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Status {
     /// Status id.
-    pub id: i64,
+    pub id: StatusId,
     /// Display name.
     pub name: Option<String>,
     /// Lifecycle class (open, closed, …), sent as a name or a code.
     #[serde(rename = "Type")]
     pub status_type: Option<StatusType>,
     /// Record type it belongs to (INF).
-    pub record_type_id: Option<i64>,
+    pub record_type_id: Option<RecordTypeId>,
     /// Whether it can be chosen (INF).
     pub enabled: Option<bool>,
 }
@@ -47,13 +53,14 @@ pub struct Status {
 /// A ticket priority of one record type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Priority {
     /// Priority id.
-    pub id: i64,
+    pub id: PriorityId,
     /// Display name.
     pub name: Option<String>,
     /// Record type it belongs to (INF).
-    pub record_type_id: Option<i64>,
+    pub record_type_id: Option<RecordTypeId>,
     /// Sort order (INF).
     pub order: Option<i64>,
 }
@@ -61,15 +68,16 @@ pub struct Priority {
 /// A category (a tree node) of one record type; whole shape INF.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Category {
     /// Category id.
-    pub id: i64,
+    pub id: CategoryId,
     /// Display name.
     pub name: Option<String>,
     /// Parent category, `None` at the root.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CategoryId>,
     /// Record type it belongs to (knowledge-base categories use record type 10).
-    pub record_type_id: Option<i64>,
+    pub record_type_id: Option<RecordTypeId>,
     /// Whether it can be chosen.
     pub enabled: Option<bool>,
 }
@@ -77,9 +85,10 @@ pub struct Category {
 /// An agent (Vivantio "user" or technician).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct User {
     /// User id.
-    pub id: i64,
+    pub id: UserId,
     /// First name.
     pub first_name: Option<String>,
     /// Last name.
@@ -105,9 +114,10 @@ impl User {
 /// An agent group (team); endpoint and shape UNK.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Group {
     /// Group id (tickets carry it as `GroupId`).
-    pub id: i64,
+    pub id: GroupId,
     /// Display name.
     pub name: Option<String>,
     /// Description.
@@ -116,14 +126,27 @@ pub struct Group {
     pub enabled: Option<bool>,
 }
 
+impl Group {
+    /// A group with a name and nothing else known (e.g. one named by tickets only).
+    pub fn new(id: GroupId, name: Option<String>) -> Self {
+        Group {
+            id,
+            name,
+            description: None,
+            enabled: None,
+        }
+    }
+}
+
 /// An SLA stage target of one priority; shape INF.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SlaStageTarget {
     /// Target id.
-    pub id: i64,
+    pub id: SlaStageTargetId,
     /// Priority it belongs to.
-    pub priority_id: Option<i64>,
+    pub priority_id: Option<PriorityId>,
     /// Stage name ("Response", "Resolution", …).
     pub stage_name: Option<String>,
     /// Target duration in minutes.
@@ -135,9 +158,10 @@ pub struct SlaStageTarget {
 /// A legacy extension field definition of one record type; endpoint and shape UNK.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ExtensionFieldDefinition {
     /// Field id (tickets carry values as `ExtensionFields[].FieldId`).
-    pub id: i64,
+    pub id: ExtensionFieldId,
     /// Internal name.
     pub name: Option<String>,
     /// Label shown to agents.
@@ -145,7 +169,24 @@ pub struct ExtensionFieldDefinition {
     /// Data type.
     pub field_type: Option<FieldType>,
     /// Record type it belongs to.
-    pub record_type_id: Option<i64>,
+    pub record_type_id: Option<RecordTypeId>,
+}
+
+impl ExtensionFieldDefinition {
+    /// A legacy field known by its id, name and record type only (e.g. from ticket values).
+    pub fn new(
+        id: ExtensionFieldId,
+        name: Option<String>,
+        record_type_id: Option<RecordTypeId>,
+    ) -> Self {
+        ExtensionFieldDefinition {
+            id,
+            name,
+            label: None,
+            field_type: None,
+            record_type_id,
+        }
+    }
 }
 
 /// The `Configuration/*` actions; get one from [`Client::configuration`].
@@ -167,19 +208,19 @@ impl<'a> ConfigurationApi<'a> {
     }
 
     /// The statuses of a record type.
-    pub async fn statuses(&self, record_type_id: i64) -> Result<Vec<Status>, Error> {
+    pub async fn statuses(&self, record_type_id: RecordTypeId) -> Result<Vec<Status>, Error> {
         self.by_id(ep::STATUS_SELECT_BY_RECORD_TYPE, record_type_id)
             .await
     }
 
     /// The priorities of a record type.
-    pub async fn priorities(&self, record_type_id: i64) -> Result<Vec<Priority>, Error> {
+    pub async fn priorities(&self, record_type_id: RecordTypeId) -> Result<Vec<Priority>, Error> {
         self.by_id(ep::PRIORITY_SELECT_BY_RECORD_TYPE, record_type_id)
             .await
     }
 
     /// The categories of a record type (a flat list; rebuild the tree from `parent_id`).
-    pub async fn categories(&self, record_type_id: i64) -> Result<Vec<Category>, Error> {
+    pub async fn categories(&self, record_type_id: RecordTypeId) -> Result<Vec<Category>, Error> {
         self.by_id(ep::CATEGORY_SELECT_BY_RECORD_TYPE, record_type_id)
             .await
     }
@@ -198,9 +239,9 @@ impl<'a> ConfigurationApi<'a> {
     }
 
     /// One agent; `None` if there is no such agent.
-    pub async fn user(&self, user_id: i64) -> Result<Option<User>, Error> {
+    pub async fn user(&self, user_id: UserId) -> Result<Option<User>, Error> {
         self.client
-            .item(ep::USER_SELECT_BY_ID, Request::with_id(user_id))
+            .item(ep::USER_SELECT_BY_ID, Request::with_id(user_id.get()))
             .await
     }
 
@@ -212,12 +253,15 @@ impl<'a> ConfigurationApi<'a> {
     }
 
     /// The agents of a group.
-    pub async fn users_in_group(&self, group_id: i64) -> Result<Vec<User>, Error> {
+    pub async fn users_in_group(&self, group_id: GroupId) -> Result<Vec<User>, Error> {
         self.by_id(ep::USER_SELECT_BY_GROUP, group_id).await
     }
 
     /// The SLA stage targets of a priority.
-    pub async fn sla_stage_targets(&self, priority_id: i64) -> Result<Vec<SlaStageTarget>, Error> {
+    pub async fn sla_stage_targets(
+        &self,
+        priority_id: PriorityId,
+    ) -> Result<Vec<SlaStageTarget>, Error> {
         self.by_id(ep::SLA_STAGE_TARGET_SELECT_BY_PRIORITY, priority_id)
             .await
     }
@@ -225,7 +269,7 @@ impl<'a> ConfigurationApi<'a> {
     /// The legacy extension field definitions of a record type (endpoint UNK).
     pub async fn extension_fields(
         &self,
-        record_type_id: i64,
+        record_type_id: RecordTypeId,
     ) -> Result<Vec<ExtensionFieldDefinition>, Error> {
         self.by_id(ep::EXTENSION_FIELD_SELECT_BY_RECORD_TYPE, record_type_id)
             .await
@@ -234,9 +278,11 @@ impl<'a> ConfigurationApi<'a> {
     async fn by_id<T: serde::de::DeserializeOwned>(
         &self,
         endpoint: ep::Endpoint,
-        id: i64,
+        id: impl Into<i64>,
     ) -> Result<Vec<T>, Error> {
-        self.client.results(endpoint, Request::with_id(id)).await
+        self.client
+            .results(endpoint, Request::with_id(id.into()))
+            .await
     }
 }
 
@@ -247,7 +293,7 @@ mod tests {
     #[test]
     fn full_name_skips_missing_parts() {
         let user = User {
-            id: 1,
+            id: UserId::new(1),
             first_name: Some("Ada".into()),
             last_name: None,
             email_address: None,

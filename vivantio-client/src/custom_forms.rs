@@ -8,23 +8,25 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::de::{null_as_default, LenientI64};
+use crate::de::null_as_default;
 use crate::endpoints as ep;
 use crate::enums::{FieldType, SystemArea};
 use crate::error::Error;
+use crate::ids::{CustomFieldId, CustomFormId, CustomFormInstanceId, RecordTypeId};
 use crate::transport::Request;
 use crate::Client;
 
 /// A custom form definition ("custom entity type").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct CustomFormDefinition {
     /// Definition id (the `TypeId` of its instances).
-    pub id: i64,
+    pub id: CustomFormId,
     /// Name.
     pub name: Option<String>,
     /// Record type it applies to.
-    pub record_type_id: Option<i64>,
+    pub record_type_id: Option<RecordTypeId>,
     /// Its fields (INF: inline; PS's README spells the part `FieldDefinitions`).
     #[serde(
         default,
@@ -37,9 +39,10 @@ pub struct CustomFormDefinition {
 /// A field of a custom form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct FieldDefinition {
     /// Field id (`FieldValues[].FieldId` refers to it).
-    pub id: i64,
+    pub id: CustomFieldId,
     /// Internal name (the key in simplified values).
     pub name: Option<String>,
     /// Label shown to users.
@@ -56,6 +59,7 @@ pub struct FieldDefinition {
 /// One choice of a list field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct FieldOption {
     /// Option id.
     pub id: Option<i64>,
@@ -66,11 +70,12 @@ pub struct FieldOption {
 /// A filled-in custom form attached to a record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct CustomFormInstance {
     /// Instance id.
-    pub id: i64,
+    pub id: CustomFormInstanceId,
     /// Its definition.
-    pub custom_entity_definition_id: Option<i64>,
+    pub custom_entity_definition_id: Option<CustomFormId>,
     /// The record it is attached to.
     pub parent_id: Option<i64>,
     /// The values by field id (INF).
@@ -81,9 +86,10 @@ pub struct CustomFormInstance {
 /// One value of a form instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct FieldValue {
     /// The field definition id.
-    pub field_id: i64,
+    pub field_id: CustomFieldId,
     /// The value as sent (text, number, flag, date text, list of option ids, or null).
     #[serde(default)]
     pub value: serde_json::Value,
@@ -92,11 +98,12 @@ pub struct FieldValue {
 /// A form instance with its values keyed by field name (shape INF).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SimplifiedFormInstance {
     /// Instance id.
-    pub id: i64,
+    pub id: CustomFormInstanceId,
     /// Its definition.
-    pub type_id: Option<i64>,
+    pub type_id: Option<CustomFormId>,
     /// The record it is attached to.
     pub parent_id: Option<i64>,
     /// Values by field name.
@@ -107,14 +114,14 @@ pub struct SimplifiedFormInstance {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct IdBody {
-    id: i64,
+    id: RecordTypeId,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct ParentBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    type_id: Option<i64>,
+    type_id: Option<CustomFormId>,
     parent_id: i64,
     system_area: &'a SystemArea,
 }
@@ -133,7 +140,7 @@ impl<'a> CustomFormsApi<'a> {
     /// The form definitions of a record type (body `{"Id": recordTypeId}`).
     pub async fn definitions(
         &self,
-        record_type_id: i64,
+        record_type_id: RecordTypeId,
     ) -> Result<Vec<CustomFormDefinition>, Error> {
         let request = Request::json(&IdBody { id: record_type_id })?;
         self.client
@@ -144,22 +151,25 @@ impl<'a> CustomFormsApi<'a> {
     /// One form definition with its fields; `None` if there is none.
     pub async fn definition(
         &self,
-        definition_id: i64,
+        definition_id: CustomFormId,
     ) -> Result<Option<CustomFormDefinition>, Error> {
         self.client
             .item(
                 ep::CUSTOM_FORM_DEFINITION_BY_ID,
-                Request::with_id(definition_id),
+                Request::with_id(definition_id.get()),
             )
             .await
     }
 
     /// One field definition; `None` if there is none.
-    pub async fn field_definition(&self, field_id: i64) -> Result<Option<FieldDefinition>, Error> {
+    pub async fn field_definition(
+        &self,
+        field_id: CustomFieldId,
+    ) -> Result<Option<FieldDefinition>, Error> {
         self.client
             .item(
                 ep::CUSTOM_FIELD_DEFINITION_BY_ID,
-                Request::with_id(field_id),
+                Request::with_id(field_id.get()),
             )
             .await
     }
@@ -168,40 +178,41 @@ impl<'a> CustomFormsApi<'a> {
     /// strings; they are parsed).
     pub async fn definition_ids_for(
         &self,
-        parent_id: i64,
+        parent_id: impl Into<i64>,
         area: SystemArea,
-    ) -> Result<Vec<i64>, Error> {
+    ) -> Result<Vec<CustomFormId>, Error> {
         let request = Request::json(&ParentBody {
             type_id: None,
-            parent_id,
+            parent_id: parent_id.into(),
             system_area: &area,
         })?;
-        let ids: Vec<LenientI64> = self
-            .client
+        self.client
             .results(ep::CUSTOM_FORM_TYPE_IDS_BY_PARENT, request)
-            .await?;
-        Ok(ids.into_iter().map(|id| id.0).collect())
+            .await
     }
 
     /// The form instances on a record; `definition_id: None` means every form (`TypeId: 0`).
     pub async fn instances(
         &self,
-        definition_id: Option<i64>,
-        parent_id: i64,
+        definition_id: Option<CustomFormId>,
+        parent_id: impl Into<i64>,
         area: SystemArea,
     ) -> Result<Vec<CustomFormInstance>, Error> {
-        let request = parent_request(definition_id, parent_id, &area)?;
+        let request = parent_request(definition_id, parent_id.into(), &area)?;
         self.client
             .results(ep::CUSTOM_FORM_INSTANCES_BY_PARENT, request)
             .await
     }
 
     /// One form instance; `None` if there is none.
-    pub async fn instance(&self, instance_id: i64) -> Result<Option<CustomFormInstance>, Error> {
+    pub async fn instance(
+        &self,
+        instance_id: CustomFormInstanceId,
+    ) -> Result<Option<CustomFormInstance>, Error> {
         self.client
             .item(
                 ep::CUSTOM_FORM_INSTANCE_BY_ID,
-                Request::with_id(instance_id),
+                Request::with_id(instance_id.get()),
             )
             .await
     }
@@ -209,11 +220,11 @@ impl<'a> CustomFormsApi<'a> {
     /// The form instances on a record with values keyed by field name.
     pub async fn simplified_instances(
         &self,
-        definition_id: Option<i64>,
-        parent_id: i64,
+        definition_id: Option<CustomFormId>,
+        parent_id: impl Into<i64>,
         area: SystemArea,
     ) -> Result<Vec<SimplifiedFormInstance>, Error> {
-        let request = parent_request(definition_id, parent_id, &area)?;
+        let request = parent_request(definition_id, parent_id.into(), &area)?;
         self.client
             .results(ep::CUSTOM_FORM_SIMPLIFIED_BY_PARENT, request)
             .await
@@ -221,12 +232,12 @@ impl<'a> CustomFormsApi<'a> {
 }
 
 fn parent_request(
-    definition_id: Option<i64>,
+    definition_id: Option<CustomFormId>,
     parent_id: i64,
     area: &SystemArea,
 ) -> Result<Request, Error> {
     Request::json(&ParentBody {
-        type_id: Some(definition_id.unwrap_or(0)),
+        type_id: Some(definition_id.unwrap_or_default()),
         parent_id,
         system_area: area,
     })

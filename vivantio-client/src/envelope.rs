@@ -19,6 +19,7 @@ use crate::error::{excerpt, Error};
 /// One entry of `ErrorMessages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ApiMessage {
     /// What kind of error (sent as an integer or a name).
     #[serde(rename = "Type", default = "unknown_error")]
@@ -29,6 +30,17 @@ pub struct ApiMessage {
     /// The human-readable message.
     #[serde(default)]
     pub message: Option<String>,
+}
+
+impl ApiMessage {
+    /// A message of this kind, as Vivantio would send it (for tests and mocks).
+    pub fn new(kind: ErrorType, message: impl Into<String>) -> Self {
+        ApiMessage {
+            kind,
+            field: None,
+            message: Some(message.into()),
+        }
+    }
 }
 
 fn unknown_error() -> ErrorType {
@@ -51,6 +63,7 @@ impl fmt::Display for ApiMessage {
 /// One entry of `InfoMessages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct InfoMessage {
     /// What kind of notice.
     #[serde(rename = "Type", default = "unknown_info")]

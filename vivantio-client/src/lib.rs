@@ -2,7 +2,7 @@
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use vivantio_client::{query::Query, Client};
+//! use vivantio_client::{query::Query, Client, TicketId};
 //!
 //! # async fn run() -> Result<(), vivantio_client::Error> {
 //! let client = Client::builder()
@@ -17,6 +17,11 @@
 //! while let Some(ticket) = tickets.try_next().await? {
 //!     println!("{} {:?}", ticket.id, ticket.title);
 //! }
+//! // Pages of 100 after a ticket id saved by an earlier run; each page names the next start.
+//! let mut pages = client.tickets().pages(Query::match_all(), 100, Some(TicketId::new(10225)));
+//! while let Some(page) = pages.try_next().await? {
+//!     println!("{} tickets; next after {:?}", page.items().len(), page.next_cursor());
+//! }
 //! # Ok(()) }
 //! ```
 //!
@@ -24,8 +29,13 @@
 //!   platform URL always comes from configuration (Vivantio hosts tenants in several regions).
 //! * Answers are unwrapped from Vivantio's envelope; `Successful: false` is an [`Error::Api`]
 //!   carrying Vivantio's messages.
+//! * Every record type has its own id type ([`TicketId`], [`CallerId`], [`OrganisationId`], ...;
+//!   see [`ids`]), on records, query fields and parameters, so ids of different kinds cannot be
+//!   mixed up; record types are `#[non_exhaustive]`.
 //! * Large sets are streamed item by item through a [`paging::Pager`] (by default the
-//!   [`paging::IdWindowPager`]), in memory bounded by one window.
+//!   [`paging::IdWindowPager`]), in memory bounded by one window, in id order; or as
+//!   [`Page`]s whose [`Page::next_cursor`] (the last id) resumes the stream in a later call
+//!   ([`records::RecordsApi::pages`]).
 //! * An [`limiter::AdaptiveLimiter`] caps concurrency and backs off on throttling.
 //! * Dates keep what was sent ([`VivantioDate`]); naive values are resolved in the tenant time
 //!   zone, see [`dates`].
@@ -50,6 +60,7 @@ pub mod endpoints;
 pub mod enums;
 pub mod envelope;
 pub mod error;
+pub mod ids;
 pub mod limiter;
 pub mod locations;
 pub mod odata;
@@ -75,8 +86,13 @@ pub use dates::VivantioDate;
 pub use endpoints::{Confidence, Endpoint};
 pub use enums::{ErrorType, FieldType, InfoType, StatusType, SystemArea};
 pub use error::Error;
+pub use ids::{
+    ActionId, ArticleId, AttachmentId, CallerId, CategoryId, CustomFieldId, CustomFormId,
+    CustomFormInstanceId, ExtensionFieldId, GroupId, LocationId, OrganisationId, PriorityId,
+    RecordId, RecordTypeId, SlaStageInstanceId, SlaStageTargetId, StatusId, TicketId, UserId,
+};
 pub use limiter::{LimiterSettings, LimiterSnapshot};
-pub use paging::{IdWindowPager, Pager, WindowSettings};
+pub use paging::{IdWindowPager, Page, PageStream, Pager, WindowSettings};
 
 use envelope::Answer;
 use transport::{Request, Transport};

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{LocationId, OrganisationId};
+
 use crate::endpoints as ep;
 use crate::paging::Selectable;
 use crate::records::RecordsApi;
@@ -9,13 +11,14 @@ use crate::records::RecordsApi;
 /// A location.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Location {
     /// Location id.
-    pub id: i64,
+    pub id: LocationId,
     /// Name.
     pub name: Option<String>,
     /// Organisation.
-    pub client_id: Option<i64>,
+    pub client_id: Option<OrganisationId>,
     /// Address line 1.
     pub address1: Option<String>,
     /// Address line 2.
@@ -44,8 +47,9 @@ impl Selectable for Location {
     const SELECT: ep::Endpoint = ep::LOCATION_SELECT;
     const SELECT_BY_ID: ep::Endpoint = ep::LOCATION_SELECT_BY_ID;
     const SELECT_LIST: ep::Endpoint = ep::LOCATION_SELECT_LIST;
+    type Id = LocationId;
 
-    fn id(&self) -> i64 {
+    fn id(&self) -> LocationId {
         self.id
     }
 }

@@ -40,6 +40,7 @@ use crate::assumptions::registry::ids;
 use crate::assumptions::WINDOW_FIELD;
 use crate::endpoints::Endpoint;
 use crate::error::Error;
+use crate::ids::RecordId;
 use crate::query::{Operator, Query, QueryItem};
 use crate::transport::Request;
 use crate::Client;
@@ -52,8 +53,15 @@ pub trait Selectable: DeserializeOwned + Send + 'static {
     const SELECT_BY_ID: Endpoint;
     /// The `…/SelectList` action (a bare JSON array of ids).
     const SELECT_LIST: Endpoint;
+    /// The type of the record's id.
+    type Id: RecordId;
     /// The record's id.
-    fn id(&self) -> i64;
+    fn id(&self) -> Self::Id;
+}
+
+/// The raw id of a record, for the window arithmetic.
+fn raw_id<T: Selectable>(record: &T) -> i64 {
+    record.id().into()
 }
 
 /// A strategy that streams every record matching a query, one item at a time.
@@ -252,7 +260,7 @@ enum Rows<T> {
 impl<T: Selectable> Rows<T> {
     fn id(&self, index: usize) -> i64 {
         match self {
-            Rows::Records(records) => records[index].id(),
+            Rows::Records(records) => raw_id(&records[index]),
             Rows::Ids(ids) => ids[index],
         }
     }
@@ -271,8 +279,8 @@ impl<T: Selectable> Rows<T> {
     fn normalise(&mut self) {
         match self {
             Rows::Records(records) => {
-                records.sort_by_key(Selectable::id);
-                records.dedup_by_key(|record| record.id());
+                records.sort_by_key(raw_id);
+                records.dedup_by_key(|record| raw_id(record));
             }
             Rows::Ids(ids) => {
                 ids.sort_unstable();
@@ -293,7 +301,7 @@ impl<T: Selectable> Rows<T> {
 
     fn keep_after(&mut self, lo: i64) {
         match self {
-            Rows::Records(records) => records.retain(|record| record.id() > lo),
+            Rows::Records(records) => records.retain(|record| raw_id(record) > lo),
             Rows::Ids(ids) => ids.retain(|id| *id > lo),
         }
     }
@@ -689,9 +697,9 @@ impl Source {
                     for ids in ids.chunks(chunk) {
                         let list = Request::json(ids)?;
                         let mut records: Vec<T> = client.results(T::SELECT_LIST, list).await?;
-                        records.retain(|record| ids.binary_search(&record.id()).is_ok());
-                        records.sort_by_key(Selectable::id);
-                        records.dedup_by_key(|record| record.id());
+                        records.retain(|record| ids.binary_search(&raw_id(record)).is_ok());
+                        records.sort_by_key(raw_id);
+                        records.dedup_by_key(|record| raw_id(record));
                         for record in records {
                             yield record;
                         }
@@ -701,6 +709,105 @@ impl Source {
         };
         stream.boxed()
     }
+}
+
+/// A stream of pages of records; see [`RecordsApi::pages`](crate::records::RecordsApi::pages).
+pub type PageStream<T> = BoxStream<'static, Result<Page<T>, Error>>;
+
+/// Consecutive records of a stream in id order, and the id after which the next page starts.
+///
+/// Record streams are read in windows of ids and yield every record once in id order, so the
+/// id of the last record handled is an exact resume point: records with a greater id are the
+/// ones not seen yet (including those created since).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T: Selectable> {
+    items: Vec<T>,
+    next: Option<T::Id>,
+}
+
+impl<T: Selectable> Page<T> {
+    /// The records of this page, in id order.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The records of this page, owned.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// The id after which the next page starts: pass it to
+    /// [`RecordsApi::pages`](crate::records::RecordsApi::pages) to resume after this page.
+    /// `None` on the last page.
+    pub fn next_cursor(&self) -> Option<T::Id> {
+        self.next
+    }
+
+    /// Whether this is the last page.
+    pub fn is_last(&self) -> bool {
+        self.next.is_none()
+    }
+}
+
+impl<T: Selectable> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T: Selectable> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+/// Cuts `records` into pages of `size` (at least one) records. A stream that ends with nothing
+/// yields one empty last page; an error ends the stream after the pages before it.
+pub(crate) fn pages_of<T: Selectable>(
+    mut records: BoxStream<'static, Result<T, Error>>,
+    size: usize,
+) -> PageStream<T> {
+    let size = size.max(1);
+    let stream = async_stream::try_stream! {
+        // One record read past a full page tells whether it was the last; it opens the next.
+        let mut ahead: Option<T> = None;
+        loop {
+            let mut items: Vec<T> = ahead.take().into_iter().collect();
+            while items.len() < size {
+                match records.next().await {
+                    Some(record) => items.push(record?),
+                    None => {
+                        yield Page { items, next: None };
+                        return;
+                    }
+                }
+            }
+            let next = items.last().map(Selectable::id);
+            match records.next().await {
+                None => {
+                    yield Page { items, next: None };
+                    return;
+                }
+                Some(Ok(record)) => {
+                    ahead = Some(record);
+                    yield Page { items, next };
+                }
+                Some(Err(error)) => {
+                    // The full page is complete: hand it over with its cursor before failing.
+                    yield Page { items, next };
+                    Err(error)?;
+                }
+            }
+        }
+    };
+    stream.boxed()
 }
 
 #[cfg(test)]
@@ -814,6 +921,58 @@ mod tests {
             split_point(0, i64::MAX, &[], Verdict::Truncated),
             i64::MAX / 2
         );
+    }
+
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    struct Row(i64);
+
+    impl Selectable for Row {
+        const SELECT: Endpoint = crate::endpoints::TICKET_SELECT;
+        const SELECT_BY_ID: Endpoint = crate::endpoints::TICKET_SELECT_BY_ID;
+        const SELECT_LIST: Endpoint = crate::endpoints::TICKET_SELECT_LIST;
+        type Id = crate::TicketId;
+
+        fn id(&self) -> crate::TicketId {
+            crate::TicketId::new(self.0)
+        }
+    }
+
+    /// A page as its ids and its cursor, or the error that ended the stream.
+    type Seen = Result<(Vec<i64>, Option<i64>), String>;
+
+    fn rows(items: Vec<Result<Row, Error>>) -> Vec<Seen> {
+        let pages = pages_of(futures::stream::iter(items).boxed(), 2);
+        futures::executor::block_on(pages.collect::<Vec<_>>())
+            .into_iter()
+            .map(|page| {
+                page.map(|page| {
+                    let next = page.next_cursor().map(i64::from);
+                    (
+                        page.into_items().into_iter().map(|row| row.0).collect(),
+                        next,
+                    )
+                })
+                .map_err(|error| error.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pages_point_at_their_last_id_and_the_last_page_at_nothing() {
+        let ok = |id| Ok(Row(id));
+        assert_eq!(
+            rows(vec![ok(1), ok(2), ok(5), ok(8)]),
+            [Ok((vec![1, 2], Some(2))), Ok((vec![5, 8], None))]
+        );
+        assert_eq!(rows(vec![]), [Ok((vec![], None))]);
+        let failed = Err(Error::Config("gone".into()));
+        let pages = rows(vec![ok(1), ok(2), failed]);
+        assert_eq!(
+            pages[0],
+            Ok((vec![1, 2], Some(2))),
+            "a full page is handed over"
+        );
+        assert!(pages[1].is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::assumptions::WINDOW_FIELD;
 use crate::enums::ErrorType;
 
 use crate::error::Error;
-use crate::paging::{IdWindowPager, Pager, Selectable};
+use crate::paging::{pages_of, IdWindowPager, PageStream, Pager, Selectable};
 use crate::query::Query;
 use crate::transport::Request;
 use crate::Client;
@@ -49,14 +49,14 @@ impl<'a, T: Selectable> RecordsApi<'a, T> {
     }
 
     /// One record by id; `None` if it does not exist.
-    pub async fn select_by_id(&self, id: i64) -> Result<Option<T>, Error> {
+    pub async fn select_by_id(&self, id: T::Id) -> Result<Option<T>, Error> {
         self.client
-            .item(T::SELECT_BY_ID, Request::with_id(id))
+            .item(T::SELECT_BY_ID, Request::with_id(id.into()))
             .await
     }
 
     /// The records with these ids (missing ones are simply absent). An empty list makes no call.
-    pub async fn select_list(&self, ids: &[i64]) -> Result<Vec<T>, Error> {
+    pub async fn select_list(&self, ids: &[T::Id]) -> Result<Vec<T>, Error> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -68,7 +68,32 @@ impl<'a, T: Selectable> RecordsApi<'a, T> {
     /// Streams every record matching `query`, item by item, with the default
     /// [`IdWindowPager`] configured on the client.
     pub fn stream(&self, query: Query) -> BoxStream<'static, Result<T, Error>> {
-        IdWindowPager::new(self.client.window_settings().clone())
+        self.stream_from(query, None)
+    }
+
+    /// Streams the records matching `query` whose id is greater than `after`, item by item, in
+    /// id order: resumes a stream after the last record handled.
+    pub fn stream_after(&self, query: Query, after: T::Id) -> BoxStream<'static, Result<T, Error>> {
+        self.stream_from(query, Some(after))
+    }
+
+    /// Streams every record matching `query` as pages of up to `page_size` records, after the
+    /// id `from` (a [`Page::next_cursor`](crate::paging::Page::next_cursor) saved earlier) or
+    /// from the start set in [`WindowSettings::start_after`](crate::WindowSettings::start_after).
+    pub fn pages(&self, query: Query, page_size: usize, from: Option<T::Id>) -> PageStream<T> {
+        pages_of(self.stream_from(query, from), page_size)
+    }
+
+    fn stream_from(
+        &self,
+        query: Query,
+        after: Option<T::Id>,
+    ) -> BoxStream<'static, Result<T, Error>> {
+        let mut settings = self.client.window_settings().clone();
+        if let Some(after) = after {
+            settings.start_after = after.into();
+        }
+        IdWindowPager::new(settings)
             .stream(self.client.clone(), query)
             .map_err(name_paging_assumption)
             .boxed()

@@ -5,6 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{
+    ActionId, CallerId, CategoryId, ExtensionFieldId, GroupId, LocationId, OrganisationId,
+    PriorityId, RecordTypeId, SlaStageInstanceId, StatusId, TicketId, UserId,
+};
+
 use crate::dates::VivantioDate;
 use crate::de::null_as_default;
 use crate::enums::StatusType;
@@ -12,13 +17,14 @@ use crate::enums::StatusType;
 /// A ticket, as `Ticket/Select`, `SelectById` and `SelectList` return it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Ticket {
     /// Internal id.
-    pub id: i64,
+    pub id: TicketId,
     /// Human ticket number ("INC-10225").
     pub display_id: Option<String>,
     /// Ticket type.
-    pub record_type_id: Option<i64>,
+    pub record_type_id: Option<RecordTypeId>,
     /// Singular name of the ticket type.
     pub record_type_name_singular: Option<String>,
     /// Workflow in use.
@@ -26,7 +32,7 @@ pub struct Ticket {
     /// Next workflow step.
     pub next_step_id: Option<i64>,
     /// Most recent action.
-    pub last_action_id: Option<i64>,
+    pub last_action_id: Option<ActionId>,
 
     /// Subject.
     pub title: Option<String>,
@@ -43,19 +49,19 @@ pub struct Ticket {
     pub cc_address_list: Option<String>,
 
     /// Status.
-    pub status_id: Option<i64>,
+    pub status_id: Option<StatusId>,
     /// Status name.
     pub status_name: Option<String>,
     /// Lifecycle class of the status (name or code).
     pub status_type: Option<StatusType>,
     /// Priority.
-    pub priority_id: Option<i64>,
+    pub priority_id: Option<PriorityId>,
     /// Priority name.
     pub priority_name: Option<String>,
     /// Impact.
     pub impact_id: Option<i64>,
     /// Category.
-    pub category_id: Option<i64>,
+    pub category_id: Option<CategoryId>,
     /// Category path ("Hardware > Printers").
     pub category_lineage: Option<String>,
     /// Whether it is resolved.
@@ -66,7 +72,7 @@ pub struct Ticket {
     pub deleted: Option<bool>,
 
     /// End user who raised it.
-    pub caller_id: Option<i64>,
+    pub caller_id: Option<CallerId>,
     /// End user's name.
     pub caller_name: Option<String>,
     /// End user's email.
@@ -74,25 +80,25 @@ pub struct Ticket {
     /// End user's phone.
     pub caller_phone: Option<String>,
     /// Organisation.
-    pub client_id: Option<i64>,
+    pub client_id: Option<OrganisationId>,
     /// Organisation name.
     pub client_name: Option<String>,
     /// Location.
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     /// Owning agent.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<UserId>,
     /// Owning agent's name.
     pub owner_name: Option<String>,
     /// Assigned group.
-    pub group_id: Option<i64>,
+    pub group_id: Option<GroupId>,
     /// Assigned group's name.
     pub group_name: Option<String>,
     /// Agent who logged it.
-    pub taken_by_id: Option<i64>,
+    pub taken_by_id: Option<UserId>,
     /// Name of the agent who logged it.
     pub taken_by_name: Option<String>,
     /// Agent who last changed it.
-    pub last_modified_by_id: Option<i64>,
+    pub last_modified_by_id: Option<UserId>,
     /// Third party.
     pub third_party_id: Option<i64>,
     /// Third party's reference.
@@ -100,9 +106,9 @@ pub struct Ticket {
     /// Kind of assignee (code).
     pub assignee_type: Option<i64>,
     /// Assigned organisation.
-    pub assignee_client_id: Option<i64>,
+    pub assignee_client_id: Option<OrganisationId>,
     /// Assigned end user.
-    pub assignee_caller_id: Option<i64>,
+    pub assignee_caller_id: Option<CallerId>,
     /// Assigned email address.
     pub assigned_to_email: Option<String>,
     /// Assigned group's name.
@@ -140,9 +146,10 @@ pub struct Ticket {
 /// A legacy extension field value on a ticket (INF).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ExtensionFieldValue {
     /// The field's definition id.
-    pub field_id: Option<i64>,
+    pub field_id: Option<ExtensionFieldId>,
     /// The field's name.
     pub name: Option<String>,
     /// The value, as sent (text, number, flag, list or null).
@@ -153,11 +160,12 @@ pub struct ExtensionFieldValue {
 /// An SLA stage of one ticket (`Ticket/SLAStageInstanceSelectByTicket`; shape INF).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SlaStageInstance {
     /// Instance id.
-    pub id: i64,
+    pub id: SlaStageInstanceId,
     /// The ticket.
-    pub ticket_id: Option<i64>,
+    pub ticket_id: Option<TicketId>,
     /// Stage name ("Response", "Resolution", …).
     pub stage_name: Option<String>,
     /// When the stage is due.
@@ -174,8 +182,9 @@ impl crate::paging::Selectable for Ticket {
     const SELECT: crate::Endpoint = crate::endpoints::TICKET_SELECT;
     const SELECT_BY_ID: crate::Endpoint = crate::endpoints::TICKET_SELECT_BY_ID;
     const SELECT_LIST: crate::Endpoint = crate::endpoints::TICKET_SELECT_LIST;
+    type Id = TicketId;
 
-    fn id(&self) -> i64 {
+    fn id(&self) -> TicketId {
         self.id
     }
 }

@@ -12,6 +12,9 @@ use serde::{Serialize, Serializer};
 use crate::assumptions::OUTGOING_DATE_FORMAT;
 use crate::endpoints as ep;
 use crate::error::Error;
+use crate::ids::{
+    CallerId, CategoryId, OrganisationId, PriorityId, RecordTypeId, StatusId, TicketId,
+};
 use crate::records::RecordsApi;
 use crate::ticket::Ticket;
 use crate::transport::Request;
@@ -22,7 +25,7 @@ use crate::transport::Request;
 #[serde(rename_all = "PascalCase")]
 pub struct NewTicket {
     /// Ticket type.
-    pub record_type_id: i64,
+    pub record_type_id: RecordTypeId,
     /// Subject.
     pub title: String,
     /// Description as text.
@@ -33,10 +36,10 @@ pub struct NewTicket {
     pub description_html: Option<String>,
     /// Organisation.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<i64>,
+    pub client_id: Option<OrganisationId>,
     /// End user.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub caller_id: Option<i64>,
+    pub caller_id: Option<CallerId>,
     /// End user's name, instead of `caller_id` (C-com).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_name: Option<String>,
@@ -45,13 +48,13 @@ pub struct NewTicket {
     pub caller_email: Option<String>,
     /// Category.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category_id: Option<i64>,
+    pub category_id: Option<CategoryId>,
     /// Status.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<i64>,
+    pub status_id: Option<StatusId>,
     /// Priority.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority_id: Option<i64>,
+    pub priority_id: Option<PriorityId>,
     /// Opened at (tenant-local).
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -62,9 +65,9 @@ pub struct NewTicket {
 
 impl NewTicket {
     /// A ticket of this type with this title; set the other fields directly.
-    pub fn new(record_type_id: i64, title: impl Into<String>) -> Self {
+    pub fn new(record_type_id: impl Into<RecordTypeId>, title: impl Into<String>) -> Self {
         Self {
-            record_type_id,
+            record_type_id: record_type_id.into(),
             title: title.into(),
             ..Self::default()
         }
@@ -76,7 +79,7 @@ impl NewTicket {
 #[serde(rename_all = "PascalCase")]
 pub struct NewNote {
     /// Tickets that get the note.
-    pub affected_tickets: Vec<i64>,
+    pub affected_tickets: Vec<TicketId>,
     /// Note as text (send this or `notes_html`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
@@ -101,9 +104,9 @@ pub struct NewNote {
 
 impl NewNote {
     /// A text note on one ticket.
-    pub fn text(ticket_id: i64, notes: impl Into<String>, private: bool) -> Self {
+    pub fn text(ticket_id: impl Into<TicketId>, notes: impl Into<String>, private: bool) -> Self {
         Self {
-            affected_tickets: vec![ticket_id],
+            affected_tickets: vec![ticket_id.into()],
             notes: Some(notes.into()),
             mark_private: private,
             ..Self::default()
@@ -157,9 +160,9 @@ impl std::fmt::Debug for NoteAttachment {
 #[serde(rename_all = "PascalCase")]
 pub struct StatusChange {
     /// Tickets that change status.
-    pub affected_tickets: Vec<i64>,
+    pub affected_tickets: Vec<TicketId>,
     /// The new status.
-    pub status_id: i64,
+    pub status_id: StatusId,
     /// Whether the history entry is private.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mark_private: Option<bool>,
@@ -173,10 +176,10 @@ pub struct StatusChange {
 
 impl StatusChange {
     /// One ticket to one status.
-    pub fn new(ticket_id: i64, status_id: i64) -> Self {
+    pub fn new(ticket_id: impl Into<TicketId>, status_id: impl Into<StatusId>) -> Self {
         Self {
-            affected_tickets: vec![ticket_id],
-            status_id,
+            affected_tickets: vec![ticket_id.into()],
+            status_id: status_id.into(),
             ..Self::default()
         }
     }
@@ -184,10 +187,11 @@ impl StatusChange {
 
 impl RecordsApi<'_, Ticket> {
     /// Creates a ticket and returns its id (`InsertedItemId`).
-    pub async fn insert(&self, ticket: &NewTicket) -> Result<i64, Error> {
+    pub async fn insert(&self, ticket: &NewTicket) -> Result<TicketId, Error> {
         self.client
             .insert(ep::TICKET_INSERT, Request::json(ticket)?)
             .await
+            .map(TicketId::new)
     }
 
     /// Adds a note to tickets.

@@ -36,7 +36,7 @@ async fn statuses_priorities_categories_by_record_type() {
             .await;
     }
     let config = client.configuration();
-    let statuses = config.statuses(11).await.unwrap();
+    let statuses = config.statuses(11.into()).await.unwrap();
     let kinds: Vec<_> = statuses.iter().map(|s| s.status_type.clone()).collect();
     assert_eq!(
         kinds,
@@ -48,10 +48,10 @@ async fn statuses_priorities_categories_by_record_type() {
             Some(StatusType::Other("6".into())),
         ]
     );
-    let priorities = config.priorities(11).await.unwrap();
+    let priorities = config.priorities(11.into()).await.unwrap();
     assert_eq!(priorities[2].order, None);
-    let categories = config.categories(11).await.unwrap();
-    assert_eq!(categories[1].parent_id, Some(301));
+    let categories = config.categories(11.into()).await.unwrap();
+    assert_eq!(categories[1].parent_id, Some(301.into()));
     insta::assert_json_snapshot!("statuses", statuses);
     insta::assert_json_snapshot!("priorities", priorities);
     insta::assert_json_snapshot!("categories", categories);
@@ -117,11 +117,14 @@ async fn users_groups_and_membership() {
     assert_eq!(users[1].full_name(), "Tom");
     let groups = config.groups().await.unwrap();
     assert_eq!(groups[1].description, None);
-    let members = config.users_in_group(61).await.unwrap();
-    assert_eq!(members[0].id, 501);
-    assert_eq!(config.user(502).await.unwrap().unwrap().id, 502);
+    let members = config.users_in_group(61.into()).await.unwrap();
+    assert_eq!(members[0].id, 501.into());
     assert_eq!(
-        config.user(999).await.unwrap(),
+        config.user(502.into()).await.unwrap().unwrap().id,
+        502.into()
+    );
+    assert_eq!(
+        config.user(999.into()).await.unwrap(),
         None,
         "ItemNotFound is None"
     );
@@ -144,9 +147,17 @@ async fn sla_targets_and_extension_fields() {
         .expect(1)
         .mount(&server)
         .await;
-    let targets = client.configuration().sla_stage_targets(21).await.unwrap();
+    let targets = client
+        .configuration()
+        .sla_stage_targets(21.into())
+        .await
+        .unwrap();
     assert_eq!(targets[1].target_minutes, Some(240));
-    let fields = client.configuration().extension_fields(11).await.unwrap();
+    let fields = client
+        .configuration()
+        .extension_fields(11.into())
+        .await
+        .unwrap();
     assert_eq!(fields[0].field_type, Some(FieldType::Text));
     assert_eq!(fields[1].field_type, Some(FieldType::Other("7".into())));
     insta::assert_json_snapshot!("sla_targets", targets);

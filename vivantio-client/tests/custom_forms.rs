@@ -4,7 +4,7 @@ mod common;
 
 use common::{empty_body, ok_data, post, setup};
 use serde_json::json;
-use vivantio_client::{FieldType, SystemArea};
+use vivantio_client::{CustomFormId, FieldType, SystemArea};
 use wiremock::matchers::body_json;
 
 #[tokio::test]
@@ -29,14 +29,14 @@ async fn definitions_by_record_type_and_by_id() {
         .mount(&server)
         .await;
     let forms = client.custom_forms();
-    let definitions = forms.definitions(54).await.unwrap();
+    let definitions = forms.definitions(54.into()).await.unwrap();
     let fields = &definitions[0].fields;
     assert_eq!(fields[1].options, vec![], "null options are empty");
     assert_eq!(fields[2].field_type, Some(FieldType::DropDown));
     assert_eq!(fields[3].required, None);
-    let one = forms.definition(9799).await.unwrap().unwrap();
+    let one = forms.definition(9799.into()).await.unwrap().unwrap();
     assert_eq!(one.fields.len(), 1);
-    let field = forms.field_definition(97993).await.unwrap().unwrap();
+    let field = forms.field_definition(97993.into()).await.unwrap().unwrap();
     assert_eq!(field.options[1].value.as_deref(), Some("OfficeJet 9"));
     insta::assert_json_snapshot!("custom_form_definitions", definitions);
 }
@@ -80,17 +80,17 @@ async fn instances_on_a_ticket() {
             .definition_ids_for(655984, SystemArea::Ticket)
             .await
             .unwrap(),
-        vec![9799, 9800]
+        [CustomFormId::new(9799), CustomFormId::new(9800)]
     );
     let instances = forms
         .instances(None, 655984, SystemArea::Ticket)
         .await
         .unwrap();
     assert_eq!(instances[0].field_values[1].value, json!(true));
-    let one = forms.instance(558902).await.unwrap().unwrap();
+    let one = forms.instance(558902.into()).await.unwrap().unwrap();
     assert!(one.field_values.is_empty());
     let simplified = forms
-        .simplified_instances(Some(9799), 655983, SystemArea::Ticket)
+        .simplified_instances(Some(9799.into()), 655983, SystemArea::Ticket)
         .await
         .unwrap();
     assert_eq!(simplified[0].values["Model"], json!("OfficeJet 9"));
@@ -144,7 +144,7 @@ async fn bodies_match_the_vendor_postman_collection() {
             .await;
     }
     let forms = client.custom_forms();
-    forms.definitions(54).await.unwrap();
+    forms.definitions(54.into()).await.unwrap();
     forms
         .definition_ids_for(655984, SystemArea::Ticket)
         .await

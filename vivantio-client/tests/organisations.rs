@@ -38,10 +38,15 @@ async fn clients_select_by_query_id_and_list() {
         organisations[0].email_suffix.as_deref(),
         Some("acme.example")
     );
-    let one = client.clients().select_by_id(7001).await.unwrap().unwrap();
+    let one = client
+        .clients()
+        .select_by_id(7001.into())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(one, organisations[0]);
     assert_eq!(
-        client.clients().select_list(&[7001]).await.unwrap(),
+        client.clients().select_list(&[7001.into()]).await.unwrap(),
         organisations
     );
     insta::assert_json_snapshot!("clients", organisations);
@@ -77,13 +82,18 @@ async fn callers_select_by_email() {
     assert_eq!(callers[0].domain_login_name.as_deref(), Some("ACME\\jdoe"));
     assert_eq!(callers[0].update_date, None);
     assert_eq!(
-        client.callers().select_by_id(9001).await.unwrap().as_ref(),
+        client
+            .callers()
+            .select_by_id(9001.into())
+            .await
+            .unwrap()
+            .as_ref(),
         callers.first()
     );
     assert_eq!(
         client
             .callers()
-            .select_list(&[9001, 9002])
+            .select_list(&[9001.into(), 9002.into()])
             .await
             .unwrap()
             .len(),
@@ -122,12 +132,16 @@ async fn locations_select() {
     assert_eq!(locations[0].post_code.as_deref(), Some("EC1A 1AA"));
     assert!(client
         .locations()
-        .select_by_id(8001)
+        .select_by_id(8001.into())
         .await
         .unwrap()
         .is_some());
     assert_eq!(
-        client.locations().select_list(&[8001]).await.unwrap(),
+        client
+            .locations()
+            .select_list(&[8001.into()])
+            .await
+            .unwrap(),
         locations
     );
     insta::assert_json_snapshot!("locations", locations);
@@ -166,7 +180,7 @@ async fn articles_select() {
     assert_eq!(
         client
             .articles()
-            .select_by_id(12001)
+            .select_by_id(12001.into())
             .await
             .unwrap()
             .as_ref(),
@@ -175,7 +189,7 @@ async fn articles_select() {
     assert_eq!(
         client
             .articles()
-            .select_list(&[12001, 12002])
+            .select_list(&[12001.into(), 12002.into()])
             .await
             .unwrap(),
         articles

@@ -18,7 +18,9 @@ use vivantio_client::assumptions::registry::ids;
 use vivantio_client::paging::Selectable;
 use vivantio_client::query::{fields::ticket, Query};
 use vivantio_client::ticket::Ticket;
-use vivantio_client::{Client, Error, IdWindowPager, LimiterSettings, Pager, WindowSettings};
+use vivantio_client::{
+    Client, Error, IdWindowPager, LimiterSettings, Page, Pager, TicketId, WindowSettings,
+};
 use wiremock::{MockServer, Request, ResponseTemplate};
 
 /// A tenant holding tickets, refusing selects that match more than `cap` records, and adding
@@ -137,6 +139,36 @@ fn small_windows() -> WindowSettings {
 }
 
 #[tokio::test]
+async fn a_stream_resumes_after_a_saved_page_cursor_with_exactly_the_remaining_records() {
+    let tenant = FakeTenant::new((1..=300).filter(|id| id % 4 != 0), 60);
+    let (_server, client) = mount(&tenant, small_windows()).await;
+    let query = || Query::match_all().and(ticket::RECORD_TYPE_ID.equals(11));
+
+    // A first run handles one page, saves where it stopped as text, and ends.
+    let mut pages = client.tickets().pages(query(), 50, None);
+    let first = pages.try_next().await.unwrap().unwrap();
+    let handled: Vec<i64> = first.items().iter().map(|t| t.id.get()).collect();
+    let saved = first.next_cursor().unwrap().to_string();
+    drop(pages);
+
+    // A new call resumes after the saved id and sees only what is left.
+    let after: TicketId = saved.parse().unwrap();
+    let rest: Vec<Page<Ticket>> = client
+        .tickets()
+        .pages(query(), 50, Some(after))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(rest.iter().all(|page| page.items().len() <= 50));
+    assert!(rest.last().unwrap().is_last());
+    let remaining: Vec<i64> = rest.into_iter().flatten().map(|t| t.id.get()).collect();
+
+    let expected: Vec<i64> = (1..=300).filter(|id| id % 4 != 0 && id % 10 != 3).collect();
+    assert_eq!(handled, expected[..50]);
+    assert_eq!(remaining, expected[50..]);
+}
+
+#[tokio::test]
 async fn streams_every_record_once_across_windows_with_insertions() {
     // 1..=3000 with gaps, a cap of 100, and records added mid-run both ahead of the pager and
     // far beyond the existing ids.
@@ -149,7 +181,7 @@ async fn streams_every_record_once_across_windows_with_insertions() {
     let ids: Vec<i64> = client
         .tickets()
         .stream(query)
-        .map_ok(|ticket| ticket.id)
+        .map_ok(|ticket| ticket.id.get())
         .try_collect()
         .await
         .unwrap();
@@ -179,7 +211,7 @@ async fn the_stream_is_lazy() {
         .await
         .unwrap();
     assert_eq!(
-        first.iter().map(|t| t.id).collect::<Vec<_>>(),
+        first.iter().map(|t| t.id.get()).collect::<Vec<_>>(),
         [1, 2, 3, 4, 5]
     );
     // (0,500], (0,250] and (0,125] refused, (0,62] read and verified by its halves (0,31] and
@@ -198,7 +230,7 @@ async fn a_small_tenant_finishes_with_the_open_ended_window() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+    let ids: Vec<i64> = tickets.iter().map(|t| t.id.get()).collect();
     assert_eq!(ids, [5, 6, 7, 10_000_000]);
 }
 
@@ -230,7 +262,7 @@ async fn a_record_inserted_while_a_window_is_verified_is_not_taken_for_a_cut() {
     let ids: Vec<i64> = client
         .tickets()
         .stream(Query::match_all())
-        .map_ok(|ticket| ticket.id)
+        .map_ok(|ticket| ticket.id.get())
         .try_collect()
         .await
         .unwrap();
@@ -341,7 +373,7 @@ async fn another_strategy_can_replace_the_windows() {
     let ids: Vec<i64> = client
         .tickets()
         .stream_with(&SingleSelect, Query::match_all())
-        .map_ok(|ticket| ticket.id)
+        .map_ok(|ticket| ticket.id.get())
         .try_collect()
         .await
         .unwrap();
@@ -418,7 +450,7 @@ async fn read_all(client: &Client) -> Result<Vec<i64>, Error> {
     client
         .tickets()
         .stream(Query::match_all())
-        .map_ok(|ticket| ticket.id)
+        .map_ok(|ticket| ticket.id.get())
         .try_collect()
         .await
 }

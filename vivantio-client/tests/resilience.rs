@@ -32,7 +32,7 @@ async fn retries_429_honouring_retry_after_then_succeeds() {
         .await;
     let started = Instant::now();
     let types = client.configuration().ticket_types().await.unwrap();
-    assert_eq!(types[0].id, 11);
+    assert_eq!(types[0].id, 11.into());
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "Retry-After: 1 honoured"
@@ -164,7 +164,7 @@ async fn other_statuses_are_not_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let error = client.tickets().select_list(&[1]).await.unwrap_err();
+    let error = client.tickets().select_list(&[1.into()]).await.unwrap_err();
     assert_eq!(error.status(), Some(500));
     assert!(!error.is_retryable());
 }

@@ -12,7 +12,9 @@ use serde_json::{json, Value};
 use vivantio_client::actions::ActionOptions;
 use vivantio_client::paging::Selectable;
 use vivantio_client::query::Query;
-use vivantio_client::{Client, LimiterSettings, SystemArea, WindowSettings};
+use vivantio_client::{
+    AttachmentId, Client, LimiterSettings, SystemArea, TicketId, WindowSettings,
+};
 
 /// The sample, or `None` (with a note) when it is not there.
 fn sample() -> Option<Instance> {
@@ -64,8 +66,8 @@ fn int(record: &Value, field: &str) -> Option<i64> {
 }
 
 /// The ids of `records`, sorted, duplicates kept (so a repeat shows up as a difference).
-fn sorted(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
-    let mut ids: Vec<i64> = ids.into_iter().collect();
+fn sorted(ids: impl IntoIterator<Item = impl Into<i64>>) -> Vec<i64> {
+    let mut ids: Vec<i64> = ids.into_iter().map(Into::into).collect();
     ids.sort_unstable();
     ids
 }
@@ -78,7 +80,7 @@ async fn stream_ids<T: Selectable>(
     stream: futures::stream::BoxStream<'static, Result<T, vivantio_client::Error>>,
 ) -> Vec<i64> {
     stream
-        .map_ok(|record| record.id())
+        .map_ok(|record| -> i64 { record.id().into() })
         .try_collect()
         .await
         .expect("stream")
@@ -206,13 +208,14 @@ async fn the_whole_sample_arrives_once() {
     let (mut actions, mut attachments, mut stages, mut form_values, mut links) =
         (vec![], vec![], vec![], vec![], vec![]);
     for &ticket in &tickets {
+        let ticket = TicketId::new(ticket);
         let history = client
             .tickets()
             .actions(ticket, ActionOptions::default())
             .await
             .unwrap();
         actions.extend(history.iter().map(|a| a.id));
-        let on_actions: BTreeSet<i64> = history
+        let on_actions: BTreeSet<AttachmentId> = history
             .iter()
             .flat_map(|a| &a.attachments)
             .filter_map(|f| f.id)
@@ -249,7 +252,7 @@ async fn the_whole_sample_arrives_once() {
                 .map(|f| f.id),
         );
         for parent in client.tickets().parents(ticket).await.unwrap() {
-            links.push((parent.id, ticket));
+            links.push((parent.id.get(), ticket.get()));
         }
     }
     for &article in &articles {
@@ -316,7 +319,7 @@ async fn the_pager_reads_tickets_inserted_mid_run_once() {
     let mut seen = Vec::new();
     let mut inserted = Vec::new();
     while let Some(ticket) = stream.try_next().await.expect("stream") {
-        seen.push(ticket.id);
+        seen.push(ticket.id.get());
         if seen.len() == 10 {
             for title in ["Inserted mid-run", "Noch einer – mitten im Lauf"] {
                 inserted.push(sim.insert_ticket(json!({"RecordTypeId": 11, "Title": title})));

@@ -53,7 +53,12 @@ async fn dates_resolve_in_the_tenant_zone() {
         .respond_with(ok(json!({"Successful": true, "Item": data_ticket(0)})))
         .mount(&server)
         .await;
-    let ticket = client.tickets().select_by_id(10225).await.unwrap().unwrap();
+    let ticket = client
+        .tickets()
+        .select_by_id(10225.into())
+        .await
+        .unwrap()
+        .unwrap();
     let utc = |date: &Option<VivantioDate>| client.to_utc(date.as_ref().unwrap()).to_rfc3339();
     // Naive: London summer time, one hour ahead of UTC.
     assert_eq!(utc(&ticket.open_date), "2024-05-01T09:37:09+00:00");
@@ -89,13 +94,18 @@ async fn select_by_id_and_not_found() {
         .expect(1)
         .mount(&server)
         .await;
-    let ticket = client.tickets().select_by_id(10225).await.unwrap().unwrap();
+    let ticket = client
+        .tickets()
+        .select_by_id(10225.into())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(ticket.display_id.as_deref(), Some("INC-10225"));
     assert_eq!(ticket.close_date, None, "empty text is no date");
-    assert_eq!(client.tickets().select_by_id(1).await.unwrap(), None);
-    assert_eq!(client.tickets().select_by_id(2).await.unwrap(), None);
+    assert_eq!(client.tickets().select_by_id(1.into()).await.unwrap(), None);
+    assert_eq!(client.tickets().select_by_id(2.into()).await.unwrap(), None);
     // No mock for id 3: wiremock answers 404, which must not pass for "no such ticket".
-    let error = client.tickets().select_by_id(3).await.unwrap_err();
+    let error = client.tickets().select_by_id(3.into()).await.unwrap_err();
     assert_eq!(error.status(), Some(404));
 }
 
@@ -110,7 +120,7 @@ async fn select_list_sends_a_bare_array() {
         .await;
     let tickets = client
         .tickets()
-        .select_list(&[10404, 10402, 10225])
+        .select_list(&[10404.into(), 10402.into(), 10225.into()])
         .await
         .unwrap();
     assert_eq!(tickets.len(), 2);
@@ -132,10 +142,10 @@ async fn parents_and_children() {
         .expect(1)
         .mount(&server)
         .await;
-    let children = client.tickets().children(10225).await.unwrap();
+    let children = client.tickets().children(10225.into()).await.unwrap();
     assert_eq!(children[0].title.as_deref(), Some("Child"));
-    let parents = client.tickets().parents(10370).await.unwrap();
-    assert_eq!(parents[0].id, 10225);
+    let parents = client.tickets().parents(10370.into()).await.unwrap();
+    assert_eq!(parents[0].id, 10225.into());
 }
 
 #[tokio::test]
@@ -158,7 +168,7 @@ async fn actions_with_private_notes_and_attachments() {
         .await;
     let actions = client
         .tickets()
-        .actions(10225, ActionOptions::default())
+        .actions(10225.into(), ActionOptions::default())
         .await
         .unwrap();
     assert_eq!(actions.len(), 3);
@@ -176,7 +186,7 @@ async fn actions_with_private_notes_and_attachments() {
     };
     assert!(client
         .tickets()
-        .actions(10225, public_only)
+        .actions(10225.into(), public_only)
         .await
         .unwrap()
         .is_empty());
@@ -191,7 +201,7 @@ async fn sla_stage_instances() {
         .expect(1)
         .mount(&server)
         .await;
-    let stages = client.tickets().sla_stages(10225).await.unwrap();
+    let stages = client.tickets().sla_stages(10225.into()).await.unwrap();
     assert_eq!(stages[1].completed_date, None);
     assert_eq!(stages[1].breached, Some(true));
     insta::assert_json_snapshot!("sla_instances", stages);

@@ -26,13 +26,16 @@ async fn insert_returns_the_new_id() {
         .await;
     let ticket = NewTicket {
         description: Some("3rd floor".into()),
-        client_id: Some(7001),
-        caller_id: Some(9001),
-        category_id: Some(302),
+        client_id: Some(7001.into()),
+        caller_id: Some(9001.into()),
+        category_id: Some(302.into()),
         open_date: NaiveDate::from_ymd_opt(2024, 5, 1).and_then(|d| d.and_hms_opt(10, 37, 9)),
         ..NewTicket::new(11, "Printer offline")
     };
-    assert_eq!(client.tickets().insert(&ticket).await.unwrap(), 10500);
+    assert_eq!(
+        client.tickets().insert(&ticket).await.unwrap(),
+        10500.into()
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,8 @@ pub use model::*;
 
 use crate::companies::Company;
 use crate::error::Error;
-use crate::pagination::{paginate, DataList, ItemStream};
+use crate::ids::{CompanyId, ContactId};
+use crate::pagination::{items, paginate, Cursor, DataList, ItemStream, PageStream};
 use crate::search::{SearchBody, SearchQuery};
 use crate::transport::ApiRequest;
 use crate::Client;
@@ -40,18 +41,18 @@ impl<'a> Contacts<'a> {
     /// `PUT /contacts/{id}`: changes the fields that are set.
     pub async fn update(
         &self,
-        contact_id: &str,
+        contact_id: &ContactId,
         request: &UpdateContactRequest,
     ) -> Result<Contact, Error> {
-        let request = ApiRequest::put(&["contacts", contact_id]).json(request)?;
+        let request = ApiRequest::put(&["contacts", contact_id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `GET /contacts/{id}`.
-    pub async fn get(&self, contact_id: &str) -> Result<Contact, Error> {
+    pub async fn get(&self, contact_id: &ContactId) -> Result<Contact, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["contacts", contact_id]))
+            .send(ApiRequest::get(&["contacts", contact_id.as_str()]))
             .await
     }
 
@@ -71,8 +72,19 @@ impl<'a> Contacts<'a> {
     ///
     /// The index lags writes by minutes; do not use it to check whether a create went through.
     pub fn search(&self, query: SearchQuery, options: ContactSearchOptions) -> ItemStream<Contact> {
+        items(self.search_pages(query, options, None))
+    }
+
+    /// `POST /contacts/search` as whole pages, starting after `from` (a
+    /// [`Page::next_cursor`](crate::Page::next_cursor) saved earlier) or at the beginning.
+    pub fn search_pages(
+        &self,
+        query: SearchQuery,
+        options: ContactSearchOptions,
+        from: Option<Cursor>,
+    ) -> PageStream<Contact> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             let query = query.clone();
             let options = options.clone();
@@ -90,8 +102,14 @@ impl<'a> Contacts<'a> {
 
     /// `GET /contacts`: every contact, following `starting_after` cursors.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Contact> {
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `GET /contacts` as whole pages, starting after `from` (a
+    /// [`Page::next_cursor`](crate::Page::next_cursor) saved earlier) or at the beginning.
+    pub fn list_pages(&self, per_page: Option<u32>, from: Option<Cursor>) -> PageStream<Contact> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             async move {
                 let request = ApiRequest::get(&["contacts"])
@@ -104,22 +122,23 @@ impl<'a> Contacts<'a> {
     }
 
     /// `DELETE /contacts/{id}`.
-    pub async fn delete(&self, contact_id: &str) -> Result<ContactDeleted, Error> {
+    pub async fn delete(&self, contact_id: &ContactId) -> Result<ContactDeleted, Error> {
         self.client
             .transport()
-            .send(ApiRequest::delete(&["contacts", contact_id]))
+            .send(ApiRequest::delete(&["contacts", contact_id.as_str()]))
             .await
     }
 
     /// `POST /contacts/{id}/archive`.
-    pub async fn archive(&self, contact_id: &str) -> Result<ContactArchived, Error> {
-        let request = ApiRequest::post(&["contacts", contact_id, "archive"]).idempotent();
+    pub async fn archive(&self, contact_id: &ContactId) -> Result<ContactArchived, Error> {
+        let request = ApiRequest::post(&["contacts", contact_id.as_str(), "archive"]).idempotent();
         self.client.transport().send(request).await
     }
 
     /// `POST /contacts/{id}/unarchive`.
-    pub async fn unarchive(&self, contact_id: &str) -> Result<ContactArchived, Error> {
-        let request = ApiRequest::post(&["contacts", contact_id, "unarchive"]).idempotent();
+    pub async fn unarchive(&self, contact_id: &ContactId) -> Result<ContactArchived, Error> {
+        let request =
+            ApiRequest::post(&["contacts", contact_id.as_str(), "unarchive"]).idempotent();
         self.client.transport().send(request).await
     }
 
@@ -128,10 +147,10 @@ impl<'a> Contacts<'a> {
     /// A company stays invisible in Intercom until at least one contact is attached.
     pub async fn attach_company(
         &self,
-        contact_id: &str,
-        company_id: &str,
+        contact_id: &ContactId,
+        company_id: &CompanyId,
     ) -> Result<Company, Error> {
-        let request = ApiRequest::post(&["contacts", contact_id, "companies"])
+        let request = ApiRequest::post(&["contacts", contact_id.as_str(), "companies"])
             .idempotent()
             .json(&serde_json::json!({ "id": company_id }))?;
         self.client.transport().send(request).await
@@ -140,10 +159,16 @@ impl<'a> Contacts<'a> {
     /// `DELETE /contacts/{id}/companies/{company_id}`: detaches the contact from a company.
     pub async fn detach_company(
         &self,
-        contact_id: &str,
-        company_id: &str,
+        contact_id: &ContactId,
+        company_id: &CompanyId,
     ) -> Result<Company, Error> {
-        let request = ApiRequest::delete(&["contacts", contact_id, "companies", company_id]);
+        let path = [
+            "contacts",
+            contact_id.as_str(),
+            "companies",
+            company_id.as_str(),
+        ];
+        let request = ApiRequest::delete(&path);
         self.client.transport().send(request).await
     }
 }

@@ -3,20 +3,18 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::{AddressableList, CustomAttributes};
-use crate::ids::Id;
+use crate::ids::{AdminId, ContactId};
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 
-/// Whether a contact is a user (identified, unique by email / external id) or a lead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ContactRole {
-    /// An identified user.
-    User,
-    /// An unidentified lead (leads may share an email).
-    Lead,
-    /// A role this client version does not know; only ever received, never sent.
-    #[serde(other, skip_serializing)]
-    Unknown,
+open_enum! {
+    /// Whether a contact is a user (identified, unique by email / external id) or a lead.
+    pub enum ContactRole {
+        /// An identified user.
+        User = "user",
+        /// An unidentified lead (leads may share an email).
+        Lead = "lead",
+    }
 }
 
 /// The fields of `POST /contacts` (`create_contact_request`) and `PUT /contacts/{id}`
@@ -49,13 +47,13 @@ pub struct ContactRequest {
     pub avatar: Option<String>,
     /// When the user signed up (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<Timestamp>,
     /// When the user was last seen (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<Timestamp>,
     /// The admin who owns the contact.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<Id>,
+    pub owner_id: Option<AdminId>,
     /// Whether the contact unsubscribed from emails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
@@ -106,8 +104,8 @@ impl ContactRequest {
     }
 
     /// Sets the sign-up time (Unix seconds).
-    pub fn signed_up_at(mut self, at: i64) -> Self {
-        self.signed_up_at = Some(at);
+    pub fn signed_up_at(mut self, at: impl Into<Timestamp>) -> Self {
+        self.signed_up_at = Some(at.into());
         self
     }
 
@@ -131,12 +129,13 @@ impl ContactRequest {
 
 /// A contact (`contact` schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// Always `contact`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: ContactId,
     /// Your external id.
     #[serde(default)]
     pub external_id: Option<String>,
@@ -160,7 +159,7 @@ pub struct Contact {
     pub name: Option<String>,
     /// Id of the owning admin.
     #[serde(default)]
-    pub owner_id: Option<Id>,
+    pub owner_id: Option<AdminId>,
     /// Whether emails to the contact hard-bounced.
     #[serde(default)]
     pub has_hard_bounced: Option<bool>,
@@ -172,28 +171,28 @@ pub struct Contact {
     pub unsubscribed_from_emails: Option<bool>,
     /// Creation time in Intercom (Unix seconds; not settable).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Sign-up time (Unix seconds).
     #[serde(default)]
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<Timestamp>,
     /// Last seen (Unix seconds).
     #[serde(default)]
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<Timestamp>,
     /// Last reply (Unix seconds).
     #[serde(default)]
-    pub last_replied_at: Option<i64>,
+    pub last_replied_at: Option<Timestamp>,
     /// Last contacted by a teammate (Unix seconds).
     #[serde(default)]
-    pub last_contacted_at: Option<i64>,
+    pub last_contacted_at: Option<Timestamp>,
     /// Last email opened (Unix seconds).
     #[serde(default)]
-    pub last_email_opened_at: Option<i64>,
+    pub last_email_opened_at: Option<Timestamp>,
     /// Last email link clicked (Unix seconds).
     #[serde(default)]
-    pub last_email_clicked_at: Option<i64>,
+    pub last_email_clicked_at: Option<Timestamp>,
     /// Language chosen for the Messenger.
     #[serde(default)]
     pub language_override: Option<String>,
@@ -226,7 +225,7 @@ pub struct Contact {
     pub android_sdk_version: Option<String>,
     /// Last seen on Android (Unix seconds).
     #[serde(default)]
-    pub android_last_seen_at: Option<i64>,
+    pub android_last_seen_at: Option<Timestamp>,
     /// iOS app name.
     #[serde(default)]
     pub ios_app_name: Option<String>,
@@ -244,7 +243,7 @@ pub struct Contact {
     pub ios_sdk_version: Option<String>,
     /// Last seen on iOS (Unix seconds).
     #[serde(default)]
-    pub ios_last_seen_at: Option<i64>,
+    pub ios_last_seen_at: Option<Timestamp>,
     /// Custom attribute values.
     #[serde(default, deserialize_with = "null_as_default")]
     pub custom_attributes: CustomAttributes,
@@ -273,6 +272,7 @@ pub struct Contact {
 
 /// A contact's avatar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactAvatar {
     /// Always `avatar`.
     #[serde(rename = "type", default)]
@@ -284,6 +284,7 @@ pub struct ContactAvatar {
 
 /// A contact's location.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactLocation {
     /// Always `location`.
     #[serde(rename = "type", default)]
@@ -307,6 +308,7 @@ pub struct ContactLocation {
 
 /// A contact's social profiles.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SocialProfiles {
     /// The profiles.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -315,6 +317,7 @@ pub struct SocialProfiles {
 
 /// One social profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SocialProfile {
     /// The network's name.
     #[serde(default)]
@@ -326,9 +329,10 @@ pub struct SocialProfile {
 
 /// Answer to `DELETE /contacts/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactDeleted {
     /// The deleted contact's id.
-    pub id: Id,
+    pub id: ContactId,
     /// Its external id.
     #[serde(default)]
     pub external_id: Option<String>,
@@ -339,9 +343,10 @@ pub struct ContactDeleted {
 
 /// Answer to archive / unarchive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactArchived {
     /// The contact's id.
-    pub id: Id,
+    pub id: ContactId,
     /// Its external id.
     #[serde(default)]
     pub external_id: Option<String>,

@@ -12,11 +12,12 @@ pub use requests::*;
 
 use crate::common::Deleted;
 use crate::error::Error;
-use crate::ids::Id;
-use crate::pagination::{paginate, ItemStream, Page, Pages};
+use crate::ids::{AdminId, ConversationId};
+use crate::pagination::{items, paginate, Cursor, ItemStream, Page, PageStream, Pages};
 use crate::replies::{Reply, ReplyTarget, MAX_ATTACHMENTS};
 use crate::search::{SearchBody, SearchQuery};
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
@@ -29,11 +30,8 @@ struct ConversationList {
 }
 
 impl ConversationList {
-    fn into_page(self) -> Page<Conversation, Option<String>> {
-        Page {
-            items: self.conversations,
-            next: self.pages.and_then(|p| p.next_cursor()).map(Some),
-        }
+    fn into_page(self) -> Page<Conversation> {
+        Page::new(self.conversations, self.pages.and_then(|p| p.next_cursor()))
     }
 }
 
@@ -65,16 +63,20 @@ impl<'a> Conversations<'a> {
     /// `POST /conversations/{id}/reply`: a reply or note (`id` may be `last` for contact replies).
     ///
     /// Not resent after a failure that may have reached Intercom (it would duplicate the part).
-    pub async fn reply(&self, conversation_id: &str, reply: &Reply) -> Result<Conversation, Error> {
+    pub async fn reply(
+        &self,
+        conversation_id: &ConversationId,
+        reply: &Reply,
+    ) -> Result<Conversation, Error> {
         reply.check(ReplyTarget::Conversation)?;
-        let request = reply.request(&["conversations", conversation_id, "reply"])?;
+        let request = reply.request(&["conversations", conversation_id.as_str(), "reply"])?;
         self.client.transport().send(request).await
     }
 
     /// Assigns to an admin or team, or unassigns.
     pub async fn assign(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         assignment: &Assignment,
     ) -> Result<Conversation, Error> {
         self.manage(conversation_id, &ManagePart::assignment(assignment))
@@ -82,7 +84,11 @@ impl<'a> Conversations<'a> {
     }
 
     /// Opens (or reopens) the conversation.
-    pub async fn open(&self, conversation_id: &str, admin_id: &Id) -> Result<Conversation, Error> {
+    pub async fn open(
+        &self,
+        conversation_id: &ConversationId,
+        admin_id: &AdminId,
+    ) -> Result<Conversation, Error> {
         self.manage(conversation_id, &ManagePart::Open { admin_id })
             .await
     }
@@ -90,15 +96,15 @@ impl<'a> Conversations<'a> {
     /// Snoozes until a time (Unix seconds).
     pub async fn snooze(
         &self,
-        conversation_id: &str,
-        admin_id: &Id,
-        snoozed_until: i64,
+        conversation_id: &ConversationId,
+        admin_id: &AdminId,
+        snoozed_until: impl Into<Timestamp>,
     ) -> Result<Conversation, Error> {
         self.manage(
             conversation_id,
             &ManagePart::Snoozed {
                 admin_id,
-                snoozed_until,
+                snoozed_until: snoozed_until.into(),
             },
         )
         .await
@@ -107,8 +113,8 @@ impl<'a> Conversations<'a> {
     /// Closes, optionally with a closing message.
     pub async fn close(
         &self,
-        conversation_id: &str,
-        admin_id: &Id,
+        conversation_id: &ConversationId,
+        admin_id: &AdminId,
         body: Option<&str>,
     ) -> Result<Conversation, Error> {
         let part = ManagePart::Close {
@@ -121,11 +127,11 @@ impl<'a> Conversations<'a> {
 
     async fn manage(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         part: &ManagePart<'_>,
     ) -> Result<Conversation, Error> {
         // State changes converge (closing twice leaves it closed), so they are safe to resend.
-        let request = ApiRequest::post(&["conversations", conversation_id, "parts"])
+        let request = ApiRequest::post(&["conversations", conversation_id.as_str(), "parts"])
             .idempotent()
             .json(part)?;
         self.client.transport().send(request).await
@@ -134,25 +140,39 @@ impl<'a> Conversations<'a> {
     /// `PUT /conversations/{id}`: title, read flag, attribute values, company.
     pub async fn update(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         request: &UpdateConversationRequest,
     ) -> Result<Conversation, Error> {
-        let request = ApiRequest::put(&["conversations", conversation_id]).json(request)?;
+        let request =
+            ApiRequest::put(&["conversations", conversation_id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `GET /conversations/{id}`: the conversation with its parts (up to 500).
-    pub async fn get(&self, conversation_id: &str) -> Result<Conversation, Error> {
+    pub async fn get(&self, conversation_id: &ConversationId) -> Result<Conversation, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["conversations", conversation_id]))
+            .send(ApiRequest::get(&[
+                "conversations",
+                conversation_id.as_str(),
+            ]))
             .await
     }
 
     /// `GET /conversations`: every conversation (without parts), following cursors; at most 150 per page.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Conversation> {
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `GET /conversations` as whole pages, starting after `from` (a [`Page::next_cursor`]
+    /// saved earlier) or at the beginning.
+    pub fn list_pages(
+        &self,
+        per_page: Option<u32>,
+        from: Option<Cursor>,
+    ) -> PageStream<Conversation> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             async move {
                 let request = ApiRequest::get(&["conversations"])
@@ -166,8 +186,18 @@ impl<'a> Conversations<'a> {
 
     /// `POST /conversations/search`: every matching conversation (the index lags writes).
     pub fn search(&self, query: SearchQuery, per_page: Option<u32>) -> ItemStream<Conversation> {
+        items(self.search_pages(query, per_page, None))
+    }
+
+    /// `POST /conversations/search` as whole pages, starting after `from` or at the beginning.
+    pub fn search_pages(
+        &self,
+        query: SearchQuery,
+        per_page: Option<u32>,
+        from: Option<Cursor>,
+    ) -> PageStream<Conversation> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             let query = query.clone();
             async move {
@@ -185,10 +215,10 @@ impl<'a> Conversations<'a> {
     /// reporting data (needs the `delete_conversations_and_metrics` scope).
     pub async fn delete(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         retain_metrics: Option<bool>,
     ) -> Result<Deleted, Error> {
-        let request = ApiRequest::delete(&["conversations", conversation_id])
+        let request = ApiRequest::delete(&["conversations", conversation_id.as_str()])
             .query_opt("retain_metrics", retain_metrics);
         self.client.transport().send(request).await
     }

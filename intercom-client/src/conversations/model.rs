@@ -3,21 +3,23 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::{CustomAttributes, PartAttachment, Reference};
-use crate::ids::Id;
+use crate::ids::{AdminId, ContactId, ConversationId, Id, MessageId, PartId, TeamId};
 use crate::serde_helpers::null_as_default;
 use crate::tags::Tag;
+use crate::timestamp::Timestamp;
 
 /// The answer to creating a conversation (`message` schema): not the conversation itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// Always `user_message` here.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The message id (not the conversation id).
-    pub id: Id,
+    pub id: MessageId,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Subject (email only).
     #[serde(default)]
     pub subject: Option<String>,
@@ -28,47 +30,83 @@ pub struct Message {
     #[serde(default)]
     pub message_type: Option<String>,
     /// The conversation created; use this id for replies and updates.
-    pub conversation_id: Id,
+    pub conversation_id: ConversationId,
 }
 
-/// Open, closed or snoozed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConversationState {
-    /// Open.
-    Open,
-    /// Closed.
-    Closed,
-    /// Snoozed.
-    Snoozed,
-    /// A state this client version does not know.
-    #[serde(other)]
-    Unknown,
+open_enum! {
+    /// Open, closed or snoozed.
+    pub enum ConversationState {
+        /// Open.
+        Open = "open",
+        /// Closed.
+        Closed = "closed",
+        /// Snoozed.
+        Snoozed = "snoozed",
+    }
+}
+
+open_enum! {
+    /// What a conversation or ticket part records (`part_type`); Intercom adds kinds often.
+    pub enum PartType {
+        /// A reply visible to the customer.
+        Comment = "comment",
+        /// An internal note.
+        Note = "note",
+        /// A reply with quick-reply buttons.
+        QuickReply = "quick_reply",
+        /// An assignment by a teammate.
+        Assignment = "assignment",
+        /// An assignment by a rule or the default inbox.
+        DefaultAssignment = "default_assignment",
+        /// An assignment that also reopened the conversation.
+        AssignAndReopen = "assign_and_reopen",
+        /// An assignment that also unsnoozed the conversation.
+        AssignAndUnsnooze = "assign_and_unsnooze",
+        /// A reassignment because the assignee is away.
+        AwayModeAssignment = "away_mode_assignment",
+        /// The conversation was (re)opened.
+        Open = "open",
+        /// The conversation was closed.
+        Close = "close",
+        /// The conversation was snoozed.
+        Snoozed = "snoozed",
+        /// The conversation was unsnoozed by a teammate.
+        Unsnoozed = "unsnoozed",
+        /// The snooze timer ran out.
+        TimerUnsnooze = "timer_unsnooze",
+        /// A conversation attribute changed.
+        ConversationAttributeUpdatedByAdmin = "conversation_attribute_updated_by_admin",
+        /// A ticket's state changed.
+        TicketStateUpdatedByAdmin = "ticket_state_updated_by_admin",
+        /// A ticket attribute changed.
+        TicketAttributeUpdatedByAdmin = "ticket_attribute_updated_by_admin",
+    }
 }
 
 /// A conversation (`conversation`; list and search items have no `conversation_parts`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Conversation {
     /// Always `conversation`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: ConversationId,
     /// Title.
     #[serde(default)]
     pub title: Option<String>,
     /// Creation time (Unix seconds; settable on create for imports).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Since when the contact has been waiting (Unix seconds).
     #[serde(default)]
-    pub waiting_since: Option<i64>,
+    pub waiting_since: Option<Timestamp>,
     /// Snoozed until (Unix seconds).
     #[serde(default)]
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<Timestamp>,
     /// Whether it is open.
     #[serde(default)]
     pub open: Option<bool>,
@@ -83,10 +121,10 @@ pub struct Conversation {
     pub priority: Option<String>,
     /// Assigned admin (`0` or absent: none).
     #[serde(default)]
-    pub admin_assignee_id: Option<Id>,
+    pub admin_assignee_id: Option<AdminId>,
     /// Assigned team (`0` or absent: none).
     #[serde(default)]
-    pub team_assignee_id: Option<Id>,
+    pub team_assignee_id: Option<TeamId>,
     /// Tags.
     #[serde(default)]
     pub tags: Option<TagList>,
@@ -115,6 +153,7 @@ pub struct Conversation {
 
 /// `{type: "tag.list", tags: [...]}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TagList {
     /// The tags.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -123,13 +162,14 @@ pub struct TagList {
 
 /// The message that started a conversation (`conversation_source`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationSource {
     /// Channel, e.g. `conversation`, `email`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The source message's id.
     #[serde(default)]
-    pub id: Option<Id>,
+    pub id: Option<MessageId>,
     /// How it was delivered.
     #[serde(default)]
     pub delivered_as: Option<String>,
@@ -155,6 +195,7 @@ pub struct ConversationSource {
 
 /// The author of a part or source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PartAuthor {
     /// `admin`, `user`, `lead`, `bot`, `team`.
     #[serde(rename = "type", default)]
@@ -178,6 +219,7 @@ pub struct PartAuthor {
 
 /// Contacts in a conversation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationContacts {
     /// The contacts.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -186,12 +228,13 @@ pub struct ConversationContacts {
 
 /// `{type: "contact", id, external_id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactReference {
     /// Always `contact`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: ContactId,
     /// External id.
     #[serde(default)]
     pub external_id: Option<String>,
@@ -199,6 +242,7 @@ pub struct ContactReference {
 
 /// Teammates in a conversation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationTeammates {
     /// The teammates.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -207,6 +251,7 @@ pub struct ConversationTeammates {
 
 /// Timing statistics (`conversation_statistics`); times are Unix seconds, durations seconds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationStatistics {
     /// Seconds until first assignment.
     #[serde(default)]
@@ -225,34 +270,34 @@ pub struct ConversationStatistics {
     pub median_time_to_reply: Option<i64>,
     /// First contact reply.
     #[serde(default)]
-    pub first_contact_reply_at: Option<i64>,
+    pub first_contact_reply_at: Option<Timestamp>,
     /// First assignment.
     #[serde(default)]
-    pub first_assignment_at: Option<i64>,
+    pub first_assignment_at: Option<Timestamp>,
     /// First admin reply.
     #[serde(default)]
-    pub first_admin_reply_at: Option<i64>,
+    pub first_admin_reply_at: Option<Timestamp>,
     /// First close.
     #[serde(default)]
-    pub first_close_at: Option<i64>,
+    pub first_close_at: Option<Timestamp>,
     /// Last assignment.
     #[serde(default)]
-    pub last_assignment_at: Option<i64>,
+    pub last_assignment_at: Option<Timestamp>,
     /// Last admin reply after the last assignment.
     #[serde(default)]
-    pub last_assignment_admin_reply_at: Option<i64>,
+    pub last_assignment_admin_reply_at: Option<Timestamp>,
     /// Last contact reply.
     #[serde(default)]
-    pub last_contact_reply_at: Option<i64>,
+    pub last_contact_reply_at: Option<Timestamp>,
     /// Last admin reply.
     #[serde(default)]
-    pub last_admin_reply_at: Option<i64>,
+    pub last_admin_reply_at: Option<Timestamp>,
     /// Last close.
     #[serde(default)]
-    pub last_close_at: Option<i64>,
+    pub last_close_at: Option<Timestamp>,
     /// Who closed it last.
     #[serde(default)]
-    pub last_closed_by_id: Option<Id>,
+    pub last_closed_by_id: Option<AdminId>,
     /// Number of reopens.
     #[serde(default)]
     pub count_reopens: Option<i64>,
@@ -269,6 +314,7 @@ pub struct ConversationStatistics {
 
 /// The parts of a conversation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationParts {
     /// The parts, oldest first (at most 500 are returned).
     #[serde(default, deserialize_with = "null_as_default")]
@@ -280,27 +326,28 @@ pub struct ConversationParts {
 
 /// One part: a reply, note, assignment, state change, ... (`conversation_part`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConversationPart {
     /// Always `conversation_part`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Part id.
-    pub id: Id,
+    pub id: PartId,
     /// `comment`, `note`, `assignment`, `close`, `open`, `snoozed`, ...
     #[serde(default)]
-    pub part_type: Option<String>,
+    pub part_type: Option<PartType>,
     /// Body (HTML).
     #[serde(default)]
     pub body: Option<String>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// When the contact was notified (Unix seconds).
     #[serde(default)]
-    pub notified_at: Option<i64>,
+    pub notified_at: Option<Timestamp>,
     /// The new assignee, for assignment parts.
     #[serde(default)]
     pub assigned_to: Option<Reference>,
@@ -329,6 +376,7 @@ pub struct ConversationPart {
 
 /// Linked tickets and conversations (`linked_object_list`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LinkedObjects {
     /// The links.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -343,6 +391,7 @@ pub struct LinkedObjects {
 
 /// One linked object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LinkedObject {
     /// `ticket` or `conversation`.
     #[serde(rename = "type", default)]
@@ -352,4 +401,33 @@ pub struct LinkedObject {
     /// Ticket category, for tickets.
     #[serde(default)]
     pub category: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_states_and_part_types_survive_a_decode_and_are_written_back_verbatim() {
+        let wire = serde_json::json!({"id": "1", "part_type": "fin_answer", "state": "pending"});
+        let part: ConversationPart = serde_json::from_value(wire).unwrap();
+        assert_eq!(part.part_type, Some(PartType::Unknown("fin_answer".into())));
+        assert_eq!(
+            part.state,
+            Some(ConversationState::Unknown("pending".into()))
+        );
+        let back = serde_json::to_value(&part).unwrap();
+        assert_eq!(
+            (back["part_type"].as_str(), back["state"].as_str()),
+            (Some("fin_answer"), Some("pending"))
+        );
+        let known: ConversationPart = serde_json::from_value(
+            serde_json::json!({"id": "2", "part_type": "note", "state": "closed"}),
+        )
+        .unwrap();
+        assert_eq!(
+            (known.part_type, known.state),
+            (Some(PartType::Note), Some(ConversationState::Closed))
+        );
+    }
 }

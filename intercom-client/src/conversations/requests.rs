@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::CustomAttributes;
-use crate::ids::Id;
+use crate::ids::{AdminId, CompanyId, ContactId, Id, TeamId};
+use crate::timestamp::Timestamp;
 
 /// The kind of contact starting a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,7 +26,7 @@ pub struct ConversationFrom {
     #[serde(rename = "type")]
     pub kind: ContactType,
     /// Intercom's contact id (at most 24 characters).
-    pub id: Id,
+    pub id: ContactId,
 }
 
 /// Body of `POST /conversations` (`create_conversation_request`): a contact-initiated conversation.
@@ -45,7 +46,7 @@ pub struct CreateConversationRequest {
     pub attachment_urls: Vec<String>,
     /// Original creation time (Unix seconds), for migrating past conversations.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Brand, for multi-brand workspaces.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brand_id: Option<Id>,
@@ -53,7 +54,7 @@ pub struct CreateConversationRequest {
 
 impl CreateConversationRequest {
     /// A conversation started by this contact.
-    pub fn new(contact_id: impl Into<Id>, body: impl Into<String>) -> Self {
+    pub fn new(contact_id: impl Into<ContactId>, body: impl Into<String>) -> Self {
         CreateConversationRequest {
             from: ConversationFrom {
                 kind: ContactType::Contact,
@@ -68,8 +69,8 @@ impl CreateConversationRequest {
     }
 
     /// Sets the original creation time.
-    pub fn created_at(mut self, at: i64) -> Self {
-        self.created_at = Some(at);
+    pub fn created_at(mut self, at: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(at.into());
         self
     }
 }
@@ -88,16 +89,16 @@ pub struct UpdateConversationRequest {
     pub custom_attributes: Option<CustomAttributes>,
     /// Company to associate (Intercom's id).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<Id>,
+    pub company_id: Option<CompanyId>,
 }
 
 /// Who a conversation is assigned to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Assignee {
     /// An admin.
-    Admin(Id),
+    Admin(AdminId),
     /// A team.
-    Team(Id),
+    Team(TeamId),
     /// Nobody.
     Unassigned,
 }
@@ -106,7 +107,7 @@ pub enum Assignee {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
     /// The admin performing the assignment.
-    pub admin_id: Id,
+    pub admin_id: AdminId,
     /// The new assignee.
     pub assignee: Assignee,
     /// Optional note shown with the assignment.
@@ -120,21 +121,21 @@ pub(crate) enum ManagePart<'a> {
     Close {
         #[serde(rename = "type")]
         author_type: &'static str,
-        admin_id: &'a Id,
+        admin_id: &'a AdminId,
         #[serde(skip_serializing_if = "Option::is_none")]
         body: Option<&'a str>,
     },
     Snoozed {
-        admin_id: &'a Id,
-        snoozed_until: i64,
+        admin_id: &'a AdminId,
+        snoozed_until: Timestamp,
     },
     Open {
-        admin_id: &'a Id,
+        admin_id: &'a AdminId,
     },
     Assignment {
         #[serde(rename = "type")]
         assignee_type: &'static str,
-        admin_id: &'a Id,
+        admin_id: &'a AdminId,
         assignee_id: Id,
         #[serde(skip_serializing_if = "Option::is_none")]
         body: Option<&'a str>,
@@ -144,8 +145,8 @@ pub(crate) enum ManagePart<'a> {
 impl<'a> ManagePart<'a> {
     pub(crate) fn assignment(assignment: &'a Assignment) -> Self {
         let (assignee_type, assignee_id) = match &assignment.assignee {
-            Assignee::Admin(id) => ("admin", id.clone()),
-            Assignee::Team(id) => ("team", id.clone()),
+            Assignee::Admin(id) => ("admin", Id::from(id)),
+            Assignee::Team(id) => ("team", Id::from(id)),
             // Intercom spells "unassigned" as admin 0.
             Assignee::Unassigned => ("admin", Id::new("0")),
         };

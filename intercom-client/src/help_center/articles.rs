@@ -8,20 +8,24 @@ use super::{numbered_list, ArticleState, ArticleTranslations};
 use crate::common::Deleted;
 use crate::conversations::TagList;
 use crate::error::Error;
-use crate::ids::{self, Id};
-use crate::pagination::{paginate, ItemStream, Page, Pages};
+use crate::ids::{self, AdminId, ArticleId, CollectionId, HelpCenterId, Id};
+use crate::pagination::{
+    items, numbered_page, paginate, ItemStream, PageNumber, PageStream, Pages,
+};
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
 /// An article (`article` / `article_list_item`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Article {
     /// Always `article`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Intercom's id.
-    pub id: Id,
+    pub id: ArticleId,
     /// Workspace id.
     #[serde(default)]
     pub workspace_id: Option<String>,
@@ -39,28 +43,28 @@ pub struct Article {
     pub body_markdown: Option<String>,
     /// Author (an admin id).
     #[serde(default)]
-    pub author_id: Option<Id>,
+    pub author_id: Option<AdminId>,
     /// Published or draft.
     #[serde(default)]
     pub state: Option<ArticleState>,
     /// Creation time (Unix seconds; not settable).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Whether a draft differs from the published version.
     #[serde(default)]
     pub has_unpublished_changes: Option<bool>,
     /// Last draft change (Unix seconds).
     #[serde(default)]
-    pub draft_updated_at: Option<i64>,
+    pub draft_updated_at: Option<Timestamp>,
     /// Public URL.
     #[serde(default)]
     pub url: Option<String>,
     /// Parent collections (2.16).
     #[serde(default, deserialize_with = "null_as_default")]
-    pub parent_ids: Vec<Id>,
+    pub parent_ids: Vec<CollectionId>,
     /// Whether Fin may use it.
     #[serde(default)]
     pub ai_chatbot_availability: Option<bool>,
@@ -72,10 +76,10 @@ pub struct Article {
     pub ai_sales_agent_availability: Option<bool>,
     /// Creator (admin id).
     #[serde(default)]
-    pub created_by_id: Option<Id>,
+    pub created_by_id: Option<AdminId>,
     /// Last editor (admin id).
     #[serde(default)]
-    pub updated_by_id: Option<Id>,
+    pub updated_by_id: Option<AdminId>,
     /// Whether it is hidden from suggestions.
     #[serde(default)]
     pub exclude_from_article_suggestions: Option<bool>,
@@ -84,10 +88,10 @@ pub struct Article {
     pub help_center_audience: Option<String>,
     /// Scheduled publication (Unix seconds).
     #[serde(default)]
-    pub scheduled_publish_at: Option<i64>,
+    pub scheduled_publish_at: Option<Timestamp>,
     /// Scheduled unpublication (Unix seconds).
     #[serde(default)]
-    pub scheduled_unpublish_at: Option<i64>,
+    pub scheduled_unpublish_at: Option<Timestamp>,
     /// Default locale.
     #[serde(default)]
     pub default_locale: Option<String>,
@@ -109,7 +113,7 @@ pub struct CreateArticleRequest {
     pub title: String,
     /// Author: an existing admin (sent as an integer).
     #[serde(serialize_with = "ids::as_integer::required")]
-    pub author_id: Id,
+    pub author_id: AdminId,
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -127,7 +131,7 @@ pub struct CreateArticleRequest {
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub parent_id: Option<Id>,
+    pub parent_id: Option<CollectionId>,
     /// `collection` (or the legacy `section`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_type: Option<String>,
@@ -177,13 +181,13 @@ pub struct UpdateArticleRequest {
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub author_id: Option<Id>,
+    pub author_id: Option<AdminId>,
     /// Published or draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
     /// Parent collection (a string here, unlike on create).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<Id>,
+    pub parent_id: Option<CollectionId>,
     /// `collection` or `section`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_type: Option<String>,
@@ -221,7 +225,7 @@ pub struct ArticleSearch {
     /// `published`, `draft` or `all`.
     pub state: Option<String>,
     /// Restrict to one help center.
-    pub help_center_id: Option<Id>,
+    pub help_center_id: Option<HelpCenterId>,
 }
 
 #[derive(Deserialize)]
@@ -261,28 +265,51 @@ impl<'a> Articles<'a> {
     }
 
     /// `PUT /articles/{id}`.
-    pub async fn update(&self, id: &str, request: &UpdateArticleRequest) -> Result<Article, Error> {
-        let request = ApiRequest::put(&["articles", id]).json(request)?;
+    pub async fn update(
+        &self,
+        id: &ArticleId,
+        request: &UpdateArticleRequest,
+    ) -> Result<Article, Error> {
+        let request = ApiRequest::put(&["articles", id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `GET /articles/{id}`.
-    pub async fn get(&self, id: &str) -> Result<Article, Error> {
+    pub async fn get(&self, id: &ArticleId) -> Result<Article, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["articles", id]))
+            .send(ApiRequest::get(&["articles", id.as_str()]))
             .await
     }
 
     /// `GET /articles`: every article, page by page.
     pub fn list(&self, per_page: Option<u32>) -> ItemStream<Article> {
-        numbered_list(self.client, &["articles"], per_page)
+        items(self.list_pages(per_page, None))
+    }
+
+    /// `GET /articles` as whole pages, from page `from` (a
+    /// [`Page::next_cursor`](crate::Page::next_cursor) saved earlier) or the first.
+    pub fn list_pages(
+        &self,
+        per_page: Option<u32>,
+        from: Option<PageNumber>,
+    ) -> PageStream<Article, PageNumber> {
+        numbered_list(self.client, &["articles"], per_page, from)
     }
 
     /// `GET /articles/search`: matching articles, page by page.
     pub fn search(&self, search: ArticleSearch) -> ItemStream<Article> {
+        items(self.search_pages(search, None))
+    }
+
+    /// `GET /articles/search` as whole pages, from page `from` or the first.
+    pub fn search_pages(
+        &self,
+        search: ArticleSearch,
+        from: Option<PageNumber>,
+    ) -> PageStream<Article, PageNumber> {
         let client = self.client.clone();
-        paginate(1u32, move |page: u32| {
+        paginate(from, move |page: Option<PageNumber>| {
             let client = client.clone();
             let search = search.clone();
             async move {
@@ -290,24 +317,19 @@ impl<'a> Articles<'a> {
                     .query_opt("phrase", search.phrase)
                     .query_opt("state", search.state)
                     .query_opt("help_center_id", search.help_center_id)
-                    .query("page", page);
+                    .query("page", page.unwrap_or(PageNumber::FIRST));
                 let response: ArticleSearchResponse = client.transport().send(request).await?;
-                let items = response.data.map(|d| d.articles).unwrap_or_default();
-                let next = if items.is_empty() {
-                    None
-                } else {
-                    response.pages.and_then(|p| p.next_page_number())
-                };
-                Ok(Page { items, next })
+                let articles = response.data.map(|d| d.articles).unwrap_or_default();
+                Ok(numbered_page(articles, response.pages))
             }
         })
     }
 
     /// `DELETE /articles/{id}`.
-    pub async fn delete(&self, id: &str) -> Result<Deleted, Error> {
+    pub async fn delete(&self, id: &ArticleId) -> Result<Deleted, Error> {
         self.client
             .transport()
-            .send(ApiRequest::delete(&["articles", id]))
+            .send(ApiRequest::delete(&["articles", id.as_str()]))
             .await
     }
 }

@@ -14,26 +14,28 @@ pub use translations::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::Id;
-use crate::pagination::{paginate, DataList, ItemStream};
+use crate::ids::HelpCenterId;
+use crate::pagination::{paginate, DataList, PageNumber, PageStream};
 use crate::serde_helpers::null_as_default;
+use crate::timestamp::Timestamp;
 use crate::transport::ApiRequest;
 use crate::Client;
 
 /// A help center (`help_center`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HelpCenterSite {
     /// Intercom's id.
-    pub id: Id,
+    pub id: HelpCenterId,
     /// Workspace id.
     #[serde(default)]
     pub workspace_id: Option<String>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// URL slug.
     #[serde(default)]
     pub identifier: Option<String>,
@@ -79,8 +81,11 @@ impl<'a> HelpCenter<'a> {
     }
 
     /// `GET /help_center/help_centers/{id}`.
-    pub async fn get_help_center(&self, help_center_id: &str) -> Result<HelpCenterSite, Error> {
-        let request = ApiRequest::get(&["help_center", "help_centers", help_center_id]);
+    pub async fn get_help_center(
+        &self,
+        help_center_id: &HelpCenterId,
+    ) -> Result<HelpCenterSite, Error> {
+        let request = ApiRequest::get(&["help_center", "help_centers", help_center_id.as_str()]);
         self.client.transport().send(request).await
     }
 
@@ -95,21 +100,22 @@ impl<'a> HelpCenter<'a> {
     }
 }
 
-/// A page-number list (`page`, `per_page`) of `data` items at `path`, as a stream.
+/// A page-number list (`page`, `per_page`) of `data` items at `path`, from page `from` on.
 fn numbered_list<T>(
     client: &Client,
     path: &'static [&'static str],
     per_page: Option<u32>,
-) -> ItemStream<T>
+    from: Option<PageNumber>,
+) -> PageStream<T, PageNumber>
 where
     T: serde::de::DeserializeOwned + Send + 'static,
 {
     let client = client.clone();
-    paginate(1u32, move |page: u32| {
+    paginate(from, move |page: Option<PageNumber>| {
         let client = client.clone();
         async move {
             let request = ApiRequest::get(path)
-                .query("page", page)
+                .query("page", page.unwrap_or(PageNumber::FIRST))
                 .query_opt("per_page", per_page);
             let list: DataList<T> = client.transport().send(request).await?;
             Ok(list.into_numbered_page())

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{self, Id};
+use crate::ids::{self, AdminId};
+use crate::timestamp::Timestamp;
 
 /// Localised names of a collection, keyed by locale (`en`, `fr`, `pt-BR`, ...).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,17 +44,14 @@ pub struct ArticleTranslations {
     pub locales: BTreeMap<String, ArticleContent>,
 }
 
-/// Whether an article (or one translation) is live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ArticleState {
-    /// Visible in the help center.
-    Published,
-    /// Not visible.
-    Draft,
-    /// A state this client version does not know; only ever received, never sent.
-    #[serde(other, skip_serializing)]
-    Unknown,
+open_enum! {
+    /// Whether an article (or one translation) is live.
+    pub enum ArticleState {
+        /// Visible in the help center.
+        Published = "published",
+        /// Not visible.
+        Draft = "draft",
+    }
 }
 
 /// An article in one locale (`article_content`).
@@ -77,16 +75,16 @@ pub struct ArticleContent {
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub author_id: Option<Id>,
+    pub author_id: Option<AdminId>,
     /// Published or draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
     /// Creation time (Unix seconds; read-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds; read-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Public URL (read-only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

@@ -8,7 +8,8 @@ pub use model::*;
 
 use crate::common::Deleted;
 use crate::error::Error;
-use crate::pagination::{paginate, ItemStream, Page, Pages};
+use crate::ids::TicketId;
+use crate::pagination::{items, paginate, Cursor, ItemStream, Page, PageStream, Pages};
 use crate::replies::{Reply, ReplyTarget};
 use crate::search::{SearchBody, SearchQuery};
 use crate::serde_helpers::null_as_default;
@@ -49,32 +50,43 @@ impl<'a> Tickets<'a> {
     /// `PUT /tickets/{id}`: state (by `ticket_state_id`), attributes, assignee, open/closed.
     pub async fn update(
         &self,
-        ticket_id: &str,
+        ticket_id: &TicketId,
         request: &UpdateTicketRequest,
     ) -> Result<Ticket, Error> {
-        let request = ApiRequest::put(&["tickets", ticket_id]).json(request)?;
+        let request = ApiRequest::put(&["tickets", ticket_id.as_str()]).json(request)?;
         self.client.transport().send(request).await
     }
 
     /// `POST /tickets/{id}/reply`: a reply or note. Not resent after a failure that may have reached Intercom.
-    pub async fn reply(&self, ticket_id: &str, reply: &Reply) -> Result<TicketReply, Error> {
+    pub async fn reply(&self, ticket_id: &TicketId, reply: &Reply) -> Result<TicketReply, Error> {
         reply.check(ReplyTarget::Ticket)?;
-        let request = reply.request(&["tickets", ticket_id, "reply"])?;
+        let request = reply.request(&["tickets", ticket_id.as_str(), "reply"])?;
         self.client.transport().send(request).await
     }
 
     /// `GET /tickets/{id}`.
-    pub async fn get(&self, ticket_id: &str) -> Result<Ticket, Error> {
+    pub async fn get(&self, ticket_id: &TicketId) -> Result<Ticket, Error> {
         self.client
             .transport()
-            .send(ApiRequest::get(&["tickets", ticket_id]))
+            .send(ApiRequest::get(&["tickets", ticket_id.as_str()]))
             .await
     }
 
     /// `POST /tickets/search`: every matching ticket (the index lags writes).
     pub fn search(&self, query: SearchQuery, per_page: Option<u32>) -> ItemStream<Ticket> {
+        items(self.search_pages(query, per_page, None))
+    }
+
+    /// `POST /tickets/search` as whole pages, starting after `from` (a [`Page::next_cursor`]
+    /// saved earlier) or at the beginning.
+    pub fn search_pages(
+        &self,
+        query: SearchQuery,
+        per_page: Option<u32>,
+        from: Option<Cursor>,
+    ) -> PageStream<Ticket> {
         let client = self.client.clone();
-        paginate(None, move |cursor: Option<String>| {
+        paginate(from, move |cursor: Option<Cursor>| {
             let client = client.clone();
             let query = query.clone();
             async move {
@@ -83,19 +95,19 @@ impl<'a> Tickets<'a> {
                     .idempotent()
                     .json(&body)?;
                 let list: TicketList = client.transport().send(request).await?;
-                Ok(Page {
-                    items: list.tickets,
-                    next: list.pages.and_then(|p| p.next_cursor()).map(Some),
-                })
+                Ok(Page::new(
+                    list.tickets,
+                    list.pages.and_then(|p| p.next_cursor()),
+                ))
             }
         })
     }
 
     /// `DELETE /tickets/{id}`: permanent (reporting keeps traces).
-    pub async fn delete(&self, ticket_id: &str) -> Result<Deleted, Error> {
+    pub async fn delete(&self, ticket_id: &TicketId) -> Result<Deleted, Error> {
         self.client
             .transport()
-            .send(ApiRequest::delete(&["tickets", ticket_id]))
+            .send(ApiRequest::delete(&["tickets", ticket_id.as_str()]))
             .await
     }
 }

@@ -3,18 +3,22 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::{CustomAttributes, PartAttachment, Reference};
-use crate::conversations::{ConversationContacts, LinkedObjects, PartAuthor};
-use crate::ids::{self, Id};
+use crate::conversations::{ConversationContacts, LinkedObjects, PartAuthor, PartType};
+use crate::ids::{
+    self, AdminId, CompanyId, ContactId, ConversationId, Id, PartId, TeamId, TicketId,
+    TicketStateId, TicketTypeId,
+};
 use crate::serde_helpers::null_as_default;
-use crate::ticket_states::TicketState;
+use crate::ticket_states::{TicketState, TicketStateCategory};
 use crate::ticket_types::{TicketCategory, TicketType};
+use crate::timestamp::Timestamp;
 
 /// How a new ticket names its contact (exactly one per ticket).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketContact {
     /// Intercom's contact id: `{"id": ...}`.
-    Id(Id),
+    Id(ContactId),
     /// Your external id: `{"external_id": ...}`.
     ExternalId(String),
     /// An email; Intercom creates the contact if none has it: `{"email": ...}`.
@@ -26,17 +30,17 @@ pub enum TicketContact {
 pub struct TicketAssignment {
     /// Admin to assign.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_assignee_id: Option<Id>,
+    pub admin_assignee_id: Option<AdminId>,
     /// Team to assign.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_assignee_id: Option<Id>,
+    pub team_assignee_id: Option<TeamId>,
 }
 
 /// Body of `POST /tickets` (`create_ticket_request` plus `skip_notifications`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateTicketRequest {
     /// The ticket type.
-    pub ticket_type_id: Id,
+    pub ticket_type_id: TicketTypeId,
     /// The contact (exactly one).
     pub contacts: Vec<TicketContact>,
     /// Attribute values: `_default_title_`, `_default_description_` and the type's attributes
@@ -45,13 +49,13 @@ pub struct CreateTicketRequest {
     pub ticket_attributes: Option<CustomAttributes>,
     /// Original creation time (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Company (Intercom's id).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<Id>,
+    pub company_id: Option<CompanyId>,
     /// A conversation to link (customer tickets: the conversation becomes the ticket).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_to_link_id: Option<Id>,
+    pub conversation_to_link_id: Option<ConversationId>,
     /// Initial assignee.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment: Option<TicketAssignment>,
@@ -63,7 +67,7 @@ pub struct CreateTicketRequest {
 impl CreateTicketRequest {
     /// A ticket of a type, for one contact, with a title.
     pub fn new(
-        ticket_type_id: impl Into<Id>,
+        ticket_type_id: impl Into<TicketTypeId>,
         contact: TicketContact,
         title: impl Into<String>,
     ) -> Self {
@@ -90,10 +94,10 @@ pub struct UpdateTicketRequest {
     pub ticket_attributes: Option<CustomAttributes>,
     /// New state (from [`crate::ticket_states`]); 2.16 has no state string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state_id: Option<Id>,
+    pub ticket_state_id: Option<TicketStateId>,
     /// Company (Intercom's id).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<Id>,
+    pub company_id: Option<CompanyId>,
     /// `false` closes the ticket, `true` reopens it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
@@ -102,13 +106,13 @@ pub struct UpdateTicketRequest {
     pub is_shared: Option<bool>,
     /// Snooze until (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<Timestamp>,
     /// The admin performing the change (sent as an integer, as the description requires).
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "ids::as_integer::option"
     )]
-    pub admin_id: Option<Id>,
+    pub admin_id: Option<AdminId>,
     /// New assignee (admin or team id; `0` unassigns).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<Id>,
@@ -119,12 +123,13 @@ pub struct UpdateTicketRequest {
 
 /// A ticket (`ticket`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Ticket {
     /// Always `ticket`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// The API id: use this in paths.
-    pub id: Id,
+    pub id: TicketId,
     /// The inbox number shown to people; never use it in API calls.
     #[serde(default)]
     pub ticket_id: Option<Id>,
@@ -145,22 +150,22 @@ pub struct Ticket {
     pub contacts: Option<ConversationContacts>,
     /// Assigned admin.
     #[serde(default)]
-    pub admin_assignee_id: Option<Id>,
+    pub admin_assignee_id: Option<AdminId>,
     /// Assigned team.
     #[serde(default)]
-    pub team_assignee_id: Option<Id>,
+    pub team_assignee_id: Option<TeamId>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Whether it is open.
     #[serde(default)]
     pub open: Option<bool>,
     /// Snoozed until (Unix seconds).
     #[serde(default)]
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<Timestamp>,
     /// Linked conversations and tickets.
     #[serde(default)]
     pub linked_objects: Option<LinkedObjects>,
@@ -172,11 +177,12 @@ pub struct Ticket {
     pub is_shared: Option<bool>,
     /// The state before the last change.
     #[serde(default)]
-    pub previous_ticket_state_id: Option<Id>,
+    pub previous_ticket_state_id: Option<TicketStateId>,
 }
 
 /// The parts of a ticket.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketParts {
     /// The parts.
     #[serde(default, deserialize_with = "null_as_default")]
@@ -188,30 +194,31 @@ pub struct TicketParts {
 
 /// One part of a ticket (`ticket_part`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketPart {
     /// Always `ticket_part`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Part id.
-    pub id: Id,
+    pub id: PartId,
     /// `comment`, `note`, `ticket_state_updated_by_admin`, ...
     #[serde(default)]
-    pub part_type: Option<String>,
+    pub part_type: Option<PartType>,
     /// Body (HTML).
     #[serde(default)]
     pub body: Option<String>,
     /// State category before this part.
     #[serde(default)]
-    pub previous_ticket_state: Option<String>,
+    pub previous_ticket_state: Option<TicketStateCategory>,
     /// State category after this part.
     #[serde(default)]
-    pub ticket_state: Option<String>,
+    pub ticket_state: Option<TicketStateCategory>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// New assignee, for assignment parts.
     #[serde(default)]
     pub assigned_to: Option<Reference>,
@@ -237,24 +244,25 @@ pub struct TicketPart {
 
 /// The answer to a ticket reply (`ticket_reply`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TicketReply {
     /// Always `ticket_part`.
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Part id.
-    pub id: Id,
+    pub id: PartId,
     /// `comment`, `note` or `quick_reply`.
     #[serde(default)]
-    pub part_type: Option<String>,
+    pub part_type: Option<PartType>,
     /// Body (HTML).
     #[serde(default)]
     pub body: Option<String>,
     /// Creation time (Unix seconds).
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<Timestamp>,
     /// Last update (Unix seconds).
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<Timestamp>,
     /// Author.
     #[serde(default)]
     pub author: Option<PartAuthor>,

@@ -20,14 +20,14 @@ use intercom_client::ticket_types::{
 use intercom_client::tickets::{
     CreateTicketRequest, TicketAssignment, TicketContact, UpdateTicketRequest,
 };
-use intercom_client::{Client, Id};
+use intercom_client::{AdminId, Client};
 use serde_json::json;
 
 use super::scenario::{attributes, check, drain, sample_query};
 
 /// Calls every operation of these resources.
 pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
-    let admin = Id::from("991267716");
+    let admin = AdminId::from("991267716");
     // Conversations.
     let conversations = client.conversations();
     let mut create = CreateConversationRequest::new("6762f11b1bb69f9f2193bba3", "Printer on fire")
@@ -49,7 +49,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "conversations.reply note",
-        conversations.reply("363", &note.into()).await
+        conversations.reply(&"363".into(), &note.into()).await
     );
     let mut quick = AdminReply::comment(admin.clone(), "Pick one");
     quick.message_type = AdminMessageType::QuickReply;
@@ -60,7 +60,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "conversations.reply quick",
-        conversations.reply("363", &quick.into()).await
+        conversations.reply(&"363".into(), &quick.into()).await
     );
     for identity in [
         ContactIdentity::IntercomUserId("6762f11b1bb69f9f2193bba3".into()),
@@ -74,7 +74,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         check!(
             failures,
             "conversations.reply contact",
-            conversations.reply("363", &reply.into()).await
+            conversations.reply(&"363".into(), &reply.into()).await
         );
     }
     for assignee in [
@@ -90,23 +90,27 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         check!(
             failures,
             "conversations.assign",
-            conversations.assign("363", &assignment).await
+            conversations.assign(&"363".into(), &assignment).await
         );
     }
     check!(
         failures,
         "conversations.open",
-        conversations.open("363", &admin).await
+        conversations.open(&"363".into(), &admin).await
     );
     check!(
         failures,
         "conversations.snooze",
-        conversations.snooze("363", &admin, 1_893_456_000).await
+        conversations
+            .snooze(&"363".into(), &admin, 1_893_456_000)
+            .await
     );
     check!(
         failures,
         "conversations.close",
-        conversations.close("363", &admin, Some("Resolved")).await
+        conversations
+            .close(&"363".into(), &admin, Some("Resolved"))
+            .await
     );
     let update = UpdateConversationRequest {
         read: Some(true),
@@ -117,12 +121,12 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "conversations.update",
-        conversations.update("363", &update).await
+        conversations.update(&"363".into(), &update).await
     );
     check!(
         failures,
         "conversations.get",
-        conversations.get("363").await
+        conversations.get(&"363".into()).await
     );
     check!(
         failures,
@@ -137,7 +141,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "conversations.delete",
-        conversations.delete("363", Some(true)).await
+        conversations.delete(&"363".into(), Some(true)).await
     );
 
     // Tickets, ticket types and states.
@@ -156,7 +160,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
             "Severity".into(),
             "de1825a0-0164-4070-8ca6-13e22462fa7e".into(),
         );
-        create.created_at = Some(1_262_304_000);
+        create.created_at = Some(1_262_304_000.into());
         create.company_id = Some("co1".into());
         create.conversation_to_link_id = Some("363".into());
         create.assignment = Some(TicketAssignment {
@@ -172,7 +176,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         company_id: Some("co1".into()),
         open: Some(false),
         is_shared: Some(true),
-        snoozed_until: Some(1_893_456_000),
+        snoozed_until: Some(1_893_456_000.into()),
         admin_id: Some(admin.clone()),
         assignee_id: Some("0".into()),
         skip_notifications: Some(true),
@@ -180,7 +184,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "tickets.update",
-        tickets.update("494", &update).await
+        tickets.update(&"494".into(), &update).await
     );
     let mut ticket_note = AdminReply::note(admin.clone(), "looked at it")
         .created_at(1_262_307_600)
@@ -191,7 +195,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "tickets.reply admin",
-        tickets.reply("494", &ticket_note.into()).await
+        tickets.reply(&"494".into(), &ticket_note.into()).await
     );
     let mut by_contact =
         ContactReply::new("6762f2341bb69f9f2193bc17", "still broken").created_at(1_262_311_200);
@@ -199,22 +203,26 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "tickets.reply contact",
-        tickets.reply("494", &by_contact.into()).await
+        tickets.reply(&"494".into(), &by_contact.into()).await
     );
-    check!(failures, "tickets.get", tickets.get("494").await);
+    check!(failures, "tickets.get", tickets.get(&"494".into()).await);
     check!(
         failures,
         "tickets.search",
         drain(tickets.search(sample_query(), Some(20))).await
     );
-    check!(failures, "tickets.delete", tickets.delete("494").await);
+    check!(
+        failures,
+        "tickets.delete",
+        tickets.delete(&"494".into()).await
+    );
 
     let types = client.ticket_types();
     check!(failures, "ticket_types.list", types.list().await);
     check!(
         failures,
         "ticket_types.list_attributes",
-        types.list_attributes("1234").await
+        types.list_attributes(&"1234".into()).await
     );
     let create = CreateTicketTypeRequest {
         name: "Bug".into(),
@@ -235,12 +243,12 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "ticket_types.update",
-        types.update("1234", &update).await
+        types.update(&"1234".into(), &update).await
     );
     check!(
         failures,
         "ticket_types.archive",
-        types.archive("1234").await
+        types.archive(&"1234".into()).await
     );
     for data_type in [
         TicketAttributeType::String,
@@ -265,7 +273,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         check!(
             failures,
             format!("ticket_types.create_attribute {data_type:?}"),
-            types.create_attribute("1234", &request).await
+            types.create_attribute(&"1234".into(), &request).await
         );
     }
     let update = UpdateTicketTypeAttributeRequest {
@@ -283,12 +291,14 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "ticket_types.update_attribute",
-        types.update_attribute("1234", "7", &update).await
+        types
+            .update_attribute(&"1234".into(), &"7".into(), &update)
+            .await
     );
     check!(
         failures,
         "ticket_types.archive_attribute",
-        types.archive_attribute("1234", "7").await
+        types.archive_attribute(&"1234".into(), &"7".into()).await
     );
     check!(
         failures,
@@ -306,7 +316,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "help_center.get_help_center",
-        help_center.get_help_center("79").await
+        help_center.get_help_center(&"79".into()).await
     );
     let mut group_locales = BTreeMap::new();
     group_locales.insert(
@@ -343,9 +353,13 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "collections.update",
-        collections.update("160", &update).await
+        collections.update(&"160".into(), &update).await
     );
-    check!(failures, "collections.get", collections.get("160").await);
+    check!(
+        failures,
+        "collections.get",
+        collections.get(&"160".into()).await
+    );
     check!(
         failures,
         "collections.list",
@@ -354,7 +368,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "collections.delete",
-        collections.delete("160").await
+        collections.delete(&"160".into()).await
     );
 
     let mut article_locales = BTreeMap::new();
@@ -407,9 +421,9 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "articles.update",
-        articles.update("55", &update).await
+        articles.update(&"55".into(), &update).await
     );
-    check!(failures, "articles.get", articles.get("55").await);
+    check!(failures, "articles.get", articles.get(&"55".into()).await);
     check!(
         failures,
         "articles.list",
@@ -425,5 +439,9 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         "articles.search",
         drain(articles.search(search)).await
     );
-    check!(failures, "articles.delete", articles.delete("55").await);
+    check!(
+        failures,
+        "articles.delete",
+        articles.delete(&"55".into()).await
+    );
 }

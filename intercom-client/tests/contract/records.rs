@@ -28,7 +28,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         .custom_attribute("vivantio_id", "42");
     user.email_verified = Some(true);
     user.avatar = Some("https://example.com/a.png".into());
-    user.last_seen_at = Some(1_600_000_000);
+    user.last_seen_at = Some(1_600_000_000.into());
     user.owner_id = Some("991267716".into());
     user.unsubscribed_from_emails = Some(false);
     check!(
@@ -47,10 +47,10 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         failures,
         "contacts.update",
         contacts
-            .update("c1", &ContactRequest::default().name("Ada"))
+            .update(&"c1".into(), &ContactRequest::default().name("Ada"))
             .await
     );
-    check!(failures, "contacts.get", contacts.get("c1").await);
+    check!(failures, "contacts.get", contacts.get(&"c1".into()).await);
     check!(
         failures,
         "contacts.find_by_external_id",
@@ -74,22 +74,30 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         "contacts.list",
         drain(contacts.list(Some(150))).await
     );
-    check!(failures, "contacts.delete", contacts.delete("c1").await);
-    check!(failures, "contacts.archive", contacts.archive("c1").await);
+    check!(
+        failures,
+        "contacts.delete",
+        contacts.delete(&"c1".into()).await
+    );
+    check!(
+        failures,
+        "contacts.archive",
+        contacts.archive(&"c1".into()).await
+    );
     check!(
         failures,
         "contacts.unarchive",
-        contacts.unarchive("c1").await
+        contacts.unarchive(&"c1".into()).await
     );
     check!(
         failures,
         "contacts.attach_company",
-        contacts.attach_company("c1", "co1").await
+        contacts.attach_company(&"c1".into(), &"co1".into()).await
     );
     check!(
         failures,
         "contacts.detach_company",
-        contacts.detach_company("c1", "co1").await
+        contacts.detach_company(&"c1".into(), &"co1".into()).await
     );
 
     // Companies.
@@ -102,7 +110,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         website: Some("https://acme.example".into()),
         industry: Some("Manufacturing".into()),
         custom_attributes: Some(attributes(json!({"region": "EMEA"}))),
-        remote_created_at: Some(1_262_304_000),
+        remote_created_at: Some(1_262_304_000.into()),
         update_last_request_at: Some(false),
         monthly_spend: Some(1000),
     };
@@ -123,9 +131,13 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "companies.update",
-        companies.update("co1", &update).await
+        companies.update(&"co1".into(), &update).await
     );
-    check!(failures, "companies.get", companies.get("co1").await);
+    check!(
+        failures,
+        "companies.get",
+        companies.get(&"co1".into()).await
+    );
     check!(
         failures,
         "companies.find_by_company_id",
@@ -141,18 +153,26 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         "companies.scroll",
         drain(companies.scroll()).await
     );
-    check!(failures, "companies.delete", companies.delete("co1").await);
+    check!(
+        failures,
+        "companies.delete",
+        companies.delete(&"co1".into()).await
+    );
 
     // Admins and teams.
     check!(failures, "admins.list", client.admins().list().await);
     check!(
         failures,
         "admins.get",
-        client.admins().get("991267716").await
+        client.admins().get(&"991267716".into()).await
     );
     check!(failures, "admins.me", client.admins().me().await);
     check!(failures, "teams.list", client.teams().list().await);
-    check!(failures, "teams.get", client.teams().get("814865").await);
+    check!(
+        failures,
+        "teams.get",
+        client.teams().get(&"814865".into()).await
+    );
 
     // Data attributes.
     let data_attributes = client.data_attributes();
@@ -203,12 +223,12 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "data_attributes.update",
-        data_attributes.update("1", &update).await
+        data_attributes.update(&"1".into(), &update).await
     );
     check!(
         failures,
         "data_attributes.archive",
-        data_attributes.archive("1").await
+        data_attributes.archive(&"1".into()).await
     );
 
     // Conversation attributes.
@@ -221,7 +241,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "conversation_attributes.get",
-        conversation_attributes.get("8").await
+        conversation_attributes.get(&"8".into()).await
     );
     for data_type in [
         ConversationAttributeType::String,
@@ -233,7 +253,7 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
         ConversationAttributeType::Relationship,
         ConversationAttributeType::Files,
     ] {
-        let mut request = CreateConversationAttributeRequest::new("attr", data_type);
+        let mut request = CreateConversationAttributeRequest::new("attr", data_type.clone());
         request.description = Some("from Vivantio".into());
         request.required = Some(false);
         request.visible_to_team_ids = Some(vec!["814865".into()]);
@@ -269,66 +289,78 @@ pub async fn exercise(client: &Client, failures: &mut Vec<String>) {
     check!(
         failures,
         "conversation_attributes.update",
-        conversation_attributes.update("8", &update).await
+        conversation_attributes.update(&"8".into(), &update).await
     );
     check!(
         failures,
         "conversation_attributes.archive",
-        conversation_attributes.archive("8").await
+        conversation_attributes.archive(&"8".into()).await
     );
     check!(
         failures,
         "conversation_attributes.add_option",
-        conversation_attributes.add_option("8", "Urgent").await
+        conversation_attributes
+            .add_option(&"8".into(), "Urgent")
+            .await
     );
     check!(
         failures,
         "conversation_attributes.update_option",
         conversation_attributes
-            .update_option("8", "opt", "Very")
+            .update_option(&"8".into(), &"opt".into(), "Very")
             .await
     );
     check!(
         failures,
         "conversation_attributes.archive_option",
-        conversation_attributes.archive_option("8", "opt").await
+        conversation_attributes
+            .archive_option(&"8".into(), &"opt".into())
+            .await
     );
 
     // Tags.
     let tags = client.tags();
     check!(failures, "tags.create", tags.create("vip").await);
-    check!(failures, "tags.rename", tags.rename("17", "VIP").await);
+    check!(
+        failures,
+        "tags.rename",
+        tags.rename(&"17".into(), "VIP").await
+    );
     check!(failures, "tags.list", tags.list().await);
-    check!(failures, "tags.get", tags.get("17").await);
-    check!(failures, "tags.delete", tags.delete("17").await);
+    check!(failures, "tags.get", tags.get(&"17".into()).await);
+    check!(failures, "tags.delete", tags.delete(&"17".into()).await);
     check!(
         failures,
         "tags.tag_contact",
-        tags.tag_contact("c1", "17").await
+        tags.tag_contact(&"c1".into(), &"17".into()).await
     );
     check!(
         failures,
         "tags.untag_contact",
-        tags.untag_contact("c1", "17").await
+        tags.untag_contact(&"c1".into(), &"17".into()).await
     );
     check!(
         failures,
         "tags.tag_conversation",
-        tags.tag_conversation("363", "17", "991267716").await
+        tags.tag_conversation(&"363".into(), &"17".into(), &"991267716".into())
+            .await
     );
     check!(
         failures,
         "tags.untag_conversation",
-        tags.untag_conversation("363", "17", "991267716").await
+        tags.untag_conversation(&"363".into(), &"17".into(), &"991267716".into())
+            .await
     );
     check!(
         failures,
         "tags.tag_ticket",
-        tags.tag_ticket("494", "17", "991267716").await
+        tags.tag_ticket(&"494".into(), &"17".into(), &"991267716".into())
+            .await
     );
     check!(
         failures,
         "tags.untag_ticket",
-        tags.untag_ticket("494", "17", "991267716").await
+        tags.untag_ticket(&"494".into(), &"17".into(), &"991267716".into())
+            .await
     );
 }

@@ -19,7 +19,7 @@ async fn rollback_removes_created_records_and_restores_changed_ones() {
     .await;
     let mut preexisting =
         intercom_client::companies::UpsertCompanyRequest::new("42", "Acme Original");
-    preexisting.remote_created_at = Some(1_000);
+    preexisting.remote_created_at = Some(1_000.into());
     h.destination
         .client()
         .companies()

@@ -111,7 +111,13 @@ async fn tickets_are_created_with_item_ids_and_read_back_as_labels() {
     // Intercom's read shows the id (the simulator answers with what was written); read-back
     // shows the label the migration wrote, so verification finds no difference.
     let id = h.refs.get(&key).unwrap().id.clone();
-    let raw = h.destination.client().tickets().get(&id).await.unwrap();
+    let raw = h
+        .destination
+        .client()
+        .tickets()
+        .get(&id.as_str().into())
+        .await
+        .unwrap();
     assert_eq!(raw.ticket_attributes[PRIORITY], json!(high));
     let observed = h
         .destination

@@ -23,7 +23,7 @@ pub fn is_too_many_results_message(message: &str) -> bool {
 
 /// Record type of knowledge-base articles and their categories (C-off sample default; tenants may
 /// differ).
-pub const KNOWLEDGE_BASE_RECORD_TYPE_ID: i64 = 10;
+pub const KNOWLEDGE_BASE_RECORD_TYPE_ID: crate::RecordTypeId = crate::RecordTypeId::new(10);
 
 /// Query-string names of `Ticket/ActionSelectByParentId` switches (C-off).
 pub const ACTIONS_INCLUDE_PRIVATE_PARAM: &str = "includePrivate";

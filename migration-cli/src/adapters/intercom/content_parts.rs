@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use intercom_client::conversations::{Conversation, PartAuthor};
+use intercom_client::conversations::{Conversation, PartAuthor, PartType};
 use intercom_client::tickets::Ticket;
-use intercom_client::Id;
+use intercom_client::{Id, PartId};
 use migration_core::engine::CONTENT_PARTS;
 use serde_json::Value;
 
@@ -54,9 +54,9 @@ pub(crate) fn insert_conversation(
         fields,
         parts.iter().map(|part| View {
             id: &part.id,
-            kind: part.part_type.as_deref(),
+            kind: part.part_type.as_ref().map(PartType::as_str),
             body: part.body.as_deref(),
-            created_at: part.created_at,
+            created_at: part.created_at.map(i64::from),
             author: part.author.as_ref(),
         }),
     );
@@ -73,9 +73,9 @@ pub(crate) fn insert_ticket(fields: &mut BTreeMap<String, Value>, ticket: &Ticke
         fields,
         parts.iter().map(|part| View {
             id: &part.id,
-            kind: part.part_type.as_deref(),
+            kind: part.part_type.as_ref().map(PartType::as_str),
             body: part.body.as_deref(),
-            created_at: part.created_at,
+            created_at: part.created_at.map(i64::from),
             author: part.author.as_ref(),
         }),
     );
@@ -83,7 +83,7 @@ pub(crate) fn insert_ticket(fields: &mut BTreeMap<String, Value>, ticket: &Ticke
 
 /// What both part types share.
 struct View<'a> {
-    id: &'a Id,
+    id: &'a PartId,
     kind: Option<&'a str>,
     body: Option<&'a str>,
     created_at: Option<i64>,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use intercom_client::companies::{Company, UpsertCompanyRequest};
 use intercom_client::contacts::{Contact, ContactRequest};
-use intercom_client::Error;
+use intercom_client::{ContactId, Error};
 use migration_core::model::destination::{CompanyRecord, ContactRecord, ContactRole};
 use migration_core::ports::{ExecutionOutcome, WriteEffect};
 use migration_core::PortError;
@@ -85,7 +85,7 @@ impl IntercomDestination {
         let before = self
             .client
             .contacts()
-            .get(&existing_id)
+            .get(&ContactId::from(&existing_id))
             .await
             .map_err(reading(format!("reading contact {existing_id}")))?;
         let mut update = request;
@@ -101,7 +101,7 @@ impl IntercomDestination {
         }
         self.client
             .contacts()
-            .update(&existing_id, &update)
+            .update(&ContactId::from(&existing_id), &update)
             .await
             .map_err(writing(format!("updating matched contact {existing_id}")))?;
         Ok(updated(existing_id, contact_previous(&before, contact)))
@@ -114,7 +114,7 @@ impl IntercomDestination {
     ) -> Result<ExecutionOutcome, PortError> {
         self.client
             .contacts()
-            .attach_company(contact_id, company_id)
+            .attach_company(&contact_id.into(), &company_id.into())
             .await
             .map_err(writing(format!(
                 "attaching contact {contact_id} to company {company_id}"
@@ -132,7 +132,7 @@ impl IntercomDestination {
     ) -> Result<ExecutionOutcome, PortError> {
         self.client
             .tags()
-            .tag_contact(contact_id, tag_id)
+            .tag_contact(&contact_id.into(), &tag_id.into())
             .await
             .map_err(writing(format!("tagging contact {contact_id}")))?;
         Ok(ExecutionOutcome {
@@ -146,7 +146,7 @@ impl IntercomDestination {
 pub(crate) fn company_request(company: &CompanyRecord) -> UpsertCompanyRequest {
     let mut request = UpsertCompanyRequest::new(&company.company_id, &company.name);
     request.website = company.website.clone();
-    request.remote_created_at = company.remote_created_at;
+    request.remote_created_at = company.remote_created_at.map(Into::into);
     if !company.custom_attributes.is_empty() {
         request.custom_attributes = Some(custom_attributes(&company.custom_attributes));
     }
@@ -189,7 +189,7 @@ pub(crate) fn contact_request(contact: &ContactRecord) -> ContactRequest {
     request.email = contact.email.clone();
     request.phone = contact.phone.clone();
     request.name = contact.name.clone();
-    request.signed_up_at = contact.signed_up_at;
+    request.signed_up_at = contact.signed_up_at.map(Into::into);
     if !contact.custom_attributes.is_empty() {
         request.custom_attributes = Some(custom_attributes(&contact.custom_attributes));
     }

@@ -71,11 +71,7 @@ mod tests {
         Error::Api {
             status,
             request_id: Some("req-1".into()),
-            errors: vec![ApiErrorItem {
-                code: code.into(),
-                message: Some(text.into()),
-                field: None,
-            }],
+            errors: vec![ApiErrorItem::new(code, text)],
         }
     }
 

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use intercom_client::common::PartAttachment;
-use intercom_client::conversations::{Conversation, ConversationState, PartAuthor};
+use intercom_client::conversations::{Conversation, ConversationState, PartAuthor, PartType};
 use intercom_client::tickets::Ticket;
-use intercom_client::Id;
+use intercom_client::{AdminId, Id, PartId, TeamId};
 use migration_core::verify::PARTS_NOT_SHOWN;
 use serde_json::Value;
 
@@ -34,13 +34,13 @@ pub(crate) fn conversation_parts(conversation: &Conversation) -> Vec<ObservedPar
         .unwrap_or_default();
     parts
         .iter()
-        .filter(|part| is_written_part(part.part_type.as_deref()))
+        .filter(|part| is_written_part(part.part_type.as_ref().map(PartType::as_str)))
         .map(|part| {
             observed_part(
                 &part.id,
-                part.part_type.as_deref(),
+                part.part_type.as_ref().map(PartType::as_str),
                 part.body.as_deref(),
-                part.created_at,
+                part.created_at.map(i64::from),
                 part.author.as_ref(),
                 &part.attachments,
             )
@@ -57,13 +57,13 @@ pub(crate) fn ticket_parts(ticket: &Ticket) -> Vec<ObservedPart> {
         .unwrap_or_default();
     parts
         .iter()
-        .filter(|part| is_written_part(part.part_type.as_deref()))
+        .filter(|part| is_written_part(part.part_type.as_ref().map(PartType::as_str)))
         .map(|part| {
             observed_part(
                 &part.id,
-                part.part_type.as_deref(),
+                part.part_type.as_ref().map(PartType::as_str),
                 part.body.as_deref(),
-                part.created_at,
+                part.created_at.map(i64::from),
                 part.author.as_ref(),
                 &part.attachments,
             )
@@ -74,7 +74,7 @@ pub(crate) fn ticket_parts(ticket: &Ticket) -> Vec<ObservedPart> {
 /// One part as read back; conversation and ticket parts carry the same fields under
 /// different types.
 fn observed_part(
-    id: &Id,
+    id: &PartId,
     part_type: Option<&str>,
     body: Option<&str>,
     created_at: Option<i64>,
@@ -106,12 +106,11 @@ pub(crate) fn flatten_conversation(
         conversation.created_at.map_or(Value::Null, Value::from),
     );
     fields.insert("title".into(), text_or_null(conversation.title.as_deref()));
-    let state = conversation.state.and_then(|state| match state {
-        ConversationState::Open => Some("open"),
-        ConversationState::Closed => Some("closed"),
-        ConversationState::Snoozed => Some("snoozed"),
-        ConversationState::Unknown => None,
-    });
+    let state = conversation
+        .state
+        .as_ref()
+        .filter(|state| state.is_known())
+        .map(ConversationState::as_str);
     fields.insert("state".into(), text_or_null(state));
     if let Some(source) = &conversation.source {
         fields.insert("source.body".into(), text_or_null(source.body.as_deref()));
@@ -188,7 +187,11 @@ pub(crate) fn flatten_ticket(
     let state = ticket.ticket_state.as_ref();
     fields.insert(
         "state".into(),
-        text_or_null(state.and_then(|state| state.category.as_deref())),
+        text_or_null(
+            state
+                .and_then(|state| state.category.as_ref())
+                .map(|c| c.as_str()),
+        ),
     );
     fields.insert(
         "ticket_state_id".into(),
@@ -249,10 +252,20 @@ fn insert_not_shown(fields: &mut BTreeMap<String, Value>, returned: usize, total
 }
 
 /// Assignee ids as text; Intercom's `0` means nobody.
-fn insert_assignees(fields: &mut BTreeMap<String, Value>, admin: Option<&Id>, team: Option<&Id>) {
-    let assigned = |id: Option<&Id>| text_or_null(id.map(Id::as_str).filter(|id| *id != "0"));
-    fields.insert("admin_assignee_id".into(), assigned(admin));
-    fields.insert("team_assignee_id".into(), assigned(team));
+fn insert_assignees(
+    fields: &mut BTreeMap<String, Value>,
+    admin: Option<&AdminId>,
+    team: Option<&TeamId>,
+) {
+    let assigned = |id: Option<&str>| text_or_null(id.filter(|id| *id != "0"));
+    fields.insert(
+        "admin_assignee_id".into(),
+        assigned(admin.map(AdminId::as_str)),
+    );
+    fields.insert(
+        "team_assignee_id".into(),
+        assigned(team.map(TeamId::as_str)),
+    );
 }
 
 /// `parts.<n>.*` and `parts.count`.
@@ -294,8 +307,8 @@ pub(crate) fn flatten_parts(fields: &mut BTreeMap<String, Value>, parts: &[Obser
     fields.insert("parts.count".into(), parts.len().into());
 }
 
-pub(crate) fn ids(ids: impl Iterator<Item = Id>) -> Vec<Value> {
-    ids.map(|id| Value::String(id.into_string())).collect()
+pub(crate) fn ids(ids: impl Iterator<Item = impl Into<String>>) -> Vec<Value> {
+    ids.map(|id| Value::String(id.into())).collect()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use intercom_client::help_center::{
     ArticleState as WireState, CreateArticleRequest, CreateCollectionRequest, UpdateArticleRequest,
 };
-use intercom_client::Id;
+use intercom_client::{AdminId, CollectionId};
 use migration_core::model::destination::{ArticleRecord, ArticleState, CollectionRecord};
 use migration_core::ports::{ExecutionOutcome, ResolvedRefs, WriteEffect};
 use migration_core::PortError;
@@ -33,7 +33,7 @@ impl IntercomDestination {
             .transpose()?;
         let request = CreateCollectionRequest {
             name: collection.name.clone(),
-            parent_id: parent_id.map(Id::from),
+            parent_id: parent_id.map(CollectionId::from),
             ..Default::default()
         };
         let created = self
@@ -81,7 +81,7 @@ impl IntercomDestination {
         let mut previous = BTreeMap::new();
         if !self.session.created_here(article_id) {
             let before = articles
-                .get(article_id)
+                .get(&article_id.into())
                 .await
                 .map_err(reading(format!("reading article {article_id}")))?;
             previous.insert("body".to_owned(), text_or_null(before.body.as_deref()));
@@ -91,7 +91,7 @@ impl IntercomDestination {
             ..Default::default()
         };
         articles
-            .update(article_id, &request)
+            .update(&article_id.into(), &request)
             .await
             .map_err(writing(format!(
                 "rewriting the links of article {article_id}"
@@ -108,11 +108,11 @@ pub(crate) fn article_request(
 ) -> CreateArticleRequest {
     CreateArticleRequest {
         title: article.title.clone(),
-        author_id: Id::from(author_id),
+        author_id: AdminId::from(author_id),
         description: article.description.clone(),
         body: Some(article.body_html.clone()),
         state: Some(wire_state(article.state)),
-        parent_id: parent_id.map(Id::from),
+        parent_id: parent_id.map(CollectionId::from),
         parent_type: parent_id.map(|_| "collection".to_owned()),
         ..Default::default()
     }

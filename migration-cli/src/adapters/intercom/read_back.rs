@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use intercom_client::{Error, Id};
+use intercom_client::{AdminId, CollectionId, Error};
 use migration_core::model::destination::ObservedRecord;
 use migration_core::{PortError, RecordKind};
 use serde_json::Value;
@@ -51,42 +51,47 @@ impl IntercomDestination {
         let client = &self.client;
         let mut fields = BTreeMap::new();
         match kind {
-            RecordKind::Contact => flatten_contact(client.contacts().get(id).await?, &mut fields),
-            RecordKind::Company => flatten_company(&client.companies().get(id).await?, &mut fields),
+            RecordKind::Contact => {
+                flatten_contact(client.contacts().get(&id.into()).await?, &mut fields)
+            }
+            RecordKind::Company => {
+                flatten_company(&client.companies().get(&id.into()).await?, &mut fields)
+            }
             RecordKind::Conversation => {
-                flatten_conversation(&client.conversations().get(id).await?, &mut fields)
+                flatten_conversation(&client.conversations().get(&id.into()).await?, &mut fields)
             }
             RecordKind::Ticket => {
-                let ticket = client.tickets().get(id).await?;
+                let ticket = client.tickets().get(&id.into()).await?;
                 let lists = self.lists_of(&ticket).await?;
                 flatten_ticket(&ticket, &lists, &mut fields);
             }
-            RecordKind::Article => {
-                flatten_article(&client.help_center().articles().get(id).await?, &mut fields)
-            }
+            RecordKind::Article => flatten_article(
+                &client.help_center().articles().get(&id.into()).await?,
+                &mut fields,
+            ),
             RecordKind::Collection => {
-                let collection = client.help_center().collections().get(id).await?;
+                let collection = client.help_center().collections().get(&id.into()).await?;
                 fields.insert("name".into(), text_or_null(collection.name.as_deref()));
                 fields.insert(
                     "parent_id".into(),
-                    text_or_null(collection.parent_id.as_ref().map(Id::as_str)),
+                    text_or_null(collection.parent_id.as_ref().map(CollectionId::as_str)),
                 );
             }
             RecordKind::Tag => {
-                let tag = client.tags().get(id).await?;
+                let tag = client.tags().get(&id.into()).await?;
                 fields.insert("name".into(), text_or_null(tag.name.as_deref()));
             }
             RecordKind::Admin => {
-                let admin = client.admins().get(id).await?;
+                let admin = client.admins().get(&id.into()).await?;
                 fields.insert("name".into(), text_or_null(admin.name.as_deref()));
                 fields.insert("email".into(), text_or_null(admin.email.as_deref()));
             }
             RecordKind::Team => {
-                let team = client.teams().get(id).await?;
+                let team = client.teams().get(&id.into()).await?;
                 fields.insert("name".into(), text_or_null(team.name.as_deref()));
             }
             RecordKind::TicketType => {
-                let ticket_type = client.ticket_types().get(id).await?;
+                let ticket_type = client.ticket_types().get(&id.into()).await?;
                 fields.insert("name".into(), text_or_null(ticket_type.name.as_deref()));
                 fields.insert(
                     "archived".into(),
@@ -121,7 +126,7 @@ impl IntercomDestination {
     /// A conversation attribute, else a contact or company data attribute, with this id.
     async fn fetch_attribute(&self, id: &str) -> Result<Option<BTreeMap<String, Value>>, Error> {
         let mut fields = BTreeMap::new();
-        match self.client.conversation_attributes().get(id).await {
+        match self.client.conversation_attributes().get(&id.into()).await {
             Ok(attribute) => {
                 fields.insert("model".into(), Value::from("conversation"));
                 fields.insert("name".into(), text_or_null(attribute.name.as_deref()));
@@ -230,13 +235,13 @@ fn flatten_article(
         text_or_null(article.description.as_deref()),
     );
     fields.insert("body".into(), text_or_null(article.body.as_deref()));
-    fields.insert("state".into(), state_name(article.state));
+    fields.insert("state".into(), state_name(article.state.clone()));
     fields.insert(
         "author_id".into(),
-        text_or_null(article.author_id.as_ref().map(Id::as_str)),
+        text_or_null(article.author_id.as_ref().map(AdminId::as_str)),
     );
     fields.insert(
         "parent_id".into(),
-        text_or_null(article.parent_ids.first().map(Id::as_str)),
+        text_or_null(article.parent_ids.first().map(CollectionId::as_str)),
     );
 }

@@ -74,9 +74,10 @@ impl IntercomDestination {
                 let found = types.into_iter().find(|ticket_type| {
                     ticket_type.name.as_deref().map(name_key) == Some(wanted.clone())
                 });
-                self.ensure_found(
-                    found.map(|ticket_type| (ticket_type.id.into_string(), ticket_type.created_at)),
-                )
+                self.ensure_found(found.map(|ticket_type| {
+                    let created = ticket_type.created_at.map(i64::from);
+                    (ticket_type.id.into_string(), created)
+                }))
             }
             DestinationOp::EnsureTicketTypeAttribute {
                 ticket_type,
@@ -91,7 +92,7 @@ impl IntercomDestination {
                 let attributes = self
                     .client
                     .ticket_types()
-                    .list_attributes(type_id)
+                    .list_attributes(&type_id.into())
                     .await
                     .map_err(reading(format!(
                         "listing the attributes of ticket type {type_id}"
@@ -100,7 +101,9 @@ impl IntercomDestination {
                 let found = attributes
                     .into_iter()
                     .find(|own| own.name.as_deref().map(name_key) == Some(wanted.clone()));
-                self.ensure_found(found.map(|own| (own.id.into_string(), own.created_at)))
+                self.ensure_found(
+                    found.map(|own| (own.id.into_string(), own.created_at.map(i64::from))),
+                )
             }
             DestinationOp::EnsureTag { name } => {
                 invalidate(&self.session.tags).await;
@@ -192,7 +195,7 @@ impl IntercomDestination {
                 Ok(attributes
                     .into_iter()
                     .find(|own| own.name.as_deref().map(name_key) == Some(wanted.clone()))
-                    .map(|own| (own.id.into_string(), own.created_at)))
+                    .map(|own| (own.id.into_string(), own.created_at.map(i64::from))))
             }
             AttributeModel::Contact | AttributeModel::Company => {
                 let attributes = self
@@ -207,7 +210,7 @@ impl IntercomDestination {
                         own.model.as_deref() == Some(definition.model.as_str())
                             && own.name.as_deref().map(name_key) == Some(wanted.clone())
                     })
-                    .and_then(|own| Some((own.id?.into_string(), own.created_at))))
+                    .and_then(|own| Some((own.id?.into_string(), own.created_at.map(i64::from)))))
             }
             AttributeModel::Ticket => Ok(None),
         }
@@ -423,7 +426,7 @@ impl IntercomDestination {
                 &self
                     .client
                     .conversations()
-                    .get(thread_id)
+                    .get(&thread_id.into())
                     .await
                     .map_err(context())?,
             ),
@@ -431,7 +434,7 @@ impl IntercomDestination {
                 &self
                     .client
                     .tickets()
-                    .get(thread_id)
+                    .get(&thread_id.into())
                     .await
                     .map_err(context())?,
             ),

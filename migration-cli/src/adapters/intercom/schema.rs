@@ -14,6 +14,7 @@ use intercom_client::data_attributes::{DataAttributeModel, UpdateDataAttributeRe
 use intercom_client::ticket_types::{
     CreateTicketTypeRequest, UpdateTicketTypeAttributeRequest, UpdateTicketTypeRequest,
 };
+use intercom_client::{DataAttributeId, TicketTypeAttributeId, TicketTypeId};
 use migration_core::model::destination::{
     AttributeDefinition, AttributeModel, TicketTypeDefinition,
 };
@@ -69,7 +70,7 @@ impl IntercomDestination {
             let unarchive = async {
                 self.client
                     .data_attributes()
-                    .update(&existing.id, &request)
+                    .update(&DataAttributeId::from(&existing.id), &request)
                     .await
             };
             let what = format!("data attribute {}", definition.name);
@@ -161,7 +162,7 @@ impl IntercomDestination {
             let unarchive = async {
                 self.client
                     .ticket_types()
-                    .update(&existing.id, &request)
+                    .update(&TicketTypeId::from(&existing.id), &request)
                     .await
             };
             let what = format!("ticket type {}", definition.name);
@@ -216,7 +217,11 @@ impl IntercomDestination {
             let unarchived = self
                 .client
                 .ticket_types()
-                .update_attribute(ticket_type_id, &existing.id, &request)
+                .update_attribute(
+                    &ticket_type_id.into(),
+                    &TicketTypeAttributeId::from(&existing.id),
+                    &request,
+                )
                 .await
                 .map_err(writing(format!(
                     "unarchiving ticket attribute {}",
@@ -229,7 +234,7 @@ impl IntercomDestination {
         let created = self
             .client
             .ticket_types()
-            .create_attribute(ticket_type_id, &request)
+            .create_attribute(&ticket_type_id.into(), &request)
             .await
             .map_err(writing(format!(
                 "creating ticket attribute {}",

@@ -4,6 +4,7 @@
 use intercom_client::companies::Company;
 use intercom_client::contacts::Contact;
 use intercom_client::conversations::Conversation;
+use intercom_client::Timestamp;
 use migration_core::model::destination::{
     CompanyRecord, ContactRecord, ConversationOpening, PartAuthor, PartKind, PartRecord,
 };
@@ -15,8 +16,8 @@ use super::values::{author_kind, body_words};
 const SAME_INSTANT: i64 = 2;
 
 /// Whether a record was never changed after it was created.
-fn untouched(created_at: Option<i64>, updated_at: Option<i64>) -> bool {
-    matches!((created_at, updated_at), (Some(created), Some(updated)) if (updated - created).abs() <= SAME_INSTANT)
+fn untouched(created_at: Option<Timestamp>, updated_at: Option<Timestamp>) -> bool {
+    matches!((created_at, updated_at), (Some(created), Some(updated)) if (updated.unix() - created.unix()).abs() <= SAME_INSTANT)
 }
 
 /// Whether `found` is the company a lost upsert of `company` created.
@@ -57,7 +58,7 @@ pub(crate) fn conversation_matches(
         .body
         .as_deref()
         .is_some_and(|body| body_words(body) == body_words(&opening.body));
-    conversation.created_at == Some(opening.created_at) && (author || contact) && body
+    conversation.created_at == Some(opening.created_at.into()) && (author || contact) && body
 }
 
 /// Whether an observed part is `part`, written by `author_id`.

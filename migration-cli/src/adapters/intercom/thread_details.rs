@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use intercom_client::conversations::{Assignee, Assignment, UpdateConversationRequest};
 use intercom_client::tickets::UpdateTicketRequest;
-use intercom_client::Id;
+use intercom_client::{AdminId, CompanyId, Id, TeamId, TicketStateId};
 use migration_core::model::destination::{
     AttributeValues, ConversationState, PriorityLevel, ThreadState,
 };
@@ -94,12 +94,12 @@ impl IntercomDestination {
                 let request = UpdateConversationRequest {
                     title: title.map(str::to_owned),
                     custom_attributes: (!attributes.is_empty()).then_some(attributes),
-                    company_id: company_id.map(Id::from),
+                    company_id: company_id.map(CompanyId::from),
                     ..Default::default()
                 };
                 self.client
                     .conversations()
-                    .update(id, &request)
+                    .update(&id.into(), &request)
                     .await
                     .map_err(writing(context))?;
             }
@@ -113,12 +113,12 @@ impl IntercomDestination {
                 }
                 let request = UpdateTicketRequest {
                     ticket_attributes: (!attributes.is_empty()).then_some(attributes),
-                    company_id: company_id.map(Id::from),
+                    company_id: company_id.map(CompanyId::from),
                     ..Default::default()
                 };
                 self.client
                     .tickets()
-                    .update(id, &request)
+                    .update(&id.into(), &request)
                     .await
                     .map_err(writing(context))?;
             }
@@ -139,11 +139,11 @@ impl IntercomDestination {
         let context = format!("tagging {} {id}", thread.kind().prefix());
         match thread.kind() {
             RecordKind::Conversation => tags
-                .tag_conversation(id, tag_id, &admin)
+                .tag_conversation(&id.into(), &tag_id.into(), &AdminId::from(&admin))
                 .await
                 .map_err(writing(context))?,
             RecordKind::Ticket => tags
-                .tag_ticket(id, tag_id, &admin)
+                .tag_ticket(&id.into(), &tag_id.into(), &AdminId::from(&admin))
                 .await
                 .map_err(writing(context))?,
             other => return Err(not_a_thread(other)),
@@ -193,12 +193,12 @@ impl IntercomDestination {
         // The team first: assigning a team must not clear the admin assigned after it.
         let assignees = team
             .filter(|team| !in_place("team_assignee_id", team))
-            .map(|team| Assignee::Team(Id::from(team)))
+            .map(|team| Assignee::Team(TeamId::from(team)))
             .into_iter()
             .chain(
                 admin
                     .filter(|admin| !in_place("admin_assignee_id", admin))
-                    .map(|admin| Assignee::Admin(Id::from(admin))),
+                    .map(|admin| Assignee::Admin(AdminId::from(admin))),
             );
         for assignee in assignees {
             self.assign(thread.kind(), id, &acting, assignee).await?;
@@ -218,30 +218,31 @@ impl IntercomDestination {
         match kind {
             RecordKind::Conversation => {
                 let assignment = Assignment {
-                    admin_id: Id::from(acting),
+                    admin_id: AdminId::from(acting),
                     assignee,
                     body: None,
                 };
                 self.client
                     .conversations()
-                    .assign(id, &assignment)
+                    .assign(&id.into(), &assignment)
                     .await
                     .map_err(writing(context))?;
             }
             RecordKind::Ticket => {
                 let assignee_id = match assignee {
-                    Assignee::Admin(id) | Assignee::Team(id) => id,
+                    Assignee::Admin(id) => Id::from(id),
+                    Assignee::Team(id) => Id::from(id),
                     Assignee::Unassigned => Id::from("0"),
                 };
                 let request = UpdateTicketRequest {
-                    admin_id: Some(Id::from(acting)),
+                    admin_id: Some(AdminId::from(acting)),
                     assignee_id: Some(assignee_id),
                     skip_notifications: self.options.skip_notifications.then_some(true),
                     ..Default::default()
                 };
                 self.client
                     .tickets()
-                    .update(id, &request)
+                    .update(&id.into(), &request)
                     .await
                     .map_err(writing(context))?;
             }
@@ -307,14 +308,14 @@ impl IntercomDestination {
         state: ConversationState,
     ) -> Result<(), PortError> {
         let conversations = self.client.conversations();
-        let admin = Id::from(acting);
+        let admin = AdminId::from(acting);
         let context = format!("setting conversation {id} {state:?}");
         match state {
-            ConversationState::Open => conversations.open(id, &admin).await,
-            ConversationState::Closed => conversations.close(id, &admin, None).await,
+            ConversationState::Open => conversations.open(&id.into(), &admin).await,
+            ConversationState::Closed => conversations.close(&id.into(), &admin, None).await,
             ConversationState::Snoozed => {
                 conversations
-                    .snooze(id, &admin, snooze_until(self.options.snooze_for))
+                    .snooze(&id.into(), &admin, snooze_until(self.options.snooze_for))
                     .await
             }
         }
@@ -330,14 +331,14 @@ impl IntercomDestination {
         state_id: &str,
     ) -> Result<(), PortError> {
         let request = UpdateTicketRequest {
-            ticket_state_id: Some(Id::from(state_id)),
-            admin_id: Some(Id::from(acting)),
+            ticket_state_id: Some(TicketStateId::from(state_id)),
+            admin_id: Some(AdminId::from(acting)),
             skip_notifications: self.options.skip_notifications.then_some(true),
             ..Default::default()
         };
         self.client
             .tickets()
-            .update(id, &request)
+            .update(&id.into(), &request)
             .await
             .map_err(writing(format!("setting the state of ticket {id}")))?;
         Ok(())
@@ -366,7 +367,7 @@ impl IntercomDestination {
                     states
                         .into_iter()
                         .filter(|state| !state.archived.unwrap_or(false))
-                        .filter_map(|state| Some((state.id.into_string(), state.category?)))
+                        .filter_map(|state| Some((state.id.into_string(), state.category?.into())))
                         .collect::<Vec<_>>(),
                 )
             })

@@ -9,7 +9,7 @@
 use intercom_client::conversations::CreateConversationRequest;
 use intercom_client::replies::{AdminReply, AttachmentFile, ContactReply, Reply};
 use intercom_client::tickets::{CreateTicketRequest, TicketAssignment, TicketContact};
-use intercom_client::Id;
+use intercom_client::{AdminId, CompanyId, ContactId, TeamId};
 use migration_core::model::destination::{
     ConversationOpening, PartAuthor, PartKind, PartRecord, TicketRecord,
 };
@@ -113,7 +113,7 @@ impl IntercomDestination {
                 let conversation = self
                     .client
                     .conversations()
-                    .reply(thread_id, &reply)
+                    .reply(&thread_id.into(), &reply)
                     .await
                     .map_err(writing(context))?;
                 // The answer is the whole conversation; the part just added is the newest one
@@ -138,7 +138,7 @@ impl IntercomDestination {
                 let added = self
                     .client
                     .tickets()
-                    .reply(thread_id, &reply)
+                    .reply(&thread_id.into(), &reply)
                     .await
                     .map_err(writing(context))?;
                 Some(added.id.into_string())
@@ -169,7 +169,7 @@ pub(crate) fn ticket_request(
 ) -> CreateTicketRequest {
     let mut request = CreateTicketRequest::new(
         type_id,
-        TicketContact::Id(Id::from(contact_id)),
+        TicketContact::Id(ContactId::from(contact_id)),
         ticket.title.clone(),
     );
     let attributes = request
@@ -180,8 +180,8 @@ pub(crate) fn ticket_request(
         Value::String(ticket.description.clone()),
     );
     attributes.extend(custom_attributes(&ticket.attributes));
-    request.created_at = Some(ticket.created_at);
-    request.company_id = company_id.map(Id::from);
+    request.created_at = Some(ticket.created_at.into());
+    request.company_id = company_id.map(CompanyId::from);
     request.skip_notifications = skip_notifications.then_some(true);
     request
 }
@@ -193,8 +193,8 @@ pub(crate) fn ticket_assignment(
     team: Option<&str>,
 ) -> Option<TicketAssignment> {
     (admin.is_some() || team.is_some()).then(|| TicketAssignment {
-        admin_assignee_id: admin.map(Id::from),
-        team_assignee_id: team.map(Id::from),
+        admin_assignee_id: admin.map(AdminId::from),
+        team_assignee_id: team.map(TeamId::from),
     })
 }
 

@@ -356,7 +356,7 @@ impl IntercomDestination {
         let ticket = self
             .client
             .tickets()
-            .get(id)
+            .get(&id.into())
             .await
             .map_err(reading(format!("reading ticket {id} for its ticket type")))?;
         let type_id = ticket
@@ -389,7 +389,7 @@ impl IntercomDestination {
         &self,
         type_id: &str,
     ) -> Result<TypeAttributes, intercom_client::Error> {
-        let ticket_type = self.client.ticket_types().get(type_id).await?;
+        let ticket_type = self.client.ticket_types().get(&type_id.into()).await?;
         Ok(TypeAttributes::from_type(&ticket_type))
     }
 }

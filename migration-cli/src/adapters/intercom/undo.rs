@@ -11,7 +11,7 @@ use intercom_client::contacts::ContactRequest;
 use intercom_client::conversations::{Assignee, UpdateConversationRequest};
 use intercom_client::help_center::UpdateArticleRequest;
 use intercom_client::tickets::UpdateTicketRequest;
-use intercom_client::{Error, Id};
+use intercom_client::{AdminId, Error, TeamId, TicketTypeId};
 use migration_core::model::destination::ConversationState;
 use migration_core::ports::ResolvedRefs;
 use migration_core::rollback::UndoStep;
@@ -56,7 +56,7 @@ impl IntercomDestination {
             UndoStep::Restore { kind, id, previous } => self.restore(*kind, id, previous).await,
             UndoStep::Untag { kind, id, tag_id } => self.untag(*kind, id, tag_id).await,
             UndoStep::Detach { contact_id, company_id } => {
-                let detached = self.client.contacts().detach_company(contact_id, company_id).await;
+                let detached = self.client.contacts().detach_company(&contact_id.into(), &company_id.into()).await;
                 detached.map(drop).map_err(|error| {
                     write_error(&format!("detaching contact {contact_id} from company {company_id}"), &error)
                 })
@@ -87,40 +87,45 @@ impl IntercomDestination {
                 let retain = (!self.options.retain_metrics_on_delete).then_some(false);
                 client
                     .conversations()
-                    .delete(id, retain)
+                    .delete(&id.into(), retain)
                     .await
                     .map(drop)
                     .map_err(context)
             }
-            RecordKind::Ticket => client.tickets().delete(id).await.map(drop).map_err(context),
+            RecordKind::Ticket => client
+                .tickets()
+                .delete(&id.into())
+                .await
+                .map(drop)
+                .map_err(context),
             RecordKind::Contact => client
                 .contacts()
-                .delete(id)
+                .delete(&id.into())
                 .await
                 .map(drop)
                 .map_err(context),
             // Intercom's company delete archives the company and detaches its contacts.
             RecordKind::Company => client
                 .companies()
-                .delete(id)
+                .delete(&id.into())
                 .await
                 .map(drop)
                 .map_err(context),
             RecordKind::Article => client
                 .help_center()
                 .articles()
-                .delete(id)
+                .delete(&id.into())
                 .await
                 .map(drop)
                 .map_err(context),
             RecordKind::Collection => client
                 .help_center()
                 .collections()
-                .delete(id)
+                .delete(&id.into())
                 .await
                 .map(drop)
                 .map_err(context),
-            RecordKind::Tag => client.tags().delete(id).await.map_err(context),
+            RecordKind::Tag => client.tags().delete(&id.into()).await.map_err(context),
             RecordKind::Attribute | RecordKind::TicketType | RecordKind::TicketTypeAttribute => {
                 self.archive(kind, id, Some(key)).await
             }
@@ -147,7 +152,7 @@ impl IntercomDestination {
             RecordKind::Attribute => {
                 let conversation = match key {
                     Some(key) => key.id().starts_with("conversation:"),
-                    None => match client.conversation_attributes().get(id).await {
+                    None => match client.conversation_attributes().get(&id.into()).await {
                         Ok(_) => true,
                         Err(error) if error.is_not_found() => false,
                         Err(error) => return Err(context(error)),
@@ -156,14 +161,14 @@ impl IntercomDestination {
                 if conversation {
                     client
                         .conversation_attributes()
-                        .archive(id)
+                        .archive(&id.into())
                         .await
                         .map(drop)
                         .map_err(context)
                 } else {
                     client
                         .data_attributes()
-                        .archive(id)
+                        .archive(&id.into())
                         .await
                         .map(drop)
                         .map_err(context)
@@ -171,7 +176,7 @@ impl IntercomDestination {
             }
             RecordKind::TicketType => client
                 .ticket_types()
-                .archive(id)
+                .archive(&id.into())
                 .await
                 .map(drop)
                 .map_err(context),
@@ -179,7 +184,7 @@ impl IntercomDestination {
                 match self.find_ticket_type_attribute(id).await.map_err(context)? {
                     Some((type_id, _)) => client
                         .ticket_types()
-                        .archive_attribute(&type_id, id)
+                        .archive_attribute(&TicketTypeId::from(&type_id), &id.into())
                         .await
                         .map(drop)
                         .map_err(context),
@@ -217,7 +222,8 @@ impl IntercomDestination {
                             custom_attributes,
                             remote_created_at: previous
                                 .get("remote_created_at")
-                                .and_then(Value::as_i64),
+                                .and_then(Value::as_i64)
+                                .map(Into::into),
                             ..Default::default()
                         };
                         client
@@ -236,7 +242,7 @@ impl IntercomDestination {
                         };
                         client
                             .companies()
-                            .update(id, &request)
+                            .update(&id.into(), &request)
                             .await
                             .map(drop)
                             .map_err(context)
@@ -251,13 +257,16 @@ impl IntercomDestination {
                     email: previous_text(previous, "email"),
                     phone: previous_text(previous, "phone"),
                     name: previous_text(previous, "name"),
-                    signed_up_at: previous.get("signed_up_at").and_then(Value::as_i64),
+                    signed_up_at: previous
+                        .get("signed_up_at")
+                        .and_then(Value::as_i64)
+                        .map(Into::into),
                     custom_attributes: custom_from_previous(previous),
                     ..Default::default()
                 };
                 client
                     .contacts()
-                    .update(id, &request)
+                    .update(&id.into(), &request)
                     .await
                     .map(drop)
                     .map_err(context)
@@ -274,7 +283,7 @@ impl IntercomDestination {
                     client
                         .help_center()
                         .articles()
-                        .update(id, &request)
+                        .update(&id.into(), &request)
                         .await
                         .map(drop)
                         .map_err(context)
@@ -337,8 +346,8 @@ impl IntercomDestination {
                 continue;
             };
             let assignee = match (value.as_str(), team) {
-                (Some(other), true) => Assignee::Team(Id::from(other)),
-                (Some(other), false) => Assignee::Admin(Id::from(other)),
+                (Some(other), true) => Assignee::Team(TeamId::from(other)),
+                (Some(other), false) => Assignee::Admin(AdminId::from(other)),
                 (None, _) => Assignee::Unassigned,
             };
             self.assign(kind, id, &acting, assignee).await?;
@@ -366,7 +375,7 @@ impl IntercomDestination {
                 };
                 self.client
                     .conversations()
-                    .update(id, &request)
+                    .update(&id.into(), &request)
                     .await
                     .map_err(context)?;
             }
@@ -390,7 +399,7 @@ impl IntercomDestination {
         };
         self.client
             .tickets()
-            .update(id, &request)
+            .update(&id.into(), &request)
             .await
             .map_err(context)?;
         Ok(())
@@ -402,16 +411,18 @@ impl IntercomDestination {
             |error: Error| write_error(&format!("untagging {} {id}", kind.prefix()), &error);
         match kind {
             RecordKind::Contact => tags
-                .untag_contact(id, tag_id)
+                .untag_contact(&id.into(), &tag_id.into())
                 .await
                 .map(drop)
                 .map_err(context),
             RecordKind::Conversation | RecordKind::Ticket => {
                 let admin = self.acting_admin(&ResolvedRefs::default()).await?;
                 let untagged = if kind == RecordKind::Conversation {
-                    tags.untag_conversation(id, tag_id, &admin).await
+                    tags.untag_conversation(&id.into(), &tag_id.into(), &AdminId::from(&admin))
+                        .await
                 } else {
-                    tags.untag_ticket(id, tag_id, &admin).await
+                    tags.untag_ticket(&id.into(), &tag_id.into(), &AdminId::from(&admin))
+                        .await
                 };
                 untagged.map(drop).map_err(context)
             }

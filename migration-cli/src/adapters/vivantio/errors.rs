@@ -50,11 +50,7 @@ mod tests {
     fn api(kind: ErrorType, message: &str) -> Error {
         Error::Api {
             endpoint: "Ticket/Select",
-            errors: vec![ApiMessage {
-                kind,
-                field: None,
-                message: Some(message.into()),
-            }],
+            errors: vec![ApiMessage::new(kind, message)],
             infos: vec![],
         }
     }

@@ -42,7 +42,7 @@ where
     let stream = async_stream::try_stream! {
         let definitions = client
             .custom_forms()
-            .definitions(owner.record_type)
+            .definitions(owner.record_type.into())
             .await
             .map_err(with_context(format!("custom forms of {noun}s")))?;
         let mut records = records.map_err(with_context(format!("{noun}s")));

@@ -35,7 +35,7 @@ pub async fn read_schema(
         .map_err(with_context("ticket types"))?;
     let record_types: Vec<i64> = ticket_types
         .iter()
-        .map(|ticket_type| ticket_type.id)
+        .map(|ticket_type| ticket_type.id.get())
         .collect();
     let width = options.concurrency();
 
@@ -43,18 +43,18 @@ pub async fn read_schema(
         let config = client.configuration();
         let context = |what: &str| format!("{what} of record type {record_type}");
         let statuses = config
-            .statuses(record_type)
+            .statuses(record_type.into())
             .await
             .map_err(with_context(context("statuses")))?;
         let priorities = config
-            .priorities(record_type)
+            .priorities(record_type.into())
             .await
             .map_err(with_context(context("priorities")))?;
         let categories = config
-            .categories(record_type)
+            .categories(record_type.into())
             .await
             .map_err(with_context(context("categories")))?;
-        let legacy = match config.extension_fields(record_type).await {
+        let legacy = match config.extension_fields(record_type.into()).await {
             Ok(legacy) => Some(legacy),
             Err(error) if error.is_unknown_action() => None,
             Err(error) => return Err(port_error(&context("extension fields"), &error)),
@@ -143,7 +143,7 @@ pub async fn read_schema(
     let forms = each(&form_owners, width, |record_type| async move {
         let definitions = client
             .custom_forms()
-            .definitions(record_type)
+            .definitions(record_type.into())
             .await
             .map_err(with_context(format!(
                 "custom forms of record type {record_type}"
@@ -185,7 +185,7 @@ pub async fn read_schema(
     let targets = each(&priority_ids, width, |priority| async move {
         let targets = client
             .configuration()
-            .sla_stage_targets(priority)
+            .sla_stage_targets(priority.into())
             .await
             .map_err(with_context(format!("SLA targets of priority {priority}")))?;
         Ok::<_, PortError>(
@@ -238,17 +238,20 @@ impl TicketScan {
             .await
             .map_err(with_context("tickets (configuration scan)"))?
         {
-            scan.ids.push(ticket.id);
+            scan.ids.push(ticket.id.get());
             scan.origins.extend(ticket.call_origin);
             if let Some(group) = ticket.group_id {
-                let name = scan.groups.entry(group).or_default();
+                let name = scan.groups.entry(group.get()).or_default();
                 if name.is_none() {
                     *name = ticket.group_name.clone().filter(|n| !n.trim().is_empty());
                 }
             }
             for value in &ticket.extension_fields {
                 if let (Some(field), Some(record_type)) = (value.field_id, ticket.record_type_id) {
-                    let name = scan.legacy.entry((record_type, field)).or_default();
+                    let name = scan
+                        .legacy
+                        .entry((record_type.get(), field.get()))
+                        .or_default();
                     if name.is_none() {
                         *name = value.name.clone().filter(|n| !n.trim().is_empty());
                     }
@@ -262,12 +265,7 @@ impl TicketScan {
     fn groups(&self) -> Vec<wire::Group> {
         self.groups
             .iter()
-            .map(|(id, name)| wire::Group {
-                id: *id,
-                name: name.clone(),
-                description: None,
-                enabled: None,
-            })
+            .map(|(id, name)| wire::Group::new((*id).into(), name.clone()))
             .collect()
     }
 
@@ -277,13 +275,11 @@ impl TicketScan {
             .iter()
             .map(|((record_type, field), name)| {
                 convert::legacy_field(
-                    wire::ExtensionFieldDefinition {
-                        id: *field,
-                        name: name.clone(),
-                        label: None,
-                        field_type: None,
-                        record_type_id: Some(*record_type),
-                    },
+                    wire::ExtensionFieldDefinition::new(
+                        (*field).into(),
+                        name.clone(),
+                        Some((*record_type).into()),
+                    ),
                     *record_type,
                 )
             })

@@ -12,7 +12,7 @@ use migration_core::{PortError, PortErrorKind};
 use vivantio_client::actions::ActionOptions;
 use vivantio_client::assumptions::registry::ids;
 use vivantio_client::query::{fields::ticket as field, Query};
-use vivantio_client::{endpoints, Client, SystemArea};
+use vivantio_client::{endpoints, Client, SystemArea, TicketId};
 
 use super::convert::{self, TicketExtras};
 use super::errors::{port_error, with_context};
@@ -151,7 +151,7 @@ fn recover(
             async move {
                 let found = client
                     .tickets()
-                    .select_list(&chunk)
+                    .select_list(&chunk.iter().copied().map(TicketId::new).collect::<Vec<_>>())
                     .await
                     .map_err(with_context("tickets by id"))?;
                 Ok::<_, PortError>(in_order(&chunk, found.into_iter().map(convert::ticket)))
@@ -228,7 +228,7 @@ async fn complete(client: &Client, ticket: Ticket) -> Result<Option<Ticket>, Por
             let id = ticket.id;
             let still_there = client
                 .tickets()
-                .select_by_id(id)
+                .select_by_id(id.into())
                 .await
                 .map_err(with_context(format!("ticket {id}")))?;
             match still_there {
@@ -252,13 +252,13 @@ async fn read_extras(client: &Client, id: i64) -> Result<TicketExtras, vivantio_
     let attachments = client.attachments();
     let forms = client.custom_forms();
     let (actions, listed_attachments, parents, forms, sla) = futures::try_join!(
-        tickets.actions(id, ActionOptions::default()),
+        tickets.actions(id.into(), ActionOptions::default()),
         attachments.list(id, SystemArea::Ticket),
         tickets
-            .parents(id)
-            .map_ok(|parents| parents.iter().map(|t| t.id).collect::<Vec<i64>>()),
+            .parents(id.into())
+            .map_ok(|parents| parents.iter().map(|t| t.id.get()).collect::<Vec<i64>>()),
         forms.instances(None, id, SystemArea::Ticket),
-        tickets.sla_stages(id),
+        tickets.sla_stages(id.into()),
     )?;
     Ok(TicketExtras {
         actions,

@@ -106,7 +106,7 @@ pub(super) async fn checks(project: &Project) -> (Vec<Check>, Option<u32>) {
     let state_categories: Vec<String> = states
         .iter()
         .flatten()
-        .filter_map(|state| state.category.clone())
+        .filter_map(|state| Some(state.category.as_ref()?.to_string()))
         .collect();
     checks.extend(mapping_checks(project, &state_categories).await);
     (checks, announced)

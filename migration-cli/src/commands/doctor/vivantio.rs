@@ -183,7 +183,11 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
             let targets = config.sla_stage_targets(priority).await;
             calls.note(ep::SLA_STAGE_TARGET_SELECT_BY_PRIORITY.path, &targets);
         }
-        for owner in [record_type, CLIENT_RECORD_TYPE, CALLER_RECORD_TYPE] {
+        for owner in [
+            record_type,
+            CLIENT_RECORD_TYPE.into(),
+            CALLER_RECORD_TYPE.into(),
+        ] {
             let forms = client.custom_forms().definitions(owner).await;
             calls.note(ep::CUSTOM_FORM_DEFINITIONS_BY_RECORD_TYPE.path, &forms);
         }
@@ -202,7 +206,7 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
     calls.note(ep::TICKET_SELECT.path, &tickets);
     let form_candidates: Vec<i64> = tickets
         .as_ref()
-        .map(|tickets| tickets.iter().map(|t| t.id).collect())
+        .map(|tickets| tickets.iter().map(|t| t.id.get()).collect())
         .unwrap_or_default();
     let ticket_ids: Vec<i64> = form_candidates
         .iter()
@@ -213,11 +217,16 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
     for id in ticket_ids {
         let tickets = client.tickets();
         let times = &mut probes.latencies;
-        let actions = timed(client, times, tickets.actions(id, ActionOptions::default())).await;
+        let actions = timed(
+            client,
+            times,
+            tickets.actions(id.into(), ActionOptions::default()),
+        )
+        .await;
         calls.note(ep::TICKET_ACTION_SELECT_BY_PARENT.path, &actions);
-        let parents = timed(client, times, tickets.parents(id)).await;
+        let parents = timed(client, times, tickets.parents(id.into())).await;
         calls.note(ep::TICKET_SELECT_PARENTS.path, &parents);
-        let sla = timed(client, times, tickets.sla_stages(id)).await;
+        let sla = timed(client, times, tickets.sla_stages(id.into())).await;
         calls.note(ep::TICKET_SLA_STAGE_INSTANCES.path, &sla);
         let files = timed(
             client,

@@ -13,7 +13,7 @@ pub fn organisation(
     custom_values: Vec<core::FieldValue>,
 ) -> core::Organisation {
     core::Organisation {
-        id: record.id,
+        id: record.id.get(),
         reference: text(record.reference),
         name: text(record.name).unwrap_or_default(),
         website: text(record.web_site),
@@ -32,13 +32,13 @@ pub fn organisation(
 /// decides what a usable one is).
 pub fn caller(record: Caller, custom_values: Vec<core::FieldValue>) -> core::Caller {
     core::Caller {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name),
         first_name: text(record.first_name),
         last_name: text(record.last_name),
         email: text(record.email),
         phone: text(record.phone),
-        client_id: record.client_id.filter(|id| *id != 0),
+        client_id: record.client_id.map(i64::from).filter(|id| *id != 0),
         location_name: text(record.location_name),
         notes: text(record.notes),
         external_key: text(record.external_key),
@@ -52,14 +52,14 @@ pub fn caller(record: Caller, custom_values: Vec<core::FieldValue>) -> core::Cal
 /// A knowledge-base article; keywords sent as a list become one comma-separated text.
 pub fn article(record: Article) -> core::Article {
     core::Article {
-        id: record.id,
+        id: record.id.get(),
         title: text(record.title).unwrap_or_default(),
         body_html: record.body_html.unwrap_or_default(),
         summary: text(record.summary),
-        category_id: record.category_id,
+        category_id: record.category_id.map(i64::from),
         status: value_text(&record.status),
         language: text(record.language),
-        author_id: record.author_id,
+        author_id: record.author_id.map(i64::from),
         is_public: record.is_public.unwrap_or(false),
         keywords: value_text(&record.keywords),
         created_at: time(record.created_date),

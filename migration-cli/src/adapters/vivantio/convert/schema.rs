@@ -12,7 +12,7 @@ use super::text;
 pub fn ticket_type(record: wire::TicketType) -> core::TicketType {
     let name_plural = text(record.name_plural).unwrap_or_default();
     core::TicketType {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name_singular).unwrap_or_else(|| name_plural.clone()),
         name_plural,
         enabled: record.enabled.unwrap_or(true),
@@ -33,17 +33,20 @@ pub fn status(record: wire::Status, asked_record_type: i64) -> core::Status {
     };
     let kind = kind.unwrap_or_else(|| {
         tracing::warn!(
-            status_id = record.id,
+            status_id = record.id.get(),
             status_type = ?record.status_type,
             "status type unknown; the status is read as open"
         );
         core::StatusKind::Open
     });
     core::Status {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name).unwrap_or_default(),
         kind,
-        record_type_id: record.record_type_id.or(Some(asked_record_type)),
+        record_type_id: record
+            .record_type_id
+            .map(i64::from)
+            .or(Some(asked_record_type)),
         enabled: record.enabled.unwrap_or(true),
     }
 }
@@ -51,9 +54,12 @@ pub fn status(record: wire::Status, asked_record_type: i64) -> core::Status {
 /// A priority of the record type it was asked for.
 pub fn priority(record: wire::Priority, asked_record_type: i64) -> core::Priority {
     core::Priority {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name).unwrap_or_default(),
-        record_type_id: record.record_type_id.or(Some(asked_record_type)),
+        record_type_id: record
+            .record_type_id
+            .map(i64::from)
+            .or(Some(asked_record_type)),
         order: record.order.and_then(|order| i32::try_from(order).ok()),
     }
 }
@@ -61,10 +67,13 @@ pub fn priority(record: wire::Priority, asked_record_type: i64) -> core::Priorit
 /// A category of the record type it was asked for.
 pub fn category(record: wire::Category, asked_record_type: i64) -> core::Category {
     core::Category {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name).unwrap_or_default(),
-        parent_id: record.parent_id.filter(|parent| *parent != 0),
-        record_type_id: record.record_type_id.unwrap_or(asked_record_type),
+        parent_id: record
+            .parent_id
+            .map(i64::from)
+            .filter(|parent| *parent != 0),
+        record_type_id: record.record_type_id.map_or(asked_record_type, i64::from),
         enabled: record.enabled.unwrap_or(true),
     }
 }
@@ -72,7 +81,7 @@ pub fn category(record: wire::Category, asked_record_type: i64) -> core::Categor
 /// An agent.
 pub fn agent(record: wire::User) -> core::Agent {
     core::Agent {
-        id: record.id,
+        id: record.id.get(),
         first_name: text(record.first_name).unwrap_or_default(),
         last_name: text(record.last_name).unwrap_or_default(),
         email: text(record.email_address),
@@ -82,11 +91,11 @@ pub fn agent(record: wire::User) -> core::Agent {
 
 /// A group with the agents `Configuration/UserSelectByGroupId` listed for it.
 pub fn group(record: wire::Group, members: &[wire::User]) -> core::Group {
-    let mut agent_ids: Vec<i64> = members.iter().map(|member| member.id).collect();
+    let mut agent_ids: Vec<i64> = members.iter().map(|member| member.id.get()).collect();
     agent_ids.sort_unstable();
     agent_ids.dedup();
     core::Group {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name).unwrap_or_default(),
         description: text(record.description),
         enabled: record.enabled.unwrap_or(true),
@@ -99,14 +108,14 @@ pub fn group(record: wire::Group, members: &[wire::User]) -> core::Group {
 pub fn sla_target(record: wire::SlaStageTarget, asked_priority: i64) -> Option<core::SlaTarget> {
     let Some(target_minutes) = record.target_minutes else {
         tracing::warn!(
-            target_id = record.id,
+            target_id = record.id.get(),
             "SLA stage target without a duration skipped"
         );
         return None;
     };
     Some(core::SlaTarget {
-        id: record.id,
-        priority_id: record.priority_id.unwrap_or(asked_priority),
+        id: record.id.get(),
+        priority_id: record.priority_id.map_or(asked_priority, i64::from),
         stage_name: text(record.stage_name).unwrap_or_default(),
         target_minutes,
         business_hours_only: record.business_hours_only.unwrap_or(false),
@@ -119,9 +128,9 @@ pub fn custom_form(
     asked_record_type: i64,
 ) -> core::CustomForm {
     core::CustomForm {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name).unwrap_or_default(),
-        record_type_id: record.record_type_id.unwrap_or(asked_record_type),
+        record_type_id: record.record_type_id.map_or(asked_record_type, i64::from),
         fields: record.fields.into_iter().map(field_definition).collect(),
     }
 }
@@ -134,7 +143,7 @@ fn field_definition(record: forms::FieldDefinition) -> core::FieldDefinition {
         .unwrap_or_else(|| {
             // Values are kept raw, so text is the reading that loses nothing.
             tracing::warn!(
-                field_id = record.id,
+                field_id = record.id.get(),
                 field_type = ?record.field_type,
                 "custom field type unknown; the field is read as text"
             );
@@ -149,13 +158,16 @@ fn field_definition(record: forms::FieldDefinition) -> core::FieldDefinition {
                 value: text(option.value).unwrap_or_default(),
             }),
             None => {
-                tracing::warn!(field_id = record.id, "field option without an id skipped");
+                tracing::warn!(
+                    field_id = record.id.get(),
+                    "field option without an id skipped"
+                );
                 None
             }
         })
         .collect();
     core::FieldDefinition {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name).unwrap_or_default(),
         label: text(record.label),
         field_type,
@@ -170,7 +182,7 @@ pub fn legacy_field(
     asked_record_type: i64,
 ) -> core::LegacyField {
     core::LegacyField {
-        id: record.id,
+        id: record.id.get(),
         name: text(record.name).unwrap_or_default(),
         label: text(record.label),
         field_type: record
@@ -179,7 +191,7 @@ pub fn legacy_field(
             .map(FieldType::as_str)
             .unwrap_or_default()
             .to_string(),
-        record_type_id: record.record_type_id.unwrap_or(asked_record_type),
+        record_type_id: record.record_type_id.map_or(asked_record_type, i64::from),
     }
 }
 

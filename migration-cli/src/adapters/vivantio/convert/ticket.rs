@@ -30,24 +30,24 @@ pub struct TicketExtras {
 /// The ticket record alone (no history): enough to decide whether it changed since a watermark.
 pub fn ticket(record: Ticket) -> core::Ticket {
     core::Ticket {
-        id: record.id,
+        id: record.id.get(),
         display_id: text(record.display_id),
         // The core's checker reports a ticket whose type it does not know; 0 is no type.
-        record_type_id: record.record_type_id.unwrap_or_default(),
+        record_type_id: record.record_type_id.unwrap_or_default().get(),
         title: record.title.unwrap_or_default(),
         description: text(record.description),
         description_html: text(record.description_html),
         solution: text(record.solution),
-        status_id: record.status_id,
-        priority_id: record.priority_id,
-        category_id: record.category_id,
+        status_id: record.status_id.map(i64::from),
+        priority_id: record.priority_id.map(i64::from),
+        category_id: record.category_id.map(i64::from),
         origin: record.call_origin,
-        caller_id: record.caller_id.filter(|id| *id != 0),
+        caller_id: record.caller_id.map(i64::from).filter(|id| *id != 0),
         caller_name: text(record.caller_name),
         caller_email: text(record.caller_email),
-        client_id: record.client_id.filter(|id| *id != 0),
-        owner_id: record.owner_id.filter(|id| *id != 0),
-        group_id: record.group_id.filter(|id| *id != 0),
+        client_id: record.client_id.map(i64::from).filter(|id| *id != 0),
+        owner_id: record.owner_id.map(i64::from).filter(|id| *id != 0),
+        group_id: record.group_id.map(i64::from).filter(|id| *id != 0),
         opened_at: time(record.open_date),
         closed_at: time(record.close_date),
         resolved_at: time(record.resolved_date),
@@ -59,7 +59,7 @@ pub fn ticket(record: Ticket) -> core::Ticket {
             .into_iter()
             .filter_map(|value| {
                 Some(core::LegacyValue {
-                    field_id: value.field_id?,
+                    field_id: value.field_id?.get(),
                     name: value.name.unwrap_or_default(),
                     value: value.value,
                 })
@@ -109,7 +109,7 @@ pub fn hydrate_ticket(mut ticket: core::Ticket, extras: TicketExtras) -> core::T
     for (file, _) in listed.iter().zip(&used).filter(|(_, used)| !**used) {
         let owner = file
             .action_id
-            .and_then(|id| converted.iter_mut().find(|action| action.id == id));
+            .and_then(|id| converted.iter_mut().find(|action| action.id == id.get()));
         match owner {
             Some(owner) => {
                 if let Some(file) = attachment(file, None, owner.private) {
@@ -139,16 +139,16 @@ pub fn hydrate_ticket(mut ticket: core::Ticket, extras: TicketExtras) -> core::T
 pub fn action(record: TicketAction, attachments: Vec<core::Attachment>) -> core::Action {
     let private = record.is_private();
     core::Action {
-        id: record.id,
+        id: record.id.get(),
         at: time(record.action_date),
-        agent_id: record.action_user_id.filter(|id| *id != 0),
+        agent_id: record.action_user_id.map(i64::from).filter(|id| *id != 0),
         author_name: text(record.action_user_name),
         author_email: text(record.action_user_email),
         kind: value_text(&record.action_type).or_else(|| text(record.description)),
         notes: text(record.notes),
         notes_html: text(record.notes_html),
         private,
-        status_id: record.status_id,
+        status_id: record.status_id.map(i64::from),
         attachments,
     }
 }
@@ -159,7 +159,7 @@ pub fn form_values(forms: Vec<CustomFormInstance>) -> Vec<core::FieldValue> {
         .into_iter()
         .flat_map(|form| form.field_values)
         .map(|value| core::FieldValue {
-            field_id: value.field_id,
+            field_id: value.field_id.get(),
             value: value.value,
         })
         .collect()
@@ -168,7 +168,7 @@ pub fn form_values(forms: Vec<CustomFormInstance>) -> Vec<core::FieldValue> {
 /// One SLA stage of a ticket.
 pub fn sla_instance(record: SlaStageInstance) -> core::SlaInstance {
     core::SlaInstance {
-        id: record.id,
+        id: record.id.get(),
         stage_name: text(record.stage_name).unwrap_or_default(),
         target_at: time(record.target_date),
         completed_at: time(record.completed_date),
@@ -208,7 +208,7 @@ fn attachment(
         return None;
     };
     Some(core::Attachment {
-        id,
+        id: id.get(),
         guid,
         file_name: pick(&file.file_name, listing.map(|l| &l.file_name)).unwrap_or_default(),
         content_type: pick(&file.content_type, listing.map(|l| &l.content_type)),
