@@ -119,7 +119,10 @@ async fn the_demo_project_reads_the_inventory_from_its_own_folder() {
         .unwrap();
     let intercom = IntercomSim::start(IntercomSimConfig::default()).unwrap();
     let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
-    let inventory = project.config.paths.inventory.clone().unwrap();
+    // Named relative to the project, so a copied or moved project still finds it.
+    let configured = project.config.paths.inventory.clone().unwrap();
+    assert!(configured.is_relative(), "{}", configured.display());
+    let inventory = project.resolve(&configured);
     assert!(inventory.starts_with(dir.path()), "{}", inventory.display());
     let copied = read_inventory(inventory.parent().unwrap()).unwrap();
     assert!(copied.is_some());

@@ -230,9 +230,9 @@ pub fn simulator_project(
     // The simulator's search index never lags.
     project.config.intercom.search_index_lag_seconds = 0;
     // The sample's inventory, written beside the configuration: an installed binary has no
-    // source tree to point at.
-    project.config.paths.inventory =
-        Some(fixtures::sample::write_inventory(dir).map_err(CliError::failed)?);
+    // source tree to point at. Named relative to the project, so a copied project finds it.
+    let inventory = fixtures::sample::write_inventory(dir).map_err(CliError::failed)?;
+    project.config.paths.inventory = inventory.file_name().map(PathBuf::from);
     // Article images are re-hosted into the project folder, as a customer's static site would
     // serve them.
     project.config.images = Some(crate::config::ImagesConfig {

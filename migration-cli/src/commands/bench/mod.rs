@@ -286,8 +286,9 @@ fn prepare_project(
     // The simulator's search index never lags.
     config.intercom.search_index_lag_seconds = 0;
     config.intercom.workspace_rate_limit_per_minute = options.workspace_per_minute;
-    config.paths.inventory =
-        Some(fixtures::sample::write_inventory(&project_dir).map_err(CliError::failed)?);
+    // Relative to the project folder, like a person's configuration.
+    let inventory = fixtures::sample::write_inventory(&project_dir).map_err(CliError::failed)?;
+    config.paths.inventory = inventory.file_name().map(PathBuf::from);
     let text = toml::to_string_pretty(&config)
         .map_err(|error| CliError::failed(format!("cannot encode the configuration: {error}")))?;
     std::fs::write(&config_path, text).map_err(|error| {
