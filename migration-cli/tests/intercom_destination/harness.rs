@@ -150,6 +150,20 @@ impl Harness {
         .await;
     }
 
+    /// Ensures the contact attribute every [`contact_record`] fills.
+    pub(crate) async fn caller_id_attribute(&mut self) {
+        self.run(creating(
+            Phase::Schema,
+            RecordKey::attribute("contact", "vivantio_caller_id"),
+            DestinationOp::EnsureAttribute(attribute(
+                AttributeModel::Contact,
+                "vivantio_caller_id",
+                AttributeType::Integer,
+            )),
+        ))
+        .await;
+    }
+
     pub(crate) async fn contact(&mut self, caller: i64, email: &str) -> RecordKey {
         let key = RecordKey::contact(caller);
         self.run(creating(

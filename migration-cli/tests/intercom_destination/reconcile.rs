@@ -6,16 +6,7 @@ use super::harness::*;
 async fn reconcile_finds_writes_whose_response_was_lost() {
     let mut h = Harness::start();
     h.setup_people().await;
-    h.run(creating(
-        Phase::Schema,
-        RecordKey::attribute("contact", "vivantio_caller_id"),
-        DestinationOp::EnsureAttribute(attribute(
-            AttributeModel::Contact,
-            "vivantio_caller_id",
-            AttributeType::Integer,
-        )),
-    ))
-    .await;
+    h.caller_id_attribute().await;
 
     // A contact whose create was applied but whose answer was lost.
     h.sim.set_faults(IntercomFaults::lose_next_writes(
@@ -249,16 +240,7 @@ async fn reconcile_of_tickets_waits_for_the_search_index_before_saying_no() {
     };
     let mut h = Harness::with_options(options);
     h.setup_people().await;
-    h.run(creating(
-        Phase::Schema,
-        RecordKey::attribute("contact", "vivantio_caller_id"),
-        DestinationOp::EnsureAttribute(attribute(
-            AttributeModel::Contact,
-            "vivantio_caller_id",
-            AttributeType::Integer,
-        )),
-    ))
-    .await;
+    h.caller_id_attribute().await;
     let bug = TicketTypeDefinition {
         name: "Bug".into(),
         description: "Bugs".into(),

@@ -30,16 +30,7 @@ async fn rollback_removes_created_records_and_restores_changed_ones() {
     h.operations.clear();
 
     h.setup_people().await;
-    h.run(creating(
-        Phase::Schema,
-        RecordKey::attribute("contact", "vivantio_caller_id"),
-        DestinationOp::EnsureAttribute(attribute(
-            AttributeModel::Contact,
-            "vivantio_caller_id",
-            AttributeType::Integer,
-        )),
-    ))
-    .await;
+    h.caller_id_attribute().await;
     h.run(creating(
         Phase::Schema,
         RecordKey::attribute("conversation", "vivantio_note"),

@@ -26,16 +26,7 @@ async fn a_conversation_with_parts_files_details_and_state_verifies() {
         },
     ))
     .await;
-    h.run(creating(
-        Phase::Schema,
-        RecordKey::attribute("contact", "vivantio_caller_id"),
-        DestinationOp::EnsureAttribute(attribute(
-            AttributeModel::Contact,
-            "vivantio_caller_id",
-            AttributeType::Integer,
-        )),
-    ))
-    .await;
+    h.caller_id_attribute().await;
     let contact = h.contact(7, "ada@example.com").await;
 
     let thread = RecordKey::conversation(100);
@@ -191,16 +182,7 @@ async fn a_conversation_with_parts_files_details_and_state_verifies() {
 async fn a_ticket_is_created_assigned_replied_resolved_and_verified() {
     let mut h = Harness::start();
     h.setup_people().await;
-    h.run(creating(
-        Phase::Schema,
-        RecordKey::attribute("contact", "vivantio_caller_id"),
-        DestinationOp::EnsureAttribute(attribute(
-            AttributeModel::Contact,
-            "vivantio_caller_id",
-            AttributeType::Integer,
-        )),
-    ))
-    .await;
+    h.caller_id_attribute().await;
     let bug = TicketTypeDefinition {
         name: "Bug".into(),
         description: "Bugs".into(),
@@ -358,16 +340,7 @@ async fn priority_goes_to_the_configured_attribute_or_nowhere() {
         DestinationOp::EnsureAttribute(priority),
     ))
     .await;
-    h.run(creating(
-        Phase::Schema,
-        RecordKey::attribute("contact", "vivantio_caller_id"),
-        DestinationOp::EnsureAttribute(attribute(
-            AttributeModel::Contact,
-            "vivantio_caller_id",
-            AttributeType::Integer,
-        )),
-    ))
-    .await;
+    h.caller_id_attribute().await;
     let contact = h.contact(7, "ada@example.com").await;
     let thread = RecordKey::conversation(1);
     let opening = ConversationOpening {

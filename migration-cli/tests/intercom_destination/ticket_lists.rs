@@ -30,16 +30,7 @@ async fn setup(h: &mut Harness) -> RecordKey {
         },
     ))
     .await;
-    h.run(creating(
-        Phase::Schema,
-        RecordKey::attribute("contact", "vivantio_caller_id"),
-        DestinationOp::EnsureAttribute(attribute(
-            AttributeModel::Contact,
-            "vivantio_caller_id",
-            AttributeType::Integer,
-        )),
-    ))
-    .await;
+    h.caller_id_attribute().await;
     h.contact(7, "ada@example.com").await
 }
 
