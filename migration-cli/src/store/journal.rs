@@ -4,8 +4,10 @@
 use migration_core::ops::Operation;
 use migration_core::ports::{ExecutionOutcome, ResolvedRefs};
 use migration_core::rollback::{JournalEntry, JournalState};
-use rusqlite::Row;
+use migration_core::{DestinationRef, RecordKey};
+use rusqlite::{Connection, Row};
 
+use super::records::put_id;
 use super::{now, Store, StoreError};
 
 /// Where a row of the journal stands, including the rollback states the core's journal view
@@ -173,16 +175,25 @@ impl Store {
         outcome: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
-        let changed = self.execute(
-            "UPDATE journal SET state = ?2, outcome = COALESCE(?3, outcome), detail = ?4, done_at = ?5
-             WHERE seq = ?1",
-            (sequence as i64, state.as_str(), outcome, detail, now()),
-        )?;
-        if changed == 0 {
-            return Err(StoreError::Malformed(format!(
-                "no journal entry {sequence}"
-            )));
-        }
+        settle_row(&self.conn(), sequence, state, outcome, detail)
+    }
+
+    /// Links the created record to its key and journals its operation done, in one
+    /// transaction: one commit instead of two, and never one without the other.
+    pub fn journal_done_creating(
+        &self,
+        key: &RecordKey,
+        destination: &DestinationRef,
+        sequence: u64,
+        outcome: &ExecutionOutcome,
+    ) -> Result<(), StoreError> {
+        let outcome = encode_json(outcome)?;
+        let run = self.current_run();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        put_id(&tx, run, key, destination)?;
+        settle_row(&tx, sequence, RowState::Done, Some(&outcome), None)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -245,4 +256,26 @@ impl Store {
         };
         raw.into_iter().map(RawRow::decode).collect()
     }
+}
+
+/// Moves a journal row to `state` on `conn` (alone or inside a caller's transaction).
+fn settle_row(
+    conn: &Connection,
+    sequence: u64,
+    state: RowState,
+    outcome: Option<&str>,
+    detail: Option<&str>,
+) -> Result<(), StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE journal SET state = ?2, outcome = COALESCE(?3, outcome), detail = ?4, done_at = ?5
+             WHERE seq = ?1",
+        )?
+        .execute((sequence as i64, state.as_str(), outcome, detail, now()))?;
+    if changed == 0 {
+        return Err(StoreError::Malformed(format!(
+            "no journal entry {sequence}"
+        )));
+    }
+    Ok(())
 }

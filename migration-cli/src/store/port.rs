@@ -52,6 +52,16 @@ impl StateStore for Store {
         Ok(self.journal_done(sequence, outcome)?)
     }
 
+    async fn complete_created(
+        &self,
+        key: &RecordKey,
+        destination: &DestinationRef,
+        sequence: u64,
+        outcome: &ExecutionOutcome,
+    ) -> Result<(), PortError> {
+        Ok(self.journal_done_creating(key, destination, sequence, outcome)?)
+    }
+
     async fn completed(&self, mark: &str) -> Result<Option<ExecutionOutcome>, PortError> {
         Ok(self.journal_completed(mark)?)
     }

@@ -3,6 +3,7 @@
 use migration_core::model::source::SourceRef;
 use migration_core::ports::RecordStatus;
 use migration_core::{DestinationRef, RecordKey};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::{now, Store, StoreError};
@@ -167,18 +168,7 @@ impl Store {
         key: &RecordKey,
         destination: &DestinationRef,
     ) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO id_map (record_key, kind, dest_id, dest_url, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (record_key) DO UPDATE SET dest_id = excluded.dest_id, dest_url = excluded.dest_url",
-            (
-                key.to_string(),
-                key.kind().prefix(),
-                &destination.id,
-                &destination.url,
-                self.current_run(),
-            ),
-        )?;
-        Ok(())
+        put_id(&self.conn(), self.current_run(), key, destination)
     }
 
     /// The destination record of a key.
@@ -380,4 +370,25 @@ mod tests {
             1
         );
     }
+}
+
+/// Links a destination record to its key on `conn` (alone or inside a caller's transaction).
+pub(super) fn put_id(
+    conn: &Connection,
+    run: Option<i64>,
+    key: &RecordKey,
+    destination: &DestinationRef,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO id_map (record_key, kind, dest_id, dest_url, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (record_key) DO UPDATE SET dest_id = excluded.dest_id, dest_url = excluded.dest_url",
+    )?
+    .execute((
+        key.to_string(),
+        key.kind().prefix(),
+        &destination.id,
+        &destination.url,
+        run,
+    ))?;
+    Ok(())
 }

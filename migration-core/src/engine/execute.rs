@@ -228,8 +228,9 @@ impl Context<'_, '_> {
         self.engine.sleeper.sleep(delay).await;
     }
 
-    /// Remembers the record and journals the operation done (in that order: a crash between
-    /// the two leaves an intent that reconciliation settles).
+    /// Remembers the record and journals the operation done (in that order where the store
+    /// cannot do both at once: a crash between the two leaves an intent that reconciliation
+    /// settles).
     async fn finish(
         &self,
         stage: Stage,
@@ -240,16 +241,15 @@ impl Context<'_, '_> {
         counts: &mut OperationCounts,
     ) -> Result<(), EngineError> {
         let store = self.store();
-        if let (Some(key), Some(destination)) = (&operation.creates, &outcome.destination) {
-            store
-                .remember(key, destination)
-                .await
-                .map_err(EngineError::Store)?;
-        }
-        store
-            .complete(sequence, outcome)
-            .await
-            .map_err(EngineError::Store)?;
+        let settled = match (&operation.creates, &outcome.destination) {
+            (Some(key), Some(destination)) => {
+                store
+                    .complete_created(key, destination, sequence, outcome)
+                    .await
+            }
+            _ => store.complete(sequence, outcome).await,
+        };
+        settled.map_err(EngineError::Store)?;
         self.learn(operation, outcome);
         counts.sent += 1;
         if reconciled {

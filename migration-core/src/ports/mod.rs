@@ -233,6 +233,19 @@ pub trait StateStore: Send + Sync {
     async fn begin(&self, operation: &Operation, refs: &ResolvedRefs) -> Result<u64, PortError>;
     /// Journals an operation as done.
     async fn complete(&self, sequence: u64, outcome: &ExecutionOutcome) -> Result<(), PortError>;
+    /// Records the destination record of a key and journals the operation that created it
+    /// done. A store that can make the two one transaction should: it is one write fewer per
+    /// created record, and a crash leaves both or neither.
+    async fn complete_created(
+        &self,
+        key: &RecordKey,
+        destination: &DestinationRef,
+        sequence: u64,
+        outcome: &ExecutionOutcome,
+    ) -> Result<(), PortError> {
+        self.remember(key, destination).await?;
+        self.complete(sequence, outcome).await
+    }
     /// The outcome of the operation with this mark, if it is done.
     async fn completed(&self, mark: &str) -> Result<Option<ExecutionOutcome>, PortError>;
     /// The whole journal, oldest first, without the entries settled by
