@@ -37,6 +37,7 @@
 //! part types, roles, categories) are enums whose `Unknown(String)` keeps a new value verbatim;
 //! Unix-seconds fields are [`Timestamp`]s; response types are `#[non_exhaustive]`. Every listing
 //! has a `*_pages` method yielding [`Page`]s whose [`Page::next_cursor`] resumes it later.
+//! Conversations and tickets share one part type, [`conversations::Part`].
 //!
 //! # Rate limits
 //! Intercom splits its per-minute budget into 10-second windows and reports them in

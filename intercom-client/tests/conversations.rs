@@ -69,7 +69,7 @@ async fn admin_notes_and_contact_replies_keep_created_at_and_attachments() {
         .reply(&"363".into(), &note.into())
         .await
         .unwrap();
-    let parts = conversation.conversation_parts.unwrap().conversation_parts;
+    let parts = conversation.conversation_parts.unwrap().parts;
     assert_eq!(parts[0].part_type, Some(PartType::Note));
     assert_eq!(
         parts[0].author.as_ref().unwrap().id.as_ref().unwrap(),

@@ -78,7 +78,7 @@ async fn a_conversation_with_history_lands_in_order_with_its_file() {
         .get(&message.conversation_id)
         .await
         .unwrap();
-    let parts = conversation.conversation_parts.unwrap().conversation_parts;
+    let parts = conversation.conversation_parts.unwrap().parts;
     let times: Vec<i64> = parts
         .iter()
         .filter_map(|part| part.created_at.map(i64::from))

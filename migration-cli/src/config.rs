@@ -3,10 +3,8 @@
 
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use crate::secret::Secret;
 
@@ -366,7 +364,8 @@ impl Credentials {
 }
 
 impl Config {
-    /// Reads and checks a configuration file.
+    /// Reads a configuration file: its syntax, keys and types (the values are checked by
+    /// [`crate::settings::Settings`]).
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -384,100 +383,7 @@ impl Config {
             path: path.to_path_buf(),
             detail: error.to_string(),
         })?;
-        config.check_urls()?;
-        config.check_limits(path)?;
         Ok(config)
-    }
-
-    /// The Vivantio platform URL, checked.
-    pub fn vivantio_url(&self) -> Result<Url, ConfigError> {
-        checked_url(
-            "vivantio.platform_url",
-            &self.vivantio.platform_url,
-            self.paths.allow_insecure_http,
-        )
-    }
-
-    /// The Vivantio tenant URL (`vivantio.tenant_url`), checked, when configured.
-    pub fn vivantio_tenant_url(&self) -> Result<Option<Url>, ConfigError> {
-        self.vivantio
-            .tenant_url
-            .as_deref()
-            .map(|url| checked_url("vivantio.tenant_url", url, self.paths.allow_insecure_http))
-            .transpose()
-    }
-
-    /// The Intercom base URL, checked.
-    pub fn intercom_url(&self) -> Result<Url, ConfigError> {
-        checked_url(
-            "intercom.base_url",
-            &self.intercom.base_url,
-            self.paths.allow_insecure_http,
-        )
-    }
-
-    fn check_limits(&self, path: &Path) -> Result<(), ConfigError> {
-        let margin = self.intercom.rate_limit_margin;
-        if !(0.0..=0.5).contains(&margin) {
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                detail: format!(
-                    "intercom.rate_limit_margin = {margin} must be between 0 and 0.5 (a share of each window)"
-                ),
-            });
-        }
-        if self.intercom.attachment_memory_mib == 0 {
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                detail: "intercom.attachment_memory_mib must be at least 1".into(),
-            });
-        }
-        if self.logging.max_file_mib == 0 || self.logging.max_files == 0 {
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                detail: "logging.max_file_mib and logging.max_files must be at least 1".into(),
-            });
-        }
-        checked_timeout("vivantio.timeout_seconds", self.vivantio.timeout_seconds)?;
-        checked_timeout("intercom.timeout_seconds", self.intercom.timeout_seconds)?;
-        if self.intercom.workspace_rate_limit_per_minute < 6 {
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                detail: "intercom.workspace_rate_limit_per_minute must allow at least 6 requests a minute".into(),
-            });
-        }
-        Ok(())
-    }
-
-    /// The public URL of re-hosted images, checked (HTTPS: Help Center pages are HTTPS).
-    pub fn images_url(&self) -> Result<Option<Url>, ConfigError> {
-        self.images
-            .as_ref()
-            .map(|images| checked_url("images.base_url", &images.base_url, false))
-            .transpose()
-    }
-
-    fn check_urls(&self) -> Result<(), ConfigError> {
-        self.vivantio_url()?;
-        self.vivantio_tenant_url()?;
-        for alias in &self.vivantio.tenant_aliases {
-            // Never requested (images there are fetched from the tenant URL): any web address.
-            let url = Url::parse(alias).map_err(|error| ConfigError::BadUrl {
-                field: "vivantio.tenant_aliases",
-                value: alias.clone(),
-                reason: format!("not a URL ({error})"),
-            })?;
-            if !matches!(url.scheme(), "http" | "https") || self.vivantio.tenant_url.is_none() {
-                return Err(ConfigError::BadUrl {
-                    field: "vivantio.tenant_aliases",
-                    value: alias.clone(),
-                    reason: "an alias is an http(s) address and needs vivantio.tenant_url".into(),
-                });
-            }
-        }
-        self.intercom_url()?;
-        self.images_url()?;
-        Ok(())
     }
 
     /// The credentials that are set, for commands that read only local state (`status`,
@@ -554,50 +460,6 @@ impl Config {
     }
 }
 
-/// An HTTP timeout in seconds, refused outside [`TIMEOUT_SECONDS`] (`field` names the setting
-/// or flag in the message).
-pub fn checked_timeout(field: &'static str, seconds: u64) -> Result<Duration, ConfigError> {
-    if TIMEOUT_SECONDS.contains(&seconds) {
-        Ok(Duration::from_secs(seconds))
-    } else {
-        Err(ConfigError::BadTimeout {
-            field,
-            value: seconds,
-        })
-    }
-}
-
-/// Parses a URL and requires HTTPS unless the host is loopback or insecure HTTP is allowed.
-pub fn checked_url(
-    field: &'static str,
-    value: &str,
-    allow_insecure: bool,
-) -> Result<Url, ConfigError> {
-    let bad = |reason: String| ConfigError::BadUrl {
-        field,
-        value: value.to_string(),
-        reason,
-    };
-    let url = Url::parse(value).map_err(|error| bad(format!("not a URL ({error})")))?;
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if allow_insecure || is_loopback(&url) => Ok(url),
-        "http" => Err(bad(
-            "plain HTTP is refused except for loopback addresses; use https:// (or set paths.allow_insecure_http = true for a trusted proxy)".into(),
-        )),
-        other => Err(bad(format!("unsupported scheme {other:?}; use https://"))),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -620,22 +482,6 @@ mod tests {
         assert_eq!(config.vivantio.username_env, "VIVANTIO_USERNAME");
         assert_eq!(config.intercom.base_url, "https://api.intercom.io");
         assert_eq!(config.paths.state_dir, PathBuf::from(".vivantio2intercom"));
-    }
-
-    #[test]
-    fn https_is_required_except_on_loopback() {
-        for (url, ok) in [
-            ("https://api.eu.intercom.io", true),
-            ("http://127.0.0.1:8080", true),
-            ("http://localhost:9", true),
-            ("http://[::1]:9", true),
-            ("http://proxy.internal:8080", false),
-            ("ftp://api.intercom.io", false),
-            ("not a url", false),
-        ] {
-            assert_eq!(checked_url("x", url, false).is_ok(), ok, "{url}");
-        }
-        assert!(checked_url("x", "http://proxy.internal:8080", true).is_ok());
     }
 
     #[test]
@@ -663,80 +509,7 @@ mod tests {
     }
 
     #[test]
-    fn timeouts_default_and_are_refused_outside_one_second_to_an_hour() {
-        let config = sample();
-        assert_eq!(config.vivantio.timeout_seconds, 180);
-        assert_eq!(config.intercom.timeout_seconds, 60);
-        let path = Path::new("migration.toml");
-        for (seconds, accepted) in [(0, false), (1, true), (3600, true), (3601, false)] {
-            let mut config = sample();
-            config.vivantio.timeout_seconds = seconds;
-            assert_eq!(
-                config.check_limits(path).is_ok(),
-                accepted,
-                "vivantio {seconds}"
-            );
-            let mut config = sample();
-            config.intercom.timeout_seconds = seconds;
-            assert_eq!(
-                config.check_limits(path).is_ok(),
-                accepted,
-                "intercom {seconds}"
-            );
-        }
-        let mut config = sample();
-        config.intercom.timeout_seconds = 0;
-        assert_eq!(
-            config.check_limits(path).unwrap_err().to_string(),
-            "intercom.timeout_seconds = 0: a request timeout must be between 1 and 3600 seconds"
-        );
-    }
-
-    #[test]
-    fn tenant_url_user_agent_and_reconciliation_are_optional_and_checked() {
-        let config = sample();
-        assert_eq!(config.vivantio.tenant_url, None);
-        assert_eq!(config.vivantio.user_agent, None);
-        assert!(config.vivantio.odata_reconcile);
-        assert_eq!(config.vivantio_tenant_url(), Ok(None));
-        let text = "[vivantio]\nplatform_url = \"https://webservices-na01.vivantio.com/\"\n\
-                    tenant_url = \"https://acme.vivantio.com/\"\nuser_agent = \"acme/1\"\n\
-                    odata_reconcile = false\n[intercom]\n";
-        let config: Config = toml::from_str(text).unwrap();
-        assert_eq!(
-            config.vivantio_tenant_url().unwrap().unwrap().as_str(),
-            "https://acme.vivantio.com/"
-        );
-        assert_eq!(config.vivantio.user_agent.as_deref(), Some("acme/1"));
-        assert!(!config.vivantio.odata_reconcile);
-        let cases = [
-            ("http://acme.vivantio.com/", vec![], false),
-            ("http://localhost:9/", vec![], true),
-            ("not a url", vec![], false),
-            (
-                "http://localhost:9/",
-                vec!["https://acme.vivantio.com"],
-                true,
-            ),
-            ("http://localhost:9/", vec!["acme"], false),
-        ];
-        for (tenant, aliases, accepted) in cases {
-            let mut config = sample();
-            config.vivantio.tenant_url = Some(tenant.to_string());
-            config.vivantio.tenant_aliases = aliases.iter().map(|a| a.to_string()).collect();
-            assert_eq!(
-                config.check_urls().is_ok(),
-                accepted,
-                "{tenant} {aliases:?}"
-            );
-        }
-        let mut config = sample();
-        config.vivantio.tenant_aliases = vec!["https://acme.vivantio.com".into()];
-        assert!(config.check_urls().is_err(), "an alias needs a tenant URL");
-    }
-
-    #[test]
-    fn log_limits_default_to_fifty_mebibytes_times_ten_and_refuse_zero() {
+    fn log_limits_default_to_fifty_mebibytes_times_ten() {
         let config = sample();
         assert_eq!(config.logging, LoggingConfig::default());
         assert_eq!(
@@ -753,22 +526,6 @@ mod tests {
                 max_files: 3
             }
         );
-        let path = Path::new("migration.toml");
-        for (mib, files) in [(0, 3), (5, 0)] {
-            let mut config = sample();
-            config.logging = LoggingConfig {
-                max_file_mib: mib,
-                max_files: files,
-            };
-            assert!(
-                config
-                    .check_limits(path)
-                    .unwrap_err()
-                    .to_string()
-                    .contains("logging.max_"),
-                "{mib} {files}"
-            );
-        }
         assert!(toml::from_str::<Config>(
             "[vivantio]\nplatform_url = \"https://x/\"\n[intercom]\n[logging]\nmax_size = 1\n"
         )

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::error::CliError;
 use crate::private_files::{create_private_dir_all, write_private};
+use crate::store::RunId;
 
 const RUNS_DIR: &str = "runs";
 
@@ -27,7 +28,7 @@ fn save(state_dir: &Path, name: &str, value: &impl Serialize) -> Result<(), CliE
 }
 
 /// Keeps the report of run `run_id`.
-pub fn save_run(state_dir: &Path, run_id: i64, report: &RunReport) -> Result<(), CliError> {
+pub fn save_run(state_dir: &Path, run_id: RunId, report: &RunReport) -> Result<(), CliError> {
     save(state_dir, &format!("run-{run_id:05}.json"), report)
 }
 
@@ -49,7 +50,7 @@ fn load<T: DeserializeOwned>(path: &Path) -> Result<T, CliError> {
 }
 
 /// The kept report of run `run_id`, if that run finished.
-pub fn run(state_dir: &Path, run_id: i64) -> Result<Option<RunReport>, CliError> {
+pub fn run(state_dir: &Path, run_id: RunId) -> Result<Option<RunReport>, CliError> {
     let path = runs_dir(state_dir).join(format!("run-{run_id:05}.json"));
     path.exists().then(|| load(&path)).transpose()
 }

@@ -22,7 +22,6 @@ use tracing_subscriber::{EnvFilter, Layer};
 
 pub use rotating::{numbered, RotatingFile};
 
-use crate::config::LoggingConfig;
 use crate::private_files::create_private_dir_all;
 use crate::project::Project;
 use crate::secret::Secret;
@@ -48,29 +47,9 @@ pub const COMMAND_TARGET: &str = "vivantio2intercom";
 /// Longest final error text an end line keeps, in bytes; a longer one is cut with a note.
 const MAX_ERROR_BYTES: usize = 4096;
 
-/// How large the file log may grow: files of at most `max_file_bytes`, `max_files` of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rotation {
-    /// Size at which the live file is rotated.
-    pub max_file_bytes: u64,
-    /// Files kept, the live one included.
-    pub max_files: usize,
-}
-
-impl From<&LoggingConfig> for Rotation {
-    fn from(config: &LoggingConfig) -> Self {
-        Self {
-            max_file_bytes: config.max_file_mib.saturating_mul(1024 * 1024),
-            max_files: config.max_files,
-        }
-    }
-}
-
-impl Default for Rotation {
-    fn default() -> Self {
-        Self::from(&LoggingConfig::default())
-    }
-}
+/// How large the file log may grow: files of at most `max_file_bytes`, `max_files` of them
+/// (`[logging]` of the settings).
+pub use crate::settings::LogSettings as Rotation;
 
 /// A writer that replaces every secret before the bytes reach the file or the terminal.
 pub struct Redacting<W> {
@@ -144,7 +123,7 @@ pub fn init_project(project: &Project, terminal_level: &str) {
     install(
         terminal_level,
         project.credentials.secrets().cloned().collect(),
-        Some((project.state_dir(), Rotation::from(&project.config.logging))),
+        Some((project.state_dir(), project.settings.logging)),
     );
 }
 

@@ -5,6 +5,7 @@
 mod common;
 
 use fixtures::sim::intercom::{IntercomAutomation, BOT_ID, BOT_NAME};
+use migration_cli::commands::migrate::MigrateOptions;
 use migration_cli::commands::{migrate, report, rollback, verify};
 use migration_cli::error::{CliError, EXIT_DIFFERENCES, EXIT_OK};
 use migration_core::engine::VerifySelection;
@@ -13,9 +14,13 @@ use migration_core::engine::{RunMode, VerifyReport};
 const SAMPLE: RunMode = RunMode::Sample { tickets: 6 };
 
 async fn sample(world: &common::World) {
-    migrate::run(&world.project, SAMPLE, false, true, &common::silent())
-        .await
-        .unwrap();
+    migrate::run(
+        &world.project,
+        &MigrateOptions::new(SAMPLE).continue_on_mismatch(),
+        &common::silent(),
+    )
+    .await
+    .unwrap();
 }
 
 async fn verified(world: &common::World) -> (migration_cli::commands::Outcome, VerifyReport) {
@@ -111,9 +116,7 @@ async fn verify_names_automated_replies_and_the_full_run_waits_for_acceptance() 
     let before = threads(&world);
     let refused = migrate::run(
         &world.project,
-        RunMode::Full,
-        false,
-        true,
+        &MigrateOptions::new(RunMode::Full).continue_on_mismatch(),
         &common::silent(),
     )
     .await;
@@ -129,12 +132,11 @@ async fn verify_names_automated_replies_and_the_full_run_waits_for_acceptance() 
     // A sample is still allowed: it is how one checks the workspace.
     sample(&world).await;
 
-    let accepted = migrate::run_accepting(
+    let accepted = migrate::run(
         &world.project,
-        RunMode::Full,
-        false,
-        true,
-        true,
+        &MigrateOptions::new(RunMode::Full)
+            .continue_on_mismatch()
+            .accept_automation(),
         &common::silent(),
     )
     .await
@@ -196,7 +198,14 @@ async fn pausing_the_automation_then_sampling_again_lifts_the_refusal() {
     sample(&world).await;
     // Until a verification proves the workspace quiet, the last one stands.
     assert!(matches!(
-        migrate::run(&world.project, RunMode::Full, true, true, &common::silent()).await,
+        migrate::run(
+            &world.project,
+            &MigrateOptions::new(RunMode::Full)
+                .dry_run()
+                .continue_on_mismatch(),
+            &common::silent()
+        )
+        .await,
         Err(CliError::Refused(_))
     ));
     let (outcome, report) = verified(&world).await;

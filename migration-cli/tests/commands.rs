@@ -5,6 +5,8 @@ mod common;
 
 use fixtures::instance::Instance;
 use fixtures::sim::vivantio::VivantioSimConfig;
+use migration_cli::commands::migrate::MigrateOptions;
+use migration_cli::commands::plan::PlanOptions;
 use migration_cli::commands::{confirm, migrate, plan, status};
 use migration_cli::error::CliError;
 use migration_core::engine::RunMode;
@@ -12,7 +14,14 @@ use migration_core::engine::RunMode;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_mapping_is_refused_until_confirmed_again() {
     let world = common::world().await;
-    plan::run(&world.project, true).await.unwrap();
+    plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     confirm::run(&world.project, "test").await.unwrap();
     let path = world.project.mapping_path();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -24,9 +33,7 @@ async fn an_edited_mapping_is_refused_until_confirmed_again() {
     std::fs::write(&path, edited).unwrap();
     let refused = migrate::run(
         &world.project,
-        RunMode::Sample { tickets: 3 },
-        false,
-        false,
+        &MigrateOptions::new(RunMode::Sample { tickets: 3 }),
         &common::silent(),
     )
     .await;
@@ -38,9 +45,7 @@ async fn an_edited_mapping_is_refused_until_confirmed_again() {
     confirm::run(&world.project, "test").await.unwrap();
     let outcome = migrate::run(
         &world.project,
-        RunMode::Sample { tickets: 3 },
-        false,
-        false,
+        &MigrateOptions::new(RunMode::Sample { tickets: 3 }),
         &common::silent(),
     )
     .await
@@ -51,11 +56,24 @@ async fn an_edited_mapping_is_refused_until_confirmed_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dry_run_sends_nothing_and_a_rerun_sends_no_write() {
     let world = common::world().await;
-    plan::run(&world.project, true).await.unwrap();
+    plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     confirm::run(&world.project, "test").await.unwrap();
-    let dry = migrate::run(&world.project, RunMode::Full, true, true, &common::silent())
-        .await
-        .unwrap();
+    let dry = migrate::run(
+        &world.project,
+        &MigrateOptions::new(RunMode::Full)
+            .dry_run()
+            .continue_on_mismatch(),
+        &common::silent(),
+    )
+    .await
+    .unwrap();
     assert!(dry.human.contains("dry run"), "{}", dry.human);
     assert!(world.intercom.workspace().is_empty_of_migrated_data());
 
@@ -170,9 +188,14 @@ async fn a_wrong_vivantio_password_is_exit_3_naming_the_variables() {
 #[tokio::test]
 async fn plan_names_reason_codes_as_documented_and_points_at_the_full_list() {
     let world = common::world().await;
-    let outcome = migration_cli::commands::plan::run(&world.project, true)
-        .await
-        .unwrap();
+    let outcome = migration_cli::commands::plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     let pre_flight = outcome
         .human
         .split_once("pre-flight:")
@@ -202,19 +225,12 @@ async fn plan_names_reason_codes_as_documented_and_points_at_the_full_list() {
     );
 }
 
-/// The global options a person would give to reach the world's simulators.
-fn global_args(world: &common::World) -> migration_cli::cli::GlobalArgs {
-    migration_cli::cli::GlobalArgs {
-        config: world.project.config_path.clone(),
-        vivantio_url: Some(world.project.config.vivantio.platform_url.clone()),
-        vivantio_tenant_url: None,
-        intercom_url: Some(world.project.config.intercom.base_url.clone()),
-        vivantio_timeout: None,
-        intercom_timeout: None,
-        json: false,
-        verbose: 0,
-        quiet: true,
-        progress_interval: migration_cli::progress::DEFAULT_INTERVAL,
+/// The project options a person would give to reach the world's simulators.
+fn global_args(world: &common::World) -> migration_cli::settings::ProjectOptions {
+    migration_cli::settings::ProjectOptions {
+        vivantio_url: Some(world.project.settings.vivantio.platform_url.to_string()),
+        intercom_url: Some(world.project.settings.intercom.base_url.to_string()),
+        ..migration_cli::settings::ProjectOptions::new(world.project.config_path.clone())
     }
 }
 

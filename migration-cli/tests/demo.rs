@@ -53,9 +53,15 @@ fn every_list_is_whole(reports: &Path) -> Vec<String> {
 async fn the_demo_migrates_verifies_and_rolls_back_to_an_empty_workspace() {
     let dir = tempfile::tempdir().unwrap();
     let progress = Progress::new(ProgressMode::Silent);
-    let outcome = demo::run(Some(dir.path().to_path_buf()), None, &progress)
-        .await
-        .expect("demo runs");
+    let outcome = demo::run(
+        &demo::DemoOptions {
+            tickets: None,
+            dir: Some(dir.path().to_path_buf()),
+        },
+        &progress,
+    )
+    .await
+    .expect("demo runs");
     assert_eq!(outcome.exit_code, 0, "{}", outcome.human);
     let json = &outcome.json;
     assert_eq!(json["rollback_left_workspace_empty"], true);
@@ -100,9 +106,15 @@ async fn the_demo_migrates_verifies_and_rolls_back_to_an_empty_workspace() {
 async fn the_demo_runs_on_a_generated_instance() {
     let dir = tempfile::tempdir().unwrap();
     let progress = Progress::new(ProgressMode::Silent);
-    let outcome = demo::run(Some(dir.path().to_path_buf()), Some(40), &progress)
-        .await
-        .expect("demo runs");
+    let outcome = demo::run(
+        &demo::DemoOptions {
+            tickets: Some(40),
+            dir: Some(dir.path().to_path_buf()),
+        },
+        &progress,
+    )
+    .await
+    .expect("demo runs");
     assert_eq!(outcome.exit_code, 0, "{}", outcome.human);
     assert_eq!(outcome.json["rollback_left_workspace_empty"], true);
     assert!(dir.path().join("instance").join("manifest.json").is_file());
@@ -119,10 +131,7 @@ async fn the_demo_project_reads_the_inventory_from_its_own_folder() {
         .unwrap();
     let intercom = IntercomSim::start(IntercomSimConfig::default()).unwrap();
     let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
-    // Named relative to the project, so a copied or moved project still finds it.
-    let configured = project.config.paths.inventory.clone().unwrap();
-    assert!(configured.is_relative(), "{}", configured.display());
-    let inventory = project.resolve(&configured);
+    let inventory = project.settings.paths.inventory.clone().unwrap();
     assert!(inventory.starts_with(dir.path()), "{}", inventory.display());
     let copied = read_inventory(inventory.parent().unwrap()).unwrap();
     assert!(copied.is_some());

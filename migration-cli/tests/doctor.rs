@@ -1,6 +1,7 @@
 //! `doctor` against the simulators: read-only, all held on the documented contract, and the
 //! broken assumption named in every mode `wire_assumptions.rs` breaks.
 
+use migration_cli::commands::migrate::MigrateOptions;
 use migration_core::engine::VerifySelection;
 use std::collections::BTreeSet;
 
@@ -215,9 +216,7 @@ async fn automation_seen_by_the_last_verify_blocks() {
         .set_automation(IntercomAutomation::bot_replies());
     migrate::run(
         &world.project,
-        RunMode::Sample { tickets: 4 },
-        false,
-        true,
+        &MigrateOptions::new(RunMode::Sample { tickets: 4 }).continue_on_mismatch(),
         &common::silent(),
     )
     .await

@@ -2,6 +2,7 @@
 //! applied, and runs cut off at many points and resumed. Afterwards the Intercom workspace must
 //! hold exactly what an undisturbed run produces: no duplicate, no gap, nothing different.
 
+use migration_cli::commands::migrate::MigrateOptions;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -106,7 +107,8 @@ async fn runs_cut_off_at_many_points_and_resumed_end_like_an_undisturbed_run() {
     for millis in [
         15u64, 30, 45, 60, 80, 100, 130, 160, 200, 250, 300, 400, 500, 700, 1000,
     ] {
-        let attempt = migrate::run(&world.project, RunMode::Full, false, true, &progress);
+        let options = MigrateOptions::new(RunMode::Full).continue_on_mismatch();
+        let attempt = migrate::run(&world.project, &options, &progress);
         if tokio::time::timeout(Duration::from_millis(millis), attempt)
             .await
             .is_err()

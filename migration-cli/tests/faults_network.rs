@@ -7,6 +7,7 @@
 //! failed: the fault is the point), then lifts it and runs once more, and requires the Intercom
 //! workspace of an undisturbed run, record for record, plus proof that the fault did hit.
 
+use migration_cli::commands::migrate::MigrateOptions;
 use std::time::Duration;
 
 use fixtures::sim::faults::{Fault, FaultConfig, RateLimit, RetryAfter};
@@ -41,9 +42,7 @@ async fn survive(world: &World, scenario: &str) {
     for _ in 0..FAULTED_RUNS {
         let attempt = migrate::run(
             &world.project,
-            RunMode::Full,
-            false,
-            true,
+            &MigrateOptions::new(RunMode::Full).continue_on_mismatch(),
             &common::silent(),
         )
         .await;
@@ -128,7 +127,7 @@ const WRITES_ANSWERED_TOO_LATE: usize = 6;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intercom_answers_slower_than_the_client_timeout() {
     let mut world = common::confirmed_world().await;
-    world.project.config.intercom.timeout_seconds = 1;
+    world.project.settings.intercom.timeout = Duration::from_secs(1);
     let past_the_timeout = Duration::from_millis(1500);
     world.intercom.set_faults(IntercomFaults {
         // One request in 25 of the first 500 waits past the timeout before it is handled.

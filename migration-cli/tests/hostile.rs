@@ -5,6 +5,8 @@
 //! The migration runs once (it moves megabytes) and each test checks one promise, so a broken
 //! promise names itself.
 
+use migration_cli::commands::migrate::MigrateOptions;
+use migration_cli::commands::plan::PlanOptions;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -68,15 +70,26 @@ async fn migrate_hostile_instance() -> Migrated {
     .unwrap();
     let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
     let silent = Progress::new(ProgressMode::Silent);
-    plan::run(&project, true).await.expect("plan");
+    plan::run(
+        &project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .expect("plan");
     confirm::run(&project, "hostile-test")
         .await
         .expect("confirm");
     // A failed record makes the run partial (exit 6); whether each record was handled is what
     // the tests below check, so only an error that stops the run fails here.
-    migrate::run(&project, RunMode::Full, false, true, &silent)
-        .await
-        .expect("a hostile instance must not stop the migration");
+    migrate::run(
+        &project,
+        &MigrateOptions::new(RunMode::Full).continue_on_mismatch(),
+        &silent,
+    )
+    .await
+    .expect("a hostile instance must not stop the migration");
     report::run(&project).expect("report");
     let report_text =
         std::fs::read_to_string(project.reports_dir().join("report.json")).expect("report.json");

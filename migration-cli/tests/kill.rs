@@ -32,9 +32,8 @@ use common::compare::{assert_same, Snapshot};
 
 /// Worlds killed once in their migration and once in their delta.
 const LOAD_WORLDS: usize = 20;
-/// Worlds killed once in their rollback (after an uninterrupted migration and delta: a kill
-/// during the migration can leave schema objects the rollback does not undo, the bug that
-/// `known_bug_*` below reproduces).
+/// Worlds killed once in their rollback, after an uninterrupted migration and delta (kills
+/// during a migration are the load worlds' part).
 const ROLLBACK_WORLDS: usize = 16;
 /// Worlds killed once in their open-first migration and once in their delta.
 const OPEN_FIRST_LOAD_WORLDS: usize = 20;

@@ -8,6 +8,7 @@
 use fixtures::instance::Kind;
 use fixtures::sim::faults::FaultConfig;
 use fixtures::sim::intercom::{IntercomFaults, LostResponse, Workspace};
+use migration_cli::commands::plan::PlanOptions;
 use migration_cli::commands::{confirm, plan, report, verify};
 use serde_json::{json, Value};
 
@@ -129,7 +130,14 @@ async fn a_650_part_ticket_settles_lost_replies_once_and_has_150_parts_unreadabl
 /// and checks the thread, `verify` and the report.
 async fn long_thread(template: i64, status: i64, title: &str) {
     let world = common::world().await;
-    plan::run(&world.project, true).await.unwrap();
+    plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     confirm::run(&world.project, "test").await.unwrap();
     // The sample first, so that every write of the next run is the long ticket's.
     common::full_migration(&world).await;

@@ -4,6 +4,7 @@
 mod common;
 
 use migration_cli::commands::plan;
+use migration_cli::commands::plan::PlanOptions;
 use migration_core::spec::{MappingSpec, ProposalNote};
 
 fn notes(world: &common::World) -> Vec<ProposalNote> {
@@ -14,7 +15,14 @@ fn notes(world: &common::World) -> Vec<ProposalNote> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plan_keeps_the_notes_true_to_the_edited_mapping() {
     let world = common::world().await;
-    plan::run(&world.project, true).await.unwrap();
+    plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     let path = world.project.mapping_path();
     let proposed = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -33,7 +41,9 @@ async fn plan_keeps_the_notes_true_to_the_edited_mapping() {
     let edited = proposed.replace("2 = \"E-mail\"", "2 = \"Email message\"");
     assert_ne!(edited, proposed);
     std::fs::write(&path, &edited).unwrap();
-    plan::run(&world.project, false).await.unwrap();
+    plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap();
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         edited,

@@ -4,6 +4,7 @@
 
 use migration_cli::commands::doctor::{self, DoctorOptions};
 use migration_cli::commands::forecast::PlanForecast;
+use migration_cli::commands::plan::PlanOptions;
 use migration_cli::commands::{confirm, plan};
 use migration_core::engine::RunOrder;
 use migration_core::forecast::Slower;
@@ -12,7 +13,9 @@ mod common;
 
 /// The forecast `plan` prints in its JSON.
 async fn forecast(world: &common::World) -> PlanForecast {
-    let outcome = plan::run(&world.project, false).await.unwrap();
+    let outcome = plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap();
     serde_json::from_value(outcome.json["forecast"].clone()).expect("a forecast in the JSON")
 }
 
@@ -96,7 +99,10 @@ async fn a_scope_is_forecast_on_its_own_beside_the_whole_instance() {
         "Vivantio: forecast {:?} against {vivantio} read",
         run.vivantio
     );
-    let human = plan::run(&world.project, false).await.unwrap().human;
+    let human = plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap()
+        .human;
     assert!(
         human.contains("forecast (the records in scope): "),
         "{human}"
@@ -128,7 +134,7 @@ async fn doctor_s_latency_paces_the_reading_side() {
 async fn an_open_first_run_is_forecast_pass_by_pass() {
     let mut world = common::confirmed_world().await;
     assert!(forecast(&world).await.passes.is_none());
-    world.project.config.run.order = RunOrder::OpenFirst;
+    world.project.settings.order = RunOrder::OpenFirst;
     let forecast = forecast(&world).await;
     let passes = forecast.passes.expect("both passes in open-first order");
     let run = &forecast.in_scope;

@@ -4,6 +4,7 @@
 //! report count the same.
 
 use fixtures::instance::Kind;
+use migration_cli::commands::plan::PlanOptions;
 use migration_cli::commands::{confirm, plan, report, verify};
 use serde_json::{json, Value};
 
@@ -74,7 +75,14 @@ fn strings(value: &Value, found: &mut Vec<String>) {
 async fn a_card_number_in_a_ticket_never_reaches_intercom_and_is_counted() {
     let world = common::world().await;
     add_ticket(&world);
-    let planned = plan::run(&world.project, true).await.unwrap();
+    let planned = plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     // The title, the description and the message each held the number once.
     assert!(
         planned

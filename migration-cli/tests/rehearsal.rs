@@ -108,13 +108,15 @@ async fn status_and_report_read_a_state_folder_a_run_holds() {
         .run_expecting(&["migrate", "--sample", "2", "--yes"], &[0, 6])
         .await;
     let held = Store::open(&world.state_dir()).unwrap();
-    let run = held.begin_run("full", None).unwrap();
+    let run = held
+        .begin_run(migration_cli::store::RunKind::Full, None)
+        .unwrap();
 
     let status = world.run_expecting(&["status"], &[0]).await.json();
     assert_eq!(status["running"], true, "{status}");
     assert_eq!(
         status["runs"].as_array().unwrap().last().unwrap()["id"],
-        run
+        run.get()
     );
     world.run_expecting(&["report"], &[0]).await;
     // A writer still refuses: one run at a time.

@@ -3,6 +3,8 @@
 //! history of a ticket it leaves out), and widening it later moves only what was left out,
 //! exactly once. Discovery's counts make `plan` propose unused custom fields as skipped.
 
+use migration_cli::commands::migrate::MigrateOptions;
+use migration_cli::commands::plan::PlanOptions;
 use std::collections::{BTreeMap, BTreeSet};
 
 use fixtures::instance::Kind;
@@ -40,9 +42,7 @@ async fn widen(world: &common::World) {
 async fn full(world: &common::World) -> Value {
     let outcome = migrate::run(
         &world.project,
-        RunMode::Full,
-        false,
-        true,
+        &MigrateOptions::new(RunMode::Full).continue_on_mismatch(),
         &common::silent(),
     )
     .await
@@ -88,14 +88,18 @@ async fn thread_moved(world: &common::World, id: i64) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ticket_scope_moves_its_tickets_and_never_reads_the_others_history() {
     let world = common::confirmed_world().await;
-    let planned = plan::run(&world.project, false).await.unwrap();
+    let planned = plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap();
     assert!(
         planned.human.contains("scope: everything moves"),
         "{}",
         planned.human
     );
     scope(&world, "[scope.tickets]\nrecord_types = [12]\n").await;
-    let planned = plan::run(&world.project, false).await.unwrap();
+    let planned = plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap();
     let in_scope = ids_of(&world, Kind::Tickets, |ticket| ticket["RecordTypeId"] == 12);
     let left_out = 60 - in_scope.len();
     assert!(
@@ -280,7 +284,9 @@ async fn widening_the_scope_moves_only_what_was_left_out_exactly_once() {
     assert!(count(&narrow, "ticket", "out_of_scope") > 0);
 
     widen(&world).await;
-    let planned = plan::run(&world.project, false).await.unwrap();
+    let planned = plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap();
     assert!(
         planned.human.contains("scope: everything moves"),
         "{}",
@@ -368,7 +374,14 @@ async fn plan_proposes_a_custom_field_nobody_fills_as_skipped_with_its_count() {
     assert_eq!(summary["field_usage"]["values"]["8103"], 3);
     assert!(summary["field_usage"]["values"].get("8110").is_none());
 
-    plan::run(&world.project, true).await.unwrap();
+    plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     let text = std::fs::read_to_string(world.project.mapping_path()).unwrap();
     assert!(
         text.contains("# Incident details / Asset owner (custom:8110) → skipped: no attribute"),

@@ -1,6 +1,7 @@
 //! The state store: creation, permissions, locking, refusal of foreign or newer files, journal.
 
 use futures::StreamExt;
+use migration_cli::store::RunKind;
 use migration_cli::store::{Store, StoreError, DATABASE_FILE};
 use migration_core::delta::Watermark;
 use migration_core::model::source::{SourceKind, SourceRef};
@@ -109,7 +110,9 @@ async fn journal_records_intent_then_done_and_survives_reopen() {
     let (done_seq, open_seq);
     {
         let store = Store::open(root.path()).unwrap();
-        store.begin_run("full", Some("abc")).unwrap();
+        store
+            .begin_run(RunKind::Full, Some(&SpecHash::from_stored("abc")))
+            .unwrap();
         let first = tag_operation("vip");
         done_seq = store.begin(&first, &ResolvedRefs::default()).await.unwrap();
         store.complete(done_seq, &created("t-1")).await.unwrap();
@@ -145,7 +148,9 @@ async fn journal_records_intent_then_done_and_survives_reopen() {
 async fn the_journal_streams_in_pages_across_page_boundaries() {
     let root = temp_state();
     let store = Store::open(root.path()).unwrap();
-    store.begin_run("full", Some("abc")).unwrap();
+    store
+        .begin_run(RunKind::Full, Some(&SpecHash::from_stored("abc")))
+        .unwrap();
     // Over two pages of a thousand, with an undone row on the first boundary.
     let mut sequences = Vec::new();
     for n in 0..2_345 {
@@ -223,9 +228,15 @@ async fn id_map_status_checksums_and_watermarks_round_trip() {
         Some(Watermark::at(200))
     );
 
-    assert!(!store.is_mapping_confirmed("h1").unwrap());
-    store.confirm_mapping("h1", "[mapping]").unwrap();
-    assert!(store.is_mapping_confirmed("h1").unwrap());
+    assert!(!store
+        .is_mapping_confirmed(&SpecHash::from_stored("h1"))
+        .unwrap());
+    store
+        .confirm_mapping(&SpecHash::from_stored("h1"), "[mapping]")
+        .unwrap();
+    assert!(store
+        .is_mapping_confirmed(&SpecHash::from_stored("h1"))
+        .unwrap());
     assert_eq!(store.confirmed_hash().await.unwrap(), None);
     store
         .set_confirmed_hash(&SpecHash::from_stored("h1"))

@@ -7,6 +7,7 @@
 use fixtures::instance::Kind;
 use futures::TryStreamExt;
 use intercom_client::companies::UpsertCompanyRequest;
+use migration_cli::commands::plan::PlanOptions;
 use migration_cli::commands::{confirm, plan, report, rollback, verify};
 use migration_core::engine::VerifySelection;
 use serde_json::{json, Value};
@@ -29,7 +30,14 @@ async fn companies_without_contacts_are_found_by_lookups_and_named_in_the_report
             "RecordTypeId": 6,
         }),
     );
-    let planned = plan::run(&world.project, true).await.unwrap();
+    let planned = plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     assert!(
         planned
             .human

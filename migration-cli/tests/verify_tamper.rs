@@ -5,6 +5,8 @@
 //! code. The same run also checks that article images were re-hosted into the project's image
 //! folder, that an untouched migration verifies clean, and that rollback removes the images.
 
+use migration_cli::commands::migrate::MigrateOptions;
+use migration_cli::commands::plan::PlanOptions;
 use migration_core::engine::VerifySelection;
 use std::collections::BTreeSet;
 
@@ -59,11 +61,22 @@ async fn verify_reports_every_record_changed_behind_the_tools_back() {
     })
     .unwrap();
     let project = demo::simulator_project(dir.path(), &vivantio, &intercom).unwrap();
-    plan::run(&project, true).await.unwrap();
+    plan::run(
+        &project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     confirm::run(&project, "test").await.unwrap();
-    migrate::run(&project, RunMode::Full, false, true, &silent())
-        .await
-        .unwrap();
+    migrate::run(
+        &project,
+        &MigrateOptions::new(RunMode::Full).continue_on_mismatch(),
+        &silent(),
+    )
+    .await
+    .unwrap();
 
     // Article images were re-hosted: files in the project's folder, bodies pointing at them.
     let hosted: Vec<_> = std::fs::read_dir(dir.path().join(demo::DEMO_IMAGES_DIR))

@@ -14,6 +14,8 @@
 //! Actions the migration never calls (writes, by-id reads for embedders) are checked through
 //! the client: the call fails naming its assumption.
 
+use migration_cli::commands::migrate::MigrateOptions;
+use migration_cli::commands::plan::PlanOptions;
 use std::collections::BTreeMap;
 
 use fixtures::instance::Instance;
@@ -110,7 +112,7 @@ impl Tenant {
     }
 
     async fn plan_and_confirm(&self) -> Result<(), String> {
-        plan::run(&self.project, false)
+        plan::run(&self.project, &PlanOptions::default())
             .await
             .map_err(|error| error.to_string())?;
         confirm::run(&self.project, "test")
@@ -120,10 +122,14 @@ impl Tenant {
     }
 
     async fn migrate(&self) -> Result<(), String> {
-        migrate::run(&self.project, RunMode::Full, false, true, &common::silent())
-            .await
-            .map(|_| ())
-            .map_err(|error| error.to_string())
+        migrate::run(
+            &self.project,
+            &MigrateOptions::new(RunMode::Full).continue_on_mismatch(),
+            &common::silent(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|error| error.to_string())
     }
 
     /// What `plan` kept of the source's API.

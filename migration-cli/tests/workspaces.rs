@@ -5,6 +5,8 @@
 //! people. A workspace's `plan` checks only its own records, and an organisation id Vivantio
 //! does not have is refused with the nearest one it has.
 
+use migration_cli::commands::migrate::MigrateOptions;
+use migration_cli::commands::plan::PlanOptions;
 use std::collections::{BTreeMap, BTreeSet};
 
 use fixtures::instance::{Instance, Kind};
@@ -43,7 +45,14 @@ async fn folder(vivantio: &VivantioSim, scope: Option<&str>) -> Folder {
     })
     .unwrap();
     let project = demo::simulator_project(dir.path(), vivantio, &intercom).unwrap();
-    plan::run(&project, true).await.unwrap();
+    plan::run(
+        &project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     if let Some(scope) = scope {
         let path = project.mapping_path();
         let mut text = std::fs::read_to_string(&path).unwrap();
@@ -72,9 +81,7 @@ fn organisation_scope(organisations: &[i64]) -> String {
 async fn migrate_full(folder: &Folder) -> Value {
     let outcome = migrate::run(
         &folder.project,
-        RunMode::Full,
-        false,
-        true,
+        &MigrateOptions::new(RunMode::Full).continue_on_mismatch(),
         &common::silent(),
     )
     .await
@@ -398,7 +405,9 @@ async fn a_workspace_s_plan_checks_only_its_own_records() {
         record.kind == SourceKind::Ticket && !ours.contains(&record.id)
             || record.kind == SourceKind::Organisation && !SECOND.contains(&record.id)
     };
-    plan::run(&world.project, false).await.unwrap();
+    plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap();
     let everything = findings(&world);
     assert!(
         everything
@@ -410,7 +419,9 @@ async fn a_workspace_s_plan_checks_only_its_own_records() {
     append_scope(&world, &organisation_scope(&SECOND));
     confirm::run(&world.project, "test").await.unwrap();
     world.vivantio.clear_requests();
-    let planned = plan::run(&world.project, false).await.unwrap();
+    let planned = plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap();
     let scoped = findings(&world);
     let theirs: Vec<&(SourceRef, String)> = scoped
         .iter()
@@ -457,7 +468,9 @@ async fn an_organisation_vivantio_lacks_is_refused_with_the_nearest_it_has() {
     append_scope(&world, &organisation_scope(&[101, 1090]));
     let expected = "error: scope.tickets.organisations[1]: the instance has no organisation 1090 \
                     (the nearest is 109 \"Riverside District Council\"); no ticket of it would move";
-    let planned = plan::run(&world.project, false).await.unwrap();
+    let planned = plan::run(&world.project, &PlanOptions::default())
+        .await
+        .unwrap();
     assert_eq!(planned.exit_code, migration_cli::error::EXIT_REFUSED);
     assert!(planned.human.contains(expected), "{}", planned.human);
     let refused = confirm::run(&world.project, "test").await.unwrap_err();

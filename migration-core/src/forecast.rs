@@ -776,7 +776,7 @@ mod tests {
         };
         operations.push(Operation::changing(
             Phase::StatesAndAssignments,
-            "s".into(),
+            "s",
             state(ThreadState::Conversation(final_state)),
         ));
         operations
@@ -815,7 +815,7 @@ mod tests {
         // A ticket's state change looks the state up once per process, sent or not.
         let resolve = Operation::changing(
             Phase::StatesAndAssignments,
-            "s3".into(),
+            "s3",
             state(ThreadState::Ticket(TicketStateCategory::Resolved)),
         );
         tally.record(&workspace, SourceKind::Ticket, &[resolve.clone(), resolve]);

@@ -257,6 +257,51 @@ fn portal_item(setting: &PortalSetting) -> InventoryItem {
     }
 }
 
+/// Intercom workflow triggers, by words of the Vivantio trigger event, the first match winning.
+const RULE_TRIGGERS: &[(&[&str], &str)] = &[
+    (
+        &["logged", "creat", "new"],
+        "customer sends their first message / ticket created",
+    ),
+    (
+        &["status", "updat", "chang"],
+        "teammate changes the conversation or ticket state",
+    ),
+    (
+        &["schedul", "time", "idle"],
+        "customer or teammate unresponsive (timed)",
+    ),
+];
+
+/// Workflow steps, by words of the rule's action kinds; every matching step is listed.
+const RULE_ACTION_STEPS: &[(&[&str], &str)] = &[
+    (
+        &["assign", "route"],
+        "Add \"Assign to\" (teams were matched from Vivantio groups by name)",
+    ),
+    (
+        &["email", "notify", "send"],
+        "Add \"Send message\" or \"Notify teammate\"; rebuild the email templates",
+    ),
+    (
+        &["priority"],
+        "Add \"Mark as priority\" (priorities were mapped to Intercom levels)",
+    ),
+    (
+        &["status", "close", "resolve", "schedule"],
+        "Add \"Close\" / \"Snooze\" or change the ticket state; use a wait step for scheduled steps",
+    ),
+    (&["note"], "Add \"Add note\" with the same text"),
+    (
+        &["field", "tag", "category", "set"],
+        "Add \"Set conversation data\" or \"Tag\" (categories became tags, fields became attributes)",
+    ),
+    (
+        &["approv"],
+        "Intercom has no approval step: use a back-office ticket assigned to the approver",
+    ),
+];
+
 fn rule_item(kind: InventoryKind, rule: &AdminRule) -> InventoryItem {
     let kinds: Vec<String> = rule
         .actions
@@ -268,23 +313,14 @@ fn rule_item(kind: InventoryKind, rule: &AdminRule) -> InventoryItem {
             .iter()
             .any(|kind| words.iter().any(|word| kind.contains(word)))
     };
-    let event = rule
-        .trigger
-        .as_ref()
-        .map(|trigger| trigger.event.to_lowercase())
-        .unwrap_or_default();
-    let intercom_trigger =
-        if event.contains("logged") || event.contains("creat") || event.contains("new") {
-            "customer sends their first message / ticket created"
-        } else if event.contains("status") || event.contains("updat") || event.contains("chang") {
-            "teammate changes the conversation or ticket state"
-        } else if event.contains("schedul") || event.contains("time") || event.contains("idle") {
-            "customer or teammate unresponsive (timed)"
-        } else {
-            "the closest trigger available"
-        };
+    let feature = if kind == InventoryKind::BusinessRule && has(&["assign", "route"]) {
+        "Workflows (assignment) or Assignment rules"
+    } else {
+        "Workflows"
+    };
     let mut steps = vec![format!(
-        "Workflows > New workflow, trigger: {intercom_trigger}"
+        "Workflows > New workflow, trigger: {}",
+        rule_trigger(rule)
     )];
     if !rule.conditions.is_empty() {
         steps.push(format!(
@@ -292,45 +328,12 @@ fn rule_item(kind: InventoryKind, rule: &AdminRule) -> InventoryItem {
             texts(&rule.conditions).join(" AND ")
         ));
     }
-    if has(&["assign", "route"]) {
-        steps.push("Add \"Assign to\" (teams were matched from Vivantio groups by name)".into());
-    }
-    if has(&["email", "notify", "send"]) {
-        steps.push(
-            "Add \"Send message\" or \"Notify teammate\"; rebuild the email templates".into(),
-        );
-    }
-    if has(&["priority"]) {
-        steps.push("Add \"Mark as priority\" (priorities were mapped to Intercom levels)".into());
-    }
-    if has(&["status", "close", "resolve", "schedule"]) {
-        steps.push("Add \"Close\" / \"Snooze\" or change the ticket state; use a wait step for scheduled steps".into());
-    }
-    if has(&["note"]) {
-        steps.push("Add \"Add note\" with the same text".into());
-    }
-    if has(&["field", "tag", "category", "set"]) {
-        steps.push("Add \"Set conversation data\" or \"Tag\" (categories became tags, fields became attributes)".into());
-    }
-    if has(&["approv"]) {
-        steps.push(
-            "Intercom has no approval step: use a back-office ticket assigned to the approver"
-                .into(),
-        );
-    }
-    let mut notes = Vec::new();
-    if !rule.record_types.is_empty() {
-        notes.push(format!("Applies to {} in Vivantio: restrict it to the conversations or ticket types they became", rule.record_types.join(", ")));
-    }
-    if !rule.enabled {
-        notes.push("Disabled in Vivantio: rebuild only if still wanted".into());
-    }
-    notes.extend(rule.description.clone());
-    let feature = if kind == InventoryKind::BusinessRule && has(&["assign", "route"]) {
-        "Workflows (assignment) or Assignment rules"
-    } else {
-        "Workflows"
-    };
+    steps.extend(
+        RULE_ACTION_STEPS
+            .iter()
+            .filter(|(words, _)| has(words))
+            .map(|(_, step)| step.to_string()),
+    );
     InventoryItem {
         kind,
         source_id: rule.id.clone(),
@@ -345,9 +348,34 @@ fn rule_item(kind: InventoryKind, rule: &AdminRule) -> InventoryItem {
         recommendation: Recommendation {
             intercom_feature: feature.into(),
             steps,
-            notes,
+            notes: rule_notes(rule),
         },
     }
+}
+
+/// The Intercom trigger closest to the rule's Vivantio trigger event.
+fn rule_trigger(rule: &AdminRule) -> &'static str {
+    let event = rule
+        .trigger
+        .as_ref()
+        .map(|trigger| trigger.event.to_lowercase())
+        .unwrap_or_default();
+    RULE_TRIGGERS
+        .iter()
+        .find(|(words, _)| words.iter().any(|word| event.contains(word)))
+        .map_or("the closest trigger available", |(_, trigger)| trigger)
+}
+
+fn rule_notes(rule: &AdminRule) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !rule.record_types.is_empty() {
+        notes.push(format!("Applies to {} in Vivantio: restrict it to the conversations or ticket types they became", rule.record_types.join(", ")));
+    }
+    if !rule.enabled {
+        notes.push("Disabled in Vivantio: rebuild only if still wanted".into());
+    }
+    notes.extend(rule.description.clone());
+    notes
 }
 
 fn minutes(total: i64) -> String {

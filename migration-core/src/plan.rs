@@ -9,7 +9,7 @@ use crate::error::SpecError;
 use crate::idmap::IdMapView;
 use crate::keys::RecordKey;
 use crate::model::source::{SourceInstance, KNOWLEDGE_BASE_RECORD_TYPE};
-use crate::ops::{DestinationOp, Operation, Phase};
+use crate::ops::{DestinationOp, Mark, Operation, Phase};
 use crate::reject::{Finding, Rejection};
 use crate::spec::ConfirmedSpec;
 use crate::transform::Mapper;
@@ -27,31 +27,31 @@ pub enum OrderViolation {
     /// An operation runs in an earlier phase than the one before it.
     PhaseGoesBack {
         /// The operation.
-        mark: String,
+        mark: Mark,
     },
     /// An operation requires a record nothing earlier creates and the ID map does not have.
     NotCreatedBefore {
         /// The operation.
-        mark: String,
+        mark: Mark,
         /// The missing record.
         missing: RecordKey,
     },
     /// An operation requires a record created in its own phase, where that is not allowed.
     CreatedInSamePhase {
         /// The operation.
-        mark: String,
+        mark: Mark,
         /// The record.
         key: RecordKey,
     },
     /// Two operations create the same record or share a mark.
     Duplicate {
         /// The mark.
-        mark: String,
+        mark: Mark,
     },
     /// A thread's parts are not in chronological order.
     PartsOutOfOrder {
         /// The part.
-        mark: String,
+        mark: Mark,
     },
 }
 

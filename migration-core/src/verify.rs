@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::keys::{RecordKey, RecordKind};
-use crate::model::destination::{ObservedRecord, PartAuthor, PartKind, ThreadState};
+use crate::model::destination::{
+    ArticleRecord, AttributeValues, CompanyRecord, ContactRecord, ObservedRecord, PartAuthor,
+    PartKind, PartRecord, ThreadState,
+};
 use crate::ops::{DestinationOp, Operation};
 use crate::transform::html::html_to_text;
 
@@ -82,260 +85,205 @@ impl RecordDiff {
 /// The expectations of the records written by `operations` (one per created record, with
 /// the parts, attributes, tags and state later operations add to it).
 pub fn expectations(operations: &[Operation]) -> Vec<Expectation> {
-    let mut by_key: BTreeMap<RecordKey, Expectation> = BTreeMap::new();
-    let mut parts: BTreeMap<RecordKey, usize> = BTreeMap::new();
-    let mut tags: BTreeMap<RecordKey, Vec<String>> = BTreeMap::new();
+    let mut builder = ExpectationBuilder::default();
     for operation in operations {
-        let mut set = |key: &RecordKey, field: String, value: Value, comparison: Comparison| {
-            by_key
-                .entry(key.clone())
-                .or_insert_with(|| Expectation {
-                    key: Some(key.clone()),
-                    fields: BTreeMap::new(),
-                })
-                .fields
-                .insert(field, Expected { value, comparison });
-        };
-        match &operation.op {
-            DestinationOp::UpsertCompany(company) => {
-                let Some(key) = &operation.creates else {
-                    continue;
-                };
-                set(
-                    key,
-                    "company_id".into(),
-                    company.company_id.clone().into(),
-                    Comparison::Exact,
-                );
-                set(
-                    key,
-                    "name".into(),
-                    company.name.clone().into(),
-                    Comparison::Exact,
-                );
-                if let Some(website) = &company.website {
-                    set(
-                        key,
-                        "website".into(),
-                        website.clone().into(),
-                        Comparison::CaseInsensitive,
-                    );
-                }
-                if let Some(at) = company.remote_created_at {
-                    set(
-                        key,
-                        "remote_created_at".into(),
-                        at.into(),
-                        Comparison::Exact,
-                    );
-                }
-                for (name, value) in &company.custom_attributes {
-                    set(
-                        key,
-                        format!("custom_attributes.{name}"),
-                        value.to_json(),
-                        Comparison::Exact,
-                    );
-                }
+        builder.add(operation);
+    }
+    builder.by_key.into_values().collect()
+}
+
+/// The expectations gathered so far, with the running part count and tag list of each thread
+/// (later operations append to them, so each needs what the earlier ones wrote).
+#[derive(Default)]
+struct ExpectationBuilder {
+    by_key: BTreeMap<RecordKey, Expectation>,
+    parts: BTreeMap<RecordKey, usize>,
+    tags: BTreeMap<RecordKey, Vec<String>>,
+}
+
+impl ExpectationBuilder {
+    /// Records what one operation writes; operations that write nothing readable add nothing.
+    fn add(&mut self, operation: &Operation) {
+        let created = operation.creates.as_ref();
+        match (&operation.op, created) {
+            (DestinationOp::UpsertCompany(company), Some(key)) => self.company(key, company),
+            (DestinationOp::UpsertContact(contact), Some(key)) => self.contact(key, contact),
+            (DestinationOp::CreateArticle(article), Some(key)) => self.article(key, article),
+            (DestinationOp::CreateConversation(opening), Some(key)) => {
+                self.set(key, "source.body", opening.body.clone(), Comparison::Html);
+                self.set(key, "created_at", opening.created_at, Comparison::Exact);
             }
-            DestinationOp::UpsertContact(contact) => {
-                let Some(key) = &operation.creates else {
-                    continue;
-                };
-                set(
-                    key,
-                    "role".into(),
-                    serde_json::to_value(contact.role).unwrap_or_default(),
-                    Comparison::Exact,
-                );
-                set(
-                    key,
-                    "external_id".into(),
-                    contact.external_id.clone().into(),
-                    Comparison::Exact,
-                );
-                for (field, value) in [
-                    ("email", &contact.email),
-                    ("phone", &contact.phone),
-                    ("name", &contact.name),
-                ] {
-                    if let Some(value) = value {
-                        set(
-                            key,
-                            field.into(),
-                            value.clone().into(),
-                            Comparison::CaseInsensitive,
-                        );
-                    }
-                }
-                for (name, value) in &contact.custom_attributes {
-                    set(
-                        key,
-                        format!("custom_attributes.{name}"),
-                        value.to_json(),
-                        Comparison::Exact,
-                    );
-                }
+            (DestinationOp::CreateTicket(ticket), Some(key)) => {
+                self.set(key, "title", ticket.title.clone(), Comparison::Exact);
+                self.set(key, "created_at", ticket.created_at, Comparison::Exact);
+                self.custom_attributes(key, &ticket.attributes);
             }
-            DestinationOp::CreateArticle(article) => {
-                let Some(key) = &operation.creates else {
-                    continue;
-                };
-                set(
-                    key,
-                    "title".into(),
-                    article.title.clone().into(),
-                    Comparison::Exact,
-                );
-                set(
-                    key,
-                    "body".into(),
-                    article.body_html.clone().into(),
-                    Comparison::Html,
-                );
-                set(
-                    key,
-                    "state".into(),
-                    serde_json::to_value(article.state).unwrap_or_default(),
-                    Comparison::Exact,
-                );
-            }
-            DestinationOp::CreateConversation(opening) => {
-                let Some(key) = &operation.creates else {
-                    continue;
-                };
-                set(
-                    key,
-                    "source.body".into(),
-                    opening.body.clone().into(),
-                    Comparison::Html,
-                );
-                set(
-                    key,
-                    "created_at".into(),
-                    opening.created_at.into(),
-                    Comparison::Exact,
-                );
-            }
-            DestinationOp::CreateTicket(ticket) => {
-                let Some(key) = &operation.creates else {
-                    continue;
-                };
-                set(
-                    key,
-                    "title".into(),
-                    ticket.title.clone().into(),
-                    Comparison::Exact,
-                );
-                set(
-                    key,
-                    "created_at".into(),
-                    ticket.created_at.into(),
-                    Comparison::Exact,
-                );
-                for (name, value) in &ticket.attributes {
-                    set(
-                        key,
-                        format!("custom_attributes.{name}"),
-                        value.to_json(),
-                        Comparison::Exact,
-                    );
-                }
-            }
-            DestinationOp::AddPart { thread, part } => {
-                let index = parts.entry(thread.clone()).or_default();
-                let prefix = format!("parts.{index}");
-                *index += 1;
-                set(
+            (DestinationOp::AddPart { thread, part }, _) => self.part(thread, part),
+            (
+                DestinationOp::UpdateThread {
                     thread,
-                    format!("{prefix}.body"),
-                    part.body_html.clone().into(),
-                    Comparison::Html,
-                );
-                set(
-                    thread,
-                    format!("{prefix}.created_at"),
-                    part.created_at.into(),
-                    Comparison::Exact,
-                );
-                let author = match part.author {
-                    PartAuthor::Admin(_) => "admin",
-                    PartAuthor::Contact(_) => "user",
-                };
-                set(
-                    thread,
-                    format!("{prefix}.author"),
-                    author.into(),
-                    Comparison::Exact,
-                );
-                let kind = match part.kind {
-                    PartKind::Comment => "comment",
-                    PartKind::Note => "note",
-                };
-                set(
-                    thread,
-                    format!("{prefix}.kind"),
-                    kind.into(),
-                    Comparison::Exact,
-                );
-                set(
-                    thread,
-                    format!("{prefix}.attachments"),
-                    part.attachments.len().into(),
-                    Comparison::Exact,
-                );
-                set(
-                    thread,
-                    "parts.count".into(),
-                    (*index).into(),
-                    Comparison::Exact,
-                );
-            }
-            DestinationOp::UpdateThread {
-                thread,
-                title,
-                custom_attributes,
-                ..
-            } => {
+                    title,
+                    custom_attributes,
+                    ..
+                },
+                _,
+            ) => {
                 if let Some(title) = title {
-                    set(
-                        thread,
-                        "title".into(),
-                        title.clone().into(),
-                        Comparison::Exact,
-                    );
+                    self.set(thread, "title", title.clone(), Comparison::Exact);
                 }
-                for (name, value) in custom_attributes {
-                    set(
-                        thread,
-                        format!("custom_attributes.{name}"),
-                        value.to_json(),
-                        Comparison::Exact,
-                    );
-                }
+                self.custom_attributes(thread, custom_attributes);
             }
             // A 2.16 ticket object carries no tags, so only conversation tags can be read back.
-            DestinationOp::TagThread { thread, tag } if thread.kind() != RecordKind::Ticket => {
-                let list = tags.entry(thread.clone()).or_default();
-                list.push(tag.id().to_string());
-                set(thread, "tags".into(), list.clone().into(), Comparison::Set);
+            (DestinationOp::TagThread { thread, tag }, _)
+                if thread.kind() != RecordKind::Ticket =>
+            {
+                self.tag(thread, tag)
             }
-            DestinationOp::SetThreadState { thread, state } => {
-                let state = match state {
-                    ThreadState::Conversation(state) => serde_json::to_value(state),
-                    ThreadState::Ticket(state) => serde_json::to_value(state),
-                };
-                set(
-                    thread,
-                    "state".into(),
-                    state.unwrap_or_default(),
-                    Comparison::Exact,
-                );
-            }
+            (DestinationOp::SetThreadState { thread, state }, _) => self.state(thread, state),
             _ => {}
         }
     }
-    by_key.into_values().collect()
+
+    /// Sets one expected field of a record, creating its expectation on first use.
+    fn set(
+        &mut self,
+        key: &RecordKey,
+        field: impl Into<String>,
+        value: impl Into<Value>,
+        comparison: Comparison,
+    ) {
+        self.by_key
+            .entry(key.clone())
+            .or_insert_with(|| Expectation {
+                key: Some(key.clone()),
+                fields: BTreeMap::new(),
+            })
+            .fields
+            .insert(
+                field.into(),
+                Expected {
+                    value: value.into(),
+                    comparison,
+                },
+            );
+    }
+
+    fn custom_attributes(&mut self, key: &RecordKey, values: &AttributeValues) {
+        for (name, value) in values {
+            self.set(
+                key,
+                format!("custom_attributes.{name}"),
+                value.to_json(),
+                Comparison::Exact,
+            );
+        }
+    }
+
+    fn company(&mut self, key: &RecordKey, company: &CompanyRecord) {
+        self.set(
+            key,
+            "company_id",
+            company.company_id.clone(),
+            Comparison::Exact,
+        );
+        self.set(key, "name", company.name.clone(), Comparison::Exact);
+        if let Some(website) = &company.website {
+            self.set(key, "website", website.clone(), Comparison::CaseInsensitive);
+        }
+        if let Some(at) = company.remote_created_at {
+            self.set(key, "remote_created_at", at, Comparison::Exact);
+        }
+        self.custom_attributes(key, &company.custom_attributes);
+    }
+
+    fn contact(&mut self, key: &RecordKey, contact: &ContactRecord) {
+        let role = serde_json::to_value(contact.role).unwrap_or_default();
+        self.set(key, "role", role, Comparison::Exact);
+        self.set(
+            key,
+            "external_id",
+            contact.external_id.clone(),
+            Comparison::Exact,
+        );
+        for (field, value) in [
+            ("email", &contact.email),
+            ("phone", &contact.phone),
+            ("name", &contact.name),
+        ] {
+            if let Some(value) = value {
+                self.set(key, field, value.clone(), Comparison::CaseInsensitive);
+            }
+        }
+        self.custom_attributes(key, &contact.custom_attributes);
+    }
+
+    fn article(&mut self, key: &RecordKey, article: &ArticleRecord) {
+        self.set(key, "title", article.title.clone(), Comparison::Exact);
+        self.set(key, "body", article.body_html.clone(), Comparison::Html);
+        let state = serde_json::to_value(article.state).unwrap_or_default();
+        self.set(key, "state", state, Comparison::Exact);
+    }
+
+    /// Expects the part as the next one of its thread, numbered in the order written.
+    fn part(&mut self, thread: &RecordKey, part: &PartRecord) {
+        let index = self.parts.entry(thread.clone()).or_default();
+        let prefix = format!("parts.{index}");
+        *index += 1;
+        let count = *index;
+        let author = match part.author {
+            PartAuthor::Admin(_) => "admin",
+            PartAuthor::Contact(_) => "user",
+        };
+        let kind = match part.kind {
+            PartKind::Comment => "comment",
+            PartKind::Note => "note",
+        };
+        let body = part.body_html.clone();
+        self.set(thread, format!("{prefix}.body"), body, Comparison::Html);
+        let created_at = part.created_at;
+        self.set(
+            thread,
+            format!("{prefix}.created_at"),
+            created_at,
+            Comparison::Exact,
+        );
+        self.set(
+            thread,
+            format!("{prefix}.author"),
+            author,
+            Comparison::Exact,
+        );
+        self.set(thread, format!("{prefix}.kind"), kind, Comparison::Exact);
+        let attachments = part.attachments.len();
+        self.set(
+            thread,
+            format!("{prefix}.attachments"),
+            attachments,
+            Comparison::Exact,
+        );
+        self.set(thread, "parts.count", count, Comparison::Exact);
+    }
+
+    /// Expects the thread's tags as the whole list tagged so far.
+    fn tag(&mut self, thread: &RecordKey, tag: &RecordKey) {
+        let list = self.tags.entry(thread.clone()).or_default();
+        list.push(tag.id().to_string());
+        let list = list.clone();
+        self.set(thread, "tags", list, Comparison::Set);
+    }
+
+    fn state(&mut self, thread: &RecordKey, state: &ThreadState) {
+        let state = match state {
+            ThreadState::Conversation(state) => serde_json::to_value(state),
+            ThreadState::Ticket(state) => serde_json::to_value(state),
+        };
+        self.set(
+            thread,
+            "state",
+            state.unwrap_or_default(),
+            Comparison::Exact,
+        );
+    }
 }
 
 /// Compares an expectation with what the destination returned, field by field.

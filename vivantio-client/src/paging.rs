@@ -311,15 +311,18 @@ impl<T: Selectable> Rows<T> {
 enum Piece<T> {
     /// Read and trusted.
     Ready(Rows<T>),
-    /// To be read again as two halves split at `at`; `count` is what `(lo, hi]` answered
-    /// (`None`: refused).
-    Split {
-        lo: i64,
-        hi: i64,
-        at: i64,
-        count: Option<usize>,
-        verdict: Verdict,
-    },
+    /// To be read again as two halves.
+    Split(Split),
+}
+
+/// A window `(lo, hi]` to read again as the halves `(lo, at]` and `(at, hi]`.
+struct Split {
+    lo: i64,
+    hi: i64,
+    at: i64,
+    /// What `(lo, hi]` answered (`None`: refused).
+    count: Option<usize>,
+    verdict: Verdict,
 }
 
 impl<T: Selectable> Piece<T> {
@@ -337,24 +340,24 @@ impl<T: Selectable> Piece<T> {
                 return Err(refused_one_id::<T>(hi));
             }
             let at = split_point(lo, hi, &[], Verdict::Truncated);
-            return Ok(Piece::Split {
+            return Ok(Piece::Split(Split {
                 lo,
                 hi,
                 at,
                 count: None,
                 verdict: Verdict::Truncated,
-            });
+            }));
         };
         let count = rows.len();
         match trust.judge(count, hi.saturating_sub(lo), whole) {
             Verdict::Trusted => Ok(Piece::Ready(rows)),
-            verdict => Ok(Piece::Split {
+            verdict => Ok(Piece::Split(Split {
                 lo,
                 hi,
                 at: split_point(lo, hi, &rows.ids(), verdict),
                 count: Some(count),
                 verdict,
-            }),
+            })),
         }
     }
 }
@@ -365,160 +368,287 @@ impl Pager for IdWindowPager {
         client: Client,
         query: Query,
     ) -> BoxStream<'static, Result<T, Error>> {
-        let mut settings = self.settings.clone();
+        let settings = self.settings.clone();
         let source = Source {
             client,
             query,
             ids_only: settings.hydrate_chunk.is_some(),
             chunk: settings.hydrate_chunk.unwrap_or(1),
         };
+        let mut reader = WindowReader::<T>::new(source, settings);
+        // Rows are yielded before the next read, so memory stays bounded by one window.
         let stream = async_stream::try_stream! {
-            let mut trust = Trust::new(settings.verify_full_windows);
-            let mut walk = Walk {
-                lo: settings.start_after,
-                width: settings.initial_width,
-                empty_span: 0,
-                try_open_end: false,
-            };
-            loop {
-                if walk.try_open_end {
-                    let lo = walk.lo;
-                    match source.read::<T>(lo, None).await? {
-                        None => {
-                            walk.try_open_end = false;
-                            walk.empty_span = 0;
-                        }
-                        Some(rows) if rows.outside(lo, None) > 0 => {
-                            let rows = source.whole_set(&trust, rows, lo, (lo, None))?;
-                            let mut records = source.emit(rows);
-                            while let Some(record) = records.next().await {
-                                yield record?;
-                            }
-                            return;
-                        }
-                        Some(rows) => {
-                            let count = rows.len();
-                            let verdict = trust.judge(count, i64::MAX, None);
-                            trust.saw(count);
-                            if verdict == Verdict::Trusted {
-                                let path = T::SELECT.path;
-                                tracing::debug!(endpoint = path, after = lo, count, "last window");
-                                let mut records = source.emit(rows);
-                                while let Some(record) = records.next().await {
-                                    yield record?;
-                                }
-                                return;
-                            }
-                            // It may have been cut: go on with bounded windows, wide enough to
-                            // reach its first record.
-                            let path = T::SELECT.path;
-                            tracing::debug!(endpoint = path, after = lo, count, "last window full");
-                            walk.try_open_end = false;
-                            walk.empty_span = 0;
-                            let reach = rows.id(0).saturating_sub(lo);
-                            walk.width = reach.max(walk.width).min(settings.max_width);
-                        }
-                    }
-                }
-                let hi = walk.lo.saturating_add(walk.width);
-                let Some(rows) = source.read::<T>(walk.lo, Some(hi)).await? else {
-                    if walk.width == 1 {
-                        Err(refused_one_id::<T>(hi))?;
-                    }
-                    walk.width = (walk.width / 2).max(1);
-                    let path = T::SELECT.path;
-                    tracing::debug!(endpoint = path, width = walk.width, "window refused; halving");
-                    continue;
-                };
-                if rows.outside(walk.lo, Some(hi)) > 0 {
-                    let rows = source.whole_set(&trust, rows, walk.lo, (walk.lo, Some(hi)))?;
-                    let mut records = source.emit(rows);
-                    while let Some(record) = records.next().await {
-                        yield record?;
-                    }
-                    return;
-                }
-                let count = rows.len();
-                tracing::debug!(endpoint = T::SELECT.path, lo = walk.lo, hi, count, "window read");
-                let first = Piece::of(&trust, walk.lo, hi, Some(rows), None)?;
-                trust.saw(count);
-                let verified = matches!(first, Piece::Split { .. });
-                let mut cut = false;
-                let mut total = 0;
-                // Pieces of the window still to yield, the lowest ids last.
-                let mut pending = vec![first];
-                while let Some(piece) = pending.pop() {
-                    let (lo, hi, at, count, verdict) = match piece {
-                        Piece::Ready(rows) => {
-                            total += rows.len();
-                            let mut records = source.emit(rows);
-                            while let Some(record) = records.next().await {
-                                yield record?;
-                            }
-                            continue;
-                        }
-                        Piece::Split { lo, hi, at, count, verdict } => (lo, hi, at, count, verdict),
-                    };
-                    // Nothing above `lo` has been yielded yet: a half answering records outside
-                    // it means the filter is ignored, and the set is taken from it above `lo`.
-                    let mut halves = [(lo, at, None), (at, hi, None)];
-                    for (half_lo, half_hi, answer) in &mut halves {
-                        let rows = source.read::<T>(*half_lo, Some(*half_hi)).await?;
-                        if let Some(rows) = rows {
-                            if rows.outside(*half_lo, Some(*half_hi)) > 0 {
-                                let window = (*half_lo, Some(*half_hi));
-                                let rows = source.whole_set(&trust, rows, lo, window)?;
-                                let mut records = source.emit(rows);
-                                while let Some(record) = records.next().await {
-                                    yield record?;
-                                }
-                                return;
-                            }
-                            trust.saw(rows.len());
-                            *answer = Some(rows);
-                        }
-                    }
-                    let [(_, _, left), (_, _, right)] = halves;
-                    let mut whole = count;
-                    if verdict == Verdict::Truncated {
-                        cut = true;
-                    } else if let (Some(answered), Some(l), Some(r)) = (count, &left, &right) {
-                        let held = (l.len(), r.len());
-                        if held.0 + held.1 > answered {
-                            let window = (lo, at, hi);
-                            match source.recount::<T>(&mut trust, window, answered, held).await? {
-                                Recount::Cut(cap) => {
-                                    cut = true;
-                                    // Aim below the cap, so that few windows come back cut.
-                                    let below = (cap * 2 / 3).max(1);
-                                    let target = settings.target_per_window.min(below);
-                                    settings.target_per_window = target;
-                                }
-                                Recount::Grew(again) => whole = again,
-                            }
-                        }
-                    }
-                    pending.push(Piece::of(&trust, at, hi, right, whole)?);
-                    pending.push(Piece::of(&trust, lo, at, left, whole)?);
-                }
-                if hi == i64::MAX {
-                    return;
-                }
-                let width = walk.width;
-                advance(&mut walk, &settings, hi, total);
-                if cut && total > 0 {
-                    // Aim the next window at the target at once, rather than halving step by step.
-                    let target = settings.target_per_window as i128;
-                    let aimed = i128::from(width) * target / total as i128;
-                    walk.width = walk.width.min(aimed.max(1) as i64);
-                } else if verified {
-                    // An answer as large as any seen had to be verified; a slightly narrower next
-                    // window keeps the next answers below it, so they need no verification.
-                    walk.width = (walk.width - walk.width / 8).max(1);
+            while let Some(rows) = reader.next_rows().await? {
+                let mut records = reader.source.emit(rows);
+                while let Some(record) = records.next().await {
+                    yield record?;
                 }
             }
         };
         stream.boxed()
+    }
+}
+
+/// One stream's walk over windows of ids, handing out the rows to yield one piece at a time.
+struct WindowReader<T> {
+    source: Source,
+    settings: WindowSettings,
+    trust: Trust,
+    walk: Walk,
+    /// The window whose pieces are being yielded.
+    window: Option<Window<T>>,
+    finished: bool,
+}
+
+/// A window `(…, hi]` being yielded piece by piece.
+struct Window<T> {
+    hi: i64,
+    /// Pieces still to yield, the lowest ids last.
+    pending: Vec<Piece<T>>,
+    /// Whether its first answer had to be verified.
+    verified: bool,
+    /// Whether it proved to be cut (or was known to be).
+    cut: bool,
+    /// Records yielded from it so far.
+    total: usize,
+}
+
+/// What one step of the walk produced.
+enum Advance<T> {
+    /// Rows to yield; the walk goes on after them.
+    Rows(Rows<T>),
+    /// The last rows of the set.
+    Last(Rows<T>),
+    /// Nothing to yield yet: take another step.
+    Again,
+    /// The set is complete.
+    End,
+}
+
+impl<T: Selectable> WindowReader<T> {
+    fn new(source: Source, settings: WindowSettings) -> Self {
+        Self {
+            source,
+            trust: Trust::new(settings.verify_full_windows),
+            walk: Walk {
+                lo: settings.start_after,
+                width: settings.initial_width,
+                empty_span: 0,
+                try_open_end: false,
+            },
+            settings,
+            window: None,
+            finished: false,
+        }
+    }
+
+    /// The next rows to yield, in id order; `None` once the set is complete.
+    async fn next_rows(&mut self) -> Result<Option<Rows<T>>, Error> {
+        while !self.finished {
+            let advance = match self.window.take() {
+                None => self.open_window().await?,
+                Some(window) => self.continue_window(window).await?,
+            };
+            match advance {
+                Advance::Rows(rows) => return Ok(Some(rows)),
+                Advance::Last(rows) => {
+                    self.finished = true;
+                    return Ok(Some(rows));
+                }
+                Advance::Again => {}
+                Advance::End => self.finished = true,
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads the next window: the open-ended one when the data seems to have ended, else
+    /// `(lo, lo + width]`, halving the width on a refusal.
+    async fn open_window(&mut self) -> Result<Advance<T>, Error> {
+        if self.walk.try_open_end {
+            if let Some(last) = self.try_open_end().await? {
+                return Ok(Advance::Last(last));
+            }
+        }
+        let lo = self.walk.lo;
+        let hi = lo.saturating_add(self.walk.width);
+        let Some(rows) = self.source.read::<T>(lo, Some(hi)).await? else {
+            if self.walk.width == 1 {
+                return Err(refused_one_id::<T>(hi));
+            }
+            self.walk.width = (self.walk.width / 2).max(1);
+            let path = T::SELECT.path;
+            tracing::debug!(
+                endpoint = path,
+                width = self.walk.width,
+                "window refused; halving"
+            );
+            return Ok(Advance::Again);
+        };
+        if rows.outside(lo, Some(hi)) > 0 {
+            let rows = self
+                .source
+                .whole_set(&self.trust, rows, lo, (lo, Some(hi)))?;
+            return Ok(Advance::Last(rows));
+        }
+        let count = rows.len();
+        tracing::debug!(endpoint = T::SELECT.path, lo, hi, count, "window read");
+        let first = Piece::of(&self.trust, lo, hi, Some(rows), None)?;
+        self.trust.saw(count);
+        self.window = Some(Window {
+            hi,
+            verified: matches!(first, Piece::Split(_)),
+            pending: vec![first],
+            cut: false,
+            total: 0,
+        });
+        Ok(Advance::Again)
+    }
+
+    /// Reads the open-ended window `Id > lo`: its rows when they are the last of the set, `None`
+    /// when windowing goes on (refused, or an answer that may have been cut).
+    async fn try_open_end(&mut self) -> Result<Option<Rows<T>>, Error> {
+        let lo = self.walk.lo;
+        let rows = match self.source.read::<T>(lo, None).await? {
+            None => {
+                self.walk.try_open_end = false;
+                self.walk.empty_span = 0;
+                return Ok(None);
+            }
+            Some(rows) if rows.outside(lo, None) > 0 => {
+                return self
+                    .source
+                    .whole_set(&self.trust, rows, lo, (lo, None))
+                    .map(Some);
+            }
+            Some(rows) => rows,
+        };
+        let count = rows.len();
+        let verdict = self.trust.judge(count, i64::MAX, None);
+        self.trust.saw(count);
+        let path = T::SELECT.path;
+        if verdict == Verdict::Trusted {
+            tracing::debug!(endpoint = path, after = lo, count, "last window");
+            return Ok(Some(rows));
+        }
+        // It may have been cut: go on with bounded windows, wide enough to reach its first
+        // record.
+        tracing::debug!(endpoint = path, after = lo, count, "last window full");
+        self.walk.try_open_end = false;
+        self.walk.empty_span = 0;
+        let reach = rows.id(0).saturating_sub(lo);
+        self.walk.width = reach.max(self.walk.width).min(self.settings.max_width);
+        Ok(None)
+    }
+
+    /// Takes the window's next piece: rows to yield, a split to read, or the window's end.
+    async fn continue_window(&mut self, mut window: Window<T>) -> Result<Advance<T>, Error> {
+        match window.pending.pop() {
+            Some(Piece::Ready(rows)) => {
+                window.total += rows.len();
+                self.window = Some(window);
+                Ok(Advance::Rows(rows))
+            }
+            Some(Piece::Split(split)) => match self.read_split(&mut window, split).await? {
+                Some(whole_set) => Ok(Advance::Last(whole_set)),
+                None => {
+                    self.window = Some(window);
+                    Ok(Advance::Again)
+                }
+            },
+            None if window.hi == i64::MAX => Ok(Advance::End),
+            None => {
+                self.close_window(&window);
+                Ok(Advance::Again)
+            }
+        }
+    }
+
+    /// Reads both halves of `split` and queues them as pieces of `window`; the whole set instead
+    /// when a half shows that the tenant ignores the `Id` filter.
+    async fn read_split(
+        &mut self,
+        window: &mut Window<T>,
+        split: Split,
+    ) -> Result<Option<Rows<T>>, Error> {
+        let Split { lo, hi, at, .. } = split;
+        // Nothing above `lo` has been yielded yet: a half answering records outside it means
+        // the filter is ignored, and the set is taken from it above `lo`.
+        let mut halves = [(lo, at, None), (at, hi, None)];
+        for (half_lo, half_hi, answer) in &mut halves {
+            let rows = self.source.read::<T>(*half_lo, Some(*half_hi)).await?;
+            if let Some(rows) = rows {
+                if rows.outside(*half_lo, Some(*half_hi)) > 0 {
+                    let half = (*half_lo, Some(*half_hi));
+                    return self.source.whole_set(&self.trust, rows, lo, half).map(Some);
+                }
+                self.trust.saw(rows.len());
+                *answer = Some(rows);
+            }
+        }
+        let [(_, _, left), (_, _, right)] = halves;
+        let held = left.as_ref().zip(right.as_ref());
+        let whole = self
+            .weigh_halves(window, &split, held.map(|(l, r)| (l.len(), r.len())))
+            .await?;
+        window
+            .pending
+            .push(Piece::of(&self.trust, at, hi, right, whole)?);
+        window
+            .pending
+            .push(Piece::of(&self.trust, lo, at, left, whole)?);
+        Ok(None)
+    }
+
+    /// Decides from the halves' sizes (`held`, when both answered) whether the split window was
+    /// cut; returns the count its halves are judged against.
+    async fn weigh_halves(
+        &mut self,
+        window: &mut Window<T>,
+        split: &Split,
+        held: Option<(usize, usize)>,
+    ) -> Result<Option<usize>, Error> {
+        if split.verdict == Verdict::Truncated {
+            window.cut = true;
+            return Ok(split.count);
+        }
+        let (Some(answered), Some(held)) = (split.count, held) else {
+            return Ok(split.count);
+        };
+        if held.0 + held.1 <= answered {
+            return Ok(split.count);
+        }
+        let range = (split.lo, split.at, split.hi);
+        match self
+            .source
+            .recount::<T>(&mut self.trust, range, answered, held)
+            .await?
+        {
+            Recount::Cut(cap) => {
+                window.cut = true;
+                // Aim below the cap, so that few windows come back cut.
+                let below = (cap * 2 / 3).max(1);
+                self.settings.target_per_window = self.settings.target_per_window.min(below);
+                Ok(split.count)
+            }
+            Recount::Grew(again) => Ok(again),
+        }
+    }
+
+    /// Moves past a window whose pieces have all been yielded, and sizes the next one.
+    fn close_window(&mut self, window: &Window<T>) {
+        let width = self.walk.width;
+        advance(&mut self.walk, &self.settings, window.hi, window.total);
+        if window.cut && window.total > 0 {
+            // Aim the next window at the target at once, rather than halving step by step.
+            let target = self.settings.target_per_window as i128;
+            let aimed = i128::from(width) * target / window.total as i128;
+            self.walk.width = self.walk.width.min(aimed.max(1) as i64);
+        } else if window.verified {
+            // An answer as large as any seen had to be verified; a slightly narrower next
+            // window keeps the next answers below it, so they need no verification.
+            self.walk.width = (self.walk.width - self.walk.width / 8).max(1);
+        }
     }
 }
 

@@ -5,9 +5,11 @@
 //! (state changes and assignments take no `created_at`, so they are stamped with import time).
 
 mod model;
+mod parts;
 mod requests;
 
 pub use model::*;
+pub use parts::*;
 pub use requests::*;
 
 use crate::common::Deleted;

@@ -1,9 +1,11 @@
-//! Conversation response types (`conversation`, `conversation_part`, `message`, ...).
+//! Conversation response types (`conversation`, `message`, ...); parts, shared with tickets,
+//! are in `parts.rs`.
 
 use serde::{Deserialize, Serialize};
 
+use super::{PartAuthor, PartList};
 use crate::common::{CustomAttributes, PartAttachment, Reference};
-use crate::ids::{AdminId, ContactId, ConversationId, Id, MessageId, PartId, TeamId};
+use crate::ids::{AdminId, ContactId, ConversationId, Id, MessageId, TeamId};
 use crate::serde_helpers::null_as_default;
 use crate::tags::Tag;
 use crate::timestamp::Timestamp;
@@ -42,44 +44,6 @@ open_enum! {
         Closed = "closed",
         /// Snoozed.
         Snoozed = "snoozed",
-    }
-}
-
-open_enum! {
-    /// What a conversation or ticket part records (`part_type`); Intercom adds kinds often.
-    pub enum PartType {
-        /// A reply visible to the customer.
-        Comment = "comment",
-        /// An internal note.
-        Note = "note",
-        /// A reply with quick-reply buttons.
-        QuickReply = "quick_reply",
-        /// An assignment by a teammate.
-        Assignment = "assignment",
-        /// An assignment by a rule or the default inbox.
-        DefaultAssignment = "default_assignment",
-        /// An assignment that also reopened the conversation.
-        AssignAndReopen = "assign_and_reopen",
-        /// An assignment that also unsnoozed the conversation.
-        AssignAndUnsnooze = "assign_and_unsnooze",
-        /// A reassignment because the assignee is away.
-        AwayModeAssignment = "away_mode_assignment",
-        /// The conversation was (re)opened.
-        Open = "open",
-        /// The conversation was closed.
-        Close = "close",
-        /// The conversation was snoozed.
-        Snoozed = "snoozed",
-        /// The conversation was unsnoozed by a teammate.
-        Unsnoozed = "unsnoozed",
-        /// The snooze timer ran out.
-        TimerUnsnooze = "timer_unsnooze",
-        /// A conversation attribute changed.
-        ConversationAttributeUpdatedByAdmin = "conversation_attribute_updated_by_admin",
-        /// A ticket's state changed.
-        TicketStateUpdatedByAdmin = "ticket_state_updated_by_admin",
-        /// A ticket attribute changed.
-        TicketAttributeUpdatedByAdmin = "ticket_attribute_updated_by_admin",
     }
 }
 
@@ -145,7 +109,7 @@ pub struct Conversation {
     pub statistics: Option<ConversationStatistics>,
     /// The parts (replies, notes, state changes); only on `GET /conversations/{id}`.
     #[serde(default)]
-    pub conversation_parts: Option<ConversationParts>,
+    pub conversation_parts: Option<PartList>,
     /// Linked tickets and conversations.
     #[serde(default)]
     pub linked_objects: Option<LinkedObjects>,
@@ -191,30 +155,6 @@ pub struct ConversationSource {
     /// Whether it was redacted.
     #[serde(default)]
     pub redacted: Option<bool>,
-}
-
-/// The author of a part or source.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PartAuthor {
-    /// `admin`, `user`, `lead`, `bot`, `team`.
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    /// Author id.
-    #[serde(default)]
-    pub id: Option<Id>,
-    /// Name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Email.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Whether Fin wrote it.
-    #[serde(default)]
-    pub from_ai_agent: Option<bool>,
-    /// Whether it is an AI answer.
-    #[serde(default)]
-    pub is_ai_answer: Option<bool>,
 }
 
 /// Contacts in a conversation.
@@ -312,68 +252,6 @@ pub struct ConversationStatistics {
     pub handling_time: Option<i64>,
 }
 
-/// The parts of a conversation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ConversationParts {
-    /// The parts, oldest first (at most 500 are returned).
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub conversation_parts: Vec<ConversationPart>,
-    /// Total number of parts.
-    #[serde(default)]
-    pub total_count: Option<u64>,
-}
-
-/// One part: a reply, note, assignment, state change, ... (`conversation_part`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ConversationPart {
-    /// Always `conversation_part`.
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    /// Part id.
-    pub id: PartId,
-    /// `comment`, `note`, `assignment`, `close`, `open`, `snoozed`, ...
-    #[serde(default)]
-    pub part_type: Option<PartType>,
-    /// Body (HTML).
-    #[serde(default)]
-    pub body: Option<String>,
-    /// Creation time (Unix seconds).
-    #[serde(default)]
-    pub created_at: Option<Timestamp>,
-    /// Last update (Unix seconds).
-    #[serde(default)]
-    pub updated_at: Option<Timestamp>,
-    /// When the contact was notified (Unix seconds).
-    #[serde(default)]
-    pub notified_at: Option<Timestamp>,
-    /// The new assignee, for assignment parts.
-    #[serde(default)]
-    pub assigned_to: Option<Reference>,
-    /// Who wrote it.
-    #[serde(default)]
-    pub author: Option<PartAuthor>,
-    /// Attachments.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub attachments: Vec<PartAttachment>,
-    /// External id of the part, if any.
-    #[serde(default)]
-    pub external_id: Option<String>,
-    /// Whether it was redacted.
-    #[serde(default)]
-    pub redacted: Option<bool>,
-    /// Conversation state after this part.
-    #[serde(default)]
-    pub state: Option<ConversationState>,
-    /// Tags added to the part.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub tags: Vec<Tag>,
-    /// Extra data some part types carry.
-    #[serde(default)]
-    pub metadata: Option<serde_json::Value>,
-}
-
 /// Linked tickets and conversations (`linked_object_list`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -401,33 +279,4 @@ pub struct LinkedObject {
     /// Ticket category, for tickets.
     #[serde(default)]
     pub category: Option<String>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_states_and_part_types_survive_a_decode_and_are_written_back_verbatim() {
-        let wire = serde_json::json!({"id": "1", "part_type": "fin_answer", "state": "pending"});
-        let part: ConversationPart = serde_json::from_value(wire).unwrap();
-        assert_eq!(part.part_type, Some(PartType::Unknown("fin_answer".into())));
-        assert_eq!(
-            part.state,
-            Some(ConversationState::Unknown("pending".into()))
-        );
-        let back = serde_json::to_value(&part).unwrap();
-        assert_eq!(
-            (back["part_type"].as_str(), back["state"].as_str()),
-            (Some("fin_answer"), Some("pending"))
-        );
-        let known: ConversationPart = serde_json::from_value(
-            serde_json::json!({"id": "2", "part_type": "note", "state": "closed"}),
-        )
-        .unwrap();
-        assert_eq!(
-            (known.part_type, known.state),
-            (Some(PartType::Note), Some(ConversationState::Closed))
-        );
-    }
 }

@@ -7,6 +7,7 @@ mod model;
 pub use model::*;
 
 use crate::common::Deleted;
+use crate::conversations::Part;
 use crate::error::Error;
 use crate::ids::TicketId;
 use crate::pagination::{items, paginate, Cursor, ItemStream, Page, PageStream, Pages};
@@ -57,8 +58,9 @@ impl<'a> Tickets<'a> {
         self.client.transport().send(request).await
     }
 
-    /// `POST /tickets/{id}/reply`: a reply or note. Not resent after a failure that may have reached Intercom.
-    pub async fn reply(&self, ticket_id: &TicketId, reply: &Reply) -> Result<TicketReply, Error> {
+    /// `POST /tickets/{id}/reply`: a reply or note; returns the part added (`ticket_reply`).
+    /// Not resent after a failure that may have reached Intercom.
+    pub async fn reply(&self, ticket_id: &TicketId, reply: &Reply) -> Result<Part, Error> {
         reply.check(ReplyTarget::Ticket)?;
         let request = reply.request(&["tickets", ticket_id.as_str(), "reply"])?;
         self.client.transport().send(request).await

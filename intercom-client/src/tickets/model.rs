@@ -1,15 +1,16 @@
-//! Ticket request and response types (`create_ticket_request`, `update_ticket_request`, `ticket`, ...).
+//! Ticket request and response types (`create_ticket_request`, `update_ticket_request`, `ticket`,
+//! ...); a ticket's parts share the conversations' [`Part`](crate::conversations::Part) type.
 
 use serde::{Deserialize, Serialize};
 
-use crate::common::{CustomAttributes, PartAttachment, Reference};
-use crate::conversations::{ConversationContacts, LinkedObjects, PartAuthor, PartType};
+use crate::common::CustomAttributes;
+use crate::conversations::{ConversationContacts, LinkedObjects, PartList};
 use crate::ids::{
-    self, AdminId, CompanyId, ContactId, ConversationId, Id, PartId, TeamId, TicketId,
-    TicketStateId, TicketTypeId,
+    self, AdminId, CompanyId, ContactId, ConversationId, Id, TeamId, TicketId, TicketStateId,
+    TicketTypeId,
 };
 use crate::serde_helpers::null_as_default;
-use crate::ticket_states::{TicketState, TicketStateCategory};
+use crate::ticket_states::TicketState;
 use crate::ticket_types::{TicketCategory, TicketType};
 use crate::timestamp::Timestamp;
 
@@ -169,107 +170,13 @@ pub struct Ticket {
     /// Linked conversations and tickets.
     #[serde(default)]
     pub linked_objects: Option<LinkedObjects>,
-    /// The parts.
+    /// The parts (replies, notes, state changes); only on `GET /tickets/{id}`.
     #[serde(default)]
-    pub ticket_parts: Option<TicketParts>,
+    pub ticket_parts: Option<PartList>,
     /// Whether the contact can see it.
     #[serde(default)]
     pub is_shared: Option<bool>,
     /// The state before the last change.
     #[serde(default)]
     pub previous_ticket_state_id: Option<TicketStateId>,
-}
-
-/// The parts of a ticket.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TicketParts {
-    /// The parts.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub ticket_parts: Vec<TicketPart>,
-    /// Total number.
-    #[serde(default)]
-    pub total_count: Option<u64>,
-}
-
-/// One part of a ticket (`ticket_part`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TicketPart {
-    /// Always `ticket_part`.
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    /// Part id.
-    pub id: PartId,
-    /// `comment`, `note`, `ticket_state_updated_by_admin`, ...
-    #[serde(default)]
-    pub part_type: Option<PartType>,
-    /// Body (HTML).
-    #[serde(default)]
-    pub body: Option<String>,
-    /// State category before this part.
-    #[serde(default)]
-    pub previous_ticket_state: Option<TicketStateCategory>,
-    /// State category after this part.
-    #[serde(default)]
-    pub ticket_state: Option<TicketStateCategory>,
-    /// Creation time (Unix seconds).
-    #[serde(default)]
-    pub created_at: Option<Timestamp>,
-    /// Last update (Unix seconds).
-    #[serde(default)]
-    pub updated_at: Option<Timestamp>,
-    /// New assignee, for assignment parts.
-    #[serde(default)]
-    pub assigned_to: Option<Reference>,
-    /// Author.
-    #[serde(default)]
-    pub author: Option<PartAuthor>,
-    /// Attachments.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub attachments: Vec<PartAttachment>,
-    /// External id of the part.
-    #[serde(default)]
-    pub external_id: Option<String>,
-    /// Whether it was redacted.
-    #[serde(default)]
-    pub redacted: Option<bool>,
-    /// Which app created it.
-    #[serde(default)]
-    pub app_package_code: Option<String>,
-    /// The attribute change this part records.
-    #[serde(default)]
-    pub updated_attribute_data: Option<serde_json::Value>,
-}
-
-/// The answer to a ticket reply (`ticket_reply`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TicketReply {
-    /// Always `ticket_part`.
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    /// Part id.
-    pub id: PartId,
-    /// `comment`, `note` or `quick_reply`.
-    #[serde(default)]
-    pub part_type: Option<PartType>,
-    /// Body (HTML).
-    #[serde(default)]
-    pub body: Option<String>,
-    /// Creation time (Unix seconds).
-    #[serde(default)]
-    pub created_at: Option<Timestamp>,
-    /// Last update (Unix seconds).
-    #[serde(default)]
-    pub updated_at: Option<Timestamp>,
-    /// Author.
-    #[serde(default)]
-    pub author: Option<PartAuthor>,
-    /// Attachments.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub attachments: Vec<PartAttachment>,
-    /// Whether it was redacted.
-    #[serde(default)]
-    pub redacted: Option<bool>,
 }

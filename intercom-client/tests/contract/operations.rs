@@ -5,14 +5,14 @@ use intercom_client::common::Deleted;
 use intercom_client::companies::Company;
 use intercom_client::contacts::{Contact, ContactArchived, ContactDeleted};
 use intercom_client::conversation_attributes::ConversationAttribute;
-use intercom_client::conversations::{Conversation, Message};
+use intercom_client::conversations::{Conversation, Message, Part};
 use intercom_client::data_attributes::DataAttribute;
 use intercom_client::help_center::{Article, Collection, HelpCenterSite};
 use intercom_client::tags::Tag;
 use intercom_client::teams::Team;
 use intercom_client::ticket_states::TicketState;
 use intercom_client::ticket_types::{TicketType, TicketTypeAttribute};
-use intercom_client::tickets::{Ticket, TicketReply};
+use intercom_client::tickets::Ticket;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -158,7 +158,7 @@ pub fn decode_as_response(method: &str, template: &str, example: Value) -> Resul
         }
         ("delete", "/conversations/{conversation_id}") => decode::<Deleted>(example),
         (_, t) if t.starts_with("/conversations") => decode::<Conversation>(example),
-        ("post", "/tickets/{ticket_id}/reply") => decode::<TicketReply>(example),
+        ("post", "/tickets/{ticket_id}/reply") => decode::<Part>(example),
         ("post", "/tickets/search") => decode_at::<Ticket>(&example, "tickets"),
         ("delete", "/tickets/{ticket_id}") => decode::<Deleted>(example),
         (_, t) if t.starts_with("/tickets") => decode::<Ticket>(example),

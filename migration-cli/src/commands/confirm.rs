@@ -57,9 +57,7 @@ pub async fn run(project: &Project, who: &str) -> Result<Outcome, CliError> {
     let path = project.mapping_path();
     write_private(&path, &text)
         .map_err(|error| CliError::failed(format!("cannot write {}: {error}", path.display())))?;
-    project
-        .open_store()?
-        .confirm_mapping(hash.as_str(), &text)?;
+    project.open_store()?.confirm_mapping(&hash, &text)?;
     Ok(Outcome::ok(
         format!(
             "confirmed {} (content hash {})",

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use futures::TryStreamExt;
 use migration_core::inventory::{build_inventory, WrittenInventory};
-use migration_core::model::source::{WireReport, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE};
+use migration_core::model::source::{
+    SourceSchema, WireReport, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE,
+};
 use migration_core::ports::{Destination, Source};
 use migration_core::spec::FieldUsage;
 
@@ -44,6 +46,18 @@ pub async fn discover(
     })
     .await?;
     summary.records.insert("callers".into(), callers);
+    count_tickets(source, &mut summary).await?;
+    count_articles(source, &schema, &mut summary).await?;
+    let inventory = build_inventory(&source.admin_inventory().await.map_err(port_failure)?);
+    summary.wire = source.wire_report();
+    Ok((summary, inventory))
+}
+
+/// Counts tickets and their actions, the custom fields they use and their attachments.
+async fn count_tickets(
+    source: &dyn Source,
+    summary: &mut DiscoverySummary,
+) -> Result<(), CliError> {
     let (mut tickets, mut actions) = (0u64, 0u64);
     let mut stream = source.tickets(None);
     while let Some(ticket) = stream.try_next().await.map_err(port_failure)? {
@@ -68,9 +82,17 @@ pub async fn discover(
             );
         }
     }
-    drop(stream);
     summary.records.insert("tickets".into(), tickets);
     summary.records.insert("actions".into(), actions);
+    Ok(())
+}
+
+/// Counts articles by category and language.
+async fn count_articles(
+    source: &dyn Source,
+    schema: &SourceSchema,
+    summary: &mut DiscoverySummary,
+) -> Result<(), CliError> {
     let mut tallies: BTreeMap<(String, String), u64> = BTreeMap::new();
     let mut stream = source.articles();
     while let Some(article) = stream.try_next().await.map_err(port_failure)? {
@@ -87,7 +109,6 @@ pub async fn discover(
             .unwrap_or_else(|| "(unknown)".to_string());
         *tallies.entry((category, language)).or_default() += 1;
     }
-    drop(stream);
     summary
         .records
         .insert("articles".into(), tallies.values().sum());
@@ -99,9 +120,7 @@ pub async fn discover(
             articles,
         })
         .collect();
-    let inventory = build_inventory(&source.admin_inventory().await.map_err(port_failure)?);
-    summary.wire = source.wire_report();
-    Ok((summary, inventory))
+    Ok(())
 }
 
 /// Counts the records of `stream`, showing each to `see`.

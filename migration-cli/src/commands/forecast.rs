@@ -493,7 +493,7 @@ impl ReadShape {
                 .iter()
                 .any(|form| form.record_type_id == record_type)
         };
-        let vivantio = &project.config.vivantio;
+        let vivantio = &project.settings.vivantio;
         Self {
             configuration: configuration_reads(schema),
             caller_forms: forms(CALLER_RECORD_TYPE),
@@ -570,7 +570,7 @@ pub struct Told {
 
 /// The pace of `project`'s configuration with what was told.
 pub fn pace(project: &Project, told: Told) -> Pace {
-    let intercom = &project.config.intercom;
+    let intercom = &project.settings.intercom;
     let apps = u32::try_from(project.credentials.intercom_tokens.len())
         .unwrap_or(u32::MAX)
         .max(1);
@@ -585,7 +585,7 @@ pub fn pace(project: &Project, told: Told) -> Pace {
         workspace_per_minute: intercom.workspace_rate_limit_per_minute,
         margin: intercom.rate_limit_margin,
         vivantio_latency_ms: told.latency_ms,
-        vivantio_concurrency: u32::try_from(project.config.vivantio.max_concurrency.max(1))
+        vivantio_concurrency: u32::try_from(project.settings.vivantio.max_concurrency)
             .unwrap_or(u32::MAX),
     }
 }

@@ -1,7 +1,7 @@
 //! `init`: writes a commented `migration.toml` and a `.gitignore` that keeps state and secrets
 //! out of git.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use crate::private_files::{create_private_dir_all, write_private};
 
@@ -102,11 +102,22 @@ pub struct InitOutcome {
     pub gitignore_lines_added: usize,
 }
 
-/// Writes the configuration (unless it exists and `force` is off) and completes `.gitignore`.
-pub fn run(dir: &Path, force: bool) -> std::io::Result<InitOutcome> {
+/// What `init` is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitOptions {
+    /// Folder to initialise.
+    pub dir: PathBuf,
+    /// Replace an existing migration.toml (`--force`).
+    pub overwrite: bool,
+}
+
+/// Writes the configuration (unless it exists and may not be replaced) and completes
+/// `.gitignore`.
+pub fn run(options: &InitOptions) -> std::io::Result<InitOutcome> {
+    let dir = options.dir.as_path();
     create_private_dir_all(dir)?;
     let config_path = dir.join(crate::config::CONFIG_FILE);
-    let config_written = force || !config_path.exists();
+    let config_written = options.overwrite || !config_path.exists();
     if config_written {
         // Owner-only from the start: credentials may be added to it.
         write_private(&config_path, CONFIG_TEMPLATE)?;
@@ -143,6 +154,8 @@ mod tests {
     #[test]
     fn the_template_is_a_valid_configuration() {
         let config: Config = toml::from_str(CONFIG_TEMPLATE).expect("template parses");
+        let options = crate::settings::ProjectOptions::new("migration.toml");
+        crate::settings::Settings::from_config(&config, &options).expect("template checks");
         assert_eq!(
             config.intercom.token_envs,
             vec!["INTERCOM_TOKEN".to_string()]
@@ -165,11 +178,15 @@ mod tests {
     fn init_keeps_an_existing_config_and_completes_gitignore_once() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(".gitignore"), "target/").unwrap();
-        let first = run(dir.path(), false).unwrap();
+        let keep = InitOptions {
+            dir: dir.path().to_path_buf(),
+            overwrite: false,
+        };
+        let first = run(&keep).unwrap();
         assert!(first.config_written);
         assert_eq!(first.gitignore_lines_added, GITIGNORE_LINES.len());
         std::fs::write(dir.path().join("migration.toml"), "# edited").unwrap();
-        let second = run(dir.path(), false).unwrap();
+        let second = run(&keep).unwrap();
         assert!(!second.config_written);
         assert_eq!(second.gitignore_lines_added, 0);
         assert_eq!(

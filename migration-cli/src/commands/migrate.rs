@@ -3,95 +3,95 @@
 use migration_core::engine::{RunMode, RunOutcome, RunReport};
 use migration_core::model::source::WireReport;
 use migration_core::ports::{Source, StateStore};
-use migration_core::spec::MappingSpec;
+use migration_core::spec::{ConfirmedSpec, MappingSpec};
 
 use super::report::{read_optional, WIRE_FILE};
 use super::{confirmed_spec, engine, engine_failure, port_failure, Outcome};
 use crate::error::{CliError, EXIT_PARTIAL, EXIT_REFUSED};
 use crate::progress::Progress;
 use crate::project::Project;
+use crate::store::{RunEnd, RunId, RunKind, Store};
 
-/// Runs the engine in `mode` (or computes it with `dry_run`) and records the run in the store.
-pub async fn run(
-    project: &Project,
-    mode: RunMode,
-    dry_run: bool,
-    continue_on_mismatch: bool,
-    progress: &Progress,
-) -> Result<Outcome, CliError> {
-    run_accepting(
-        project,
-        mode,
-        dry_run,
-        continue_on_mismatch,
-        false,
-        progress,
-    )
-    .await
+/// What `migrate` (and `delta`) is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MigrateOptions {
+    /// What moves: a sample, everything, or what changed.
+    pub mode: RunMode,
+    /// Compute every operation without sending one (`--dry-run`).
+    pub dry_run: bool,
+    /// Go on when a stage's count does not match the source (`--continue-on-mismatch`).
+    pub continue_on_mismatch: bool,
+    /// Start a full run although the last `verify` found parts Intercom's own automation
+    /// added to migrated threads (`--accept-automation`).
+    pub accept_automation: bool,
 }
 
-/// [`run`]; with `accept_automation` (`--accept-automation`), a full run also starts when the
-/// last `verify` found parts Intercom's own automation added to migrated threads.
-pub async fn run_accepting(
+impl MigrateOptions {
+    /// A run in `mode` that sends, stops on a count mismatch and refuses unaccepted automation.
+    pub fn new(mode: RunMode) -> Self {
+        Self {
+            mode,
+            dry_run: false,
+            continue_on_mismatch: false,
+            accept_automation: false,
+        }
+    }
+
+    /// The same run, computed without sending.
+    pub fn dry_run(self) -> Self {
+        Self {
+            dry_run: true,
+            ..self
+        }
+    }
+
+    /// The same run, going on past a count mismatch.
+    pub fn continue_on_mismatch(self) -> Self {
+        Self {
+            continue_on_mismatch: true,
+            ..self
+        }
+    }
+
+    /// The same run, started although Intercom's automation touched migrated threads.
+    pub fn accept_automation(self) -> Self {
+        Self {
+            accept_automation: true,
+            ..self
+        }
+    }
+}
+
+/// Runs the engine as `options` say (or computes it, for a dry run) and records the run in the
+/// store.
+pub async fn run(
     project: &Project,
-    mode: RunMode,
-    dry_run: bool,
-    continue_on_mismatch: bool,
-    accept_automation: bool,
+    options: &MigrateOptions,
     progress: &Progress,
 ) -> Result<Outcome, CliError> {
+    let mode = options.mode;
     let source = project.source()?;
     let destination = project.destination()?;
     let spec = confirmed_spec(project, &source, &destination).await?;
     refuse_unacknowledged_wire_findings(project, &source, spec.spec())?;
     let accepted = match mode {
-        RunMode::Full => crate::automation::check_before_full_run(project, accept_automation)?,
+        RunMode::Full => {
+            crate::automation::check_before_full_run(project, options.accept_automation)?
+        }
         _ => None,
     };
     let store = project.open_store()?;
     let destination = destination.with_created_after(first_run_started(&store)?);
-    let hash = spec.hash();
-    if !store.is_mapping_confirmed(hash.as_str())? {
-        return Err(CliError::Refused(
-            "this mapping was never confirmed in this project's state; run `vivantio2intercom confirm`".into(),
-        ));
-    }
-    // The store keeps the mapping without its scope: widening or narrowing the scope between
-    // runs mixes no two mappings.
-    let mapping = spec.mapping_hash();
-    if let Some(previous) = store.confirmed_hash().await.map_err(port_failure)? {
-        // Once a rollback has undone every write, nothing of the old mapping is left to mix
-        // with: the rehearsal loop (sample, edit, confirm, rollback, sample) goes on.
-        let writes_left = !store.journal_live_page(0, 1)?.is_empty();
-        if previous != mapping && !dry_run && mode != RunMode::Full && writes_left {
-            // A delta or a sample with another mapping would mix two mappings in one workspace.
-            return Err(CliError::Refused(format!(
-                "the last run used mapping {} but mapping.toml is now {}; roll back first or run a full migration",
-                previous.as_str(),
-                mapping.as_str()
-            )));
-        }
-    }
-    let mode_name = mode_name(mode);
-    let run_id = if dry_run {
-        None
-    } else {
-        store
-            .set_confirmed_hash(&mapping)
-            .await
-            .map_err(port_failure)?;
-        Some(store.begin_run(mode_name, Some(hash.as_str()))?)
-    };
-    let observer = progress.observer();
+    let run_id = begin(&store, &spec, options).await?;
     let engine = engine(
         project,
         &source,
         &destination,
         &store,
-        observer,
-        continue_on_mismatch,
+        progress.observer(),
+        options.continue_on_mismatch,
     );
-    let result = if dry_run {
+    let result = if options.dry_run {
         engine.dry_run(&spec, mode).await
     } else {
         engine.run(&spec, mode).await
@@ -109,34 +109,71 @@ pub async fn run_accepting(
         }
     };
     if let Some(run_id) = run_id {
-        store.finish_run(run_id, outcome_name(&report.outcome))?;
+        store.finish_run(run_id, RunEnd::from(&report.outcome))?;
         crate::history::save_run(&project.state_dir(), run_id, &report)?;
     }
-    let mut outcome = outcome(mode_name, &report);
-    if let Some(line) = open_tickets_line(&store, &report)? {
+    let mut outcome = outcome(RunKind::from(mode).as_str(), &report);
+    let notes = [
+        open_tickets_line(&store, &report)?,
+        accepted,
+        wire_note(&spec, &learnt),
+    ];
+    for note in notes.into_iter().flatten() {
         outcome.human.push('\n');
-        outcome.human.push_str(&line);
-    }
-    if let Some(accepted) = accepted {
-        outcome.human.push('\n');
-        outcome.human.push_str(&accepted);
-    }
-    if !learnt.is_clean() {
-        outcome.human.push('\n');
-        let acknowledged = &spec.spec().wire.acknowledged;
-        outcome
-            .human
-            .push_str(&super::discover::wire_lines(&learnt, acknowledged).join("\n"));
+        outcome.human.push_str(&note);
     }
     Ok(outcome)
 }
 
+/// Checks that the mapping may run here and, unless this is a dry run, records the run's start.
+async fn begin(
+    store: &Store,
+    spec: &ConfirmedSpec,
+    options: &MigrateOptions,
+) -> Result<Option<RunId>, CliError> {
+    let hash = spec.hash();
+    if !store.is_mapping_confirmed(&hash)? {
+        return Err(CliError::Refused(
+            "this mapping was never confirmed in this project's state; run `vivantio2intercom confirm`".into(),
+        ));
+    }
+    // The store keeps the mapping without its scope: widening or narrowing the scope between
+    // runs mixes no two mappings.
+    let mapping = spec.mapping_hash();
+    if let Some(previous) = store.confirmed_hash().await.map_err(port_failure)? {
+        // Once a rollback has undone every write, nothing of the old mapping is left to mix
+        // with: the rehearsal loop (sample, edit, confirm, rollback, sample) goes on.
+        let writes_left = !store.journal_live_page(0, 1)?.is_empty();
+        if previous != mapping && !options.dry_run && options.mode != RunMode::Full && writes_left {
+            // A delta or a sample with another mapping would mix two mappings in one workspace.
+            return Err(CliError::Refused(format!(
+                "the last run used mapping {} but mapping.toml is now {}; roll back first or run a full migration",
+                previous.as_str(),
+                mapping.as_str()
+            )));
+        }
+    }
+    if options.dry_run {
+        return Ok(None);
+    }
+    store
+        .set_confirmed_hash(&mapping)
+        .await
+        .map_err(port_failure)?;
+    Ok(Some(store.begin_run(options.mode.into(), Some(&hash))?))
+}
+
+/// What this run's reads proved about Vivantio's API that was not known before, when anything.
+fn wire_note(spec: &ConfirmedSpec, learnt: &WireReport) -> Option<String> {
+    (!learnt.is_clean()).then(|| {
+        let acknowledged = &spec.spec().wire.acknowledged;
+        super::discover::wire_lines(learnt, acknowledged).join("\n")
+    })
+}
+
 /// For a run whose stages went in open-first passes, when every open ticket was in Intercom
 /// (kept in the state store the first time), or that the open pass did not get them all.
-fn open_tickets_line(
-    store: &crate::store::Store,
-    report: &RunReport,
-) -> Result<Option<String>, CliError> {
+fn open_tickets_line(store: &Store, report: &RunReport) -> Result<Option<String>, CliError> {
     if report.dry_run || report.stages.iter().all(|stage| stage.pass.is_none()) {
         return Ok(None);
     }
@@ -211,7 +248,7 @@ fn refuse_unacknowledged_wire_findings(
 
 /// When this project's first run started (now, if none has), as Unix seconds: nothing in the
 /// workspace dated before it can be this migration's.
-fn first_run_started(store: &crate::store::Store) -> Result<Option<i64>, CliError> {
+fn first_run_started(store: &Store) -> Result<Option<i64>, CliError> {
     let runs = store.runs()?;
     let first = runs.first().and_then(|run| {
         chrono::DateTime::parse_from_rfc3339(&run.started_at)
@@ -223,22 +260,6 @@ fn first_run_started(store: &crate::store::Store) -> Result<Option<i64>, CliErro
     ))
 }
 
-fn mode_name(mode: RunMode) -> &'static str {
-    match mode {
-        RunMode::Sample { .. } => "sample",
-        RunMode::Full => "full",
-        RunMode::Delta => "delta",
-    }
-}
-
-fn outcome_name(outcome: &RunOutcome) -> &'static str {
-    match outcome {
-        RunOutcome::Completed => "completed",
-        RunOutcome::StoppedOnMismatch { .. } => "stopped_on_mismatch",
-        RunOutcome::Interrupted => "interrupted",
-    }
-}
-
 /// The human and JSON outcome of a run report.
 pub fn outcome(mode_name: &str, report: &RunReport) -> Outcome {
     let mut lines = vec![format!(
@@ -248,7 +269,7 @@ pub fn outcome(mode_name: &str, report: &RunReport) -> Outcome {
         } else {
             ""
         },
-        outcome_name(&report.outcome),
+        RunEnd::from(&report.outcome),
         report.duration_ms as f64 / 1000.0,
         report.requests,
         report.requests_per_record

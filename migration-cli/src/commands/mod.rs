@@ -78,27 +78,16 @@ pub fn engine<'a>(
     continue_on_mismatch: bool,
 ) -> Engine<'a> {
     let builder = Engine::builder(source, destination, store)
-        .concurrency(project.config.intercom.concurrency)
-        .file_bytes_in_flight(
-            project
-                .config
-                .intercom
-                .attachment_memory_mib
-                .saturating_mul(1024 * 1024),
-        )
+        .concurrency(project.settings.intercom.concurrency)
+        .file_bytes_in_flight(project.settings.intercom.attachment_memory_bytes)
         .continue_on_mismatch(continue_on_mismatch)
-        .order(project.config.run.order)
+        .order(project.settings.order)
         .expected_records(discovered_counts(project))
         .observer(observer)
         .sleeper(Arc::new(TokioSleeper));
-    // `[images] base_url` was checked when the configuration was loaded.
     match project.image_host() {
-        Ok(Some(host)) => builder.image_host(host),
-        Ok(None) => builder,
-        Err(error) => {
-            tracing::warn!(%error, "article images are not re-hosted");
-            builder
-        }
+        Some(host) => builder.image_host(host),
+        None => builder,
     }
     .build()
 }
@@ -181,7 +170,7 @@ pub async fn check_accounts(project: &Project) -> Result<(), CliError> {
         } else {
             CliError::failed(redact(format!(
                 "cannot reach Vivantio at {}: {error}",
-                project.config.vivantio.platform_url
+                project.settings.vivantio.platform_url
             )))
         });
     }
@@ -192,7 +181,7 @@ pub async fn check_accounts(project: &Project) -> Result<(), CliError> {
             } => credentials_refused(redact(format!("Intercom: {error}"))),
             _ => CliError::failed(redact(format!(
                 "cannot reach Intercom at {}: {error}",
-                project.config.intercom.base_url
+                project.settings.intercom.base_url
             ))),
         });
     }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use migration_core::engine::RunOrder;
 use migration_core::keys::RecordKey;
 use migration_core::model::destination::DestinationSchema;
-use migration_core::model::source::{SourceKind, SourceRef, SourceSchema};
+use migration_core::model::source::{SourceKind, SourceRef, SourceSchema, WireReport};
 use migration_core::ops::{DestinationOp, Operation};
 use migration_core::ports::{Destination, Source};
 use migration_core::reject::{Finding, Severity};
@@ -68,7 +68,7 @@ fn proposal(
     destination_schema: &DestinationSchema,
 ) -> Proposal {
     let fallback = project
-        .config
+        .settings
         .intercom
         .fallback_admin
         .clone()
@@ -84,7 +84,7 @@ fn proposal(
         schema,
         destination_schema,
         &ProposalOptions {
-            source_time_zone: project.config.vivantio.tenant_time_zone.clone(),
+            source_time_zone: project.settings.vivantio.time_zone.name().to_string(),
             fallback_admin_email: fallback,
         },
         super::discover::kept_field_usage(project).as_ref(),
@@ -197,43 +197,114 @@ impl FindingSink for PlanSink<'_, '_> {
     }
 }
 
-/// Proposes (when there is no mapping yet, or `force`), checks and validates.
-pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
+/// What `plan` is asked to do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Replace an existing mapping.toml with a fresh proposal (`--force`).
+    pub replace_mapping: bool,
+}
+
+/// Both sides' schemas, read once.
+struct Schemas {
+    source: SourceSchema,
+    destination: DestinationSchema,
+}
+
+/// What checking the mapping against both sides found.
+struct MappingReview {
+    /// Every problem, one line each.
+    issues: Vec<String>,
+    /// Whether one of them refuses `confirm`.
+    refused: bool,
+}
+
+/// What the pre-flight read of every record found.
+struct Preflight {
+    report: PreflightReport,
+    wire: WireReport,
+    unlisted: Vec<CompanyWithoutContacts>,
+    forecast: PlanForecast,
+}
+
+/// Proposes (when there is no mapping yet, or when asked), checks and validates.
+pub async fn run(project: &Project, options: &PlanOptions) -> Result<Outcome, CliError> {
     let source = project.source()?;
     let destination = project.destination()?;
-    let schema = source.schema().await.map_err(port_failure)?;
-    let destination_schema = Destination::schema(&destination)
-        .await
-        .map_err(port_failure)?;
-    let proposed = force || !project.mapping_path().exists();
+    let schemas = Schemas {
+        source: source.schema().await.map_err(port_failure)?,
+        destination: Destination::schema(&destination)
+            .await
+            .map_err(port_failure)?,
+    };
+    let proposed = options.replace_mapping || !project.mapping_path().exists();
     let low_confidence = if proposed {
-        write_proposal(project, &schema, &destination_schema)?
+        write_proposal(project, &schemas.source, &schemas.destination)?
     } else {
         0
     };
     let spec = read_mapping(project)?;
     if !proposed {
-        refresh_notes(project, &schema, &destination_schema, &spec)?;
+        refresh_notes(project, &schemas.source, &schemas.destination, &spec)?;
     }
-    let mut check_report = check(&spec, &schema, &destination_schema);
-    super::scope::check_organisations(&source, &spec, &mut check_report).await?;
-    let mut mapping_issues: Vec<String> = check_report
-        .to_string()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let references = super::references::check(project, &spec).await?;
-    mapping_issues.extend(references.iter().map(ToString::to_string));
-    let references_block = references.iter().any(|issue| issue.blocking);
+    let review = review_mapping(project, &source, &spec, &schemas).await?;
     // Organisations and callers are read twice, as a migration reads them: once into the
     // compact directory the mapper consults, then record by record for validation.
     let mut directory = read_directory(&source).await.map_err(port_failure)?;
     // Restricted to the callers and organisations that move, as a run's directory is.
-    let scope = super::scope::summary(&source, &spec, &schema, &mut directory).await?;
-    let mapper = Mapper::new(&spec, &schema, directory)
+    let scope = super::scope::summary(&source, &spec, &schemas.source, &mut directory).await?;
+    let mapper = Mapper::new(&spec, &schemas.source, directory)
         .map_err(|error| CliError::Refused(format!("the mapping cannot be used: {error}")))?;
-    // Every finding is counted into `report` (with the first of each reason) and written, one
-    // per line, into the list beside it.
+    let checked = read_every_record(project, &source, &destination, &mapper, &schemas).await?;
+    let outcome = PlanOutcome {
+        proposed,
+        low_confidence,
+        mapping_issues: review.issues,
+        preflight: checked.report,
+        scope,
+        forecast: checked.forecast,
+    };
+    let human = human_lines(project, &outcome, &checked.wire, &spec, &checked.unlisted);
+    super::report::keep_section(project, super::report::PREFLIGHT_FILE, &outcome.preflight)?;
+    let result = Outcome::ok(human.join("\n"), &outcome);
+    Ok(if review.refused {
+        result.with_exit(EXIT_REFUSED)
+    } else {
+        result
+    })
+}
+
+/// Checks the mapping against both schemas, the organisations its scope names, and what it
+/// needs of Intercom beyond the schema.
+async fn review_mapping(
+    project: &Project,
+    source: &VivantioSource,
+    spec: &MappingSpec,
+    schemas: &Schemas,
+) -> Result<MappingReview, CliError> {
+    let mut check_report = check(spec, &schemas.source, &schemas.destination);
+    super::scope::check_organisations(source, spec, &mut check_report).await?;
+    let mut issues: Vec<String> = check_report
+        .to_string()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let references = super::references::check(project, spec).await?;
+    issues.extend(references.iter().map(ToString::to_string));
+    Ok(MappingReview {
+        issues,
+        refused: !check_report.is_ok() || references.iter().any(|issue| issue.blocking),
+    })
+}
+
+/// Maps and validates every record the run would move, counting each finding into the report
+/// (with the first of each reason) and writing it, one per line, into the list beside it.
+async fn read_every_record(
+    project: &Project,
+    source: &VivantioSource,
+    destination: &IntercomDestination,
+    mapper: &Mapper,
+    schemas: &Schemas,
+) -> Result<Preflight, CliError> {
     let list_failed = |error: std::io::Error| {
         CliError::failed(format!(
             "cannot write reports/{}: {error}",
@@ -244,25 +315,31 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         crate::report::FindingsFile::create(&project.reports_dir()).map_err(list_failed)?;
     let mut forecast = collector(
         project,
-        &source,
-        &destination,
-        &mapper,
-        &schema,
-        &destination_schema,
+        source,
+        destination,
+        mapper,
+        &schemas.source,
+        &schemas.destination,
     )
     .await?;
-    let watched = forecast.watch(&source);
+    let watched = forecast.watch(source);
     let mut sink = PlanSink {
         list: &mut list,
         companies: CompanyContacts::default(),
         forecast: &mut forecast,
     };
-    let mut report = preflight(&watched, &mapper, &schema, &destination_schema, &mut sink)
-        .await
-        .map_err(port_failure)?;
+    let mut report = preflight(
+        &watched,
+        mapper,
+        &schemas.source,
+        &schemas.destination,
+        &mut sink,
+    )
+    .await
+    .map_err(port_failure)?;
     // Complete now that every stream was read to its end.
     let wire = source.wire_report();
-    report.add_wire_findings(&wire, &spec, &mut sink);
+    report.add_wire_findings(&wire, mapper.spec(), &mut sink);
     super::report::keep_section(project, super::report::WIRE_FILE, &wire)?;
     let unlisted = sink.companies.without_contacts();
     list.finish().map_err(list_failed)?;
@@ -271,20 +348,25 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         super::report::COMPANIES_WITHOUT_CONTACTS_FILE,
         &unlisted,
     )?;
-    // Error findings stop one record or file from moving; none stops the migration (what
-    // does is a mapping issue above, which refuses `confirm`).
-    let not_moved = report.count_at_least(Severity::Error);
-    let forecast = forecast.finish(project, &schema, told(project, &destination)?);
-    let outcome = PlanOutcome {
-        proposed,
-        low_confidence,
-        mapping_issues,
-        preflight: report,
-        scope,
+    let forecast = forecast.finish(project, &schemas.source, told(project, destination)?);
+    Ok(Preflight {
+        report,
+        wire,
+        unlisted,
         forecast,
-    };
+    })
+}
+
+/// What `plan` prints.
+fn human_lines(
+    project: &Project,
+    outcome: &PlanOutcome,
+    wire: &WireReport,
+    spec: &MappingSpec,
+    unlisted: &[CompanyWithoutContacts],
+) -> Vec<String> {
     let mut human = Vec::new();
-    if proposed {
+    if outcome.proposed {
         human.push(format!(
             "proposed {} ({} decisions need a look; reasons in {PROPOSAL_NOTES_FILE})",
             project.mapping_path().display(),
@@ -293,43 +375,8 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
     }
     human.extend(outcome.mapping_issues.iter().cloned());
     human.extend(outcome.scope.lines());
-    human.push(format!(
-        "pre-flight: {} findings, {} of them records or files that will not move (the first of each reason, with its record and fix: reports/{}; every one: reports/{})",
-        outcome.preflight.total(),
-        not_moved,
-        super::report::PREFLIGHT_FILE,
-        crate::report::PREFLIGHT_FINDINGS_FILE
-    ));
-    for (code, count) in &outcome.preflight.counts {
-        human.push(format!("  {:<22} {count}", code.as_str()));
-    }
-    for line in outcome.preflight.redactions.lines() {
-        human.push(format!("  redacted by {line}"));
-    }
-    for finding in outcome
-        .preflight
-        .at_least(Severity::Error)
-        .take(NOT_MOVED_SHOWN)
-    {
-        let on_purpose = if finding.code.is_deliberate_skip() {
-            " (left out on purpose)"
-        } else {
-            ""
-        };
-        human.push(format!(
-            "  not moved {} {}: {}{on_purpose}",
-            finding.code.as_str(),
-            finding.record,
-            finding.message
-        ));
-    }
-    if not_moved > NOT_MOVED_SHOWN {
-        human.push(format!(
-            "  … and {} more that will not move",
-            not_moved - NOT_MOVED_SHOWN
-        ));
-    }
-    human.extend(super::discover::wire_lines(&wire, &spec.wire.acknowledged));
+    human.extend(preflight_lines(&outcome.preflight));
+    human.extend(super::discover::wire_lines(wire, &spec.wire.acknowledged));
     if !unlisted.is_empty() {
         human.push(format!(
             "{} companies will have no contact attached: Intercom leaves them out of its company lists until one is (listed in the report)",
@@ -337,14 +384,47 @@ pub async fn run(project: &Project, force: bool) -> Result<Outcome, CliError> {
         ));
     }
     human.extend(outcome.forecast.lines());
-    super::report::keep_section(project, super::report::PREFLIGHT_FILE, &outcome.preflight)?;
-    let refused = !check_report.is_ok() || references_block;
-    let result = Outcome::ok(human.join("\n"), &outcome);
-    Ok(if refused {
-        result.with_exit(EXIT_REFUSED)
-    } else {
-        result
-    })
+    human
+}
+
+/// The pre-flight's counts and the first records that will not move.
+fn preflight_lines(preflight: &PreflightReport) -> Vec<String> {
+    // Error findings stop one record or file from moving; none stops the migration (what
+    // does is a mapping issue, which refuses `confirm`).
+    let not_moved = preflight.count_at_least(Severity::Error);
+    let mut lines = vec![format!(
+        "pre-flight: {} findings, {} of them records or files that will not move (the first of each reason, with its record and fix: reports/{}; every one: reports/{})",
+        preflight.total(),
+        not_moved,
+        super::report::PREFLIGHT_FILE,
+        crate::report::PREFLIGHT_FINDINGS_FILE
+    )];
+    for (code, count) in &preflight.counts {
+        lines.push(format!("  {:<22} {count}", code.as_str()));
+    }
+    for line in preflight.redactions.lines() {
+        lines.push(format!("  redacted by {line}"));
+    }
+    for finding in preflight.at_least(Severity::Error).take(NOT_MOVED_SHOWN) {
+        let on_purpose = if finding.code.is_deliberate_skip() {
+            " (left out on purpose)"
+        } else {
+            ""
+        };
+        lines.push(format!(
+            "  not moved {} {}: {}{on_purpose}",
+            finding.code.as_str(),
+            finding.record,
+            finding.message
+        ));
+    }
+    if not_moved > NOT_MOVED_SHOWN {
+        lines.push(format!(
+            "  … and {} more that will not move",
+            not_moved - NOT_MOVED_SHOWN
+        ));
+    }
+    lines
 }
 
 /// The forecast's collector for `mapper`'s run into `destination`; in open-first order, the
@@ -357,7 +437,7 @@ async fn collector<'m>(
     schema: &SourceSchema,
     destination_schema: &DestinationSchema,
 ) -> Result<Collector<'m>, CliError> {
-    let open_pass = if project.config.run.order == RunOrder::OpenFirst {
+    let open_pass = if project.settings.order == RunOrder::OpenFirst {
         open_pass(source, mapper.spec(), schema, mapper.directory())
             .await
             .map_err(port_failure)?
@@ -369,7 +449,7 @@ async fn collector<'m>(
         schema,
         destination_schema,
         destination.options().priority_attribute.is_some(),
-        project.config.images.is_some(),
+        project.settings.images.is_some(),
         open_pass,
     ))
 }

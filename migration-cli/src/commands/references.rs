@@ -32,7 +32,7 @@ impl std::fmt::Display for ReferenceIssue {
 pub async fn check(project: &Project, spec: &MappingSpec) -> Result<Vec<ReferenceIssue>, CliError> {
     let mut issues = Vec::new();
     if let Some(configured) = project
-        .config
+        .settings
         .intercom
         .fallback_admin
         .as_deref()

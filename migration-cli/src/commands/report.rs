@@ -2,6 +2,8 @@
 //! reports folder hold, with every per-record list beside it as JSON Lines; it sends nothing
 //! to either API.
 
+use std::path::Path;
+
 use super::Outcome;
 use crate::error::CliError;
 use crate::private_files::{create_private_dir_all, write_private};
@@ -10,6 +12,7 @@ use crate::report::{
     self, ListFolder, MigrationReport, PreflightSection, RollbackSection, RunSection,
     VerificationSection, PREFLIGHT_FINDINGS_FILE,
 };
+use crate::store::RunKind;
 
 /// File (in the reports folder) where `discover` keeps its summary for the report.
 pub const DISCOVERY_SUMMARY_FILE: &str = "discovery-summary.json";
@@ -57,11 +60,9 @@ pub fn keep_section(
         .map_err(|error| CliError::failed(format!("cannot write {}: {error}", path.display())))
 }
 
-/// Gathers every section that exists and writes the three report files.
-pub fn run(project: &Project) -> Result<Outcome, CliError> {
-    let dir = project.reports_dir();
-    let state = project.state_dir();
-    let name = project
+/// The project's folder name, which titles the report.
+fn project_name(project: &Project) -> String {
+    project
         .root
         .canonicalize()
         .ok()
@@ -69,15 +70,22 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
             path.file_name()
                 .map(|name| name.to_string_lossy().into_owned())
         })
-        .unwrap_or_else(|| "migration".to_string());
-    let mut migration = MigrationReport::new(name, chrono::Utc::now());
-    let lists_failed = |error: std::io::Error| {
-        CliError::failed(format!(
-            "cannot write the report's lists into {}: {error}",
-            dir.display()
-        ))
-    };
-    let lists = ListFolder::open(&dir).map_err(lists_failed)?;
+        .unwrap_or_else(|| "migration".to_string())
+}
+
+fn lists_failed(dir: &Path, error: std::io::Error) -> CliError {
+    CliError::failed(format!(
+        "cannot write the report's lists into {}: {error}",
+        dir.display()
+    ))
+}
+
+/// What `discover` and `plan` kept: discovery, pre-flight, inventory, companies without contacts.
+fn add_planning_sections(
+    migration: &mut MigrationReport,
+    dir: &Path,
+    lists: &ListFolder,
+) -> Result<(), CliError> {
     migration.discovery = read_optional(&dir.join(DISCOVERY_SUMMARY_FILE))?;
     let findings_file = dir
         .join(PREFLIGHT_FINDINGS_FILE)
@@ -88,12 +96,23 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
     migration.inventory = read_optional(&dir.join(INVENTORY_FILE))?;
     let companies: Vec<report::CompanyWithoutContacts> =
         read_optional(&dir.join(COMPANIES_WITHOUT_CONTACTS_FILE))?.unwrap_or_default();
-    migration.companies_without_contacts =
-        report::companies_without_contacts(&companies, &lists).map_err(lists_failed)?;
-    // Read-only, so a report can be written while a migration runs. A rolled-back run left
-    // nothing in Intercom: the report describes what is there, with the rollback beside it.
+    migration.companies_without_contacts = report::companies_without_contacts(&companies, lists)
+        .map_err(|error| lists_failed(dir, error))?;
+    Ok(())
+}
+
+/// What the runs kept: each run that is still in Intercom, the last verification and the last
+/// rollback. Read-only, so a report can be written while a migration runs. A rolled-back run
+/// left nothing in Intercom: the report describes what is there, with the rollback beside it.
+fn add_run_sections(
+    project: &Project,
+    migration: &mut MigrationReport,
+    lists: &ListFolder,
+) -> Result<(), CliError> {
+    let dir = project.reports_dir();
+    let failed = |error| lists_failed(&dir, error);
+    let state = project.state_dir();
     let store = project.open_store_read_only()?;
-    let runs = store.runs()?;
     migration.open_tickets_in_intercom = store
         .milestone(crate::store::OPEN_TICKETS_MOVED)?
         .and_then(|reached| {
@@ -103,9 +122,10 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
                 tickets: reached.count,
             })
         });
-    for info in runs
+    for info in store
+        .runs()?
         .iter()
-        .filter(|run| run.mode != "rollback" && !run.is_rolled_back())
+        .filter(|run| run.mode != RunKind::Rollback && !run.is_rolled_back())
     {
         // One run's whole report in memory at a time: its lists go to disk as it is read.
         if let Some(run) = crate::history::run(&state, info.id)? {
@@ -113,19 +133,28 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
                 .ok()
                 .map(|at| at.with_timezone(&chrono::Utc));
             let number = migration.runs.len() + 1;
-            migration
-                .runs
-                .push(RunSection::new(number, started_at, &run, &lists).map_err(lists_failed)?);
+            let section = RunSection::new(number, started_at, &run, lists).map_err(failed)?;
+            migration.runs.push(section);
         }
     }
     migration.verification = crate::history::latest_verify(&state)?
-        .map(|verification| VerificationSection::new(&verification, &lists))
+        .map(|verification| VerificationSection::new(&verification, lists))
         .transpose()
-        .map_err(lists_failed)?;
+        .map_err(failed)?;
     migration.rollback = crate::history::latest_rollback(&state)?
-        .map(|rollback| RollbackSection::new(&rollback, &lists))
+        .map(|rollback| RollbackSection::new(&rollback, lists))
         .transpose()
-        .map_err(lists_failed)?;
+        .map_err(failed)?;
+    Ok(())
+}
+
+/// Gathers every section that exists and writes the three report files.
+pub fn run(project: &Project) -> Result<Outcome, CliError> {
+    let dir = project.reports_dir();
+    let mut migration = MigrationReport::new(project_name(project), chrono::Utc::now());
+    let lists = ListFolder::open(&dir).map_err(|error| lists_failed(&dir, error))?;
+    add_planning_sections(&mut migration, &dir, &lists)?;
+    add_run_sections(project, &mut migration, &lists)?;
     let paths = report::write_all(&migration, &dir).map_err(|error| {
         CliError::failed(format!(
             "cannot write the report into {}: {error}",

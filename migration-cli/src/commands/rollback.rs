@@ -11,7 +11,7 @@ use super::{engine, engine_failure, Outcome};
 use crate::error::{CliError, EXIT_FAILED};
 use crate::progress::Progress;
 use crate::project::Project;
-use crate::store::Store;
+use crate::store::{RunEnd, RunKind, Store};
 
 /// Journal rows read per page while planning a preview.
 const PREVIEW_PAGE: u32 = 10_000;
@@ -26,7 +26,7 @@ pub struct RollbackPreview {
     /// Every step, newest first.
     pub steps: Vec<UndoStep>,
     /// Writes of unknown outcome: the rollback first asks Intercom whether each applied.
-    pub uncertain: Vec<String>,
+    pub uncertain: Vec<migration_core::ops::Mark>,
     /// Values the rollback leaves as the migration set them.
     pub kept: Vec<KeptValue>,
 }
@@ -116,7 +116,7 @@ pub async fn run(project: &Project, progress: &Progress) -> Result<Outcome, CliE
     let source = project.source()?;
     let destination = project.destination()?;
     let store = project.open_store()?;
-    let run_id = store.begin_run("rollback", None)?;
+    let run_id = store.begin_run(RunKind::Rollback, None)?;
     let engine = engine(
         project,
         &source,
@@ -137,9 +137,9 @@ pub async fn run(project: &Project, progress: &Progress) -> Result<Outcome, CliE
     };
     let outcome = if report.is_complete() {
         store.mark_rolled_back(run_id)?;
-        "completed"
+        RunEnd::Completed
     } else {
-        "incomplete"
+        RunEnd::Incomplete
     };
     store.finish_run(run_id, outcome)?;
     crate::history::save_rollback(&project.state_dir(), &report)?;

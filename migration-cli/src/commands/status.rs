@@ -14,7 +14,7 @@ use super::Outcome;
 use crate::error::CliError;
 use crate::numbers::{duration, thousands};
 use crate::project::Project;
-use crate::store::{Milestone, RowState, RunInfo, Store, OPEN_TICKETS_MOVED};
+use crate::store::{Milestone, RowState, RunInfo, RunKind, Store, OPEN_TICKETS_MOVED};
 
 /// Writes looked at to measure the current rate.
 const RATE_WINDOW_WRITES: u32 = 2_000;
@@ -109,7 +109,7 @@ pub fn run(project: &Project) -> Result<Outcome, CliError> {
         writes_per_second,
         records_per_second,
         eta_seconds,
-        order: project.config.run.order,
+        order: project.settings.order,
         open_tickets_in_intercom: store.milestone(OPEN_TICKETS_MOVED)?,
     };
     Ok(Outcome::ok(
@@ -172,10 +172,10 @@ fn lines(status: &Status, discovered: bool) -> Vec<String> {
             run.id,
             run.mode,
             run.started_at,
-            match (status.running, run.outcome.as_deref()) {
+            match (status.running, run.outcome) {
                 (true, None) => "running now",
                 (false, None) => "did not finish (run it again to resume)",
-                (_, Some(outcome)) => outcome,
+                (_, Some(end)) => end.as_str(),
             }
         )),
         None => lines.push("no run yet".to_string()),
@@ -251,7 +251,7 @@ fn open_tickets_line(status: &Status) -> Option<String> {
     let full_run = status
         .runs
         .iter()
-        .any(|run| run.mode == "full" && !run.is_rolled_back());
+        .any(|run| run.mode == RunKind::Full && !run.is_rolled_back());
     (status.order == RunOrder::OpenFirst && full_run).then(|| {
         "open tickets first: not all in Intercom yet (the history follows them)".to_string()
     })
@@ -260,6 +260,7 @@ fn open_tickets_line(status: &Status) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::RunId;
 
     fn at(seconds_ago: i64, now: DateTime<Utc>) -> String {
         (now - chrono::Duration::seconds(seconds_ago)).to_rfc3339()
@@ -308,8 +309,8 @@ mod tests {
     #[test]
     fn the_moment_every_open_ticket_was_in_intercom_is_said() {
         let full = RunInfo {
-            id: 3,
-            mode: "full".into(),
+            id: RunId::from(3),
+            mode: RunKind::Full,
             mapping_hash: None,
             started_at: "2026-04-04T20:00:00.000Z".into(),
             finished_at: None,
@@ -319,7 +320,7 @@ mod tests {
         };
         let reached = Milestone {
             reached_at: "2026-04-04T20:42:10.000Z".into(),
-            run_id: Some(3),
+            run_id: Some(RunId::from(3)),
             count: 1_234,
         };
         let said = |status: &Status| open_tickets_line(status);

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use intercom_client::{ClientStats, Wait, WaitCause};
-use migration_core::engine::{Event, Observer, Pass, Stage, WaitReason};
+use migration_core::engine::{Event, Observer, Pass, Stage, StageReport, WaitReason};
 
 pub use eta::{eta, Pace, Recent};
 pub use text::{clock, estimate, rate, stage_name, Pause, Status};
@@ -493,6 +493,53 @@ impl Task {
     }
 }
 
+impl Display {
+    /// Closes the stage's bar with its summary, if the bar is still that stage's.
+    fn stage_finished(&self, report: &StageReport) {
+        let done = self
+            .state()
+            .task
+            .as_ref()
+            .filter(|task| task.stage == Some(report.stage))
+            .map(|task| task.done);
+        if let Some(done) = done {
+            self.finish_task(Some(text::stage_summary(report, done)));
+        }
+    }
+
+    /// An operation waits: a retry after a failure pauses the display with why.
+    fn waiting(&self, mark: &str, reason: &WaitReason) {
+        match reason {
+            WaitReason::Backoff {
+                attempt,
+                delay_ms,
+                error,
+            } => self.pause(
+                Pause::Retry {
+                    mark: mark.to_string(),
+                    attempt: *attempt,
+                    error: error.clone(),
+                },
+                Duration::from_millis(*delay_ms),
+            ),
+            // Brief and ordinary: a record waits for another of its stage to create what it
+            // needs. Only the log hears of it.
+            WaitReason::Dependency { key } => {
+                tracing::debug!(target: "progress", "{mark} waits for {key} to be created first");
+            }
+        }
+    }
+
+    /// One more record verified, the verification's bar started by the first.
+    fn record_verified(&self) {
+        let verifying = matches!(&self.state().task, Some(task) if task.name == VERIFYING);
+        if !verifying {
+            self.start_task(VERIFYING, None, None);
+        }
+        self.with_task(|task| task.advance(task.done + 1));
+    }
+}
+
 impl Observer for Display {
     fn observe(&self, event: &Event) {
         match event {
@@ -513,17 +560,7 @@ impl Observer for Display {
                     task.advance(*done);
                 }
             }),
-            Event::StageFinished { report } => {
-                let done = self
-                    .state()
-                    .task
-                    .as_ref()
-                    .filter(|task| task.stage == Some(report.stage))
-                    .map(|task| task.done);
-                if let Some(done) = done {
-                    self.finish_task(Some(text::stage_summary(report, done)));
-                }
-            }
+            Event::StageFinished { report } => self.stage_finished(report),
             Event::RecordRejected { .. } => self.with_task(|task| task.rejected += 1),
             Event::OperationFailed { .. } => self.with_task(|task| task.failed += 1),
             Event::OperationPlanned {
@@ -534,25 +571,7 @@ impl Observer for Display {
                 let done = if *already_done { " (already done)" } else { "" };
                 self.line(&format!("would send: {}{done}", operation.mark));
             }
-            Event::Waiting { mark, reason } => match reason {
-                WaitReason::Backoff {
-                    attempt,
-                    delay_ms,
-                    error,
-                } => self.pause(
-                    Pause::Retry {
-                        mark: mark.clone(),
-                        attempt: *attempt,
-                        error: error.clone(),
-                    },
-                    Duration::from_millis(*delay_ms),
-                ),
-                // Brief and ordinary: a record waits for another of its stage to create what
-                // it needs. Only the log hears of it.
-                WaitReason::Dependency { key } => {
-                    tracing::debug!(target: "progress", "{mark} waits for {key} to be created first");
-                }
-            },
+            Event::Waiting { mark, reason } => self.waiting(mark, reason),
             Event::Mismatch {
                 stage,
                 reconciliation,
@@ -563,13 +582,7 @@ impl Observer for Display {
                     _ => self.line(&text),
                 }
             }
-            Event::RecordVerified { .. } => {
-                let verifying = matches!(&self.state().task, Some(task) if task.name == VERIFYING);
-                if !verifying {
-                    self.start_task(VERIFYING, None, None);
-                }
-                self.with_task(|task| task.advance(task.done + 1));
-            }
+            Event::RecordVerified { .. } => self.record_verified(),
             Event::RollbackStarted { steps } => self.start_task(ROLLING_BACK, None, Some(*steps)),
             Event::UndoDone { .. } => self.with_task(|task| task.advance(task.done + 1)),
             Event::UndoFailed { .. } => self.with_task(|task| {

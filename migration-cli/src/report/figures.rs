@@ -4,10 +4,9 @@
 use std::collections::BTreeMap;
 
 use migration_core::engine::{RunMode, RunOutcome};
-use migration_core::inventory::InventoryKind;
+use migration_core::inventory::{InventoryItem, InventoryKind, WrittenInventory};
 use migration_core::model::source::SourceKind;
 use migration_core::reject::Severity;
-use migration_core::rollback::UndoStep;
 use migration_core::RecordKind;
 use serde::{Deserialize, Serialize};
 
@@ -235,27 +234,33 @@ fn source_of(kind: RecordKind) -> Option<SourceKind> {
     }
 }
 
-/// Planned steps counted per kind of step (`delete`, `archive`…), in their wire names.
-pub(crate) fn steps_per_kind(steps: &[UndoStep]) -> BTreeMap<String, u64> {
-    let mut counted = BTreeMap::new();
-    for step in steps {
-        let kind = match serde_json::to_value(step) {
-            Ok(serde_json::Value::Object(fields)) => fields
-                .get("step")
-                .and_then(|kind| kind.as_str())
-                .map_or_else(|| "other".to_string(), str::to_string),
-            _ => "other".to_string(),
-        };
-        *counted.entry(kind).or_insert(0) += 1;
-    }
-    counted
-}
-
 /// The inventory kinds in the order the reports show them, with their headings.
-pub(crate) const INVENTORY_KINDS: [(InventoryKind, &str); 5] = [
+const INVENTORY_KINDS: [(InventoryKind, &str); 5] = [
     (InventoryKind::Workflow, "Workflows"),
     (InventoryKind::BusinessRule, "Business rules"),
     (InventoryKind::SlaPolicy, "SLA policies"),
     (InventoryKind::SavedReport, "Saved reports"),
     (InventoryKind::PortalSetting, "Portal settings"),
 ];
+
+/// The items of `inventory` per kind, under the kind's heading, in the order the reports show
+/// them; kinds without items are left out.
+pub(crate) fn inventory_groups(
+    inventory: &WrittenInventory,
+) -> Vec<(&'static str, Vec<&InventoryItem>)> {
+    INVENTORY_KINDS
+        .into_iter()
+        .map(|(kind, heading)| (heading, inventory.of_kind(kind).collect::<Vec<_>>()))
+        .filter(|(_, items)| !items.is_empty())
+        .collect()
+}
+
+/// An inventory item's lists in the order the reports show them, with their labels.
+pub(crate) fn labelled_lists(item: &InventoryItem) -> [(&'static str, &[String]); 4] {
+    [
+        ("Conditions", &item.conditions),
+        ("Actions", &item.actions),
+        ("Business hours", &item.business_hours),
+        ("Clock stops when", &item.pause_rules),
+    ]
+}

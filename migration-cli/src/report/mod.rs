@@ -13,6 +13,10 @@
 //! (rejections, failures, findings, differences…) is written in full beside it as JSON Lines
 //! by the [`lists`] module, while the sections are built ([`RunSection::new`] and the like).
 //! However many records a migration has, the three files stay small.
+//!
+//! The HTML and the Markdown show the same things: each section is summarised once (its
+//! figures and phrases, its lists as tables that say what each cell holds, in the order of the
+//! report's parts), and each renderer only lays that summary out in its own markup.
 
 mod figures;
 mod html;
@@ -20,7 +24,10 @@ mod json;
 pub mod lists;
 mod markdown;
 mod model;
+mod outline;
 mod sections;
+mod summary;
+mod table;
 mod words;
 
 pub use figures::{Headline, ObjectRow, Verdict, VerifiedCounts};
@@ -29,13 +36,11 @@ pub use json::{from_json, to_json};
 pub use lists::{FindingsFile, Group, Grouped, ListFolder, Listed, PREFLIGHT_FINDINGS_FILE};
 pub use markdown::to_markdown;
 pub use model::{
-    ArticleTally, AttachmentSummary, CompanyWithoutContacts, CustomFieldCounts, DiscoverySummary,
-    DoctorDigest, HelpCenterStatus, IntercomSummary, LargeFile, MigrationReport,
-    OpenTicketsInIntercom,
+    companies_without_contacts, ArticleTally, AttachmentSummary, CompanyWithoutContacts,
+    CustomFieldCounts, DiscoverySummary, DoctorDigest, HelpCenterStatus, IntercomSummary,
+    LargeFile, MigrationReport, OpenTicketsInIntercom,
 };
-pub use sections::{
-    companies_without_contacts, PreflightSection, RollbackSection, RunSection, VerificationSection,
-};
+pub use sections::{PreflightSection, RollbackSection, RunSection, VerificationSection};
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! discovery to rollback, that the renderers turn into HTML, Markdown and JSON.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io;
 
 use chrono::{DateTime, Utc};
 use migration_core::inventory::WrittenInventory;
@@ -12,8 +13,9 @@ use migration_core::ops::{DestinationOp, Operation};
 use migration_core::spec::FieldUsage;
 use serde::{Deserialize, Serialize};
 
-use super::lists::Listed;
+use super::lists::{ListFolder, Listed, COMPANIES_WITHOUT_CONTACTS_LIST};
 use super::sections::{PreflightSection, RollbackSection, RunSection, VerificationSection};
+use super::words;
 
 /// Everything about one migration project, as one document.
 ///
@@ -69,7 +71,7 @@ impl OpenTicketsInIntercom {
     pub fn sentence(&self) -> String {
         format!(
             "All {} open tickets were in Intercom at {}; the history followed them.",
-            super::words::count(self.tickets),
+            words::count(self.tickets),
             self.at.format("%Y-%m-%d %H:%M:%S UTC")
         )
     }
@@ -113,6 +115,52 @@ impl CompanyWithoutContacts {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// The companies no contact is attached to, summarised; the list is
+/// `companies-without-contacts.jsonl`.
+pub fn companies_without_contacts(
+    companies: &[CompanyWithoutContacts],
+    lists: &ListFolder,
+) -> io::Result<Listed<CompanyWithoutContacts>> {
+    lists.listed(
+        &format!("{COMPANIES_WITHOUT_CONTACTS_LIST}.jsonl"),
+        companies,
+    )
+}
+
+impl MigrationReport {
+    /// The list files the report links to, in the order it shows them.
+    pub fn list_files(&self) -> Vec<&str> {
+        let mut files = Vec::new();
+        if let Some(preflight) = &self.preflight {
+            files.push(&preflight.findings.file);
+        }
+        files.push(&self.companies_without_contacts.file);
+        for run in &self.runs {
+            files.extend([
+                &run.rejections.file,
+                &run.failures.file,
+                &run.unlinked_children.file,
+                &run.sample.file,
+            ]);
+        }
+        if let Some(verification) = &self.verification {
+            files.extend([
+                &verification.differences.file,
+                &verification.unreadable_parts.file,
+                &verification.foreign_parts.file,
+            ]);
+        }
+        if let Some(rollback) = &self.rollback {
+            files.extend([
+                &rollback.failures.file,
+                &rollback.uncertain.file,
+                &rollback.kept.file,
+            ]);
+        }
+        files.into_iter().filter_map(Option::as_deref).collect()
     }
 }
 
@@ -331,6 +379,24 @@ pub enum HelpCenterStatus {
         /// Articles it already has.
         articles: u64,
     },
+}
+
+impl HelpCenterStatus {
+    /// The Help Center's state, in words.
+    pub(crate) fn text(self) -> String {
+        match self {
+            HelpCenterStatus::NotChecked => "not checked".to_string(),
+            HelpCenterStatus::Missing => "none: set one up before articles can move".to_string(),
+            HelpCenterStatus::Present {
+                collections,
+                articles,
+            } => format!(
+                "present · {} collections · {} articles",
+                words::count(collections),
+                words::count(articles)
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,16 +13,12 @@ use migration_core::engine::{
 };
 use migration_core::model::source::{SourceKind, SourceRef};
 use migration_core::reject::{Finding, ReasonCode, RedactionTotals, Rejection, Severity};
-use migration_core::rollback::KeptValue;
+use migration_core::rollback::{KeptValue, UndoStep};
 use migration_core::validate::PreflightReport;
 use migration_core::RecordKind;
 use serde::{Deserialize, Serialize};
 
-use super::figures;
-use super::lists::{
-    Group, Grouped, ListFolder, Listed, COMPANIES_WITHOUT_CONTACTS_LIST, EXAMPLES, OTHER_REASONS,
-};
-use super::model::{CompanyWithoutContacts, MigrationReport};
+use super::lists::{Group, Grouped, ListFolder, Listed, EXAMPLES, OTHER_REASONS};
 use super::words;
 
 /// The pre-flight findings: counts per severity, and per reason with the first of each.
@@ -301,7 +297,7 @@ impl RollbackSection {
         Ok(Self {
             dry_run: report.dry_run,
             steps_planned: report.steps.len() as u64,
-            steps: figures::steps_per_kind(&report.steps),
+            steps: steps_per_kind(&report.steps),
             undone: report.undone,
             already_absent: report.already_absent,
             settled_without_step: report.settled_without_step,
@@ -321,50 +317,20 @@ impl RollbackSection {
     }
 }
 
-/// The companies no contact is attached to, summarised; the list is
-/// `companies-without-contacts.jsonl`.
-pub fn companies_without_contacts(
-    companies: &[CompanyWithoutContacts],
-    lists: &ListFolder,
-) -> io::Result<Listed<CompanyWithoutContacts>> {
-    lists.listed(
-        &format!("{COMPANIES_WITHOUT_CONTACTS_LIST}.jsonl"),
-        companies,
-    )
-}
-
-impl MigrationReport {
-    /// The list files the report links to, in the order it shows them.
-    pub fn list_files(&self) -> Vec<&str> {
-        let mut files = Vec::new();
-        if let Some(preflight) = &self.preflight {
-            files.push(&preflight.findings.file);
-        }
-        files.push(&self.companies_without_contacts.file);
-        for run in &self.runs {
-            files.extend([
-                &run.rejections.file,
-                &run.failures.file,
-                &run.unlinked_children.file,
-                &run.sample.file,
-            ]);
-        }
-        if let Some(verification) = &self.verification {
-            files.extend([
-                &verification.differences.file,
-                &verification.unreadable_parts.file,
-                &verification.foreign_parts.file,
-            ]);
-        }
-        if let Some(rollback) = &self.rollback {
-            files.extend([
-                &rollback.failures.file,
-                &rollback.uncertain.file,
-                &rollback.kept.file,
-            ]);
-        }
-        files.into_iter().filter_map(Option::as_deref).collect()
+/// Planned steps counted per kind of step (`delete`, `archive`…), in their wire names.
+fn steps_per_kind(steps: &[UndoStep]) -> BTreeMap<String, u64> {
+    let mut counted = BTreeMap::new();
+    for step in steps {
+        let kind = match serde_json::to_value(step) {
+            Ok(serde_json::Value::Object(fields)) => fields
+                .get("step")
+                .and_then(|kind| kind.as_str())
+                .map_or_else(|| "other".to_string(), str::to_string),
+            _ => "other".to_string(),
+        };
+        *counted.entry(kind).or_insert(0) += 1;
     }
+    counted
 }
 
 #[cfg(test)]

@@ -7,8 +7,6 @@ use migration_core::engine::{RunMode, RunOutcome, StageReport, VerifySelection};
 use migration_core::model::source::SourceKind;
 use serde::Serialize;
 
-use super::model::HelpCenterStatus;
-
 /// The machine name of a serde enum variant (`missing_email`, `article_links`).
 pub(crate) fn wire_name<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
@@ -20,11 +18,15 @@ pub(crate) fn wire_name<T: Serialize>(value: &T) -> String {
 
 /// `article_links` → `Article links`.
 pub(crate) fn humanize(name: &str) -> String {
-    let spaced = name.replace(['_', '-'], " ");
-    let mut chars = spaced.chars();
+    capitalised(&name.replace(['_', '-'], " "))
+}
+
+/// `dry run: nothing was changed` → `Dry run: nothing was changed`.
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => spaced,
+        None => String::new(),
     }
 }
 
@@ -156,22 +158,6 @@ pub(crate) fn selection_text(selection: VerifySelection) -> String {
     }
 }
 
-/// The Help Center's state, in words.
-pub(crate) fn help_center_text(status: HelpCenterStatus) -> String {
-    match status {
-        HelpCenterStatus::NotChecked => "not checked".to_string(),
-        HelpCenterStatus::Missing => "none: set one up before articles can move".to_string(),
-        HelpCenterStatus::Present {
-            collections,
-            articles,
-        } => format!(
-            "present · {} collections · {} articles",
-            count(collections),
-            count(articles)
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,5 +213,15 @@ mod tests {
     fn names_are_humanized() {
         assert_eq!(humanize("article_links"), "Article links");
         assert_eq!(humanize(""), "");
+    }
+
+    #[test]
+    fn a_phrase_starts_with_a_capital() {
+        assert_eq!(
+            capitalised("dry run: nothing was changed"),
+            "Dry run: nothing was changed"
+        );
+        assert_eq!(capitalised("état"), "État");
+        assert_eq!(capitalised(""), "");
     }
 }

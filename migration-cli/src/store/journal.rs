@@ -135,7 +135,7 @@ impl Store {
         )?
         .execute((
             self.current_run(),
-            &operation.mark,
+            operation.mark.as_str(),
             format!("{:?}", operation.phase),
             encode_json(operation)?,
             encode_json(refs)?,

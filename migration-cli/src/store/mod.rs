@@ -9,6 +9,7 @@
 mod journal;
 mod port;
 mod records;
+mod runs;
 mod schema;
 
 use std::fs::{File, OpenOptions};
@@ -16,12 +17,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use migration_core::spec::SpecHash;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Params, Row};
 
 use crate::private_files::{create_private_dir_all, open_private, set_owner_only};
 
 pub use journal::{JournalRow, RowState};
-pub use records::{status_name, Milestone, RunInfo, StoredStatus, OPEN_TICKETS_MOVED};
+pub use records::{status_name, Milestone, StoredStatus, OPEN_TICKETS_MOVED};
+pub use runs::{RunEnd, RunId, RunInfo, RunKind};
 pub use schema::SCHEMA_VERSION;
 
 /// File name of the database inside the state folder.
@@ -277,20 +280,20 @@ impl Store {
     }
 
     /// Records the person's approval of a mapping with this content hash.
-    pub fn confirm_mapping(&self, hash: &str, content: &str) -> Result<(), StoreError> {
+    pub fn confirm_mapping(&self, hash: &SpecHash, content: &str) -> Result<(), StoreError> {
         self.execute(
             "INSERT OR REPLACE INTO mapping_confirmations (hash, confirmed_at, content) VALUES (?1, ?2, ?3)",
-            (hash, now(), content),
+            (hash.as_str(), now(), content),
         )?;
         Ok(())
     }
 
     /// Whether a mapping with this hash was confirmed.
-    pub fn is_mapping_confirmed(&self, hash: &str) -> Result<bool, StoreError> {
+    pub fn is_mapping_confirmed(&self, hash: &SpecHash) -> Result<bool, StoreError> {
         Ok(self
             .query_one(
                 "SELECT 1 FROM mapping_confirmations WHERE hash = ?1",
-                [hash],
+                [hash.as_str()],
                 |_| Ok(()),
             )?
             .is_some())

@@ -1,4 +1,4 @@
-//! The ID map, per-record status, runs and attachment checksums.
+//! The ID map, per-record status, milestones and attachment checksums.
 
 use migration_core::model::source::SourceRef;
 use migration_core::ports::RecordStatus;
@@ -6,37 +6,7 @@ use migration_core::{DestinationRef, RecordKey};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::{now, Store, StoreError};
-
-/// One run of the tool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunInfo {
-    /// Run number.
-    pub id: i64,
-    /// `sample`, `full`, `delta`, `rollback`, ...
-    pub mode: String,
-    /// Hash of the mapping it ran with.
-    pub mapping_hash: Option<String>,
-    /// Start, RFC 3339.
-    pub started_at: String,
-    /// End, RFC 3339, if it ended.
-    pub finished_at: Option<String>,
-    /// How it ended.
-    pub outcome: Option<String>,
-    /// Why it failed, when it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// The rollback run that undid it, when one did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rolled_back_by: Option<i64>,
-}
-
-impl RunInfo {
-    /// Whether a completed rollback undid this run: nothing it wrote is left in Intercom.
-    pub fn is_rolled_back(&self) -> bool {
-        self.rolled_back_by.is_some()
-    }
-}
+use super::{now, RunId, Store, StoreError};
 
 /// A moment a migration reached, kept the first time it was reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +15,7 @@ pub struct Milestone {
     pub reached_at: String,
     /// The run that reached it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run_id: Option<i64>,
+    pub run_id: Option<RunId>,
     /// How many records it is about.
     pub count: u64,
 }
@@ -66,55 +36,6 @@ pub struct StoredStatus {
 }
 
 impl Store {
-    /// Starts a run; later journal rows belong to it. Returns its number.
-    pub fn begin_run(&self, mode: &str, mapping_hash: Option<&str>) -> Result<i64, StoreError> {
-        let id = {
-            let conn = self.conn();
-            conn.prepare_cached(
-                "INSERT INTO runs (mode, mapping_hash, started_at) VALUES (?1, ?2, ?3)",
-            )?
-            .execute((mode, mapping_hash, now()))?;
-            conn.last_insert_rowid()
-        };
-        self.set_current_run(id);
-        Ok(id)
-    }
-
-    /// Ends a run.
-    pub fn finish_run(&self, run_id: i64, outcome: &str) -> Result<(), StoreError> {
-        self.execute(
-            "UPDATE runs SET finished_at = ?2, outcome = ?3 WHERE id = ?1",
-            (run_id, now(), outcome),
-        )?;
-        Ok(())
-    }
-
-    /// Ends a run that failed, keeping why (already redacted by the caller).
-    pub fn fail_run(&self, run_id: i64, error: &str) -> Result<(), StoreError> {
-        self.execute(
-            "UPDATE runs SET finished_at = ?2, outcome = 'failed', error = ?3 WHERE id = ?1",
-            (run_id, now(), error),
-        )?;
-        Ok(())
-    }
-
-    /// After rollback run `rollback_id` undid everything the journal held: marks every earlier
-    /// run as rolled back and forgets the statuses of their records (none of them is in
-    /// Intercom any more), in one transaction.
-    pub fn mark_rolled_back(&self, rollback_id: i64) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "UPDATE runs SET rolled_back_by = ?1
-             WHERE id < ?1 AND mode != 'rollback' AND rolled_back_by IS NULL",
-            [rollback_id],
-        )?;
-        tx.execute("DELETE FROM record_status", [])?;
-        tx.execute("DELETE FROM milestones", [])?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// Keeps that milestone `name` was reached now by the current run, about `count` records,
     /// unless it was reached before (the first moment counts).
     pub fn reach_milestone(&self, name: &str, count: u64) -> Result<(), StoreError> {
@@ -138,28 +59,6 @@ impl Store {
                 })
             },
         )
-    }
-
-    /// Every run, oldest first.
-    pub fn runs(&self) -> Result<Vec<RunInfo>, StoreError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare(
-            "SELECT id, mode, mapping_hash, started_at, finished_at, outcome, error, rolled_back_by
-             FROM runs ORDER BY id",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(RunInfo {
-                id: row.get(0)?,
-                mode: row.get(1)?,
-                mapping_hash: row.get(2)?,
-                started_at: row.get(3)?,
-                finished_at: row.get(4)?,
-                outcome: row.get(5)?,
-                error: row.get(6)?,
-                rolled_back_by: row.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Links a destination record to its key.
@@ -331,24 +230,46 @@ pub fn status_name(status: &RecordStatus) -> &'static str {
     }
 }
 
+/// Links a destination record to its key on `conn` (alone or inside a caller's transaction).
+pub(super) fn put_id(
+    conn: &Connection,
+    run: Option<i64>,
+    key: &RecordKey,
+    destination: &DestinationRef,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO id_map (record_key, kind, dest_id, dest_url, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (record_key) DO UPDATE SET dest_id = excluded.dest_id, dest_url = excluded.dest_url",
+    )?
+    .execute((
+        key.to_string(),
+        key.kind().prefix(),
+        &destination.id,
+        &destination.url,
+        run,
+    ))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::RunKind;
 
     #[test]
     fn a_milestone_keeps_its_first_moment_until_a_rollback() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.milestone(OPEN_TICKETS_MOVED).unwrap(), None);
-        let run = store.begin_run("full", None).unwrap();
+        let run = store.begin_run(RunKind::Full, None).unwrap();
         store.reach_milestone(OPEN_TICKETS_MOVED, 12).unwrap();
         let first = store.milestone(OPEN_TICKETS_MOVED).unwrap().unwrap();
         assert_eq!((first.count, first.run_id), (12, Some(run)));
         // A resumed run reaches it again: the first moment stays.
-        store.begin_run("full", None).unwrap();
+        store.begin_run(RunKind::Full, None).unwrap();
         store.reach_milestone(OPEN_TICKETS_MOVED, 12).unwrap();
         assert_eq!(store.milestone(OPEN_TICKETS_MOVED).unwrap(), Some(first));
-        let rollback = store.begin_run("rollback", None).unwrap();
+        let rollback = store.begin_run(RunKind::Rollback, None).unwrap();
         store.mark_rolled_back(rollback).unwrap();
         assert_eq!(store.milestone(OPEN_TICKETS_MOVED).unwrap(), None);
     }
@@ -370,25 +291,4 @@ mod tests {
             1
         );
     }
-}
-
-/// Links a destination record to its key on `conn` (alone or inside a caller's transaction).
-pub(super) fn put_id(
-    conn: &Connection,
-    run: Option<i64>,
-    key: &RecordKey,
-    destination: &DestinationRef,
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO id_map (record_key, kind, dest_id, dest_url, run_id) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (record_key) DO UPDATE SET dest_id = excluded.dest_id, dest_url = excluded.dest_url",
-    )?
-    .execute((
-        key.to_string(),
-        key.kind().prefix(),
-        &destination.id,
-        &destination.url,
-        run,
-    ))?;
-    Ok(())
 }

@@ -29,10 +29,6 @@ impl Template {
         let world = super::confirmed_world().await;
         let dir = tempfile::tempdir().unwrap();
         copy_dir(world.dir(), dir.path());
-        // The binary reads the configuration from disk; the in-process project tuned it for the
-        // simulators in memory only.
-        let config = toml::to_string(&world.project.config).unwrap();
-        std::fs::write(dir.path().join(migration_cli::config::CONFIG_FILE), config).unwrap();
         Self { dir }
     }
 

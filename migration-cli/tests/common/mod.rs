@@ -10,6 +10,8 @@ pub mod wire;
 use fixtures::instance::Instance;
 use fixtures::sim::intercom::{IntercomSim, IntercomSimConfig, RateLimitConfig};
 use fixtures::sim::vivantio::{VivantioSim, VivantioSimConfig};
+use migration_cli::commands::migrate::MigrateOptions;
+use migration_cli::commands::plan::PlanOptions;
 use migration_cli::commands::{confirm, demo, plan};
 use migration_cli::progress::{Progress, ProgressMode};
 
@@ -59,7 +61,14 @@ pub async fn world_with(config: VivantioSimConfig) -> World {
 /// [`world`] with the proposed mapping planned and confirmed.
 pub async fn confirmed_world() -> World {
     let world = world().await;
-    plan::run(&world.project, true).await.unwrap();
+    plan::run(
+        &world.project,
+        &PlanOptions {
+            replace_mapping: true,
+        },
+    )
+    .await
+    .unwrap();
     confirm::run(&world.project, "test").await.unwrap();
     world
 }
@@ -69,9 +78,7 @@ pub async fn confirmed_world() -> World {
 pub async fn full_migration(world: &World) -> migration_cli::commands::Outcome {
     migration_cli::commands::migrate::run(
         &world.project,
-        migration_core::engine::RunMode::Full,
-        false,
-        true,
+        &MigrateOptions::new(migration_core::engine::RunMode::Full).continue_on_mismatch(),
         &silent(),
     )
     .await

@@ -314,7 +314,7 @@ fn full_run() -> RunReport {
     ];
     run.failures = vec![Failure {
         record: Some(r(SourceKind::Ticket, 13_554)),
-        mark: "add-part:ticket:vivantio-ticket:13554:14".to_string(),
+        mark: "add-part:ticket:vivantio-ticket:13554:14".into(),
         operation: "add_part".to_string(),
         code: FailureCode::DestinationRejected,
         message: "Intercom refused the part: body is too long (max 65535 characters)".to_string(),

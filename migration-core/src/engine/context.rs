@@ -12,6 +12,7 @@ use crate::delta::Watermark;
 use crate::idmap::{DestinationRef, IdMap};
 use crate::keys::{RecordKey, RecordKind};
 use crate::model::source::{SourceKind, SourceRef, SourceSchema};
+use crate::ops::Mark;
 use crate::ports::{Destination, Source, StateStore};
 use crate::reject::{Finding, ReasonCode, RedactionTotals};
 use crate::rollback::JournalState;
@@ -43,7 +44,7 @@ pub(crate) struct Context<'e, 'a> {
     /// relink, does not depend on which concurrent creates happened to finish first.
     stage_articles: Mutex<Vec<(RecordKey, DestinationRef)>>,
     /// Marks journalled as intents with no outcome, with their sequences.
-    unsettled: Mutex<HashMap<String, Vec<u64>>>,
+    unsettled: Mutex<HashMap<Mark, Vec<u64>>>,
     /// Records this run could not create, with why.
     unavailable: Mutex<HashMap<RecordKey, String>>,
     /// Records a dry run would have created.
@@ -143,7 +144,7 @@ impl<'e, 'a> Context<'e, 'a> {
 
     async fn read_unsettled(&self) -> Result<(), EngineError> {
         let mut journal = self.store().journal();
-        let mut unsettled: HashMap<String, Vec<u64>> = HashMap::new();
+        let mut unsettled: HashMap<Mark, Vec<u64>> = HashMap::new();
         while let Some(entry) = journal.next().await {
             let entry = entry.map_err(EngineError::Store)?;
             match entry.state {
@@ -168,7 +169,7 @@ impl<'e, 'a> Context<'e, 'a> {
     /// Gives back unsettled intents that could not be settled now.
     pub fn keep_unsettled(&self, mark: &str, sequences: Vec<u64>) {
         lock(&self.unsettled)
-            .entry(mark.to_string())
+            .entry(Mark::from(mark.to_string()))
             .or_default()
             .extend(sequences);
     }

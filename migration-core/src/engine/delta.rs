@@ -4,7 +4,7 @@
 use crate::delta::Watermark;
 use crate::keys::RecordKey;
 use crate::model::source::{Article, SourceKind, SourceRef};
-use crate::ops::{DestinationOp, Operation, Phase};
+use crate::ops::{DestinationOp, Mark, Operation, Phase};
 
 /// The mark an update gets in the delta that starts from `since`. Stable for that delta, so
 /// a resumed delta skips what it already sent; different from the first run's and from the
@@ -31,7 +31,7 @@ fn is_content_update(op: &DestinationOp) -> bool {
 pub(crate) fn rekey(operations: &mut [Operation], since: Watermark) {
     for operation in operations {
         if is_content_update(&operation.op) {
-            operation.mark = delta_mark(&operation.mark, since);
+            operation.mark = Mark::from(delta_mark(&operation.mark, since));
         }
     }
 }
@@ -63,7 +63,7 @@ mod tests {
         let mut operations = vec![
             Operation::changing(
                 Phase::StatesAndAssignments,
-                "state:x".into(),
+                "state:x",
                 DestinationOp::SetThreadState {
                     thread: thread.clone(),
                     state: ThreadState::Conversation(ConversationState::Closed),
@@ -71,7 +71,7 @@ mod tests {
             ),
             Operation::changing(
                 Phase::ThreadDetails,
-                "tagging:x".into(),
+                "tagging:x",
                 DestinationOp::TagThread {
                     thread: thread.clone(),
                     tag: RecordKey::tag("a"),
@@ -79,7 +79,7 @@ mod tests {
             ),
             Operation::changing(
                 Phase::Links,
-                "link:x".into(),
+                "link:x",
                 DestinationOp::LinkThreads {
                     parent: thread.clone(),
                     child: RecordKey::conversation(2),

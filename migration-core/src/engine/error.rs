@@ -2,6 +2,7 @@
 
 use crate::error::{PortError, PortErrorKind, SpecError};
 use crate::keys::RecordKey;
+use crate::ops::Mark;
 use crate::spec::SpecHash;
 
 /// Why the engine stopped. Every stop leaves the state store consistent: run the same command
@@ -29,7 +30,7 @@ pub enum EngineError {
     #[error("Intercom failed on operation {mark}: {error}")]
     Destination {
         /// The operation.
-        mark: String,
+        mark: Mark,
         /// What the destination said.
         error: PortError,
     },
@@ -37,7 +38,7 @@ pub enum EngineError {
     #[error("operation {mark} still failed after {attempts} attempts: {error}")]
     RetriesExhausted {
         /// The operation.
-        mark: String,
+        mark: Mark,
         /// Attempts made.
         attempts: u32,
         /// The last failure.
@@ -47,7 +48,7 @@ pub enum EngineError {
     #[error("operation {mark} requires {key}, which no earlier step created and which was neither rejected nor failed: the load order is wrong (a bug; please report it)")]
     MissingRequirement {
         /// The operation.
-        mark: String,
+        mark: Mark,
         /// The record it needs.
         key: RecordKey,
     },

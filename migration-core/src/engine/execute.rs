@@ -11,8 +11,10 @@ use super::report::{Failure, FailureCode, OperationCounts};
 use super::stage::Stage;
 use super::EngineError;
 use crate::error::{PortError, PortErrorKind};
+use crate::ops::Mark;
 use crate::ops::Operation;
 use crate::ports::{ExecutionOutcome, ExecutionRequest};
+
 /// What became of one operation.
 #[derive(Debug)]
 pub(crate) enum Executed {
@@ -33,27 +35,13 @@ impl Context<'_, '_> {
         waits: &dyn DependencyWait,
         counts: &mut OperationCounts,
     ) -> Result<Executed, EngineError> {
-        let store = self.store();
-        if let Some(outcome) = store
+        if let Some(outcome) = self
+            .store()
             .completed(&operation.mark)
             .await
             .map_err(EngineError::Store)?
         {
-            self.learn(&operation, &outcome);
-            counts.skipped += 1;
-            if self.dry_run {
-                self.emit(Event::OperationPlanned {
-                    stage,
-                    operation: Box::new(operation),
-                    already_done: true,
-                });
-            } else {
-                self.emit(Event::OperationSkipped {
-                    stage,
-                    mark: operation.mark,
-                });
-            }
-            return Ok(Executed::Skipped);
+            return Ok(self.skipped(stage, operation, &outcome, counts));
         }
         let refs = match self.resolve(&operation, waits).await? {
             Resolution::Ready(refs) => refs,
@@ -71,16 +59,7 @@ impl Context<'_, '_> {
         };
         let operation = self.render(operation);
         if self.dry_run {
-            if let Some(key) = &operation.creates {
-                self.plan_created(key.clone());
-            }
-            counts.sent += 1;
-            self.emit(Event::OperationPlanned {
-                stage,
-                operation: Box::new(operation),
-                already_done: false,
-            });
-            return Ok(Executed::Sent);
+            return Ok(self.planned(stage, operation, counts));
         }
         let files = match self.files(&operation, counts).await? {
             Ok(files) => files,
@@ -91,32 +70,95 @@ impl Context<'_, '_> {
             refs: &refs,
             files: &files.payloads,
         };
-        if let Some(sequences) = self.take_unsettled(&operation.mark) {
-            // An earlier run journalled the intent and never learnt the outcome.
-            match self.reconcile(request, counts).await {
-                Ok(Some(outcome)) => {
-                    let (last, older) = sequences
-                        .split_last()
-                        .map_or((None, &[][..]), |(last, older)| (Some(*last), older));
-                    self.settle_unapplied(older).await?;
-                    if let Some(sequence) = last {
-                        self.finish(stage, &operation, sequence, &outcome, true, counts)
-                            .await?;
-                        return Ok(Executed::Sent);
-                    }
-                }
-                Ok(None) => self.settle_unapplied(&sequences).await?,
-                Err(error) => {
-                    self.keep_unsettled(&operation.mark, sequences);
-                    return Err(error);
-                }
-            }
+        if let Some(executed) = self.settle_earlier_intents(stage, request, counts).await? {
+            return Ok(executed);
         }
-        let sequence = store
+        let sequence = self
+            .store()
             .begin(&operation, &refs)
             .await
             .map_err(EngineError::Store)?;
         self.send(stage, request, sequence, counts).await
+    }
+
+    /// An operation a run already did: learnt again, counted and told as skipped (in a dry
+    /// run, as planned and already done).
+    fn skipped(
+        &self,
+        stage: Stage,
+        operation: Operation,
+        outcome: &ExecutionOutcome,
+        counts: &mut OperationCounts,
+    ) -> Executed {
+        self.learn(&operation, outcome);
+        counts.skipped += 1;
+        if self.dry_run {
+            self.emit(Event::OperationPlanned {
+                stage,
+                operation: Box::new(operation),
+                already_done: true,
+            });
+        } else {
+            self.emit(Event::OperationSkipped {
+                stage,
+                mark: operation.mark,
+            });
+        }
+        Executed::Skipped
+    }
+
+    /// An operation a dry run would send: what it creates counts as planned for the
+    /// operations after it.
+    fn planned(
+        &self,
+        stage: Stage,
+        operation: Operation,
+        counts: &mut OperationCounts,
+    ) -> Executed {
+        if let Some(key) = &operation.creates {
+            self.plan_created(key.clone());
+        }
+        counts.sent += 1;
+        self.emit(Event::OperationPlanned {
+            stage,
+            operation: Box::new(operation),
+            already_done: false,
+        });
+        Executed::Sent
+    }
+
+    /// Settles the intents an earlier run journalled for this operation without learning the
+    /// outcome, by asking the destination: applied, the latest intent is journalled done
+    /// (`Some`); not applied, they are settled and the operation is sent (`None`).
+    async fn settle_earlier_intents(
+        &self,
+        stage: Stage,
+        request: ExecutionRequest<'_>,
+        counts: &mut OperationCounts,
+    ) -> Result<Option<Executed>, EngineError> {
+        let operation = request.operation;
+        let Some(sequences) = self.take_unsettled(&operation.mark) else {
+            return Ok(None);
+        };
+        match self.reconcile(request, counts).await {
+            Ok(Some(outcome)) => {
+                let (last, older) = sequences
+                    .split_last()
+                    .map_or((None, &[][..]), |(last, older)| (Some(*last), older));
+                self.settle_unapplied(older).await?;
+                if let Some(sequence) = last {
+                    self.finish(stage, operation, sequence, &outcome, true, counts)
+                        .await?;
+                    return Ok(Some(Executed::Sent));
+                }
+            }
+            Ok(None) => self.settle_unapplied(&sequences).await?,
+            Err(error) => {
+                self.keep_unsettled(&operation.mark, sequences);
+                return Err(error);
+            }
+        }
+        Ok(None)
     }
 
     /// Sends with retries: transient failures back off and retry; a lost response is settled
@@ -218,7 +260,7 @@ impl Context<'_, '_> {
     pub(crate) async fn back_off(&self, mark: &str, attempt: u32, error: &PortError) {
         let delay: Duration = self.engine.config.retry.backoff(attempt, mark);
         self.emit(Event::Waiting {
-            mark: mark.to_string(),
+            mark: Mark::from(mark.to_string()),
             reason: WaitReason::Backoff {
                 attempt,
                 delay_ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),

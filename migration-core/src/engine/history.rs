@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 use std::sync::{Arc, Mutex};
 
 use futures::future::{self, BoxFuture};
-use futures::stream::{self, BoxStream};
+use futures::stream;
 use futures::{Stream, StreamExt, TryStreamExt};
 
 use super::context::Context;
@@ -20,10 +20,10 @@ use super::open_pass::{OpenPass, Taken};
 use super::order::IdSet;
 use super::pipeline::Work;
 use super::report::RunReport;
-use super::run::{expected, links_stage, people, stage};
 use super::stage::Stage;
+use super::stages::{expected, links_stage, people, stage};
 use super::ticket::ParentLink;
-use super::work::{push, take, ticket_work, WorkStream};
+use super::work::{push, read_in_order, take, ticket_work, WorkStream};
 use super::EngineError;
 use crate::delta::Changed;
 use crate::model::source::{SourceKind, SourceRef, Ticket};
@@ -136,28 +136,6 @@ fn history_tickets<'c>(
     })
     .flatten();
     listed.chain(queued)
-}
-
-/// The tickets with `ids`, read in full in that order; through a listing, in the source's own
-/// order, when the source cannot read tickets by id.
-pub(crate) fn read_in_order<'c>(
-    context: &'c Context<'_, '_>,
-    ids: Arc<[i64]>,
-) -> BoxStream<'c, Result<Ticket, EngineError>> {
-    if let Some(tickets) = context.source().tickets_by_id(Arc::clone(&ids)) {
-        return tickets.map_err(EngineError::Source).boxed();
-    }
-    let wanted = Arc::new(IdSet::new(ids.to_vec()));
-    let in_full = Arc::clone(&wanted);
-    context
-        .source()
-        .tickets_reading(
-            None,
-            Arc::new(move |ticket: &Ticket| in_full.contains(ticket.id)),
-        )
-        .map_err(EngineError::Source)
-        .try_filter(move |ticket| future::ready(wanted.contains(ticket.id)))
-        .boxed()
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use super::context::Context;
-use super::rollback::UndoFailure;
 use super::{Engine, EngineError};
 use crate::error::PortError;
 use crate::idmap::{DestinationRef, IdMapView};
@@ -105,25 +104,32 @@ impl Context<'_, '_> {
     }
 }
 
-/// Removes every image the host published and forgets its file key; failures are listed.
+/// An image the host could not remove (`*` when it could not list them), with why.
+pub(crate) struct Unremoved {
+    /// The image's GUID.
+    pub guid: String,
+    /// Why it is still published.
+    pub reason: String,
+}
+
+/// Removes every image the host published and forgets its file key (a dry run only counts
+/// them); returns how many, and those that stay.
 pub(crate) async fn remove_hosted_images(
     engine: &Engine<'_>,
     dry_run: bool,
-) -> Result<(u64, Vec<UndoFailure>), EngineError> {
+) -> Result<(u64, Vec<Unremoved>), EngineError> {
     let Some(host) = engine.image_host() else {
         return Ok((0, Vec::new()));
     };
-    let failure = |guid: &str, reason: String| UndoFailure {
-        sequence: 0,
-        mark: format!("image:{guid}"),
-        step: None,
+    let unremoved = |guid: &str, reason: String| Unremoved {
+        guid: guid.to_string(),
         reason,
     };
     let images = match host.published().await {
         Ok(images) => images,
         Err(error) => {
             let reason = format!("the image host cannot list its images: {}", error.message);
-            return Ok((0, vec![failure("*", reason)]));
+            return Ok((0, vec![unremoved("*", reason)]));
         }
     };
     if dry_run {
@@ -140,7 +146,7 @@ pub(crate) async fn remove_hosted_images(
                     .map_err(EngineError::Store)?;
                 removed += 1;
             }
-            Err(error) => failures.push(failure(&image.guid, error.message)),
+            Err(error) => failures.push(unremoved(&image.guid, error.message)),
         }
     }
     Ok((removed, failures))

@@ -1,6 +1,7 @@
 //! What an operation needs before it is sent: its required records resolved through the
 //! state store, an article body rendered with the articles that exist now, its files fetched.
 
+use futures::future::BoxFuture;
 use sha2::Digest;
 
 use super::context::{source_of, Context, Unavailable};
@@ -9,6 +10,7 @@ use super::report::{Failure, FailureCode, OperationCounts};
 use super::EngineError;
 use crate::error::PortErrorKind;
 use crate::idmap::DestinationRef;
+use crate::keys::RecordKey;
 use crate::model::destination::FileRef;
 use crate::ops::{DestinationOp, Operation};
 use crate::ports::{FilePayload, RecordStatus, ResolvedRefs};
@@ -16,14 +18,20 @@ use crate::ports::{FilePayload, RecordStatus, ResolvedRefs};
 /// Waits for records being created by another record of the same stage.
 pub(crate) trait DependencyWait: Sync {
     /// Completes when no record in flight is creating `key` any more.
-    fn wait_for<'w>(
-        &'w self,
-        key: &crate::keys::RecordKey,
-    ) -> Option<futures::future::BoxFuture<'w, ()>>;
+    fn wait_for<'w>(&'w self, key: &RecordKey) -> Option<BoxFuture<'w, ()>>;
 }
 
+/// The destination records an operation requires, or the one that blocks it.
 pub(crate) enum Resolution {
     Ready(ResolvedRefs),
+    Blocked(Unavailable),
+}
+
+/// One required record.
+enum Required {
+    Found(DestinationRef),
+    /// Looked for and absent (a group with no team): the operation goes without it.
+    LeftOut,
     Blocked(Unavailable),
 }
 
@@ -37,71 +45,100 @@ impl Context<'_, '_> {
         operation: &Operation,
         waits: &dyn DependencyWait,
     ) -> Result<Resolution, EngineError> {
-        let store = self.store();
         let mut refs = ResolvedRefs::default();
         for key in &operation.requires {
-            let mut waited = false;
-            loop {
-                if let Some(found) = store.lookup(key).await.map_err(EngineError::Store)? {
+            match self.resolve_one(operation, key, waits).await? {
+                Required::Found(found) => {
                     refs.0.insert(key.clone(), found);
-                    break;
                 }
-                if self.dry_run && self.is_planned(key) {
-                    refs.0
-                        .insert(key.clone(), DestinationRef::id(format!("(planned {key})")));
-                    break;
-                }
-                if !waited {
-                    if let Some(wait) = waits.wait_for(key) {
-                        self.emit(Event::Waiting {
-                            mark: operation.mark.clone(),
-                            reason: WaitReason::Dependency { key: key.clone() },
-                        });
-                        wait.await;
-                        waited = true;
-                        continue;
-                    }
-                }
-                if let Some(unavailable) = self.unavailable(key) {
-                    return Ok(Resolution::Blocked(unavailable));
-                }
-                if let Some(outcome) = store
-                    .completed(&key.to_string())
-                    .await
-                    .map_err(EngineError::Store)?
-                {
-                    if outcome.destination.is_none() {
-                        break;
-                    }
-                }
-                if let Some(record) = source_of(key) {
-                    let reason = match store
-                        .record_status(record)
-                        .await
-                        .map_err(EngineError::Store)?
-                    {
-                        Some(RecordStatus::Rejected { code }) => {
-                            Some(format!("{record} was rejected ({})", code.as_str()))
-                        }
-                        Some(RecordStatus::Failed { message }) => {
-                            Some(format!("{record} failed: {message}"))
-                        }
-                        _ => None,
-                    };
-                    if let Some(reason) = reason {
-                        return Ok(Resolution::Blocked(Unavailable {
-                            key: key.clone(),
-                            reason,
-                        }));
-                    }
-                }
-                return Err(EngineError::MissingRequirement {
-                    mark: operation.mark.clone(),
-                    key: key.clone(),
-                });
+                Required::LeftOut => {}
+                Required::Blocked(unavailable) => return Ok(Resolution::Blocked(unavailable)),
             }
         }
         Ok(Resolution::Ready(refs))
+    }
+
+    /// One required record, waited for once when another record of the stage is creating it.
+    async fn resolve_one(
+        &self,
+        operation: &Operation,
+        key: &RecordKey,
+        waits: &dyn DependencyWait,
+    ) -> Result<Required, EngineError> {
+        if let Some(found) = self.known(key).await? {
+            return Ok(Required::Found(found));
+        }
+        if let Some(wait) = waits.wait_for(key) {
+            self.emit(Event::Waiting {
+                mark: operation.mark.clone(),
+                reason: WaitReason::Dependency { key: key.clone() },
+            });
+            wait.await;
+            if let Some(found) = self.known(key).await? {
+                return Ok(Required::Found(found));
+            }
+        }
+        self.not_created(operation, key).await
+    }
+
+    /// The destination record of `key`: in the state store, or planned by a dry run.
+    async fn known(&self, key: &RecordKey) -> Result<Option<DestinationRef>, EngineError> {
+        if let Some(found) = self.store().lookup(key).await.map_err(EngineError::Store)? {
+            return Ok(Some(found));
+        }
+        Ok((self.dry_run && self.is_planned(key))
+            .then(|| DestinationRef::id(format!("(planned {key})"))))
+    }
+
+    /// Why a required record that nothing is creating is not there: it did not move (blocked),
+    /// it was looked for and does not exist (left out), or the load order is wrong.
+    async fn not_created(
+        &self,
+        operation: &Operation,
+        key: &RecordKey,
+    ) -> Result<Required, EngineError> {
+        if let Some(unavailable) = self.unavailable(key) {
+            return Ok(Required::Blocked(unavailable));
+        }
+        let store = self.store();
+        if let Some(outcome) = store
+            .completed(&key.to_string())
+            .await
+            .map_err(EngineError::Store)?
+        {
+            if outcome.destination.is_none() {
+                return Ok(Required::LeftOut);
+            }
+        }
+        if let Some(reason) = self.refusal(key).await? {
+            return Ok(Required::Blocked(Unavailable {
+                key: key.clone(),
+                reason,
+            }));
+        }
+        Err(EngineError::MissingRequirement {
+            mark: operation.mark.clone(),
+            key: key.clone(),
+        })
+    }
+
+    /// Why the source record of `key` did not move, when it was rejected or failed.
+    async fn refusal(&self, key: &RecordKey) -> Result<Option<String>, EngineError> {
+        let Some(record) = source_of(key) else {
+            return Ok(None);
+        };
+        let status = self
+            .store()
+            .record_status(record)
+            .await
+            .map_err(EngineError::Store)?;
+        Ok(match status {
+            Some(RecordStatus::Rejected { code }) => {
+                Some(format!("{record} was rejected ({})", code.as_str()))
+            }
+            Some(RecordStatus::Failed { message }) => Some(format!("{record} failed: {message}")),
+            _ => None,
+        })
     }
 
     /// An article relink carries the source HTML; it is rendered now that every article
@@ -137,36 +174,9 @@ impl Context<'_, '_> {
             .ok();
         let mut files = Vec::with_capacity(part.attachments.len());
         for file in &part.attachments {
-            let mut attempt = 0;
-            let payload = loop {
-                attempt += 1;
-                match self.source().attachment(file).await {
-                    Ok(payload) => break payload,
-                    Err(error)
-                        if error.is_retryable()
-                            && attempt < self.engine.config.retry.max_attempts =>
-                    {
-                        counts.retries += 1;
-                        self.back_off(&operation.mark, attempt, &error).await;
-                    }
-                    Err(error)
-                        if matches!(
-                            error.kind,
-                            PortErrorKind::NotFound | PortErrorKind::Rejected
-                        ) =>
-                    {
-                        let message = format!(
-                            "attachment {} ({}) cannot be read from Vivantio: {}",
-                            file.attachment_id, file.file_name, error.message
-                        );
-                        return Ok(Err(Failure::of(
-                            operation,
-                            FailureCode::SourceFileUnavailable,
-                            message,
-                        )));
-                    }
-                    Err(error) => return Err(EngineError::Source(error)),
-                }
+            let payload = match self.fetch(operation, file, counts).await? {
+                Ok(payload) => payload,
+                Err(failure) => return Ok(Err(failure)),
             };
             let digest = hex::encode(sha2::Sha256::digest(&payload.bytes));
             self.store()
@@ -179,6 +189,46 @@ impl Context<'_, '_> {
             payloads: files,
             _budget: budget,
         }))
+    }
+
+    /// The bytes of one file, transient failures retried; `Err` inside when the source cannot
+    /// give them.
+    async fn fetch(
+        &self,
+        operation: &Operation,
+        file: &FileRef,
+        counts: &mut OperationCounts,
+    ) -> Result<Result<FilePayload, Failure>, EngineError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.source().attachment(file).await {
+                Ok(payload) => return Ok(Ok(payload)),
+                Err(error)
+                    if error.is_retryable() && attempt < self.engine.config.retry.max_attempts =>
+                {
+                    counts.retries += 1;
+                    self.back_off(&operation.mark, attempt, &error).await;
+                }
+                Err(error)
+                    if matches!(
+                        error.kind,
+                        PortErrorKind::NotFound | PortErrorKind::Rejected
+                    ) =>
+                {
+                    let message = format!(
+                        "attachment {} ({}) cannot be read from Vivantio: {}",
+                        file.attachment_id, file.file_name, error.message
+                    );
+                    return Ok(Err(Failure::of(
+                        operation,
+                        FailureCode::SourceFileUnavailable,
+                        message,
+                    )));
+                }
+                Err(error) => return Err(EngineError::Source(error)),
+            }
+        }
     }
 
     /// The kibibytes of the budget `files` take: their declared sizes (the size limit for a

@@ -12,6 +12,7 @@ use super::stage::Stage;
 use super::RunMode;
 use crate::keys::RecordKey;
 use crate::model::source::SourceRef;
+use crate::ops::Mark;
 use crate::ops::Operation;
 use crate::ports::RecordStatus;
 use crate::reject::Rejection;
@@ -87,7 +88,7 @@ pub enum Event {
         /// Its stage.
         stage: Stage,
         /// Its mark.
-        mark: String,
+        mark: Mark,
         /// Its kind (`add_part`).
         operation: &'static str,
         /// Whether it was found applied after a crash or lost response rather than sent.
@@ -98,7 +99,7 @@ pub enum Event {
         /// Its stage.
         stage: Stage,
         /// Its mark.
-        mark: String,
+        mark: Mark,
     },
     /// A dry run would send this operation (or skip it, when `already_done`).
     OperationPlanned {
@@ -133,7 +134,7 @@ pub enum Event {
     /// The engine waits.
     Waiting {
         /// The operation waiting.
-        mark: String,
+        mark: Mark,
         /// Why.
         reason: WaitReason,
     },

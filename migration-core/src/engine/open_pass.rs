@@ -12,14 +12,13 @@ use futures::future::{self, BoxFuture};
 use futures::{stream, Stream, TryStreamExt};
 
 use super::context::{source_of, Context};
-use super::history::read_in_order;
 use super::order::{IdSet, OPEN_FIRST_KINDS};
 use super::pipeline::Work;
 use super::report::RunReport;
-use super::run::{knowledge_base, people, setup, stage};
 use super::stage::Stage;
+use super::stages::{knowledge_base, people, setup, stage};
 use super::ticket::ParentLink;
-use super::work::{push, take, WorkStream};
+use super::work::{push, read_in_order, take, WorkStream};
 use super::EngineError;
 use crate::keys::RecordKey;
 use crate::model::source::{SourceKind, SourceRef, Ticket};

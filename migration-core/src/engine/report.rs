@@ -10,6 +10,7 @@ use super::stage::Stage;
 use super::RunMode;
 use crate::delta::Watermark;
 use crate::model::source::{SourceKind, SourceRef};
+use crate::ops::Mark;
 use crate::reject::{ReasonCode, RedactionTotals, Rejection};
 
 /// How many source records of one kind went where.
@@ -163,7 +164,7 @@ pub struct Failure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<SourceRef>,
     /// The operation's mark.
-    pub mark: String,
+    pub mark: Mark,
     /// The operation's kind (`add_part`).
     pub operation: String,
     /// Why, as a code.

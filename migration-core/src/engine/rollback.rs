@@ -4,16 +4,22 @@
 //! not write is never touched.
 
 use std::collections::{HashMap, HashSet};
+use std::iter::Peekable;
 use std::time::Instant;
 
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
+use super::images::remove_hosted_images;
 use super::{Engine, EngineError, Event};
 use crate::error::{PortError, PortErrorKind};
 use crate::keys::RecordKey;
+use crate::model::source::SourceRef;
+use crate::ops::Mark;
 use crate::ports::{ExecutionRequest, RecordStatus};
-use crate::rollback::{kept_values, plan_rollback, slim, JournalEntry, JournalState, UndoStep};
+use crate::rollback::{
+    kept_values, plan_rollback, slim, JournalEntry, JournalState, KeptValue, UndoStep,
+};
 
 /// How to roll back.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +34,7 @@ pub struct UndoFailure {
     /// The journal entry.
     pub sequence: u64,
     /// Its operation's mark.
-    pub mark: String,
+    pub mark: Mark,
     /// The step tried, if there was one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<UndoStep>,
@@ -58,7 +64,7 @@ pub struct RollbackReport {
     /// Values that stay as the migration set them on records that existed before it (fields
     /// that were empty and cannot be emptied again).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub kept: Vec<crate::rollback::KeptValue>,
+    pub kept: Vec<KeptValue>,
     /// Re-hosted article images removed (in a dry run: that would be removed).
     #[serde(default)]
     pub images_removed: u64,
@@ -81,45 +87,60 @@ pub(crate) async fn rollback(
     options: &RollbackOptions,
 ) -> Result<RollbackReport, EngineError> {
     let started = Instant::now();
-    let store = engine.store();
     let mut report = RollbackReport {
         dry_run: options.dry_run,
         ..RollbackReport::default()
     };
-    let mut entries = Vec::new();
-    let mut journal = store.journal();
-    while let Some(entry) = journal.try_next().await.map_err(EngineError::Store)? {
-        if let Some(entry) = settle_intent(engine, entry, options.dry_run, &mut report).await? {
-            entries.push(slim(entry));
-        }
-    }
-    drop(journal);
-    entries.sort_by_key(|entry| std::cmp::Reverse(entry.sequence));
+    let entries = read_journal(engine, options.dry_run, &mut report).await?;
     let plan = plan_rollback(&entries);
     report.steps = plan.steps.clone();
     report.kept = kept_values(&plan.steps);
     if options.dry_run {
-        let (images, failures) = super::images::remove_hosted_images(engine, true).await?;
-        report.images_removed = images;
-        report.failures.extend(failures);
+        remove_images(engine, true, &mut report).await?;
         report.duration_ms = elapsed(started);
         return Ok(report);
     }
     engine.emit(Event::RollbackStarted {
         steps: plan.steps.len() as u64,
     });
-    // Each entry's own step, matched against the plan in order: the plan leaves out steps on
-    // records it deletes anyway.
-    let mut planned = plan.steps.into_iter().peekable();
-    let mut remaining: HashMap<RecordKey, usize> = HashMap::new();
-    for key in entries
-        .iter()
-        .filter_map(|entry| entry.operation.creates.clone())
-    {
-        *remaining.entry(key).or_default() += 1;
+    undo_entries(engine, &entries, plan.steps, &mut report).await?;
+    // Images go last, once no article that shows them is left.
+    if report.is_complete() {
+        remove_images(engine, false, &mut report).await?;
     }
-    let mut reset = HashSet::new();
-    for entry in &entries {
+    report.duration_ms = elapsed(started);
+    Ok(report)
+}
+
+/// The journal, newest first, slimmed for planning, its unsettled intents settled where the
+/// destination can say what became of them.
+async fn read_journal(
+    engine: &Engine<'_>,
+    dry_run: bool,
+    report: &mut RollbackReport,
+) -> Result<Vec<JournalEntry>, EngineError> {
+    let mut entries = Vec::new();
+    let mut journal = engine.store().journal();
+    while let Some(entry) = journal.try_next().await.map_err(EngineError::Store)? {
+        if let Some(entry) = settle_intent(engine, entry, dry_run, report).await? {
+            entries.push(slim(entry));
+        }
+    }
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.sequence));
+    Ok(entries)
+}
+
+/// Undoes `entries` (newest first) with the plan's `steps`, settling each entry in the state
+/// store as it goes, until the end or a stop.
+async fn undo_entries(
+    engine: &Engine<'_>,
+    entries: &[JournalEntry],
+    steps: Vec<UndoStep>,
+    report: &mut RollbackReport,
+) -> Result<(), EngineError> {
+    let mut planned = steps.into_iter().peekable();
+    let mut settling = Settling::new(engine, entries);
+    for entry in entries {
         if engine.stop.is_stopped() {
             report.interrupted = true;
             break;
@@ -127,57 +148,92 @@ pub(crate) async fn rollback(
         if entry.state == JournalState::Intent {
             continue;
         }
-        let own = plan_rollback(std::slice::from_ref(entry))
-            .steps
-            .into_iter()
-            .next();
-        let step = match (&own, planned.peek()) {
-            (Some(own), Some(next)) if own == next => planned.next(),
-            _ => None,
-        };
-        let Some(step) = step else {
-            report.settled_without_step += 1;
-            settle(engine, entry, &mut remaining, &mut reset).await?;
-            continue;
-        };
-        match undo(engine, &step).await? {
-            Ok(()) => {
-                report.undone += 1;
-                engine.emit(Event::UndoDone { step });
-                settle(engine, entry, &mut remaining, &mut reset).await?;
-            }
-            Err(error) if error.kind == PortErrorKind::NotFound => {
-                report.already_absent += 1;
-                engine.emit(Event::UndoDone { step });
-                settle(engine, entry, &mut remaining, &mut reset).await?;
-            }
-            Err(error) => {
-                let reason = error.message.clone();
-                store
-                    .mark_undone(entry.sequence, Err(reason.clone()))
-                    .await
-                    .map_err(EngineError::Store)?;
-                engine.emit(Event::UndoFailed {
-                    step: step.clone(),
-                    reason: reason.clone(),
-                });
-                report.failures.push(UndoFailure {
-                    sequence: entry.sequence,
-                    mark: entry.operation.mark.clone(),
-                    step: Some(step),
-                    reason,
-                });
+        match next_planned(entry, &mut planned) {
+            Some(step) => undo_entry(&mut settling, entry, step, report).await?,
+            None => {
+                report.settled_without_step += 1;
+                settling.settle(entry).await?;
             }
         }
     }
-    // Images go last, once no article that shows them is left.
-    if report.is_complete() {
-        let (images, failures) = super::images::remove_hosted_images(engine, false).await?;
-        report.images_removed = images;
-        report.failures.extend(failures);
+    Ok(())
+}
+
+/// The entry's own step when it is the plan's next one: the plan leaves out steps on records
+/// it deletes anyway.
+fn next_planned(
+    entry: &JournalEntry,
+    planned: &mut Peekable<std::vec::IntoIter<UndoStep>>,
+) -> Option<UndoStep> {
+    let own = plan_rollback(std::slice::from_ref(entry))
+        .steps
+        .into_iter()
+        .next();
+    match (&own, planned.peek()) {
+        (Some(own), Some(next)) if own == next => planned.next(),
+        _ => None,
     }
-    report.duration_ms = elapsed(started);
-    Ok(report)
+}
+
+/// Runs an entry's step: undone (or its record already gone) settles the entry; refused
+/// keeps it, with the reason, for a later rollback to try again.
+async fn undo_entry(
+    settling: &mut Settling<'_, '_>,
+    entry: &JournalEntry,
+    step: UndoStep,
+    report: &mut RollbackReport,
+) -> Result<(), EngineError> {
+    let engine = settling.engine;
+    match undo(engine, &step).await? {
+        Ok(()) => {
+            report.undone += 1;
+            engine.emit(Event::UndoDone { step });
+            settling.settle(entry).await
+        }
+        Err(error) if error.kind == PortErrorKind::NotFound => {
+            report.already_absent += 1;
+            engine.emit(Event::UndoDone { step });
+            settling.settle(entry).await
+        }
+        Err(error) => {
+            let reason = error.message.clone();
+            engine
+                .store()
+                .mark_undone(entry.sequence, Err(reason.clone()))
+                .await
+                .map_err(EngineError::Store)?;
+            engine.emit(Event::UndoFailed {
+                step: step.clone(),
+                reason: reason.clone(),
+            });
+            report.failures.push(UndoFailure {
+                sequence: entry.sequence,
+                mark: entry.operation.mark.clone(),
+                step: Some(step),
+                reason,
+            });
+            Ok(())
+        }
+    }
+}
+
+/// Removes the re-hosted images (a dry run counts them), listing those that stay as failures.
+async fn remove_images(
+    engine: &Engine<'_>,
+    dry_run: bool,
+    report: &mut RollbackReport,
+) -> Result<(), EngineError> {
+    let (removed, unremoved) = remove_hosted_images(engine, dry_run).await?;
+    report.images_removed = removed;
+    report
+        .failures
+        .extend(unremoved.into_iter().map(|image| UndoFailure {
+            sequence: 0,
+            mark: Mark::from(format!("image:{}", image.guid)),
+            step: None,
+            reason: image.reason,
+        }));
+    Ok(())
 }
 
 /// An intent with no outcome: asks the destination whether it was applied. Applied → journalled
@@ -250,7 +306,7 @@ async fn undo(engine: &Engine<'_>, step: &UndoStep) -> Result<Result<(), PortErr
             }
             Err(error) if error.is_retryable() => {
                 return Err(EngineError::RetriesExhausted {
-                    mark: format!("undo {step:?}"),
+                    mark: Mark::from(format!("undo {step:?}")),
                     attempts: attempt,
                     error,
                 });
@@ -265,7 +321,7 @@ async fn undo(engine: &Engine<'_>, step: &UndoStep) -> Result<Result<(), PortErr
             }
             Err(error) => {
                 return Err(EngineError::Destination {
-                    mark: format!("undo {step:?}"),
+                    mark: Mark::from(format!("undo {step:?}")),
                     error,
                 })
             }
@@ -273,35 +329,56 @@ async fn undo(engine: &Engine<'_>, step: &UndoStep) -> Result<Result<(), PortErr
     }
 }
 
-/// Marks an entry undone; forgets its record once no older entry of it is left; sets its
-/// source record back to pending.
-async fn settle(
-    engine: &Engine<'_>,
-    entry: &JournalEntry,
-    remaining: &mut HashMap<RecordKey, usize>,
-    reset: &mut HashSet<crate::model::source::SourceRef>,
-) -> Result<(), EngineError> {
-    let store = engine.store();
-    store
-        .mark_undone(entry.sequence, Ok(()))
-        .await
-        .map_err(EngineError::Store)?;
-    if let Some(key) = &entry.operation.creates {
-        let left = remaining.entry(key.clone()).or_default();
-        *left = left.saturating_sub(1);
-        if *left == 0 {
-            store.forget(key).await.map_err(EngineError::Store)?;
+/// What settling entries in the state store keeps track of: how many entries of each created
+/// record are left, and which source records are already set back to pending.
+struct Settling<'e, 'a> {
+    engine: &'e Engine<'a>,
+    remaining: HashMap<RecordKey, usize>,
+    reset: HashSet<SourceRef>,
+}
+
+impl<'e, 'a> Settling<'e, 'a> {
+    /// Settling for `entries`.
+    fn new(engine: &'e Engine<'a>, entries: &[JournalEntry]) -> Self {
+        let mut remaining: HashMap<RecordKey, usize> = HashMap::new();
+        for key in entries
+            .iter()
+            .filter_map(|entry| entry.operation.creates.clone())
+        {
+            *remaining.entry(key).or_default() += 1;
+        }
+        Self {
+            engine,
+            remaining,
+            reset: HashSet::new(),
         }
     }
-    if let Some(record) = entry.operation.source {
-        if reset.insert(record) {
-            store
-                .set_record_status(record, RecordStatus::Pending)
-                .await
-                .map_err(EngineError::Store)?;
+
+    /// Marks an entry undone; forgets its record once no older entry of it is left; sets its
+    /// source record back to pending.
+    async fn settle(&mut self, entry: &JournalEntry) -> Result<(), EngineError> {
+        let store = self.engine.store();
+        store
+            .mark_undone(entry.sequence, Ok(()))
+            .await
+            .map_err(EngineError::Store)?;
+        if let Some(key) = &entry.operation.creates {
+            let left = self.remaining.entry(key.clone()).or_default();
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                store.forget(key).await.map_err(EngineError::Store)?;
+            }
         }
+        if let Some(record) = entry.operation.source {
+            if self.reset.insert(record) {
+                store
+                    .set_record_status(record, RecordStatus::Pending)
+                    .await
+                    .map_err(EngineError::Store)?;
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 fn elapsed(started: Instant) -> u64 {

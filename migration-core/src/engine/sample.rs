@@ -7,16 +7,15 @@ use std::collections::{BTreeMap, HashSet};
 use futures::{stream, TryStreamExt};
 use regex::Regex;
 
-use super::context::Context;
-use super::links::parent_links;
+use super::context::{keys_of, Context};
 use super::pipeline::{Group, Work};
 use super::report::RunReport;
-use super::run::stage;
 use super::stage::Stage;
+use super::stages::{links_stage, stage};
 use super::work::{collection_work, setup_stages, singles, work_of};
 use super::EngineError;
 use crate::keys::RecordKey;
-use crate::model::source::{SourceKind, SourceRef, Ticket};
+use crate::model::source::{Article, SourceKind, SourceRef, Ticket};
 use crate::ops::{Operation, Phase};
 use crate::ports::Source;
 
@@ -34,7 +33,7 @@ pub(crate) async fn choose(
     context: &Context<'_, '_>,
     count: usize,
 ) -> Result<Vec<Ticket>, EngineError> {
-    let mut strata: BTreeMap<(i64, Option<i64>), Vec<Ticket>> = BTreeMap::new();
+    let mut strata = Strata::new();
     let types: HashSet<i64> = context
         .schema
         .ticket_types
@@ -69,6 +68,14 @@ pub(crate) async fn choose(
             break;
         }
     }
+    Ok(round_robin(strata, count))
+}
+
+/// Tickets of one ticket type and channel, first seen first.
+type Strata = BTreeMap<(i64, Option<i64>), Vec<Ticket>>;
+
+/// Takes one ticket of each stratum in turn until `count` are taken or none is left.
+fn round_robin(strata: Strata, count: usize) -> Vec<Ticket> {
     let mut buckets: Vec<std::vec::IntoIter<Ticket>> =
         strata.into_values().map(Vec::into_iter).collect();
     let mut chosen = Vec::with_capacity(count);
@@ -84,7 +91,7 @@ pub(crate) async fn choose(
             break;
         }
     }
-    Ok(chosen)
+    chosen
 }
 
 /// Article ids that ticket texts link to.
@@ -140,105 +147,28 @@ impl Needs {
     }
 }
 
+/// The work items of one stage.
+type StageWork = Vec<Result<Work, EngineError>>;
+
 /// Runs a sample of `count` tickets.
 pub(crate) async fn run_sample(
     context: &Context<'_, '_>,
     count: usize,
     report: &mut RunReport,
 ) -> Result<(), EngineError> {
-    let source = context.source();
-    let tickets = choose(source, context, count).await?;
+    let tickets = choose(context.source(), context, count).await?;
     report.sample = tickets
         .iter()
         .map(|ticket| SourceRef::new(SourceKind::Ticket, ticket.id))
         .collect();
-    let mapper = &context.mapper;
-
-    let mut needs = Needs::default();
-    for ticket in &tickets {
-        let work = context.ticket_work(ticket).await?;
-        work.work.iter().for_each(|item| needs.add_work(item));
-        needs.add(&work.links);
-    }
-    // The needs pass only looked; the tickets stage maps them again and queues the
-    // placeholder contact with the first ticket that needs it.
-    context
-        .placeholder_queued
-        .store(false, std::sync::atomic::Ordering::SeqCst);
-    let pattern = Regex::new(&mapper.spec().html.article_link_pattern).ok();
+    let mut needs = needs_of(context, &tickets).await?;
+    let pattern = Regex::new(&context.mapper.spec().html.article_link_pattern).ok();
     let articles_linked = linked_articles(pattern.as_ref(), &tickets);
-
-    let mut contacts = Vec::new();
-    let mut callers = source.callers();
-    while let Some(caller) = callers.try_next().await.map_err(EngineError::Source)? {
-        if needs.contains(&RecordKey::contact(caller.id)) {
-            let work = work_of(
-                context,
-                SourceRef::new(SourceKind::Caller, caller.id),
-                mapper.map_caller(&caller),
-            );
-            needs.add_work(&work);
-            contacts.push(Ok(work));
-        }
-    }
-    let mut companies = Vec::new();
-    let mut organisations = source.organisations();
-    while let Some(organisation) = organisations
-        .try_next()
-        .await
-        .map_err(EngineError::Source)?
-    {
-        if needs.contains(&RecordKey::company(organisation.id)) {
-            let work = work_of(
-                context,
-                SourceRef::new(SourceKind::Organisation, organisation.id),
-                mapper.map_organisation(&organisation),
-            );
-            needs.add_work(&work);
-            companies.push(Ok(work));
-        }
-    }
-    let mut articles = Vec::new();
-    let mut relinks = Vec::new();
-    let mut listed = source.articles();
-    while let Some(article) = listed.try_next().await.map_err(EngineError::Source)? {
-        let key = RecordKey::article(article.id);
-        if let Some(known) = context
-            .store()
-            .lookup(&key)
-            .await
-            .map_err(EngineError::Store)?
-        {
-            context.know_article(&key, &known);
-        }
-        let wanted = articles_linked.contains(&article.id) || needs.contains(&key);
-        if wanted && !context.scope.article(&article) {
-            context.mark_unavailable(key, "left out by the mapping's [scope]");
-            continue;
-        }
-        if wanted {
-            let unhosted = context.host_images(&article.body_html).await?;
-            let mapped = context
-                .with_articles(|known| mapper.map_article_noting(&article, known, &unhosted));
-            let mut work = work_of(
-                context,
-                SourceRef::new(SourceKind::Article, article.id),
-                mapped,
-            );
-            if let Work::Group(group) = &mut work {
-                let (now, later): (Vec<Operation>, Vec<Operation>) =
-                    std::mem::take(&mut group.operations)
-                        .into_iter()
-                        .partition(|operation| operation.phase != Phase::ArticleLinks);
-                group.operations = now;
-                relinks.extend(later);
-            }
-            needs.add_work(&work);
-            articles.push(Ok(work));
-        }
-    }
+    let contacts = needed_contacts(context, &mut needs).await?;
+    let companies = needed_companies(context, &mut needs).await?;
+    let (articles, relinks) = needed_articles(context, &mut needs, &articles_linked).await?;
     let collections = closure(collection_work(context), &mut needs);
-    let (schema, people) = setup_stages(mapper.setup_operations(&context.schema));
+    let (schema, people) = setup_stages(context.mapper.setup_operations(&context.schema));
     let people = closure(singles(people), &mut needs);
     let schema = closure(singles(schema), &mut needs);
 
@@ -268,28 +198,133 @@ pub(crate) async fn run_sample(
         links.extend(work.links);
         parents.extend(work.parent);
     }
-    if !stage(
-        context,
-        report,
-        Stage::Tickets,
-        Some(tickets.len() as u64),
-        stream::iter(ticket_work),
-    )
-    .await?
-    {
+    let total = Some(tickets.len() as u64);
+    let work = stream::iter(ticket_work);
+    if !stage(context, report, Stage::Tickets, total, work).await? {
         return Ok(());
     }
-    links.extend(parent_links(context, parents, report).await?);
-    let total = Some(links.len() as u64);
-    stage(
+    links_stage(context, report, links, parents).await
+}
+
+/// What the chosen tickets need, from their mapping.
+async fn needs_of(context: &Context<'_, '_>, tickets: &[Ticket]) -> Result<Needs, EngineError> {
+    let mut needs = Needs::default();
+    for ticket in tickets {
+        let work = context.ticket_work(ticket).await?;
+        work.work.iter().for_each(|item| needs.add_work(item));
+        needs.add(&work.links);
+    }
+    // The needs pass only looked; the tickets stage maps them again and queues the
+    // placeholder contact with the first ticket that needs it.
+    context
+        .placeholder_queued
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    Ok(needs)
+}
+
+/// The contacts of the callers the sample needs, adding what they need.
+async fn needed_contacts(
+    context: &Context<'_, '_>,
+    needs: &mut Needs,
+) -> Result<StageWork, EngineError> {
+    let mut contacts = Vec::new();
+    let mut callers = context.source().callers();
+    while let Some(caller) = callers.try_next().await.map_err(EngineError::Source)? {
+        if needs.contains(&RecordKey::contact(caller.id)) {
+            let work = work_of(
+                context,
+                SourceRef::new(SourceKind::Caller, caller.id),
+                context.mapper.map_caller(&caller),
+            );
+            needs.add_work(&work);
+            contacts.push(Ok(work));
+        }
+    }
+    Ok(contacts)
+}
+
+/// The companies of the organisations the sample needs, adding what they need.
+async fn needed_companies(
+    context: &Context<'_, '_>,
+    needs: &mut Needs,
+) -> Result<StageWork, EngineError> {
+    let mut companies = Vec::new();
+    let mut organisations = context.source().organisations();
+    while let Some(organisation) = organisations
+        .try_next()
+        .await
+        .map_err(EngineError::Source)?
+    {
+        if needs.contains(&RecordKey::company(organisation.id)) {
+            let work = work_of(
+                context,
+                SourceRef::new(SourceKind::Organisation, organisation.id),
+                context.mapper.map_organisation(&organisation),
+            );
+            needs.add_work(&work);
+            companies.push(Ok(work));
+        }
+    }
+    Ok(companies)
+}
+
+/// The articles the sample needs or its tickets link to, with their links to other articles
+/// set apart for the article links stage; every article the destination has is learnt, so
+/// links to it are rewritten.
+async fn needed_articles(
+    context: &Context<'_, '_>,
+    needs: &mut Needs,
+    linked: &HashSet<i64>,
+) -> Result<(StageWork, Vec<Operation>), EngineError> {
+    let mut articles = Vec::new();
+    let mut relinks = Vec::new();
+    let mut listed = context.source().articles();
+    while let Some(article) = listed.try_next().await.map_err(EngineError::Source)? {
+        let key = RecordKey::article(article.id);
+        if let Some(known) = context
+            .store()
+            .lookup(&key)
+            .await
+            .map_err(EngineError::Store)?
+        {
+            context.know_article(&key, &known);
+        }
+        if !linked.contains(&article.id) && !needs.contains(&key) {
+            continue;
+        }
+        if !context.scope.article(&article) {
+            context.mark_unavailable(key, "left out by the mapping's [scope]");
+            continue;
+        }
+        let work = article_work(context, &article, &mut relinks).await?;
+        needs.add_work(&work);
+        articles.push(Ok(work));
+    }
+    Ok((articles, relinks))
+}
+
+/// One article as work, its images re-hosted; its links to other articles go to `relinks`.
+async fn article_work(
+    context: &Context<'_, '_>,
+    article: &Article,
+    relinks: &mut Vec<Operation>,
+) -> Result<Work, EngineError> {
+    let unhosted = context.host_images(&article.body_html).await?;
+    let mapped =
+        context.with_articles(|known| context.mapper.map_article_noting(article, known, &unhosted));
+    let mut work = work_of(
         context,
-        report,
-        Stage::Links,
-        total,
-        stream::iter(singles(links)),
-    )
-    .await?;
-    Ok(())
+        SourceRef::new(SourceKind::Article, article.id),
+        mapped,
+    );
+    if let Work::Group(group) = &mut work {
+        let (now, later): (Vec<Operation>, Vec<Operation>) = std::mem::take(&mut group.operations)
+            .into_iter()
+            .partition(|operation| operation.phase != Phase::ArticleLinks);
+        group.operations = now;
+        relinks.extend(later);
+    }
+    Ok(work)
 }
 
 /// The work items that create something needed, grown to a fixed point (a ticket type
@@ -327,7 +362,7 @@ fn closure(
         .into_iter()
         .zip(included)
         .filter_map(|(candidate, included)| match &candidate {
-            Ok(Work::Rejected(rejection)) => super::context::keys_of(rejection.record)
+            Ok(Work::Rejected(rejection)) => keys_of(rejection.record)
                 .iter()
                 .any(|key| needs.contains(key))
                 .then_some(candidate),

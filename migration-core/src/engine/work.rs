@@ -1,12 +1,14 @@
 //! Source records as work items for the stages: setup operations, mapped records, articles
 //! and tickets streamed from the source.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use futures::future::BoxFuture;
-use futures::{stream, Stream, TryStreamExt};
+use futures::future::{self, BoxFuture};
+use futures::stream::BoxStream;
+use futures::{stream, Stream, StreamExt, TryStreamExt};
 
 use super::context::Context;
+use super::order::IdSet;
 use super::pipeline::{Group, Work};
 use super::stage::Stage;
 use super::ticket::ParentLink;
@@ -163,6 +165,28 @@ pub(crate) async fn ticket_work(
     Ok(stream::iter(
         work.work.into_iter().map(Ok).collect::<Vec<_>>(),
     ))
+}
+
+/// The tickets with `ids`, read in full in that order; through a listing, in the source's own
+/// order, when the source cannot read tickets by id.
+pub(crate) fn read_in_order<'c>(
+    context: &'c Context<'_, '_>,
+    ids: Arc<[i64]>,
+) -> BoxStream<'c, Result<Ticket, EngineError>> {
+    if let Some(tickets) = context.source().tickets_by_id(Arc::clone(&ids)) {
+        return tickets.map_err(EngineError::Source).boxed();
+    }
+    let wanted = Arc::new(IdSet::new(ids.to_vec()));
+    let in_full = Arc::clone(&wanted);
+    context
+        .source()
+        .tickets_reading(
+            None,
+            Arc::new(move |ticket: &Ticket| in_full.contains(ticket.id)),
+        )
+        .map_err(EngineError::Source)
+        .try_filter(move |ticket| future::ready(wanted.contains(ticket.id)))
+        .boxed()
 }
 
 /// Knowledge-base categories, parents first.

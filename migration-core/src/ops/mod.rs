@@ -1,9 +1,11 @@
 //! Destination operations: what to do, the record it creates, and the records it needs.
 
 mod body;
+mod mark;
 mod phase;
 
 pub use body::DestinationOp;
+pub use mark::Mark;
 pub use phase::Phase;
 
 use serde::{Deserialize, Serialize};
@@ -14,10 +16,8 @@ use crate::model::source::SourceRef;
 /// One destination operation with everything the engine needs to run it exactly once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
-    /// Stable idempotency key: the created record's key when it creates one
-    /// (`contact:vivantio-caller:123`), else a key naming the change
-    /// (`part:vivantio-action:456`). A mark journaled as done is never run again.
-    pub mark: String,
+    /// Its idempotency key.
+    pub mark: Mark,
     /// When it runs.
     pub phase: Phase,
     /// The record it creates or matches, which later operations may reference.
@@ -39,7 +39,7 @@ impl Operation {
         let mut mark = String::with_capacity(48);
         key.push_to(&mut mark);
         Self {
-            mark,
+            mark: Mark::from(mark),
             phase,
             creates: Some(key),
             requires: Vec::new(),
@@ -49,9 +49,9 @@ impl Operation {
     }
 
     /// An operation that changes existing records, marked by `mark`.
-    pub fn changing(phase: Phase, mark: String, op: DestinationOp) -> Self {
+    pub fn changing(phase: Phase, mark: impl Into<Mark>, op: DestinationOp) -> Self {
         Self {
-            mark,
+            mark: mark.into(),
             phase,
             creates: None,
             requires: Vec::new(),

@@ -12,6 +12,7 @@ use crate::error::{PortError, PortErrorKind};
 use crate::idmap::DestinationRef;
 use crate::keys::RecordKey;
 use crate::model::source::SourceRef;
+use crate::ops::Mark;
 use crate::ops::Operation;
 use crate::rollback::{JournalEntry, JournalState};
 use crate::spec::SpecHash;
@@ -20,7 +21,7 @@ use crate::spec::SpecHash;
 struct Inner {
     ids: HashMap<RecordKey, DestinationRef>,
     journal: Vec<JournalEntry>,
-    done_marks: HashMap<String, usize>,
+    done_marks: HashMap<Mark, usize>,
     /// Sequences settled as having no effect left (undone, or never applied).
     undone: HashSet<u64>,
     /// Sequences a rollback could not undo, with why.

@@ -8,9 +8,11 @@
 //! with [`StateStore::remember`]; journal it done with [`StateStore::complete`].
 
 mod images;
+mod journal;
 mod memory;
 
 pub use images::{content_addressed_name, HostedImage, ImageHost};
+pub use journal::{JournalEntry, JournalState, UndoStep};
 pub use memory::MemoryStateStore;
 
 use std::collections::{BTreeMap, HashMap};
@@ -31,7 +33,6 @@ use crate::model::source::{
 };
 use crate::ops::Operation;
 use crate::reject::ReasonCode;
-use crate::rollback::{JournalEntry, UndoStep};
 use crate::spec::SpecHash;
 
 /// A stream of records from a port.

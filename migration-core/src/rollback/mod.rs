@@ -8,101 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::keys::{RecordKey, RecordKind};
-use crate::ops::{DestinationOp, Operation};
-use crate::ports::{ExecutionOutcome, ResolvedRefs, WriteEffect};
+use crate::ops::{DestinationOp, Mark, Operation};
+use crate::ports::{ExecutionOutcome, WriteEffect};
 
 mod summary;
 
+pub use crate::ports::{JournalEntry, JournalState, UndoStep};
 pub use summary::{count_steps, kept_values, KeptValue, StepCount};
-
-/// Where an operation is in its life.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum JournalState {
-    /// About to run (or ran without the answer being recorded).
-    Intent,
-    /// Ran, with this outcome.
-    Done(ExecutionOutcome),
-}
-
-/// One journal entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JournalEntry {
-    /// Order of intents, from 1.
-    pub sequence: u64,
-    /// The operation.
-    pub operation: Operation,
-    /// Its required records as resolved when it ran.
-    pub refs: ResolvedRefs,
-    /// Intent or done.
-    pub state: JournalState,
-}
-
-/// One step that undoes one effect.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "step", rename_all = "snake_case")]
-pub enum UndoStep {
-    /// Delete a record the run created.
-    Delete {
-        /// Kind of record.
-        kind: RecordKind,
-        /// Its destination id.
-        id: String,
-        /// Its key.
-        key: RecordKey,
-    },
-    /// Archive a record the run created that Intercom cannot delete (attributes, ticket
-    /// types and their attributes).
-    Archive {
-        /// Kind of record.
-        kind: RecordKind,
-        /// Its destination id.
-        id: String,
-        /// Its key.
-        key: RecordKey,
-    },
-    /// Put back the values an existing record had before the run.
-    Restore {
-        /// Kind of record.
-        kind: RecordKind,
-        /// Its destination id.
-        id: String,
-        /// The previous values, by field name.
-        previous: BTreeMap<String, Value>,
-    },
-    /// Remove a tag from a record that existed before the run.
-    Untag {
-        /// Kind of the tagged record.
-        kind: RecordKind,
-        /// Its destination id.
-        id: String,
-        /// The tag's id.
-        tag_id: String,
-    },
-    /// Detach a contact from a company it was attached to by the run.
-    Detach {
-        /// Contact id.
-        contact_id: String,
-        /// Company id.
-        company_id: String,
-    },
-    /// Redact a part the run added to a thread that existed before the run.
-    RedactPart {
-        /// Thread kind.
-        kind: RecordKind,
-        /// Thread id.
-        thread_id: String,
-        /// Part id.
-        part_id: String,
-    },
-    /// Unlink two threads linked by the run.
-    Unlink {
-        /// Parent id.
-        parent_id: String,
-        /// Child id.
-        child_id: String,
-    },
-}
 
 /// The rollback of a run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -111,7 +23,7 @@ pub struct RollbackPlan {
     pub steps: Vec<UndoStep>,
     /// Marks of operations journaled as started but not done: they may or may not have been
     /// applied; a person (or a read-back) must check them.
-    pub uncertain: Vec<String>,
+    pub uncertain: Vec<Mark>,
 }
 
 /// Plans the undoing of everything the journal says was done, newest first.
@@ -145,6 +57,8 @@ pub fn plan_rollback(journal: &[JournalEntry]) -> RollbackPlan {
     plan
 }
 
+/// The step that undoes one journalled outcome; `None` when there is nothing to undo (a match,
+/// or a change on a record the plan deletes anyway) or the ids it needs are not known.
 fn undo_one(
     entry: &JournalEntry,
     outcome: &ExecutionOutcome,
@@ -163,75 +77,103 @@ fn undo_one(
         .map(|destination| destination.id.clone());
     match (&outcome.effect, &operation.creates) {
         (WriteEffect::Matched, _) => None,
-        (WriteEffect::Created, Some(key)) => {
-            let id = own_id?;
-            let archive_only = matches!(
-                key.kind(),
-                RecordKind::Attribute | RecordKind::TicketType | RecordKind::TicketTypeAttribute
-            );
-            Some(if archive_only {
-                UndoStep::Archive {
-                    kind: key.kind(),
-                    id,
-                    key: key.clone(),
-                }
-            } else {
-                UndoStep::Delete {
-                    kind: key.kind(),
-                    id,
-                    key: key.clone(),
-                }
-            })
-        }
+        (WriteEffect::Created, Some(key)) => Some(undo_creation(key, own_id?)),
         (WriteEffect::Updated { previous }, _) => {
-            let target = touched_record(&operation.op).or(operation.creates.as_ref())?;
-            if created.contains(target) {
+            undo_update(operation, previous, own_id, created, &id_of)
+        }
+        (WriteEffect::Created | WriteEffect::Added, _) => {
+            undo_addition(&operation.op, own_id, created, &id_of)
+        }
+    }
+}
+
+/// Deletes a record the run created, or archives it where Intercom cannot delete that kind.
+fn undo_creation(key: &RecordKey, id: String) -> UndoStep {
+    let archive_only = matches!(
+        key.kind(),
+        RecordKind::Attribute | RecordKind::TicketType | RecordKind::TicketTypeAttribute
+    );
+    if archive_only {
+        UndoStep::Archive {
+            kind: key.kind(),
+            id,
+            key: key.clone(),
+        }
+    } else {
+        UndoStep::Delete {
+            kind: key.kind(),
+            id,
+            key: key.clone(),
+        }
+    }
+}
+
+/// Restores the previous values of a record that existed before the run.
+fn undo_update(
+    operation: &Operation,
+    previous: &BTreeMap<String, Value>,
+    own_id: Option<String>,
+    created: &HashSet<RecordKey>,
+    id_of: &dyn Fn(&RecordKey) -> Option<String>,
+) -> Option<UndoStep> {
+    let target = touched_record(&operation.op).or(operation.creates.as_ref())?;
+    if created.contains(target) {
+        return None;
+    }
+    let id = operation
+        .creates
+        .as_ref()
+        .and(own_id)
+        .or_else(|| id_of(target))?;
+    Some(UndoStep::Restore {
+        kind: target.kind(),
+        id,
+        previous: previous.clone(),
+    })
+}
+
+/// Removes a relation or event the run added (a tag, a company, a part, a link) to records
+/// the plan does not delete.
+fn undo_addition(
+    op: &DestinationOp,
+    own_id: Option<String>,
+    created: &HashSet<RecordKey>,
+    id_of: &dyn Fn(&RecordKey) -> Option<String>,
+) -> Option<UndoStep> {
+    // A relation on a record the plan deletes goes with it.
+    let deleted = |keys: &[&RecordKey]| keys.iter().any(|key| created.contains(*key));
+    match op {
+        DestinationOp::TagThread { thread, tag } => untag(thread, tag, created, id_of),
+        DestinationOp::TagContact { contact, tag } => untag(contact, tag, created, id_of),
+        DestinationOp::AttachContactToCompany { contact, company } => {
+            if deleted(&[contact, company]) {
                 return None;
             }
-            let id = operation
-                .creates
-                .as_ref()
-                .and(own_id.clone())
-                .or_else(|| id_of(target))?;
-            Some(UndoStep::Restore {
-                kind: target.kind(),
-                id,
-                previous: previous.clone(),
+            Some(UndoStep::Detach {
+                contact_id: id_of(contact)?,
+                company_id: id_of(company)?,
             })
         }
-        (WriteEffect::Created | WriteEffect::Added, _) => match &operation.op {
-            DestinationOp::TagThread { thread, tag } => untag(thread, tag, created, &id_of),
-            DestinationOp::TagContact { contact, tag } => untag(contact, tag, created, &id_of),
-            DestinationOp::AttachContactToCompany { contact, company } => {
-                if created.contains(contact) || created.contains(company) {
-                    return None;
-                }
-                Some(UndoStep::Detach {
-                    contact_id: id_of(contact)?,
-                    company_id: id_of(company)?,
-                })
+        DestinationOp::AddPart { thread, .. } => {
+            if deleted(&[thread]) {
+                return None;
             }
-            DestinationOp::AddPart { thread, .. } => {
-                if created.contains(thread) {
-                    return None;
-                }
-                Some(UndoStep::RedactPart {
-                    kind: thread.kind(),
-                    thread_id: id_of(thread)?,
-                    part_id: own_id?,
-                })
+            Some(UndoStep::RedactPart {
+                kind: thread.kind(),
+                thread_id: id_of(thread)?,
+                part_id: own_id?,
+            })
+        }
+        DestinationOp::LinkThreads { parent, child } => {
+            if deleted(&[parent, child]) {
+                return None;
             }
-            DestinationOp::LinkThreads { parent, child } => {
-                if created.contains(parent) || created.contains(child) {
-                    return None;
-                }
-                Some(UndoStep::Unlink {
-                    parent_id: id_of(parent)?,
-                    child_id: id_of(child)?,
-                })
-            }
-            _ => None,
-        },
+            Some(UndoStep::Unlink {
+                parent_id: id_of(parent)?,
+                child_id: id_of(child)?,
+            })
+        }
+        _ => None,
     }
 }
 
@@ -293,6 +235,7 @@ mod tests {
     use crate::idmap::DestinationRef;
     use crate::model::destination::{ConversationState, ThreadState};
     use crate::ops::Phase;
+    use crate::ports::ResolvedRefs;
 
     fn entry(
         sequence: u64,
@@ -359,7 +302,7 @@ mod tests {
                 4,
                 Operation::changing(
                     Phase::Contacts,
-                    "tagging:c".into(),
+                    "tagging:c",
                     DestinationOp::TagContact {
                         contact: contact.clone(),
                         tag: tag.clone(),
@@ -372,7 +315,7 @@ mod tests {
                 5,
                 Operation::changing(
                     Phase::ThreadDetails,
-                    "tagging:t".into(),
+                    "tagging:t",
                     DestinationOp::TagThread {
                         thread: existing_thread.clone(),
                         tag: tag.clone(),
@@ -385,7 +328,7 @@ mod tests {
                 6,
                 Operation::changing(
                     Phase::StatesAndAssignments,
-                    "state:t".into(),
+                    "state:t",
                     DestinationOp::SetThreadState {
                         thread: existing_thread.clone(),
                         state: ThreadState::Conversation(ConversationState::Closed),
@@ -413,7 +356,7 @@ mod tests {
         let plan = plan_rollback(&journal);
         assert_eq!(
             plan.uncertain,
-            vec!["conversation:vivantio-ticket:10".to_string()]
+            vec![Mark::from("conversation:vivantio-ticket:10")]
         );
         assert_eq!(
             plan.steps,

@@ -3,123 +3,14 @@
 use std::collections::HashMap;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 
 use super::document::MappingSpec;
+use super::issues::{CheckReport, IssueCode};
 use super::names::check_attribute_name;
 use super::rules::{LegacyDecision, SourceField, ThreadTarget};
 use super::targets::{attribute_targets, AttributeTarget};
 use crate::model::destination::{AttributeModel, AttributeType, DestinationSchema};
 use crate::model::source::SourceSchema;
-
-/// What kind of problem an issue is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssueCode {
-    /// The attribute exists with another type, or two rules give it different types.
-    TypeClash,
-    /// Intercom refuses the attribute name.
-    InvalidAttributeName,
-    /// Two sources write to one attribute.
-    DuplicateTarget,
-    /// A ticket type of the instance has no rule.
-    UnmappedTicketType,
-    /// A legacy field has no decision.
-    UndecidedLegacyField,
-    /// The attribute type does not exist on that model.
-    UnsupportedType,
-    /// A ticket rule names no Intercom ticket type.
-    MissingTicketTypeName,
-    /// A field rule names a value map that does not exist.
-    UnknownValueMap,
-    /// A field rule reads a custom field the instance does not have.
-    UnknownSourceField,
-    /// The time zone is not an IANA zone.
-    InvalidTimeZone,
-    /// A pattern is not a valid regular expression.
-    InvalidPattern,
-    /// No fallback admin is configured.
-    MissingFallbackAdmin,
-    /// A list attribute has no options.
-    ListWithoutOptions,
-    /// A limit is outside what Intercom accepts.
-    InvalidLimit,
-    /// A remapped legacy field names no attribute or type.
-    IncompleteRemap,
-    /// A status or priority has no rule; a default applies.
-    UnmappedValue,
-    /// A rule names something the instance does not have.
-    UnknownSource,
-    /// A rule names an admin or team the Intercom workspace does not have.
-    UnknownDestination,
-    /// A range ends before it starts.
-    InvertedRange,
-}
-
-/// One problem in a specification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpecIssue {
-    /// Whether it blocks confirmation.
-    pub blocking: bool,
-    /// Where in the document (`fields[3].attribute`).
-    pub path: String,
-    /// Machine-readable code.
-    pub code: IssueCode,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// Everything the checker found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckReport {
-    /// Problems, blocking first.
-    pub issues: Vec<SpecIssue>,
-}
-
-impl CheckReport {
-    /// Whether nothing blocks confirmation.
-    pub fn is_ok(&self) -> bool {
-        !self.issues.iter().any(|issue| issue.blocking)
-    }
-
-    /// The blocking problems.
-    pub fn errors(&self) -> impl Iterator<Item = &SpecIssue> {
-        self.issues.iter().filter(|issue| issue.blocking)
-    }
-
-    pub(super) fn error(
-        &mut self,
-        path: impl Into<String>,
-        code: IssueCode,
-        message: impl Into<String>,
-    ) {
-        self.issues.push(SpecIssue {
-            blocking: true,
-            path: path.into(),
-            code,
-            message: message.into(),
-        });
-    }
-
-    fn warning(&mut self, path: impl Into<String>, code: IssueCode, message: impl Into<String>) {
-        self.issues.push(SpecIssue {
-            blocking: false,
-            path: path.into(),
-            code,
-            message: message.into(),
-        });
-    }
-}
-
-impl std::fmt::Display for CheckReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for issue in &self.issues {
-            let level = if issue.blocking { "error" } else { "warning" };
-            writeln!(f, "{level}: {}: {}", issue.path, issue.message)?;
-        }
-        Ok(())
-    }
-}
 
 /// Checks a specification against the instance it maps and the workspace it writes to.
 pub fn check(
@@ -218,17 +109,6 @@ fn check_destination_references(
             .iter()
             .any(|own| own.trim().eq_ignore_ascii_case(email.trim()))
     };
-    let known = |names: &[&str]| -> String {
-        let mut shown: Vec<&str> = names.iter().take(5).copied().collect();
-        if names.len() > 5 {
-            shown.push("…");
-        }
-        if shown.is_empty() {
-            "none".to_string()
-        } else {
-            shown.join(", ")
-        }
-    };
     let fallback = spec.admins.fallback_email.trim();
     if !destination.admins.is_empty() && !fallback.is_empty() && !has_admin(fallback) {
         report.error(
@@ -271,6 +151,19 @@ fn check_destination_references(
                 ),
             );
         }
+    }
+}
+
+/// The first few of `names`, for a message that says what the workspace does have.
+fn known(names: &[&str]) -> String {
+    let mut shown: Vec<&str> = names.iter().take(5).copied().collect();
+    if names.len() > 5 {
+        shown.push("…");
+    }
+    if shown.is_empty() {
+        "none".to_string()
+    } else {
+        shown.join(", ")
     }
 }
 
@@ -408,125 +301,164 @@ fn check_legacy(spec: &MappingSpec, source: &SourceSchema, report: &mut CheckRep
     }
 }
 
+/// Where one attribute is written: its model, ticket type and name.
+type Slot = (AttributeModel, Option<String>, String);
+
 fn check_targets(
     targets: &[AttributeTarget],
     destination: &DestinationSchema,
     report: &mut CheckReport,
 ) {
-    let mut seen: HashMap<(AttributeModel, Option<String>, String), &AttributeTarget> =
-        HashMap::new();
+    let mut seen: HashMap<Slot, &AttributeTarget> = HashMap::new();
     let mut people_names: HashMap<String, AttributeModel> = HashMap::new();
     for target in targets {
         let path = format!("{}.attribute", target.origin);
-        if let Err(problem) = check_attribute_name(target.model, &target.name) {
-            report.error(
-                &path,
-                IssueCode::InvalidAttributeName,
-                format!("`{}`: {problem}", target.name),
-            );
-        }
-        if target.data_type.wire_name(target.model).is_none() {
-            report.error(
-                &path,
-                IssueCode::UnsupportedType,
-                format!(
-                    "`{}`: {} attributes have no {:?} type; use datetime",
-                    target.name,
-                    target.model.as_str(),
-                    target.data_type
-                ),
-            );
-        }
-        if target.data_type == AttributeType::List {
-            let minimum = if matches!(
-                target.model,
-                AttributeModel::Contact | AttributeModel::Company
-            ) {
-                2
-            } else {
-                1
-            };
-            if target.options.len() < minimum {
-                report.error(
-                    &path,
-                    IssueCode::ListWithoutOptions,
-                    format!(
-                        "list attribute `{}` needs at least {minimum} options",
-                        target.name
-                    ),
-                );
-            }
-        }
-        let slot = (
-            target.model,
-            target.ticket_type.clone(),
-            target.name.clone(),
+        check_target_shape(target, &path, report);
+        check_duplicate_target(target, &path, &mut seen, report);
+        check_existing_type(target, &path, destination, report);
+        check_people_namespace(target, &path, destination, &mut people_names, report);
+    }
+    check_types_agree(targets, report);
+}
+
+/// The name, the type and the options Intercom accepts for the attribute on its own.
+fn check_target_shape(target: &AttributeTarget, path: &str, report: &mut CheckReport) {
+    if let Err(problem) = check_attribute_name(target.model, &target.name) {
+        report.error(
+            path,
+            IssueCode::InvalidAttributeName,
+            format!("`{}`: {problem}", target.name),
         );
-        if let Some(previous) = seen.get(&slot) {
-            if previous.origin != target.origin {
-                report.error(
-                    &path,
-                    IssueCode::DuplicateTarget,
-                    format!(
-                        "{} and {} both write to {} attribute `{}`",
-                        previous.origin,
-                        target.origin,
-                        target.model.as_str(),
-                        target.name
-                    ),
-                );
-            }
-        } else {
-            seen.insert(slot, target);
-        }
-        if let Some(existing) = destination.attributes.iter().find(|existing| {
-            !existing.archived
-                && existing.model == target.model
-                && existing.name == target.name
-                && (target.model != AttributeModel::Ticket
-                    || existing.ticket_type.as_deref().map(str::to_lowercase)
-                        == target.ticket_type.as_deref().map(str::to_lowercase))
-        }) {
-            if !same_stored_type(target.model, existing.data_type, target.data_type) {
-                report.error(
-                    &path,
-                    IssueCode::TypeClash,
-                    format!(
-                        "{} attribute `{}` exists in Intercom as {:?}, the rule writes {:?}",
-                        target.model.as_str(),
-                        target.name,
-                        existing.data_type,
-                        target.data_type
-                    ),
-                );
-            }
-        }
-        // Intercom keeps one namespace for contact and company data attributes.
-        if matches!(
+    }
+    if target.data_type.wire_name(target.model).is_none() {
+        report.error(
+            path,
+            IssueCode::UnsupportedType,
+            format!(
+                "`{}`: {} attributes have no {:?} type; use datetime",
+                target.name,
+                target.model.as_str(),
+                target.data_type
+            ),
+        );
+    }
+    if target.data_type == AttributeType::List {
+        let minimum = if matches!(
             target.model,
             AttributeModel::Contact | AttributeModel::Company
         ) {
-            let other = match target.model {
-                AttributeModel::Contact => AttributeModel::Company,
-                _ => AttributeModel::Contact,
-            };
-            let clash_in_destination = destination.attribute(other, &target.name).is_some();
-            let clash_in_spec = people_names.get(&target.name) == Some(&other);
-            if clash_in_destination || clash_in_spec {
-                report.error(
-                    &path,
-                    IssueCode::TypeClash,
-                    format!(
-                        "`{}` is already a {} attribute; Intercom refuses the same name on contacts and companies",
-                        target.name,
-                        other.as_str()
-                    ),
-                );
-            }
-            people_names.insert(target.name.clone(), target.model);
+            2
+        } else {
+            1
+        };
+        if target.options.len() < minimum {
+            report.error(
+                path,
+                IssueCode::ListWithoutOptions,
+                format!(
+                    "list attribute `{}` needs at least {minimum} options",
+                    target.name
+                ),
+            );
         }
     }
-    // Two rules writing different types into the same name on one model.
+}
+
+/// Two decisions of the specification writing to one attribute.
+fn check_duplicate_target<'a>(
+    target: &'a AttributeTarget,
+    path: &str,
+    seen: &mut HashMap<Slot, &'a AttributeTarget>,
+    report: &mut CheckReport,
+) {
+    let slot = (
+        target.model,
+        target.ticket_type.clone(),
+        target.name.clone(),
+    );
+    if let Some(previous) = seen.get(&slot) {
+        if previous.origin != target.origin {
+            report.error(
+                path,
+                IssueCode::DuplicateTarget,
+                format!(
+                    "{} and {} both write to {} attribute `{}`",
+                    previous.origin,
+                    target.origin,
+                    target.model.as_str(),
+                    target.name
+                ),
+            );
+        }
+    } else {
+        seen.insert(slot, target);
+    }
+}
+
+/// An attribute the workspace already has with a type that cannot hold what the rule writes.
+fn check_existing_type(
+    target: &AttributeTarget,
+    path: &str,
+    destination: &DestinationSchema,
+    report: &mut CheckReport,
+) {
+    let Some(existing) = destination.attributes.iter().find(|existing| {
+        !existing.archived
+            && existing.model == target.model
+            && existing.name == target.name
+            && (target.model != AttributeModel::Ticket
+                || existing.ticket_type.as_deref().map(str::to_lowercase)
+                    == target.ticket_type.as_deref().map(str::to_lowercase))
+    }) else {
+        return;
+    };
+    if !same_stored_type(target.model, existing.data_type, target.data_type) {
+        report.error(
+            path,
+            IssueCode::TypeClash,
+            format!(
+                "{} attribute `{}` exists in Intercom as {:?}, the rule writes {:?}",
+                target.model.as_str(),
+                target.name,
+                existing.data_type,
+                target.data_type
+            ),
+        );
+    }
+}
+
+/// Intercom keeps one namespace for contact and company data attributes: a name may not be
+/// on both, in the workspace or in the specification.
+fn check_people_namespace(
+    target: &AttributeTarget,
+    path: &str,
+    destination: &DestinationSchema,
+    people_names: &mut HashMap<String, AttributeModel>,
+    report: &mut CheckReport,
+) {
+    let other = match target.model {
+        AttributeModel::Contact => AttributeModel::Company,
+        AttributeModel::Company => AttributeModel::Contact,
+        _ => return,
+    };
+    let clash_in_destination = destination.attribute(other, &target.name).is_some();
+    let clash_in_spec = people_names.get(&target.name) == Some(&other);
+    if clash_in_destination || clash_in_spec {
+        report.error(
+            path,
+            IssueCode::TypeClash,
+            format!(
+                "`{}` is already a {} attribute; Intercom refuses the same name on contacts and companies",
+                target.name,
+                other.as_str()
+            ),
+        );
+    }
+    people_names.insert(target.name.clone(), target.model);
+}
+
+/// Two rules writing different types into the same name on one model.
+fn check_types_agree(targets: &[AttributeTarget], report: &mut CheckReport) {
     let mut types: HashMap<(AttributeModel, Option<String>, &str), AttributeType> = HashMap::new();
     for target in targets {
         let slot = (

@@ -1,7 +1,7 @@
 //! The proposer's guesses: what a ticket type, status, priority or field type most likely
 //! becomes, with the reason.
 
-use super::propose::Confidence;
+use super::confidence::Confidence;
 use super::rules::{TargetModel, ThreadTarget, Transform};
 use crate::model::destination::{
     AttributeType, ConversationState, PriorityLevel, TicketCategory, TicketStateCategory,

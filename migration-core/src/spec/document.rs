@@ -12,6 +12,7 @@ use super::policies::{
 };
 use super::redaction::RedactionPolicy;
 use super::rules::{FieldRule, LegacyFieldRule, PriorityRule, StatusRule, TicketTypeRule};
+use super::scope::Scope;
 use crate::error::SpecError;
 use crate::model::source::WireArea;
 
@@ -84,8 +85,8 @@ pub struct MappingSpec {
     #[serde(default)]
     pub articles: ArticlePolicy,
     /// Which records move (everything unless narrowed).
-    #[serde(default, skip_serializing_if = "super::scope::Scope::is_everything")]
-    pub scope: super::scope::Scope,
+    #[serde(default, skip_serializing_if = "Scope::is_everything")]
+    pub scope: Scope,
     /// What never leaves: card numbers, credentials and patterns of your own, redacted.
     #[serde(default, skip_serializing_if = "RedactionPolicy::is_default")]
     pub redaction: RedactionPolicy,
@@ -150,7 +151,7 @@ impl MappingSpec {
             html: HtmlPolicy::default(),
             attachments: AttachmentPolicy::default(),
             articles: ArticlePolicy::default(),
-            scope: super::scope::Scope::default(),
+            scope: Scope::default(),
             redaction: RedactionPolicy::default(),
             wire: WirePolicy::default(),
             confirmation: None,
@@ -226,5 +227,30 @@ impl MappingSpec {
         self.ticket_types
             .iter()
             .find(|rule| rule.source_id == record_type_id)
+    }
+}
+
+// The content a hash covers (everything but the confirmation, or also without the scope) is
+// a decision about the document's fields, so it is made here rather than in `hash`.
+impl SpecHash {
+    /// The hash of `spec`'s content.
+    ///
+    /// The content is the specification's canonical JSON (fields in declaration order, maps
+    /// sorted), so formatting, comments and key order in the TOML file do not change it; any
+    /// change of meaning does.
+    pub fn of(spec: &MappingSpec) -> Self {
+        let mut content = spec.clone();
+        content.confirmation = None;
+        Self::of_content(&content)
+    }
+
+    /// The hash of `spec`'s mapping: its content without the `[scope]`, which says which
+    /// records move and not how they look, so a run may widen or narrow it between runs. The
+    /// same as [`SpecHash::of`] when everything moves.
+    pub fn of_mapping(spec: &MappingSpec) -> Self {
+        let mut content = spec.clone();
+        content.confirmation = None;
+        content.scope = Scope::default();
+        Self::of_content(&content)
     }
 }

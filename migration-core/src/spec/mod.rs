@@ -6,9 +6,11 @@
 
 mod check;
 mod classify;
+mod confidence;
 mod dimensions;
 mod document;
 mod hash;
+mod issues;
 pub mod names;
 mod notes;
 mod policies;
@@ -21,22 +23,22 @@ mod scope;
 mod targets;
 mod usage;
 
-pub use check::{check, CheckReport, IssueCode, SpecIssue};
+pub use check::check;
+pub use confidence::Confidence;
 pub use dimensions::{
     dimension_attributes, dimension_options, option_label, ticket_categories, Dimension,
     DimensionAttribute, NamedCategory,
 };
 pub use document::{Confirmation, MappingSpec, WirePolicy, SPEC_FORMAT_VERSION};
 pub use hash::SpecHash;
+pub use issues::{CheckReport, IssueCode, SpecIssue};
 pub use notes::value_at;
 pub use policies::{
     AdminPolicy, ArticlePolicy, ArticleStatePolicy, AttachmentPolicy, CategoryMode, CategoryPolicy,
     CompanyPolicy, ContactPolicy, HtmlPolicy, MissingEmailPolicy, OriginPolicy, OrphanTicketPolicy,
     ParentChildPolicy, PriorityPolicy, SlaHandling, SlaMode, TeamPolicy, TicketPolicy,
 };
-pub use propose::{
-    propose, propose_with_usage, Confidence, Proposal, ProposalNote, ProposalOptions,
-};
+pub use propose::{propose, propose_with_usage, Proposal, ProposalNote, ProposalOptions};
 pub use redaction::{
     replacement_for, RedactionPattern, RedactionPolicy, CARD_RULE, CREDENTIAL_RULE,
 };

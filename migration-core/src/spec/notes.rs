@@ -6,8 +6,9 @@
 
 use toml_edit::{DocumentMut, Item};
 
+use super::confidence::Confidence;
 use super::document::MappingSpec;
-use super::propose::{Confidence, Proposal, ProposalNote};
+use super::propose::{Proposal, ProposalNote};
 use crate::error::SpecError;
 
 /// The keys that tell array entries apart, so an entry is found again after a person

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::classify::{
     classify_priority, classify_status, classify_ticket_type, field_type_proposal,
 };
+use super::confidence::Confidence;
 use super::dimensions::{dimension_options, option_label, Dimension};
 use super::document::MappingSpec;
 use super::names::{check_attribute_name, name_similarity, suggest_attribute_name};
@@ -19,18 +20,6 @@ use crate::model::destination::{AttributeModel, AttributeType, DestinationSchema
 use crate::model::source::{
     CustomForm, FieldDefinition, Origin, SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE,
 };
-
-/// How sure the proposer is; low means "a person must look at this".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    /// A guess; review it.
-    Low,
-    /// Likely right; skim it.
-    Medium,
-    /// Exact match or a safe default.
-    High,
-}
 
 /// One decision of the proposal, explained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

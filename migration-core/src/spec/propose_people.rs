@@ -2,8 +2,9 @@
 //! (by name, then similar name). Every match is written out as an override, so each agent and
 //! group has its decision, and its reason, in the document.
 
+use super::confidence::Confidence;
 use super::names::name_similarity;
-use super::propose::{Confidence, Proposer};
+use super::propose::Proposer;
 
 impl Proposer<'_> {
     pub(super) fn admins(&mut self) {

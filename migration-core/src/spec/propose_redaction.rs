@@ -1,7 +1,8 @@
 //! The proposer's redaction: both built-in detectors on, each with its reason, so a migration
 //! stops copying card numbers and pasted passwords unless a person decides otherwise.
 
-use super::propose::{Confidence, Proposer};
+use super::confidence::Confidence;
+use super::propose::Proposer;
 
 impl Proposer<'_> {
     pub(super) fn redaction(&mut self) {

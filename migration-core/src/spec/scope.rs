@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::check::{CheckReport, IssueCode};
+use super::issues::{CheckReport, IssueCode};
 use crate::model::source::{SourceSchema, StatusKind};
 
 /// Which records move.

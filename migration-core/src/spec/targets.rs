@@ -6,7 +6,7 @@ use crate::model::source::{SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE}
 use super::dimensions::dimension_attributes;
 use super::document::MappingSpec;
 use super::policies::SlaMode;
-use super::rules::{LegacyDecision, SourceField, TargetModel, ThreadTarget};
+use super::rules::{LegacyDecision, SourceField, TargetModel, ThreadTarget, Transform};
 
 /// Where the values of a thread attribute land: a conversation attribute, or the attribute of
 /// one Intercom ticket type.
@@ -66,156 +66,240 @@ fn place_model(place: &ThreadPlace) -> (AttributeModel, Option<String>) {
     }
 }
 
-/// Every attribute the specification writes to (one entry per model and ticket type).
-pub fn attribute_targets(spec: &MappingSpec, schema: &SourceSchema) -> Vec<AttributeTarget> {
-    let mut targets = Vec::new();
-    let mut push = |origin: String,
-                    places: Vec<(AttributeModel, Option<String>)>,
-                    name: &str,
-                    data_type: AttributeType,
-                    options: &[String],
-                    multiline: bool,
-                    description: String| {
-        for (model, ticket_type) in places {
+/// The models (and ticket types) an attribute lands on.
+type Places = Vec<(AttributeModel, Option<String>)>;
+
+/// One attribute a decision of the specification asks for, before it is spread over the
+/// places it lands.
+struct Wanted {
+    origin: String,
+    places: Places,
+    name: String,
+    data_type: AttributeType,
+    options: Vec<String>,
+    multiline: bool,
+    description: String,
+}
+
+impl Wanted {
+    /// A single-line attribute without options.
+    fn plain(
+        origin: impl Into<String>,
+        places: Places,
+        name: impl Into<String>,
+        data_type: AttributeType,
+        description: impl Into<String>,
+    ) -> Self {
+        Self {
+            origin: origin.into(),
+            places,
+            name: name.into(),
+            data_type,
+            options: Vec::new(),
+            multiline: false,
+            description: description.into(),
+        }
+    }
+
+    /// One target per place.
+    fn spread(self, targets: &mut Vec<AttributeTarget>) {
+        for (model, ticket_type) in self.places {
             targets.push(AttributeTarget {
-                origin: origin.clone(),
+                origin: self.origin.clone(),
                 model,
                 ticket_type,
-                name: name.to_string(),
-                data_type,
-                options: options.to_vec(),
-                multiline,
-                description: description.clone(),
+                name: self.name.clone(),
+                data_type: self.data_type,
+                options: self.options.clone(),
+                multiline: self.multiline,
+                description: self.description.clone(),
             });
         }
-    };
-    let all_threads: Vec<_> = thread_places(spec, None).iter().map(place_model).collect();
-    for attribute in dimension_attributes(spec, schema) {
-        push(
-            attribute.dimension.table().into(),
-            all_threads.clone(),
-            &attribute.name,
-            AttributeType::List,
-            &attribute.options,
-            false,
-            attribute.dimension.description().into(),
-        );
     }
-    for (index, rule) in spec.fields.iter().enumerate() {
-        let places = match rule.model {
-            TargetModel::Contact => vec![(AttributeModel::Contact, None)],
-            TargetModel::Company => vec![(AttributeModel::Company, None)],
-            TargetModel::Thread => match rule.source {
-                SourceField::Custom(field_id) => {
-                    let record_types: Vec<i64> = schema
-                        .custom_fields()
-                        .filter(|(_, field)| field.id == field_id)
-                        .map(|(form, _)| form.record_type_id)
-                        .collect();
-                    if record_types.is_empty() {
-                        all_threads.clone()
-                    } else {
-                        let mut places: Vec<_> = record_types
-                            .into_iter()
-                            .flat_map(|id| thread_places(spec, Some(id)))
-                            .collect();
-                        places.sort();
-                        places.dedup();
-                        places.iter().map(place_model).collect()
-                    }
-                }
-                SourceField::Builtin(_) => all_threads.clone(),
-            },
-        };
-        let multiline = matches!(rule.transform, super::rules::Transform::MultilineText);
-        push(
-            format!("fields[{index}]"),
-            places,
-            &rule.attribute,
-            rule.data_type,
-            &rule.options,
-            multiline,
-            format!(
-                "Vivantio {}",
-                rule.label
-                    .clone()
-                    .unwrap_or_else(|| rule.source.to_string())
-            ),
-        );
-    }
-    for (index, rule) in spec.legacy_fields.iter().enumerate() {
-        if rule.decision != LegacyDecision::Remap {
-            continue;
-        }
-        let (Some(name), Some(data_type)) = (&rule.attribute, rule.data_type) else {
-            continue;
-        };
-        let record_type = schema
-            .legacy_fields
-            .iter()
-            .find(|field| field.id == rule.source_id)
-            .map(|field| field.record_type_id);
-        let places = match record_type {
-            Some(CALLER_RECORD_TYPE) => vec![(AttributeModel::Contact, None)],
-            Some(CLIENT_RECORD_TYPE) => vec![(AttributeModel::Company, None)],
-            Some(id) if !thread_places(spec, Some(id)).is_empty() => thread_places(spec, Some(id))
-                .iter()
-                .map(place_model)
-                .collect(),
-            _ => all_threads.clone(),
-        };
-        push(
-            format!("legacy_fields[{index}]"),
-            places,
-            name,
-            data_type,
-            &[],
-            false,
-            format!("Vivantio legacy field {}", rule.source_name),
-        );
-    }
-    if spec.sla.mode == SlaMode::Attributes {
-        for stage in schema.sla_stage_names() {
-            for (suffix, data_type) in [
-                ("target", AttributeType::Datetime),
-                ("completed", AttributeType::Datetime),
-                ("breached", AttributeType::Boolean),
-            ] {
-                push(
-                    "sla".into(),
-                    all_threads.clone(),
-                    &sla_attribute_name(&spec.sla.attribute_prefix, &stage, suffix),
-                    data_type,
-                    &[],
-                    false,
-                    format!("Vivantio SLA stage {stage}: {suffix}"),
-                );
-            }
-        }
-    }
-    if !spec.parent_child.reference_attribute.is_empty() {
-        push(
-            "parent_child.reference_attribute".into(),
-            all_threads.clone(),
-            &spec.parent_child.reference_attribute,
-            AttributeType::String,
-            &[],
-            false,
-            "Vivantio parent ticket number".into(),
-        );
-    }
-    if !spec.contacts.unparsed_phone_attribute.is_empty() {
-        push(
-            "contacts.unparsed_phone_attribute".into(),
-            vec![(AttributeModel::Contact, None)],
-            &spec.contacts.unparsed_phone_attribute,
-            AttributeType::String,
-            &[],
-            false,
-            "Vivantio phone number that is not E.164".into(),
-        );
+}
+
+/// Every attribute the specification writes to (one entry per model and ticket type).
+pub fn attribute_targets(spec: &MappingSpec, schema: &SourceSchema) -> Vec<AttributeTarget> {
+    let all_threads: Places = thread_places(spec, None).iter().map(place_model).collect();
+    let wanted = dimension_lists(spec, schema, &all_threads)
+        .chain(field_attributes(spec, schema, &all_threads))
+        .chain(legacy_attributes(spec, schema, &all_threads))
+        .chain(sla_attributes(spec, schema, &all_threads))
+        .chain(setting_attributes(spec, &all_threads));
+    let mut targets = Vec::new();
+    for attribute in wanted {
+        attribute.spread(&mut targets);
     }
     targets
+}
+
+/// The priority, category and origin lists, on every thread.
+fn dimension_lists<'a>(
+    spec: &'a MappingSpec,
+    schema: &'a SourceSchema,
+    all_threads: &'a Places,
+) -> impl Iterator<Item = Wanted> + 'a {
+    dimension_attributes(spec, schema)
+        .into_iter()
+        .map(|attribute| Wanted {
+            origin: attribute.dimension.table().into(),
+            places: all_threads.clone(),
+            name: attribute.name,
+            data_type: AttributeType::List,
+            options: attribute.options,
+            multiline: false,
+            description: attribute.dimension.description().into(),
+        })
+}
+
+/// The `[[fields]]` rules.
+fn field_attributes<'a>(
+    spec: &'a MappingSpec,
+    schema: &'a SourceSchema,
+    all_threads: &'a Places,
+) -> impl Iterator<Item = Wanted> + 'a {
+    spec.fields.iter().enumerate().map(|(index, rule)| {
+        let places = match (rule.model, rule.source) {
+            (TargetModel::Contact, _) => vec![(AttributeModel::Contact, None)],
+            (TargetModel::Company, _) => vec![(AttributeModel::Company, None)],
+            (TargetModel::Thread, SourceField::Custom(field_id)) => {
+                custom_field_places(spec, schema, field_id, all_threads)
+            }
+            (TargetModel::Thread, SourceField::Builtin(_)) => all_threads.clone(),
+        };
+        let label = rule
+            .label
+            .clone()
+            .unwrap_or_else(|| rule.source.to_string());
+        Wanted {
+            origin: format!("fields[{index}]"),
+            places,
+            name: rule.attribute.clone(),
+            data_type: rule.data_type,
+            options: rule.options.clone(),
+            multiline: matches!(rule.transform, Transform::MultilineText),
+            description: format!("Vivantio {label}"),
+        }
+    })
+}
+
+/// The threads of the ticket types whose forms carry custom field `field_id`; every thread
+/// when no form does.
+fn custom_field_places(
+    spec: &MappingSpec,
+    schema: &SourceSchema,
+    field_id: i64,
+    all_threads: &Places,
+) -> Places {
+    let record_types: Vec<i64> = schema
+        .custom_fields()
+        .filter(|(_, field)| field.id == field_id)
+        .map(|(form, _)| form.record_type_id)
+        .collect();
+    if record_types.is_empty() {
+        return all_threads.clone();
+    }
+    let mut places: Vec<_> = record_types
+        .into_iter()
+        .flat_map(|id| thread_places(spec, Some(id)))
+        .collect();
+    places.sort();
+    places.dedup();
+    places.iter().map(place_model).collect()
+}
+
+/// The legacy fields remapped to an attribute, on the record their field belongs to.
+fn legacy_attributes<'a>(
+    spec: &'a MappingSpec,
+    schema: &'a SourceSchema,
+    all_threads: &'a Places,
+) -> impl Iterator<Item = Wanted> + 'a {
+    spec.legacy_fields
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| rule.decision == LegacyDecision::Remap)
+        .filter_map(move |(index, rule)| {
+            let (Some(name), Some(data_type)) = (&rule.attribute, rule.data_type) else {
+                return None;
+            };
+            let record_type = schema
+                .legacy_fields
+                .iter()
+                .find(|field| field.id == rule.source_id)
+                .map(|field| field.record_type_id);
+            let places = match record_type {
+                Some(CALLER_RECORD_TYPE) => vec![(AttributeModel::Contact, None)],
+                Some(CLIENT_RECORD_TYPE) => vec![(AttributeModel::Company, None)],
+                Some(id) if !thread_places(spec, Some(id)).is_empty() => {
+                    thread_places(spec, Some(id))
+                        .iter()
+                        .map(place_model)
+                        .collect()
+                }
+                _ => all_threads.clone(),
+            };
+            Some(Wanted::plain(
+                format!("legacy_fields[{index}]"),
+                places,
+                name.as_str(),
+                data_type,
+                format!("Vivantio legacy field {}", rule.source_name),
+            ))
+        })
+}
+
+/// A target, a completion time and a breach flag per SLA stage, when SLAs become attributes.
+fn sla_attributes<'a>(
+    spec: &'a MappingSpec,
+    schema: &'a SourceSchema,
+    all_threads: &'a Places,
+) -> impl Iterator<Item = Wanted> + 'a {
+    let stages = if spec.sla.mode == SlaMode::Attributes {
+        schema.sla_stage_names()
+    } else {
+        Vec::new()
+    };
+    stages.into_iter().flat_map(move |stage| {
+        [
+            ("target", AttributeType::Datetime),
+            ("completed", AttributeType::Datetime),
+            ("breached", AttributeType::Boolean),
+        ]
+        .map(|(suffix, data_type)| {
+            Wanted::plain(
+                "sla",
+                all_threads.clone(),
+                sla_attribute_name(&spec.sla.attribute_prefix, &stage, suffix),
+                data_type,
+                format!("Vivantio SLA stage {stage}: {suffix}"),
+            )
+        })
+    })
+}
+
+/// The attributes single settings name: the parent ticket reference and the unparsed phone.
+fn setting_attributes(spec: &MappingSpec, all_threads: &Places) -> impl Iterator<Item = Wanted> {
+    let parent = &spec.parent_child.reference_attribute;
+    let phone = &spec.contacts.unparsed_phone_attribute;
+    let parent = (!parent.is_empty()).then(|| {
+        Wanted::plain(
+            "parent_child.reference_attribute",
+            all_threads.clone(),
+            parent.as_str(),
+            AttributeType::String,
+            "Vivantio parent ticket number",
+        )
+    });
+    let phone = (!phone.is_empty()).then(|| {
+        Wanted::plain(
+            "contacts.unparsed_phone_attribute",
+            vec![(AttributeModel::Contact, None)],
+            phone.as_str(),
+            AttributeType::String,
+            "Vivantio phone number that is not E.164",
+        )
+    });
+    parent.into_iter().chain(phone)
 }
 
 /// The attribute name for one SLA stage value (`vivantio_sla_first_response_target`).

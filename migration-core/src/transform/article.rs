@@ -88,24 +88,7 @@ impl Mapper {
             .author_id
             .filter(|id| self.lookup.agents.contains_key(id))
             .map_or_else(RecordKey::fallback_admin, RecordKey::admin);
-        let parent = match article.category_id {
-            Some(id) if self.lookup.kb_categories.contains_key(&id) => {
-                Some(RecordKey::collection(id))
-            }
-            other => {
-                findings.push(Finding::new(
-                    Severity::Warning,
-                    record,
-                    ReasonCode::MissingCategory,
-                    match other {
-                        Some(id) => format!("category {id} is not a knowledge-base category; the article is not in a collection"),
-                        None => "the article has no category; it is not in a collection".to_string(),
-                    },
-                    "put the article in a knowledge-base category in Vivantio, or move it in Intercom",
-                ));
-                None
-            }
-        };
+        let parent = self.article_collection(article, record, &mut findings);
         let rendered = self.render_article_body(&article.body_html, ids);
         for guid in &rendered.unresolved_images {
             findings.push(match unhosted.get(guid) {
@@ -113,13 +96,6 @@ impl Mapper {
                 None => unresolved_image(record, guid),
             });
         }
-        let state = match self.spec.articles.state {
-            ArticleStatePolicy::Draft => ArticleState::Draft,
-            ArticleStatePolicy::FollowSource if article.is_published() && article.is_public => {
-                ArticleState::Published
-            }
-            ArticleStatePolicy::FollowSource => ArticleState::Draft,
-        };
         let key = RecordKey::article(article.id);
         let title = article.title.trim();
         let mut operations = vec![Operation::creating(
@@ -137,7 +113,7 @@ impl Mapper {
                     .filter(|summary| !summary.trim().is_empty()),
                 body_html: rendered.html,
                 author: author.clone(),
-                state,
+                state: self.article_state(article),
                 parent: parent.clone(),
             }),
         )
@@ -145,24 +121,49 @@ impl Mapper {
         .requiring(parent)
         .from_source(record)];
         if !rendered.unresolved_articles.is_empty() {
-            operations.push(
-                Operation::changing(
-                    Phase::ArticleLinks,
-                    format!("relink:{key}"),
-                    DestinationOp::RelinkArticle {
-                        article: key.clone(),
-                        source_html: article.body_html.clone(),
-                    },
-                )
-                // Only the article itself: a linked article that never arrives stays unlinked.
-                .requiring([key])
-                .from_source(record),
-            );
+            operations.push(relink(key, article, record));
         }
         Ok(Mapped {
             operations,
             findings,
         })
+    }
+
+    /// The collection of the article's knowledge-base category; none (with a finding) when it
+    /// has no such category.
+    fn article_collection(
+        &self,
+        article: &Article,
+        record: SourceRef,
+        findings: &mut Vec<Finding>,
+    ) -> Option<RecordKey> {
+        let message = match article.category_id {
+            Some(id) if self.lookup.kb_categories.contains_key(&id) => {
+                return Some(RecordKey::collection(id))
+            }
+            Some(id) => format!(
+                "category {id} is not a knowledge-base category; the article is not in a collection"
+            ),
+            None => "the article has no category; it is not in a collection".to_string(),
+        };
+        findings.push(Finding::new(
+            Severity::Warning,
+            record,
+            ReasonCode::MissingCategory,
+            message,
+            "put the article in a knowledge-base category in Vivantio, or move it in Intercom",
+        ));
+        None
+    }
+
+    fn article_state(&self, article: &Article) -> ArticleState {
+        match self.spec.articles.state {
+            ArticleStatePolicy::Draft => ArticleState::Draft,
+            ArticleStatePolicy::FollowSource if article.is_published() && article.is_public => {
+                ArticleState::Published
+            }
+            ArticleStatePolicy::FollowSource => ArticleState::Draft,
+        }
     }
 
     /// The Vivantio-hosted inline images of an article body (each GUID once, in order).
@@ -175,6 +176,22 @@ impl Mapper {
     pub fn render_article_body(&self, html: &str, ids: &dyn IdMapView) -> RenderedHtml {
         self.html.render(html, ids)
     }
+}
+
+/// Renders the article body again once every article exists, so its links to articles the ID
+/// map did not know yet resolve.
+fn relink(key: RecordKey, article: &Article, record: SourceRef) -> Operation {
+    Operation::changing(
+        Phase::ArticleLinks,
+        format!("relink:{key}"),
+        DestinationOp::RelinkArticle {
+            article: key.clone(),
+            source_html: article.body_html.clone(),
+        },
+    )
+    // Only the article itself: a linked article that never arrives stays unlinked.
+    .requiring([key])
+    .from_source(record)
 }
 
 fn image_not_hosted(record: SourceRef, guid: &str, reason: &str) -> Finding {

@@ -35,120 +35,19 @@ impl Mapper {
                 "restore it in Vivantio or set contacts.skip_deleted = false",
             ));
         }
-        let mut mapped = Mapped::default();
         let canonical = self
             .directory
             .caller(caller.id)
             .map_or(caller.id, |entry| entry.canonical_id);
         let contact = RecordKey::contact(canonical);
         if canonical != caller.id {
-            mapped.findings.push(Finding::new(
-                Severity::Info,
-                record,
-                ReasonCode::DuplicateEmail,
-                format!("the email is also caller {canonical}'s; both become one contact"),
-                "nothing to do unless they are different people: then give one a different email in Vivantio",
-            ));
-            if let Some(link) = self.company_link(caller, &contact, record, &mut mapped.findings) {
-                mapped.operations.push(link);
-            }
-            return Ok(mapped);
+            return Ok(self.merge_into_canonical(caller, canonical, &contact, record));
         }
-        let (role, email) = match normalise_email(caller.email.as_deref()) {
-            Ok(email) => {
-                if email.had_several {
-                    mapped.findings.push(Finding::new(
-                        Severity::Info,
-                        record,
-                        ReasonCode::MalformedEmail,
-                        format!("several emails given; {} is used", email.address),
-                        "keep one email per caller in Vivantio",
-                    ));
-                }
-                (ContactRole::User, Some(email.address))
-            }
-            Err(problem) => {
-                let (code, message) = match &problem {
-                    EmailProblem::Missing => (
-                        ReasonCode::MissingEmail,
-                        "the caller has no email".to_string(),
-                    ),
-                    EmailProblem::Malformed { .. } => {
-                        (ReasonCode::MalformedEmail, problem.to_string())
-                    }
-                };
-                if self.spec.contacts.missing_email == MissingEmailPolicy::Reject {
-                    return Err(Rejection::new(record, code, message, "add a valid email in Vivantio, or set contacts.missing_email = \"anonymous_lead\""));
-                }
-                mapped.findings.push(Finding::new(
-                    Severity::Warning,
-                    record,
-                    code,
-                    format!("{message}; it becomes an anonymous lead, tagged \"{}\"", self.spec.contacts.flag_tag),
-                    "add a valid email in Vivantio before the run, or merge the lead in Intercom later",
-                ));
-                (ContactRole::Lead, None)
-            }
-        };
+        let mut mapped = Mapped::default();
+        let (role, email) = self.caller_email(caller, record, &mut mapped.findings)?;
         let mut gathered = Gathered::default();
-        let phone = match caller
-            .phone
-            .as_deref()
-            .and_then(|raw| to_e164(raw, self.phone_region))
-        {
-            Some(Phone::E164(number)) => Some(number),
-            Some(Phone::Unparsed(text)) => {
-                let attribute = &self.spec.contacts.unparsed_phone_attribute;
-                if attribute.is_empty() {
-                    gathered.archive.push(format!("phone: {text}"));
-                } else {
-                    gathered.set(
-                        attribute,
-                        RecordKey::attribute("contact", attribute),
-                        AttributeValue::String(text.clone()),
-                    );
-                }
-                mapped.findings.push(Finding::new(
-                    Severity::Info,
-                    record,
-                    ReasonCode::UnparsedPhone,
-                    format!("phone `{text}` is not an international number; it is kept as text in `{attribute}`"),
-                    "write it with its country code (+44 …) in Vivantio, or set contacts.phone_default_region",
-                ));
-                None
-            }
-            None => None,
-        };
-        for (builtin, binding) in self.lookup.builtins(TargetModel::Contact) {
-            let raw = match builtin {
-                BuiltinField::CallerLocation => {
-                    caller.location_name.clone().map(serde_json::Value::String)
-                }
-                BuiltinField::CallerNotes => caller.notes.clone().map(serde_json::Value::String),
-                BuiltinField::CallerExternalKey => {
-                    caller.external_key.clone().map(serde_json::Value::String)
-                }
-                BuiltinField::CallerCreatedAt => {
-                    caller.created_at.map(|at| at.to_unix(self.zone).into())
-                }
-                _ => None,
-            };
-            self.gather(
-                &mut gathered,
-                record,
-                &binding.rule,
-                None,
-                &raw.unwrap_or_default(),
-                |name| RecordKey::attribute("contact", name),
-            );
-        }
-        self.gather_custom(
-            &mut gathered,
-            record,
-            &caller.custom_values,
-            TargetModel::Contact,
-        );
-        self.archive_as_findings(&mut gathered, record);
+        let phone = self.caller_phone(caller, record, &mut gathered, &mut mapped.findings);
+        self.gather_caller_fields(caller, record, &mut gathered);
         mapped.findings.append(&mut gathered.findings);
         let upsert = Operation::creating(
             Phase::Contacts,
@@ -175,6 +74,148 @@ impl Mapper {
             }
         }
         Ok(mapped)
+    }
+
+    /// A caller whose email the `canonical` caller also has: only its company link, on the
+    /// canonical caller's contact.
+    fn merge_into_canonical(
+        &self,
+        caller: &Caller,
+        canonical: i64,
+        contact: &RecordKey,
+        record: SourceRef,
+    ) -> Mapped {
+        let mut mapped = Mapped::default();
+        mapped.findings.push(Finding::new(
+            Severity::Info,
+            record,
+            ReasonCode::DuplicateEmail,
+            format!("the email is also caller {canonical}'s; both become one contact"),
+            "nothing to do unless they are different people: then give one a different email in Vivantio",
+        ));
+        if let Some(link) = self.company_link(caller, contact, record, &mut mapped.findings) {
+            mapped.operations.push(link);
+        }
+        mapped
+    }
+
+    /// The contact's role and email: a user with a valid email, else an anonymous lead (or a
+    /// rejection, as the missing-email policy says).
+    fn caller_email(
+        &self,
+        caller: &Caller,
+        record: SourceRef,
+        findings: &mut Vec<Finding>,
+    ) -> Result<(ContactRole, Option<String>), Rejection> {
+        let problem = match normalise_email(caller.email.as_deref()) {
+            Ok(email) => {
+                if email.had_several {
+                    findings.push(Finding::new(
+                        Severity::Info,
+                        record,
+                        ReasonCode::MalformedEmail,
+                        format!("several emails given; {} is used", email.address),
+                        "keep one email per caller in Vivantio",
+                    ));
+                }
+                return Ok((ContactRole::User, Some(email.address)));
+            }
+            Err(problem) => problem,
+        };
+        let (code, message) = match &problem {
+            EmailProblem::Missing => (
+                ReasonCode::MissingEmail,
+                "the caller has no email".to_string(),
+            ),
+            EmailProblem::Malformed { .. } => (ReasonCode::MalformedEmail, problem.to_string()),
+        };
+        if self.spec.contacts.missing_email == MissingEmailPolicy::Reject {
+            return Err(Rejection::new(
+                record,
+                code,
+                message,
+                "add a valid email in Vivantio, or set contacts.missing_email = \"anonymous_lead\"",
+            ));
+        }
+        findings.push(Finding::new(
+            Severity::Warning,
+            record,
+            code,
+            format!(
+                "{message}; it becomes an anonymous lead, tagged \"{}\"",
+                self.spec.contacts.flag_tag
+            ),
+            "add a valid email in Vivantio before the run, or merge the lead in Intercom later",
+        ));
+        Ok((ContactRole::Lead, None))
+    }
+
+    /// The caller's phone in E.164; a phone that does not parse is kept as text in the
+    /// unparsed-phone attribute (or the archive when there is none).
+    fn caller_phone(
+        &self,
+        caller: &Caller,
+        record: SourceRef,
+        gathered: &mut Gathered,
+        findings: &mut Vec<Finding>,
+    ) -> Option<String> {
+        let text = match to_e164(caller.phone.as_deref()?, self.phone_region)? {
+            Phone::E164(number) => return Some(number),
+            Phone::Unparsed(text) => text,
+        };
+        let attribute = &self.spec.contacts.unparsed_phone_attribute;
+        if attribute.is_empty() {
+            gathered.archive.push(format!("phone: {text}"));
+        } else {
+            gathered.set(
+                attribute,
+                RecordKey::attribute("contact", attribute),
+                AttributeValue::String(text.clone()),
+            );
+        }
+        findings.push(Finding::new(
+            Severity::Info,
+            record,
+            ReasonCode::UnparsedPhone,
+            format!("phone `{text}` is not an international number; it is kept as text in `{attribute}`"),
+            "write it with its country code (+44 …) in Vivantio, or set contacts.phone_default_region",
+        ));
+        None
+    }
+
+    /// Gathers the contact attributes the field rules write from the caller's built-in and
+    /// custom fields, and reports what only the archive keeps.
+    fn gather_caller_fields(&self, caller: &Caller, record: SourceRef, gathered: &mut Gathered) {
+        for (builtin, binding) in self.lookup.builtins(TargetModel::Contact) {
+            let raw = match builtin {
+                BuiltinField::CallerLocation => {
+                    caller.location_name.clone().map(serde_json::Value::String)
+                }
+                BuiltinField::CallerNotes => caller.notes.clone().map(serde_json::Value::String),
+                BuiltinField::CallerExternalKey => {
+                    caller.external_key.clone().map(serde_json::Value::String)
+                }
+                BuiltinField::CallerCreatedAt => {
+                    caller.created_at.map(|at| at.to_unix(self.zone).into())
+                }
+                _ => None,
+            };
+            self.gather(
+                gathered,
+                record,
+                &binding.rule,
+                None,
+                &raw.unwrap_or_default(),
+                |name| RecordKey::attribute("contact", name),
+            );
+        }
+        self.gather_custom(
+            gathered,
+            record,
+            &caller.custom_values,
+            TargetModel::Contact,
+        );
+        self.archive_as_findings(gathered, record);
     }
 
     /// The placeholder contact that orphaned tickets are attributed to.

@@ -120,7 +120,31 @@ pub(crate) struct Lookup {
 
 impl Lookup {
     pub fn build(spec: &MappingSpec, schema: &SourceSchema) -> Self {
-        let mut lookup = Lookup {
+        let mut lookup = Lookup::empty();
+        for attribute in dimension_attributes(spec, schema) {
+            lookup
+                .dimension_attributes
+                .insert(attribute.dimension, attribute.name);
+        }
+        // Routes key the dimension attributes, so they come after them.
+        lookup.route_ticket_types(spec, schema);
+        lookup.map_statuses(spec, schema);
+        lookup.map_priorities(spec);
+        lookup.categories(spec, schema);
+        lookup.register_policy_tags(spec);
+        lookup.map_origins(spec);
+        lookup.bind_fields(spec, schema);
+        lookup.index_agents(spec, schema);
+        for group in &schema.groups {
+            lookup.groups.insert(group.id, group.name.clone());
+            lookup.team_keys.insert(group.id, RecordKey::team(group.id));
+        }
+        lookup.name_sla_attributes(spec, schema);
+        lookup
+    }
+
+    fn empty() -> Self {
+        Lookup {
             routes: FastMap::default(),
             states: FastMap::default(),
             priorities: FastMap::default(),
@@ -145,12 +169,12 @@ impl Lookup {
             groups: FastMap::default(),
             sla: FastMap::default(),
             tag_names: BTreeMap::new(),
-        };
-        for attribute in dimension_attributes(spec, schema) {
-            lookup
-                .dimension_attributes
-                .insert(attribute.dimension, attribute.name);
         }
+    }
+
+    /// A route per ticket type rule, with the keys of every thread attribute made up front.
+    fn route_ticket_types(&mut self, spec: &MappingSpec, schema: &SourceSchema) {
+        let names = self.thread_attribute_names(spec, schema);
         for rule in &spec.ticket_types {
             let ticket_type = (rule.target == ThreadTarget::Ticket).then(|| {
                 let name = rule
@@ -165,31 +189,40 @@ impl Lookup {
                 ticket_type,
                 attribute_keys: FastMap::default(),
             };
-            let names = spec
-                .fields
-                .iter()
-                .filter(|field| field.model == TargetModel::Thread)
-                .map(|field| field.attribute.clone())
-                .chain(lookup.dimension_attributes.values().cloned())
-                .chain(
-                    spec.legacy_fields
-                        .iter()
-                        .filter_map(|legacy| legacy.attribute.clone()),
-                )
-                .chain(std::iter::once(
-                    spec.parent_child.reference_attribute.clone(),
-                ))
-                .chain(schema.sla_stage_names().into_iter().flat_map(|stage| {
-                    ["target", "completed", "breached"].map(|suffix| {
-                        sla_attribute_name(&spec.sla.attribute_prefix, &stage, suffix)
-                    })
-                }));
-            for name in names.collect::<Vec<_>>() {
-                let key = route.make_attribute_key(&name);
-                route.attribute_keys.insert(name, key);
+            for name in &names {
+                let key = route.make_attribute_key(name);
+                route.attribute_keys.insert(name.clone(), key);
             }
-            lookup.routes.insert(rule.source_id, route);
+            self.routes.insert(rule.source_id, route);
         }
+    }
+
+    /// Every thread attribute the specification can write: field rules, dimensions, legacy
+    /// fields, the parent reference and the SLA stages.
+    fn thread_attribute_names(&self, spec: &MappingSpec, schema: &SourceSchema) -> Vec<String> {
+        spec.fields
+            .iter()
+            .filter(|field| field.model == TargetModel::Thread)
+            .map(|field| field.attribute.clone())
+            .chain(self.dimension_attributes.values().cloned())
+            .chain(
+                spec.legacy_fields
+                    .iter()
+                    .filter_map(|legacy| legacy.attribute.clone()),
+            )
+            .chain(std::iter::once(
+                spec.parent_child.reference_attribute.clone(),
+            ))
+            .chain(schema.sla_stage_names().into_iter().flat_map(|stage| {
+                ["target", "completed", "breached"]
+                    .map(|suffix| sla_attribute_name(&spec.sla.attribute_prefix, &stage, suffix))
+            }))
+            .collect()
+    }
+
+    /// The states of every status: the rule's, else the default of its kind; rules for
+    /// statuses the schema lacks still apply.
+    fn map_statuses(&mut self, spec: &MappingSpec, schema: &SourceSchema) {
         for status in &schema.statuses {
             let rule = spec
                 .statuses
@@ -199,28 +232,32 @@ impl Lookup {
                 Some(rule) => (rule.conversation_state, rule.ticket_state),
                 None => default_states(status.kind),
             };
-            lookup.states.insert(status.id, states);
+            self.states.insert(status.id, states);
         }
         for rule in &spec.statuses {
-            lookup
-                .states
+            self.states
                 .entry(rule.source_id)
                 .or_insert((rule.conversation_state, rule.ticket_state));
         }
+    }
+
+    fn map_priorities(&mut self, spec: &MappingSpec) {
         for rule in &spec.priorities {
             let tag = rule
                 .tag
                 .as_deref()
                 .filter(|tag| Dimension::Priority.tags(spec) && !tag.trim().is_empty())
-                .map(|tag| lookup.tag(tag));
+                .map(|tag| self.tag(tag));
             let entry = PriorityEntry {
                 level: rule.level,
                 label: option_label(&rule.source_name),
                 tag,
             };
-            lookup.priorities.insert(rule.source_id, entry);
+            self.priorities.insert(rule.source_id, entry);
         }
-        lookup.categories(spec, schema);
+    }
+
+    fn register_policy_tags(&mut self, spec: &MappingSpec) {
         for policy_tag in [
             &spec.contacts.flag_tag,
             &spec.tickets.orphan_tag,
@@ -228,24 +265,31 @@ impl Lookup {
             &spec.parent_child.child_tag,
         ] {
             if !policy_tag.trim().is_empty() {
-                lookup.tag(policy_tag);
+                self.tag(policy_tag);
             }
         }
+    }
+
+    fn map_origins(&mut self, spec: &MappingSpec) {
         for (code, name) in &spec.origins.names {
             let Ok(code) = code.trim().parse::<i64>() else {
                 continue;
             };
-            lookup.origin_labels.insert(code, option_label(name));
+            self.origin_labels.insert(code, option_label(name));
             if Dimension::Origin.tags(spec) {
                 let tag = format!("{}{}", spec.origins.tag_prefix, name.trim());
-                let key = lookup.tag(&tag);
-                lookup.origin_tags.insert(code, key);
+                let key = self.tag(&tag);
+                self.origin_tags.insert(code, key);
             }
         }
+    }
+
+    /// Indexes the custom fields, then binds each field rule (custom rules to the definition
+    /// they read) and the legacy rules.
+    fn bind_fields(&mut self, spec: &MappingSpec, schema: &SourceSchema) {
         for (form, field) in schema.custom_fields() {
-            lookup.custom_fields.insert(field.id, field.clone());
-            lookup
-                .field_record_types
+            self.custom_fields.insert(field.id, field.clone());
+            self.field_record_types
                 .entry(field.id)
                 .or_default()
                 .push(form.record_type_id);
@@ -253,13 +297,13 @@ impl Lookup {
         for rule in &spec.fields {
             match rule.source {
                 SourceField::Custom(id) => {
-                    let field = lookup.custom_fields.get(&id).cloned();
-                    lookup.custom_bindings.entry(id).or_default().push(Binding {
+                    let field = self.custom_fields.get(&id).cloned();
+                    self.custom_bindings.entry(id).or_default().push(Binding {
                         rule: rule.clone(),
                         field,
                     });
                 }
-                SourceField::Builtin(builtin) => lookup.builtin_bindings.push((
+                SourceField::Builtin(builtin) => self.builtin_bindings.push((
                     builtin.model(),
                     builtin,
                     Binding {
@@ -270,60 +314,40 @@ impl Lookup {
             }
         }
         for rule in &spec.legacy_fields {
-            lookup.legacy.insert(rule.source_id, rule.clone());
+            self.legacy.insert(rule.source_id, rule.clone());
         }
+    }
+
+    fn index_agents(&mut self, spec: &MappingSpec, schema: &SourceSchema) {
         let fallback_email = spec.admins.fallback_email.trim().to_lowercase();
         for agent in &schema.agents {
-            let written_as = spec
-                .admins
-                .overrides
-                .get(&agent.id.to_string())
-                .map(|email| email.trim().to_lowercase());
-            let own = agent
-                .email
-                .as_deref()
-                .map(|email| email.trim().to_lowercase());
-            if !fallback_email.is_empty()
-                && written_as.as_deref() == Some(fallback_email.as_str())
-                && own.as_deref() != Some(fallback_email.as_str())
-            {
-                let name = agent.display_name();
-                let name = if name.is_empty() {
-                    format!("agent {}", agent.id)
-                } else {
-                    name
-                };
-                lookup.stand_ins.insert(agent.id, name);
+            if let Some(name) = stand_in_name(spec, &fallback_email, agent) {
+                self.stand_ins.insert(agent.id, name);
             }
             if let Some(email) = agent.email.as_deref() {
-                lookup
-                    .agent_emails
+                self.agent_emails
                     .insert(email.trim().to_lowercase(), agent.id);
             }
-            lookup.agents.insert(agent.id, agent.clone());
-            lookup
-                .admin_keys
-                .insert(agent.id, RecordKey::admin(agent.id));
+            self.agents.insert(agent.id, agent.clone());
+            self.admin_keys.insert(agent.id, RecordKey::admin(agent.id));
         }
-        for group in &schema.groups {
-            lookup.groups.insert(group.id, group.name.clone());
-            lookup.team_keys.insert(group.id, RecordKey::team(group.id));
+    }
+
+    fn name_sla_attributes(&mut self, spec: &MappingSpec, schema: &SourceSchema) {
+        if spec.sla.mode != SlaMode::Attributes {
+            return;
         }
-        lookup.fallback_admin = RecordKey::fallback_admin();
-        if spec.sla.mode == SlaMode::Attributes {
-            for stage in schema.sla_stage_names() {
-                let name = |suffix| sla_attribute_name(&spec.sla.attribute_prefix, &stage, suffix);
-                lookup.sla.insert(
-                    stage.to_lowercase(),
-                    SlaNames {
-                        target: name("target"),
-                        completed: name("completed"),
-                        breached: name("breached"),
-                    },
-                );
-            }
+        for stage in schema.sla_stage_names() {
+            let name = |suffix| sla_attribute_name(&spec.sla.attribute_prefix, &stage, suffix);
+            self.sla.insert(
+                stage.to_lowercase(),
+                SlaNames {
+                    target: name("target"),
+                    completed: name("completed"),
+                    breached: name("breached"),
+                },
+            );
         }
-        lookup
     }
 
     fn categories(&mut self, spec: &MappingSpec, schema: &SourceSchema) {
@@ -379,6 +403,32 @@ impl Lookup {
             .filter(move |(owner, _, _)| *owner == model)
             .map(|(_, field, binding)| (*field, binding))
     }
+}
+
+/// The name an agent's parts are opened with when the mapping writes the agent as the fallback
+/// admin (an override to the fallback address that is not the agent's own); `None` otherwise.
+fn stand_in_name(spec: &MappingSpec, fallback_email: &str, agent: &Agent) -> Option<String> {
+    let written_as = spec
+        .admins
+        .overrides
+        .get(&agent.id.to_string())
+        .map(|email| email.trim().to_lowercase());
+    let own = agent
+        .email
+        .as_deref()
+        .map(|email| email.trim().to_lowercase());
+    let stands_in = !fallback_email.is_empty()
+        && written_as.as_deref() == Some(fallback_email)
+        && own.as_deref() != Some(fallback_email);
+    if !stands_in {
+        return None;
+    }
+    let name = agent.display_name();
+    Some(if name.is_empty() {
+        format!("agent {}", agent.id)
+    } else {
+        name
+    })
 }
 
 /// The states a status kind implies when the specification has no rule for the status.

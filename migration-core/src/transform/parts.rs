@@ -57,48 +57,56 @@ impl Mapper {
         operations: &mut Vec<Operation>,
         findings: &mut Vec<Finding>,
     ) {
-        let mut clock = context.opened_at;
-        let ticket_id = context.ticket.id;
         if !archive.is_empty() {
-            let mut body =
-                String::from("<p><strong>Vivantio fields kept for reference</strong></p><ul>");
-            for line in archive {
-                body.push_str("<li>");
-                body.push_str(&escape_text(line));
-                body.push_str("</li>");
-            }
-            body.push_str("</ul>");
-            let part = PartRecord {
-                author: PartAuthor::Admin(self.lookup.fallback_admin.clone()),
-                kind: PartKind::Note,
-                body_html: body,
-                created_at: clock,
-                attachments: Vec::new(),
-            };
-            operations.push(self.part_operation(
-                context,
-                format!("part:vivantio-ticket:{ticket_id}:archive"),
-                part,
-            ));
+            operations.push(self.archive_part(context, archive));
         }
         if !context.ticket.attachments.is_empty() {
-            let (files, refused) =
-                self.check_files(&context.ticket.attachments, context.record, findings);
-            let mut body = String::from("<p>Attachments of the Vivantio ticket</p>");
-            body.push_str(&refused);
-            let author = PartAuthor::Admin(self.lookup.fallback_admin.clone());
-            let mark = format!("part:vivantio-ticket:{ticket_id}:attachments");
-            self.push_split(
-                context,
-                operations,
-                mark,
-                author,
-                PartKind::Note,
-                body,
-                clock,
-                files,
-            );
+            self.ticket_files_parts(context, operations, findings);
         }
+        self.history_parts(context, ids, operations, findings);
+    }
+
+    /// The note that keeps the values no attribute holds, at the ticket's opening.
+    fn archive_part(&self, context: &PartContext<'_>, archive: &[String]) -> Operation {
+        let mut body =
+            String::from("<p><strong>Vivantio fields kept for reference</strong></p><ul>");
+        for line in archive {
+            body.push_str("<li>");
+            body.push_str(&escape_text(line));
+            body.push_str("</li>");
+        }
+        body.push_str("</ul>");
+        let mark = format!("part:vivantio-ticket:{}:archive", context.ticket.id);
+        let part = self.fallback_note(body, context.opened_at, Vec::new());
+        self.part_operation(context, mark, part)
+    }
+
+    /// The ticket's own files (not an action's), on notes at the ticket's opening.
+    fn ticket_files_parts(
+        &self,
+        context: &PartContext<'_>,
+        operations: &mut Vec<Operation>,
+        findings: &mut Vec<Finding>,
+    ) {
+        let (files, refused) =
+            self.check_files(&context.ticket.attachments, context.record, findings);
+        let mut body = String::from("<p>Attachments of the Vivantio ticket</p>");
+        body.push_str(&refused);
+        let mark = format!("part:vivantio-ticket:{}:attachments", context.ticket.id);
+        let part = self.fallback_note(body, context.opened_at, files);
+        self.push_split(context, operations, mark, part);
+    }
+
+    /// Every action's parts in time order; an undated action, or one dated before the part
+    /// before it, takes that part's time, so the thread reads in the order it happened.
+    fn history_parts(
+        &self,
+        context: &PartContext<'_>,
+        ids: &dyn IdMapView,
+        operations: &mut Vec<Operation>,
+        findings: &mut Vec<Finding>,
+    ) {
+        let mut clock = context.opened_at;
         let mut actions: Vec<(i64, &Action)> = context
             .ticket
             .actions
@@ -117,28 +125,11 @@ impl Mapper {
                 skipped.push(action.kind.as_deref().unwrap_or("unnamed"));
             }
         }
-        if !skipped.is_empty() {
-            skipped.sort_unstable();
-            skipped.dedup();
-            findings.push(Finding::new(
-                Severity::Info,
-                context.record,
-                ReasonCode::SkippedEvent,
-                format!("history events without text ({}) are not messages and are not moved; the final state is", skipped.join(", ")),
-                "set tickets.events_as_notes = true to keep them as notes",
-            ));
-        }
-        if early > 0 {
-            findings.push(Finding::new(
-                Severity::Warning,
-                context.record,
-                ReasonCode::PartOrderConflict,
-                format!("{early} action(s) are dated before the ticket was opened; they are placed at its opening time, in their order"),
-                "correct the dates in Vivantio if the order matters",
-            ));
-        }
+        history_findings(context.record, early, skipped, findings);
     }
 
+    /// The parts of one action; `false` when it has none (an event without text, and events
+    /// are not kept as notes).
     fn action_parts(
         &self,
         context: &PartContext<'_>,
@@ -149,25 +140,7 @@ impl Mapper {
         findings: &mut Vec<Finding>,
     ) -> bool {
         let action_ref = SourceRef::new(SourceKind::Action, action.id);
-        let html = action
-            .notes_html
-            .as_deref()
-            .filter(|html| !html.trim().is_empty());
-        let text = action
-            .notes
-            .as_deref()
-            .filter(|text| !text.trim().is_empty());
-        let mut body = match (html, text) {
-            (Some(html), _) => {
-                let rendered = self.html.render(html, ids);
-                for guid in &rendered.unresolved_images {
-                    findings.push(unresolved_image(action_ref, guid));
-                }
-                rendered.html
-            }
-            (None, Some(text)) => text_to_html(text),
-            (None, None) => String::new(),
-        };
+        let mut body = self.action_body(action, action_ref, ids, findings);
         if body.is_empty() && action.attachments.is_empty() {
             if !self.spec.tickets.events_as_notes {
                 return false;
@@ -178,28 +151,7 @@ impl Mapper {
             );
         }
         let (voice, kind) = self.voice_of(action, action_ref, findings);
-        let (author, kind) = match voice {
-            Voice::Admin(key) => (PartAuthor::Admin(key), kind),
-            Voice::StandIn(who) => {
-                body = attributed(&who, &body);
-                (PartAuthor::Admin(self.lookup.fallback_admin.clone()), kind)
-            }
-            Voice::Contact(key) if kind == PartKind::Comment => (PartAuthor::Contact(key), kind),
-            Voice::Contact(_) | Voice::Unknown(_) => {
-                let who = match &voice {
-                    Voice::Unknown(who) => who.clone(),
-                    _ => action
-                        .author_name
-                        .clone()
-                        .unwrap_or_else(|| "the caller".into()),
-                };
-                body = attributed(&who, &body);
-                (
-                    PartAuthor::Admin(self.lookup.fallback_admin.clone()),
-                    PartKind::Note,
-                )
-            }
-        };
+        let (author, kind) = self.author_of(action, voice, kind, &mut body);
         // Intercom refuses uploaded files on a contact's reply to a ticket (URLs only), so
         // there they travel on the note just after, like private files do.
         let contact_on_ticket =
@@ -215,7 +167,14 @@ impl Mapper {
         }
         let mark = Mark::new("part:vivantio-action:").int(action.id).build();
         let private_mark = (!private_files.is_empty()).then(|| format!("{mark}:private"));
-        self.push_split(context, operations, mark, author, kind, body, at, files);
+        let part = PartRecord {
+            author,
+            kind,
+            body_html: body,
+            created_at: at,
+            attachments: files,
+        };
+        self.push_split(context, operations, mark, part);
         if let Some(private_mark) = private_mark {
             // Intercom has no private file on a public reply: they go on a note just after.
             let (files, refused) = self.check_files(private_files, action_ref, findings);
@@ -224,22 +183,85 @@ impl Mapper {
             } else {
                 "Private attachments of the previous message"
             };
-            let body = format!("<p>{heading}</p>{refused}");
-            let author = PartAuthor::Admin(self.lookup.fallback_admin.clone());
-            self.push_split(
-                context,
-                operations,
-                private_mark,
-                author,
-                PartKind::Note,
-                body,
-                at,
-                files,
-            );
+            let part = self.fallback_note(format!("<p>{heading}</p>{refused}"), at, files);
+            self.push_split(context, operations, private_mark, part);
         }
         true
     }
 
+    /// The action's text as HTML: its rich notes rendered (links and inline images
+    /// rewritten), else its plain notes; empty when it has neither.
+    fn action_body(
+        &self,
+        action: &Action,
+        action_ref: SourceRef,
+        ids: &dyn IdMapView,
+        findings: &mut Vec<Finding>,
+    ) -> String {
+        let html = action
+            .notes_html
+            .as_deref()
+            .filter(|html| !html.trim().is_empty());
+        let text = action
+            .notes
+            .as_deref()
+            .filter(|text| !text.trim().is_empty());
+        match (html, text) {
+            (Some(html), _) => {
+                let rendered = self.html.render(html, ids);
+                for guid in &rendered.unresolved_images {
+                    findings.push(unresolved_image(action_ref, guid));
+                }
+                rendered.html
+            }
+            (None, Some(text)) => text_to_html(text),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Who writes the part, and its kind. Whoever Intercom cannot write as (a stand-in agent,
+    /// a contact's private note, an unknown author) is written by the fallback admin, the body
+    /// opened with the original author; a contact's or unknown author's part is then a note.
+    fn author_of(
+        &self,
+        action: &Action,
+        voice: Voice,
+        kind: PartKind,
+        body: &mut String,
+    ) -> (PartAuthor, PartKind) {
+        let fallback = || PartAuthor::Admin(self.lookup.fallback_admin.clone());
+        match voice {
+            Voice::Admin(key) => (PartAuthor::Admin(key), kind),
+            Voice::StandIn(who) => {
+                *body = attributed(&who, body);
+                (fallback(), kind)
+            }
+            Voice::Contact(key) if kind == PartKind::Comment => (PartAuthor::Contact(key), kind),
+            Voice::Contact(_) => {
+                let who = action.author_name.as_deref().unwrap_or("the caller");
+                *body = attributed(who, body);
+                (fallback(), PartKind::Note)
+            }
+            Voice::Unknown(who) => {
+                *body = attributed(&who, body);
+                (fallback(), PartKind::Note)
+            }
+        }
+    }
+
+    /// A note by the fallback admin.
+    fn fallback_note(&self, body_html: String, at: i64, files: Vec<FileRef>) -> PartRecord {
+        PartRecord {
+            author: PartAuthor::Admin(self.lookup.fallback_admin.clone()),
+            kind: PartKind::Note,
+            body_html,
+            created_at: at,
+            attachments: files,
+        }
+    }
+
+    /// Who wrote the action, and whether it is a comment or a note: an agent by id, else an
+    /// agent or contact by email, else an author the instance cannot place.
     fn voice_of(
         &self,
         action: &Action,
@@ -252,25 +274,10 @@ impl Mapper {
             PartKind::Comment
         };
         if let Some(agent_id) = action.agent_id {
-            if let Some(voice) = self.agent_voice(agent_id) {
-                return (voice, kind);
-            }
-            findings.push(Finding::new(
-                Severity::Info,
-                action_ref,
-                ReasonCode::UnmatchedAuthor,
-                format!(
-                    "agent {agent_id} is not in the instance; the fallback admin writes this part, opened with the author's name"
-                ),
-                "add the agent to the discovered schema, or accept the fallback admin",
-            ));
-            let who = action
-                .author_name
-                .as_deref()
-                .map(str::trim)
-                .filter(|name| !name.is_empty())
-                .map_or_else(|| format!("agent {agent_id}"), str::to_string);
-            return (Voice::StandIn(who), kind);
+            let voice = self
+                .agent_voice(agent_id)
+                .unwrap_or_else(|| unplaced_agent(action, agent_id, action_ref, findings));
+            return (voice, kind);
         }
         // Clean addresses (the common case) are found without full normalisation, and without
         // a copy when already in lower case.
@@ -282,47 +289,40 @@ impl Mapper {
                 Cow::Borrowed(email)
             }
         });
-        if let Some(address) = quick.as_deref() {
-            if let Some(voice) = self
-                .lookup
-                .agent_emails
-                .get(address)
-                .and_then(|id| self.agent_voice(*id))
-            {
-                return (voice, kind);
-            }
-            if let Some(contact) = self.directory.contact_with_email(address) {
-                return (Voice::Contact(contact), kind);
-            }
+        if let Some(voice) = quick
+            .as_deref()
+            .and_then(|address| self.email_voice(address))
+        {
+            return (voice, kind);
         }
         let email = normalise_email(action.author_email.as_deref())
             .ok()
             .map(|email| email.address);
-        if let Some(address) = &email {
-            if let Some(voice) = self
-                .lookup
-                .agent_emails
-                .get(address)
-                .and_then(|id| self.agent_voice(*id))
-            {
-                return (voice, kind);
-            }
-            if let Some(contact) = self.directory.contact_with_email(address) {
-                return (Voice::Contact(contact), kind);
-            }
-        }
-        let name = action
-            .author_name
+        if let Some(voice) = email
             .as_deref()
-            .map(str::trim)
-            .filter(|name| !name.is_empty());
-        let who = match (name, &email) {
-            (Some(name), Some(address)) => format!("{name} <{address}>"),
-            (Some(name), None) => name.to_string(),
-            (None, Some(address)) => address.clone(),
-            (None, None) => "an unknown author".to_string(),
-        };
-        (Voice::Unknown(who), kind)
+            .and_then(|address| self.email_voice(address))
+        {
+            return (voice, kind);
+        }
+        (
+            Voice::Unknown(unknown_author(action, email.as_deref())),
+            kind,
+        )
+    }
+
+    /// The agent, else the contact, with the (lower-case) email `address`.
+    fn email_voice(&self, address: &str) -> Option<Voice> {
+        if let Some(voice) = self
+            .lookup
+            .agent_emails
+            .get(address)
+            .and_then(|id| self.agent_voice(*id))
+        {
+            return Some(voice);
+        }
+        self.directory
+            .contact_with_email(address)
+            .map(Voice::Contact)
     }
 
     /// How a known agent's parts are written: as their admin, or by the fallback admin for them.
@@ -374,32 +374,29 @@ impl Mapper {
         (files, refused)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Pushes `part` as one part, or as several when its files are over the limits of one:
+    /// the first keeps the body and mark, the next ones say they continue it.
     fn push_split(
         &self,
         context: &PartContext<'_>,
         operations: &mut Vec<Operation>,
         mark: String,
-        author: PartAuthor,
-        kind: PartKind,
-        body: String,
-        at: i64,
-        files: Vec<FileRef>,
+        part: PartRecord,
     ) {
         let per_part = self.spec.attachments.max_files_per_part;
         let bytes_per_part = self.spec.attachments.max_bytes_per_part;
-        if fit_one_part(&files, per_part, bytes_per_part) {
+        if fit_one_part(&part.attachments, per_part, bytes_per_part) {
             // The common case, one part: the body and mark move into it instead of being copied.
-            let part = PartRecord {
-                author,
-                kind,
-                body_html: body,
-                created_at: at,
-                attachments: files,
-            };
             operations.push(self.part_operation(context, mark, part));
             return;
         }
+        let PartRecord {
+            author,
+            kind,
+            body_html: body,
+            created_at: at,
+            attachments: files,
+        } = part;
         let groups = split_attachments(files, per_part, bytes_per_part);
         let total = groups.len();
         for (index, attachments) in groups.into_iter().enumerate() {
@@ -441,6 +438,76 @@ impl Mapper {
         )
         .requiring([context.thread.clone(), author])
         .from_source(context.record)
+    }
+}
+
+/// What the history leaves out or moves: events without text, actions dated before the
+/// ticket was opened.
+fn history_findings(
+    record: SourceRef,
+    early: usize,
+    mut skipped: Vec<&str>,
+    findings: &mut Vec<Finding>,
+) {
+    if !skipped.is_empty() {
+        skipped.sort_unstable();
+        skipped.dedup();
+        findings.push(Finding::new(
+            Severity::Info,
+            record,
+            ReasonCode::SkippedEvent,
+            format!("history events without text ({}) are not messages and are not moved; the final state is", skipped.join(", ")),
+            "set tickets.events_as_notes = true to keep them as notes",
+        ));
+    }
+    if early > 0 {
+        findings.push(Finding::new(
+            Severity::Warning,
+            record,
+            ReasonCode::PartOrderConflict,
+            format!("{early} action(s) are dated before the ticket was opened; they are placed at its opening time, in their order"),
+            "correct the dates in Vivantio if the order matters",
+        ));
+    }
+}
+
+/// An agent the instance does not know: the fallback admin writes for them, by name.
+fn unplaced_agent(
+    action: &Action,
+    agent_id: i64,
+    action_ref: SourceRef,
+    findings: &mut Vec<Finding>,
+) -> Voice {
+    findings.push(Finding::new(
+        Severity::Info,
+        action_ref,
+        ReasonCode::UnmatchedAuthor,
+        format!(
+            "agent {agent_id} is not in the instance; the fallback admin writes this part, opened with the author's name"
+        ),
+        "add the agent to the discovered schema, or accept the fallback admin",
+    ));
+    let who = action
+        .author_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map_or_else(|| format!("agent {agent_id}"), str::to_string);
+    Voice::StandIn(who)
+}
+
+/// How an author the instance cannot place is named: name and email, whichever it has.
+fn unknown_author(action: &Action, email: Option<&str>) -> String {
+    let name = action
+        .author_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty());
+    match (name, email) {
+        (Some(name), Some(address)) => format!("{name} <{address}>"),
+        (Some(name), None) => name.to_string(),
+        (None, Some(address)) => address.to_string(),
+        (None, None) => "an unknown author".to_string(),
     }
 }
 

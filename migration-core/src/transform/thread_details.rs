@@ -8,7 +8,7 @@ use crate::ops::{DestinationOp, Operation, Phase};
 use crate::reject::{Finding, ReasonCode, Severity};
 use crate::spec::{Dimension, ThreadTarget};
 
-use super::lookup::Route;
+use super::lookup::{PriorityEntry, Route};
 use super::{Gathered, Mapped, Mapper};
 
 impl Mapper {
@@ -23,13 +23,9 @@ impl Mapper {
         orphan: bool,
         mapped: &mut Mapped,
     ) {
-        let record = SourceRef::new(SourceKind::Ticket, ticket.id);
         let priority = ticket
             .priority_id
             .and_then(|id| self.lookup.priorities.get(&id));
-        let carried = |dimension: Dimension| {
-            self.lookup.dimension_attributes.contains_key(&dimension) || dimension.tags(&self.spec)
-        };
         let is_conversation = route.target == ThreadTarget::Conversation;
         let title = (is_conversation && !ticket.title.trim().is_empty())
             .then(|| ticket.title.trim().to_string());
@@ -53,12 +49,28 @@ impl Mapper {
                 .requiring(gathered.requires),
             );
         }
+        let tags = self.thread_tags(ticket, priority, orphan, &mut mapped.findings);
+        for tag in tags {
+            mapped.operations.push(tag_thread(thread, tag));
+        }
+    }
+
+    /// The tags of a thread: its category, priority and origin tags, then the policy tags of
+    /// orphans, children and parents. Values no rule maps are reported, not tagged.
+    fn thread_tags(
+        &self,
+        ticket: &Ticket,
+        priority: Option<&PriorityEntry>,
+        orphan: bool,
+        findings: &mut Vec<Finding>,
+    ) -> Vec<RecordKey> {
+        let record = SourceRef::new(SourceKind::Ticket, ticket.id);
         let mut tags: Vec<RecordKey> = Vec::new();
         if let Some(id) = ticket.category_id {
             match self.lookup.category_tags.get(&id) {
                 Some(tag) => tags.push(tag.clone()),
                 None if !self.lookup.category_paths.contains_key(&id) => {
-                    mapped.findings.push(unmapped(record, "category", id))
+                    findings.push(unmapped(record, "category", id))
                 }
                 None => {}
             }
@@ -69,14 +81,18 @@ impl Mapper {
             .priority_id
             .filter(|id| !self.lookup.priorities.contains_key(id))
         {
-            mapped.findings.push(unmapped(record, "priority", id));
+            findings.push(unmapped(record, "priority", id));
         }
         if let Some(origin) = ticket.origin {
+            let carried = self
+                .lookup
+                .dimension_attributes
+                .contains_key(&Dimension::Origin)
+                || Dimension::Origin.tags(&self.spec);
             if let Some(tag) = self.lookup.origin_tags.get(&origin) {
                 tags.push(tag.clone());
-            } else if !self.lookup.origin_labels.contains_key(&origin) && carried(Dimension::Origin)
-            {
-                mapped.findings.push(unmapped(record, "origin", origin));
+            } else if !self.lookup.origin_labels.contains_key(&origin) && carried {
+                findings.push(unmapped(record, "origin", origin));
             }
         }
         if orphan {
@@ -89,23 +105,7 @@ impl Mapper {
             tags.extend(self.lookup.policy_tag(&self.spec.parent_child.parent_tag));
         }
         tags.dedup();
-        for tag in tags {
-            mapped.operations.push(
-                Operation::changing(
-                    Phase::ThreadDetails,
-                    Mark::new("tagging:")
-                        .key(thread)
-                        .text(":")
-                        .key(&tag)
-                        .build(),
-                    DestinationOp::TagThread {
-                        thread: thread.clone(),
-                        tag: tag.clone(),
-                    },
-                )
-                .requiring([thread.clone(), tag]),
-            );
-        }
+        tags
     }
 
     pub(super) fn links(&self, ticket: &Ticket, thread: &RecordKey, mapped: &mut Mapped) {
@@ -222,6 +222,22 @@ impl Mapper {
 pub(super) struct Assignees {
     pub admin: Option<RecordKey>,
     pub team: Option<RecordKey>,
+}
+
+fn tag_thread(thread: &RecordKey, tag: RecordKey) -> Operation {
+    Operation::changing(
+        Phase::ThreadDetails,
+        Mark::new("tagging:")
+            .key(thread)
+            .text(":")
+            .key(&tag)
+            .build(),
+        DestinationOp::TagThread {
+            thread: thread.clone(),
+            tag: tag.clone(),
+        },
+    )
+    .requiring([thread.clone(), tag])
 }
 
 fn unmapped(record: SourceRef, what: &str, id: i64) -> Finding {

@@ -33,42 +33,13 @@ impl Mapper {
 
     fn map_ticket_raw(&self, ticket: &Ticket, ids: &dyn IdMapView) -> Result<Mapped, Rejection> {
         let record = SourceRef::new(SourceKind::Ticket, ticket.id);
-        if ticket.deleted && self.spec.tickets.skip_deleted {
-            return Err(Rejection::new(
-                record,
-                ReasonCode::DeletedRecord,
-                "the ticket is deleted in Vivantio and is not moved",
-                "restore it in Vivantio or set tickets.skip_deleted = false",
-            ));
-        }
-        let route = self
-            .lookup
-            .routes
-            .get(&ticket.record_type_id)
-            .ok_or_else(|| {
-                Rejection::new(
-                    record,
-                    ReasonCode::UnmappedTicketType,
-                    format!(
-                        "ticket type {} has no rule in the specification",
-                        ticket.record_type_id
-                    ),
-                    "add a [[ticket_types]] rule for it and confirm the specification again",
-                )
-            })?;
+        let route = self.ticket_route(ticket, record)?;
         let mut mapped = Mapped {
             operations: Vec::with_capacity(12 + ticket.actions.len()),
             findings: Vec::new(),
         };
         let (contact, orphan) = self.ticket_contact(ticket, record, &mut mapped.findings)?;
-        let opened_at = self.opened_at(ticket).ok_or_else(|| {
-            Rejection::new(
-                record,
-                ReasonCode::MissingDate,
-                "the ticket has no open date and no dated action, so it cannot be placed in time",
-                "set its open date in Vivantio",
-            )
-        })?;
+        let opened_at = self.opened_at(ticket).ok_or_else(|| undated(record))?;
         let company = ticket.client_id.and_then(|id| self.company_for(id));
         let thread = route.thread_key(ticket.id);
         let mut gathered = self.thread_attributes(ticket, route, record);
@@ -114,6 +85,33 @@ impl Mapper {
             operation.source.get_or_insert(record);
         }
         Ok(mapped)
+    }
+
+    /// The route of a ticket that moves: not deleted (unless deleted ones move), and of a
+    /// ticket type the specification has a rule for.
+    fn ticket_route(&self, ticket: &Ticket, record: SourceRef) -> Result<&Route, Rejection> {
+        if ticket.deleted && self.spec.tickets.skip_deleted {
+            return Err(Rejection::new(
+                record,
+                ReasonCode::DeletedRecord,
+                "the ticket is deleted in Vivantio and is not moved",
+                "restore it in Vivantio or set tickets.skip_deleted = false",
+            ));
+        }
+        self.lookup
+            .routes
+            .get(&ticket.record_type_id)
+            .ok_or_else(|| {
+                Rejection::new(
+                    record,
+                    ReasonCode::UnmappedTicketType,
+                    format!(
+                        "ticket type {} has no rule in the specification",
+                        ticket.record_type_id
+                    ),
+                    "add a [[ticket_types]] rule for it and confirm the specification again",
+                )
+            })
     }
 
     fn ticket_contact(
@@ -180,6 +178,23 @@ impl Mapper {
     /// Custom, built-in, legacy and SLA values for the thread.
     fn thread_attributes(&self, ticket: &Ticket, route: &Route, record: SourceRef) -> Gathered {
         let mut gathered = Gathered::default();
+        self.builtin_values(ticket, route, record, &mut gathered);
+        self.custom_values(ticket, route, record, &mut gathered);
+        self.legacy_values(ticket, route, record, &mut gathered);
+        self.sla_values(ticket, route, &mut gathered);
+        self.dimension_values(ticket, route, &mut gathered);
+        self.parent_reference(ticket, route, &mut gathered);
+        gathered
+    }
+
+    /// The ticket's own fields (display id, category path, solution, dates) the rules name.
+    fn builtin_values(
+        &self,
+        ticket: &Ticket,
+        route: &Route,
+        record: SourceRef,
+        gathered: &mut Gathered,
+    ) {
         for (builtin, binding) in self.lookup.builtins(TargetModel::Thread) {
             let raw = match builtin {
                 BuiltinField::TicketDisplayId => ticket.display_id.clone().map(Value::String),
@@ -198,7 +213,7 @@ impl Mapper {
                 _ => None,
             };
             self.gather(
-                &mut gathered,
+                gathered,
                 record,
                 &binding.rule,
                 None,
@@ -206,6 +221,16 @@ impl Mapper {
                 |name| route.attribute_key(name),
             );
         }
+    }
+
+    /// The ticket's custom field values: through their rules, or into the archive note.
+    fn custom_values(
+        &self,
+        ticket: &Ticket,
+        route: &Route,
+        record: SourceRef,
+        gathered: &mut Gathered,
+    ) {
         for value in &ticket.custom_values {
             let other_form = self
                 .lookup
@@ -220,7 +245,7 @@ impl Mapper {
             let Some(bindings) = bindings else {
                 // No rule, or the field belongs to another ticket type's form (the type was
                 // changed): the attribute does not exist on this thread, the note keeps it.
-                self.archive_unmapped(&mut gathered, record, value);
+                self.archive_unmapped(gathered, record, value);
                 continue;
             };
             for binding in bindings
@@ -228,7 +253,7 @@ impl Mapper {
                 .filter(|binding| binding.rule.model == TargetModel::Thread)
             {
                 self.gather(
-                    &mut gathered,
+                    gathered,
                     record,
                     &binding.rule,
                     binding.field.as_ref(),
@@ -237,7 +262,10 @@ impl Mapper {
                 );
             }
         }
-        self.legacy_values(ticket, route, record, &mut gathered);
+    }
+
+    /// The target, completion and breach of every SLA stage that has attributes.
+    fn sla_values(&self, ticket: &Ticket, route: &Route, gathered: &mut Gathered) {
         for stage in &ticket.sla {
             let stage_name = stage.stage_name.trim();
             // Stage names are keyed in lower case; an ASCII name already in lower case is
@@ -273,23 +301,27 @@ impl Mapper {
                 AttributeValue::Boolean(stage.breached),
             );
         }
-        self.dimension_values(ticket, route, &mut gathered);
-        if let Some(parent) = ticket.parent_ids.first() {
-            let attribute = &self.spec.parent_child.reference_attribute;
-            if !attribute.is_empty() {
-                let reference = self
-                    .directory
-                    .ticket(*parent)
-                    .and_then(|entry| entry.display_id.clone())
-                    .unwrap_or_else(|| parent.to_string());
-                gathered.set(
-                    attribute,
-                    route.attribute_key(attribute),
-                    AttributeValue::String(reference),
-                );
-            }
+    }
+
+    /// The parent ticket's display id (or id), when the mapping keeps it in an attribute.
+    fn parent_reference(&self, ticket: &Ticket, route: &Route, gathered: &mut Gathered) {
+        let attribute = &self.spec.parent_child.reference_attribute;
+        let Some(parent) = ticket.parent_ids.first() else {
+            return;
+        };
+        if attribute.is_empty() {
+            return;
         }
-        gathered
+        let reference = self
+            .directory
+            .ticket(*parent)
+            .and_then(|entry| entry.display_id.clone())
+            .unwrap_or_else(|| parent.to_string());
+        gathered.set(
+            attribute,
+            route.attribute_key(attribute),
+            AttributeValue::String(reference),
+        );
     }
 
     /// The ticket's priority, category and origin, as options of their attributes.
@@ -391,37 +423,10 @@ impl Mapper {
         assignees: &Assignees,
         gathered: &mut Gathered,
     ) -> Operation {
-        let description = ticket
-            .description
-            .as_deref()
-            .filter(|text| !text.trim().is_empty())
-            .map(super::values::multi_line)
-            .or_else(|| {
-                ticket
-                    .description_html
-                    .as_deref()
-                    .map(html_to_text)
-                    .filter(|text| !text.is_empty())
-            })
-            .unwrap_or_else(|| {
-                let title = ticket.title.trim();
-                if title.is_empty() {
-                    "(no description)".to_string()
-                } else {
-                    title.to_string()
-                }
-            });
+        let description = opening_text(ticket);
         match (&route.target, &route.ticket_type) {
             (ThreadTarget::Ticket, Some((_, type_key))) => {
-                let title = ticket.title.trim();
-                let title = if title.is_empty() {
-                    ticket
-                        .display_id
-                        .clone()
-                        .unwrap_or_else(|| format!("Vivantio ticket {}", ticket.id))
-                } else {
-                    title.to_string()
-                };
+                let title = ticket_title(ticket);
                 let values = std::mem::take(&mut gathered.values);
                 let requires: Vec<RecordKey> = std::mem::take(&mut gathered.requires);
                 Operation::creating(
@@ -456,5 +461,53 @@ impl Mapper {
             )
             .requiring([contact.clone()]),
         }
+    }
+}
+
+/// A ticket without an open date or any dated action: it cannot be placed in time.
+fn undated(record: SourceRef) -> Rejection {
+    Rejection::new(
+        record,
+        ReasonCode::MissingDate,
+        "the ticket has no open date and no dated action, so it cannot be placed in time",
+        "set its open date in Vivantio",
+    )
+}
+
+/// The first message of the thread: the description (plain text first, else the HTML's
+/// text), else the title.
+fn opening_text(ticket: &Ticket) -> String {
+    ticket
+        .description
+        .as_deref()
+        .filter(|text| !text.trim().is_empty())
+        .map(super::values::multi_line)
+        .or_else(|| {
+            ticket
+                .description_html
+                .as_deref()
+                .map(html_to_text)
+                .filter(|text| !text.is_empty())
+        })
+        .unwrap_or_else(|| {
+            let title = ticket.title.trim();
+            if title.is_empty() {
+                "(no description)".to_string()
+            } else {
+                title.to_string()
+            }
+        })
+}
+
+/// An Intercom ticket's title: the Vivantio title, else its display id, else its id.
+fn ticket_title(ticket: &Ticket) -> String {
+    let title = ticket.title.trim();
+    if title.is_empty() {
+        ticket
+            .display_id
+            .clone()
+            .unwrap_or_else(|| format!("Vivantio ticket {}", ticket.id))
+    } else {
+        title.to_string()
     }
 }

@@ -236,7 +236,11 @@ impl Destination for FakeDestination {
         {
             return Err(fail(PortErrorKind::Transient, "rate limited"));
         }
-        if world.faults.refuse.contains(&request.operation.mark) {
+        if world
+            .faults
+            .refuse
+            .contains(request.operation.mark.as_str())
+        {
             return Err(fail(
                 PortErrorKind::Rejected,
                 "Intercom refused the value of `name`",
@@ -262,7 +266,7 @@ impl Destination for FakeDestination {
                 .fetch_add(1, Ordering::SeqCst);
         }
         world.writes += 1;
-        let mark = request.operation.mark.clone();
+        let mark = request.operation.mark.to_string();
         let entry = world
             .applied
             .entry(mark.clone())
@@ -298,7 +302,7 @@ impl Destination for FakeDestination {
         world.reconciles += 1;
         Ok(world
             .applied
-            .get(&request.operation.mark)
+            .get(request.operation.mark.as_str())
             .map(|(_, outcome)| outcome.clone()))
     }
 

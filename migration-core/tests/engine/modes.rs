@@ -281,7 +281,7 @@ async fn a_dry_run_plans_everything_and_sends_nothing() {
         .collect();
     let planned_marks: BTreeSet<String> = planned
         .iter()
-        .map(|operation| operation.mark.clone())
+        .map(|operation| operation.mark.to_string())
         .collect();
     assert_eq!(sent, planned_marks);
 

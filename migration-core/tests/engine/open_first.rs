@@ -500,7 +500,7 @@ async fn a_dry_run_in_open_first_order_plans_what_a_run_by_stage_plans() {
             let mut marks: Vec<String> = observer
                 .planned()
                 .into_iter()
-                .map(|operation| operation.mark)
+                .map(|operation| String::from(operation.mark))
                 .collect();
             marks.sort_unstable();
             marks

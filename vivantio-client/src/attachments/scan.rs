@@ -106,94 +106,114 @@ impl DownloadScanner {
         })
     }
 
+    /// Takes one byte outside a run of plain `Content` characters.
     fn step(&mut self, byte: u8) -> Result<(), ScanError> {
         match self.state {
-            State::Structure => {
-                match byte {
-                    b'"' if self.depth == 1 && self.after_colon && self.is_content_key() => {
-                        self.skeleton.push(b'"');
-                        self.state = State::Content { escaped: false };
-                        return Ok(());
-                    }
-                    b'"' => {
-                        self.string_start = self.skeleton.len() + 1;
-                        self.state = State::Text { escaped: false };
-                    }
-                    b'{' | b'[' => self.depth += 1,
-                    b'}' | b']' => self.depth = self.depth.saturating_sub(1),
-                    b':' if self.depth == 1 => self.after_colon = true,
-                    b',' if self.depth == 1 => {
-                        self.after_colon = false;
-                        self.last_key = None;
-                    }
-                    _ => {}
-                }
-                self.skeleton.push(byte);
-            }
-            State::Text { escaped } => {
-                self.skeleton.push(byte);
-                self.state = match (escaped, byte) {
-                    (false, b'\\') => State::Text { escaped: true },
-                    (false, b'"') => {
-                        if self.depth == 1 && !self.after_colon {
-                            let key = &self.skeleton[self.string_start..self.skeleton.len() - 1];
-                            self.last_key = Some(String::from_utf8_lossy(key).into_owned());
-                        }
-                        State::Structure
-                    }
-                    _ => State::Text { escaped: false },
-                };
-            }
-            State::Content { escaped: false } => match byte {
-                b'"' => {
-                    self.skeleton.push(b'"');
-                    self.state = State::Structure;
-                }
-                b'\\' => self.state = State::Content { escaped: true },
-                other => self.push_char(other)?,
-            },
-            State::Content { escaped: true } => {
+            State::Structure => self.structure_byte(byte),
+            State::Text { escaped } => self.text_byte(escaped, byte),
+            State::Content { escaped: false } => self.content_byte(byte)?,
+            State::Content { escaped: true } => self.content_escape(byte)?,
+            State::ContentUnicode { digits, value } => self.unicode_digit(digits, value, byte)?,
+        }
+        Ok(())
+    }
+
+    /// A byte between strings: tracks nesting and keys, and enters `Content` when the string
+    /// starting here is the value of the top-level `Content` key.
+    fn structure_byte(&mut self, byte: u8) {
+        match byte {
+            b'"' if self.depth == 1 && self.after_colon && self.is_content_key() => {
+                self.skeleton.push(b'"');
                 self.state = State::Content { escaped: false };
-                match byte {
-                    b'u' => {
-                        self.state = State::ContentUnicode {
-                            digits: 0,
-                            value: 0,
-                        }
-                    }
-                    b'r' | b'n' | b't' => {}
-                    b'/' | b'\\' | b'"' => self.push_char(byte)?,
-                    other => {
-                        return Err(ScanError::Base64(format!(
-                            "unexpected escape \\{} in Content",
-                            char::from(other)
-                        )))
-                    }
+                return;
+            }
+            b'"' => {
+                self.string_start = self.skeleton.len() + 1;
+                self.state = State::Text { escaped: false };
+            }
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+            b':' if self.depth == 1 => self.after_colon = true,
+            b',' if self.depth == 1 => {
+                self.after_colon = false;
+                self.last_key = None;
+            }
+            _ => {}
+        }
+        self.skeleton.push(byte);
+    }
+
+    /// A byte of a string copied to the skeleton; a top-level string before a colon is a key.
+    fn text_byte(&mut self, escaped: bool, byte: u8) {
+        self.skeleton.push(byte);
+        self.state = match (escaped, byte) {
+            (false, b'\\') => State::Text { escaped: true },
+            (false, b'"') => {
+                if self.depth == 1 && !self.after_colon {
+                    let key = &self.skeleton[self.string_start..self.skeleton.len() - 1];
+                    self.last_key = Some(String::from_utf8_lossy(key).into_owned());
+                }
+                State::Structure
+            }
+            _ => State::Text { escaped: false },
+        };
+    }
+
+    /// A byte of `Content` that [`feed`](Self::feed) did not take as part of a run.
+    fn content_byte(&mut self, byte: u8) -> Result<(), ScanError> {
+        match byte {
+            b'"' => {
+                self.skeleton.push(b'"');
+                self.state = State::Structure;
+            }
+            b'\\' => self.state = State::Content { escaped: true },
+            other => self.push_char(other)?,
+        }
+        Ok(())
+    }
+
+    /// The byte after a backslash in `Content`: escaped line breaks are skipped, escaped
+    /// slashes and quotes kept, `\u` starts a code point.
+    fn content_escape(&mut self, byte: u8) -> Result<(), ScanError> {
+        self.state = State::Content { escaped: false };
+        match byte {
+            b'u' => {
+                self.state = State::ContentUnicode {
+                    digits: 0,
+                    value: 0,
                 }
             }
-            State::ContentUnicode { digits, value } => {
-                let digit = char::from(byte).to_digit(16).ok_or_else(|| {
-                    ScanError::Base64("malformed \\u escape in Content".to_string())
-                })?;
-                let value = value * 16 + digit;
-                if digits < 3 {
-                    self.state = State::ContentUnicode {
-                        digits: digits + 1,
-                        value,
-                    };
-                } else {
-                    self.state = State::Content { escaped: false };
-                    let ascii = u8::try_from(value)
-                        .ok()
-                        .filter(u8::is_ascii)
-                        .ok_or_else(|| {
-                            ScanError::Base64(format!("\\u{value:04x} in Content is not base64"))
-                        })?;
-                    self.push_char(ascii)?;
-                }
+            b'r' | b'n' | b't' => {}
+            b'/' | b'\\' | b'"' => self.push_char(byte)?,
+            other => {
+                return Err(ScanError::Base64(format!(
+                    "unexpected escape \\{} in Content",
+                    char::from(other)
+                )))
             }
         }
         Ok(())
+    }
+
+    /// One hex digit of a `\uXXXX` escape in `Content`; the fourth yields the (ASCII) character.
+    fn unicode_digit(&mut self, digits: u8, value: u32, byte: u8) -> Result<(), ScanError> {
+        let digit = char::from(byte)
+            .to_digit(16)
+            .ok_or_else(|| ScanError::Base64("malformed \\u escape in Content".to_string()))?;
+        let value = value * 16 + digit;
+        if digits < 3 {
+            self.state = State::ContentUnicode {
+                digits: digits + 1,
+                value,
+            };
+            return Ok(());
+        }
+        self.state = State::Content { escaped: false };
+        let ascii = u8::try_from(value)
+            .ok()
+            .filter(u8::is_ascii)
+            .ok_or_else(|| ScanError::Base64(format!("\\u{value:04x} in Content is not base64")))?;
+        self.push_char(ascii)
     }
 
     fn is_content_key(&self) -> bool {

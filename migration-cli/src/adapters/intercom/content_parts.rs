@@ -9,9 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use intercom_client::conversations::{Conversation, PartAuthor, PartType};
-use intercom_client::tickets::Ticket;
-use intercom_client::{Id, PartId};
+use intercom_client::conversations::{PartList, PartType};
+use intercom_client::Id;
 use migration_core::engine::CONTENT_PARTS;
 use serde_json::Value;
 
@@ -40,67 +39,29 @@ pub(crate) fn is_event(part_type: &str) -> bool {
         || part_type.starts_with("ticket_state")
 }
 
-/// `content_parts.*` of a conversation.
-pub(crate) fn insert_conversation(
-    fields: &mut BTreeMap<String, Value>,
-    conversation: &Conversation,
-) {
-    let parts = conversation
-        .conversation_parts
-        .as_ref()
-        .map(|list| list.conversation_parts.as_slice())
-        .unwrap_or_default();
-    insert(
-        fields,
-        parts.iter().map(|part| View {
-            id: &part.id,
-            kind: part.part_type.as_ref().map(PartType::as_str),
-            body: part.body.as_deref(),
-            created_at: part.created_at.map(i64::from),
-            author: part.author.as_ref(),
-        }),
-    );
-}
-
-/// `content_parts.*` of a ticket.
-pub(crate) fn insert_ticket(fields: &mut BTreeMap<String, Value>, ticket: &Ticket) {
-    let parts = ticket
-        .ticket_parts
-        .as_ref()
-        .map(|list| list.ticket_parts.as_slice())
-        .unwrap_or_default();
-    insert(
-        fields,
-        parts.iter().map(|part| View {
-            id: &part.id,
-            kind: part.part_type.as_ref().map(PartType::as_str),
-            body: part.body.as_deref(),
-            created_at: part.created_at.map(i64::from),
-            author: part.author.as_ref(),
-        }),
-    );
-}
-
-/// What both part types share.
-struct View<'a> {
-    id: &'a PartId,
-    kind: Option<&'a str>,
-    body: Option<&'a str>,
-    created_at: Option<i64>,
-    author: Option<&'a PartAuthor>,
-}
-
-fn insert<'a>(fields: &mut BTreeMap<String, Value>, parts: impl Iterator<Item = View<'a>>) {
+/// `content_parts.*` of a conversation's or a ticket's parts.
+pub(crate) fn insert(fields: &mut BTreeMap<String, Value>, list: Option<&PartList>) {
+    let parts = list.map(|list| list.parts.as_slice()).unwrap_or_default();
+    let content = parts.iter().filter(|part| {
+        !part
+            .part_type
+            .as_ref()
+            .is_some_and(|kind| is_event(kind.as_str()))
+    });
     let mut count = 0usize;
-    for part in parts.filter(|part| !part.kind.is_some_and(is_event)) {
+    for part in content {
         let prefix = format!("{CONTENT_PARTS}.{count}");
         count += 1;
-        let author = part.author;
+        let author = part.author.as_ref();
         let body = part
             .body
+            .as_deref()
             .map(|body| body.chars().take(BODY_KEPT).collect::<String>());
         fields.insert(format!("{prefix}.id"), Value::String(part.id.to_string()));
-        fields.insert(format!("{prefix}.kind"), text_or_null(part.kind));
+        fields.insert(
+            format!("{prefix}.kind"),
+            text_or_null(part.part_type.as_ref().map(PartType::as_str)),
+        );
         fields.insert(
             format!("{prefix}.author"),
             Value::from(author_kind(
@@ -131,9 +92,8 @@ mod tests {
 
     #[test]
     fn replies_surveys_and_unknown_parts_are_content_events_are_not() {
-        let conversation: Conversation = serde_json::from_value(json!({
-            "id": "7000001",
-            "conversation_parts": {"conversation_parts": [
+        let list: PartList = serde_json::from_value(json!({
+            "conversation_parts": [
                 {"id": "1", "part_type": "comment", "body": "<p>Hi, Fin here</p>", "created_at": 1_800_000_000,
                  "author": {"type": "bot", "id": "278", "name": "Fin"}},
                 {"id": "2", "part_type": "assignment", "created_at": 1, "author": {"type": "admin", "id": "1"}},
@@ -143,11 +103,11 @@ mod tests {
                 {"id": "6", "part_type": "conversation_rating_requested", "created_at": 2},
                 {"id": "7", "part_type": "note", "body": "internal", "created_at": 3,
                  "author": {"type": "user", "id": "1000001"}}
-            ]}
+            ]
         }))
         .unwrap();
         let mut fields = BTreeMap::new();
-        insert_conversation(&mut fields, &conversation);
+        insert(&mut fields, Some(&list));
         assert_eq!(fields["content_parts.count"], json!(3));
         assert_eq!(fields["content_parts.0.id"], json!("1"));
         assert_eq!(fields["content_parts.0.author"], json!("bot"));

@@ -171,6 +171,46 @@ impl Destination for IntercomDestination {
                 self.relink_article(id_of(refs, article)?, source_html)
                     .await
             }
+            DestinationOp::CreateConversation(_)
+            | DestinationOp::CreateTicket(_)
+            | DestinationOp::AddPart { .. }
+            | DestinationOp::UpdateThread { .. }
+            | DestinationOp::TagThread { .. }
+            | DestinationOp::LinkThreads { .. }
+            | DestinationOp::AssignThread { .. }
+            | DestinationOp::SetThreadState { .. } => self.execute_on_thread(request).await,
+        }
+    }
+
+    async fn read_back(
+        &self,
+        kind: RecordKind,
+        id: &str,
+    ) -> Result<Option<ObservedRecord>, PortError> {
+        self.observe(kind, id).await
+    }
+
+    async fn undo(&self, step: &UndoStep) -> Result<(), PortError> {
+        self.run_undo(step).await
+    }
+
+    async fn reconcile(
+        &self,
+        request: ExecutionRequest<'_>,
+    ) -> Result<Option<ExecutionOutcome>, PortError> {
+        self.find_applied(request).await
+    }
+}
+
+impl IntercomDestination {
+    /// [`Destination::execute`] for the operations that create or change a conversation or a
+    /// ticket.
+    async fn execute_on_thread(
+        &self,
+        request: ExecutionRequest<'_>,
+    ) -> Result<ExecutionOutcome, PortError> {
+        let refs = request.refs;
+        match &request.operation.op {
             DestinationOp::CreateConversation(opening) => {
                 self.create_conversation(opening, refs).await
             }
@@ -205,46 +245,40 @@ impl Destination for IntercomDestination {
                 admin,
                 team,
             } => {
-                // A group or agent that matched no Intercom team or admin resolves to nothing:
-                // the thread stays unassigned on that side rather than failing.
-                let admin = admin
-                    .as_ref()
-                    .and_then(|key| refs.get(key))
-                    .map(|d| d.id.as_str());
-                let team = team
-                    .as_ref()
-                    .and_then(|key| refs.get(key))
-                    .map(|d| d.id.as_str());
-                if admin.is_none() && team.is_none() {
-                    return Ok(ExecutionOutcome {
-                        destination: refs.get(thread).cloned(),
-                        effect: WriteEffect::Added,
-                    });
-                }
-                self.assign_thread(thread, admin, team, refs).await
+                self.assign_resolved(thread, admin.as_ref(), team.as_ref(), refs)
+                    .await
             }
             DestinationOp::SetThreadState { thread, state } => {
                 self.set_thread_state(thread, *state, refs).await
             }
+            other => Err(rejected(format!(
+                "{} is not an operation on a conversation or ticket",
+                other.name()
+            ))),
         }
     }
 
-    async fn read_back(
+    /// Assigns `thread` to the admin and team `admin` and `team` resolved to. A group or agent
+    /// that matched no Intercom team or admin resolves to nothing: the thread stays unassigned
+    /// on that side rather than failing, and with neither the operation has nothing to do.
+    async fn assign_resolved(
         &self,
-        kind: RecordKind,
-        id: &str,
-    ) -> Result<Option<ObservedRecord>, PortError> {
-        self.observe(kind, id).await
-    }
-
-    async fn undo(&self, step: &UndoStep) -> Result<(), PortError> {
-        self.run_undo(step).await
-    }
-
-    async fn reconcile(
-        &self,
-        request: ExecutionRequest<'_>,
-    ) -> Result<Option<ExecutionOutcome>, PortError> {
-        self.find_applied(request).await
+        thread: &RecordKey,
+        admin: Option<&RecordKey>,
+        team: Option<&RecordKey>,
+        refs: &ResolvedRefs,
+    ) -> Result<ExecutionOutcome, PortError> {
+        let resolve = |key: Option<&RecordKey>| {
+            key.and_then(|key| refs.get(key))
+                .map(|destination| destination.id.as_str())
+        };
+        let (admin, team) = (resolve(admin), resolve(team));
+        if admin.is_none() && team.is_none() {
+            return Ok(ExecutionOutcome {
+                destination: refs.get(thread).cloned(),
+                effect: WriteEffect::Added,
+            });
+        }
+        self.assign_thread(thread, admin, team, refs).await
     }
 }

@@ -3,14 +3,16 @@
 use std::collections::BTreeMap;
 
 use intercom_client::common::PartAttachment;
-use intercom_client::conversations::{Conversation, ConversationState, PartAuthor, PartType};
+use intercom_client::conversations::{
+    Conversation, ConversationContacts, ConversationState, Part, PartList, PartType,
+};
 use intercom_client::tickets::Ticket;
-use intercom_client::{AdminId, Id, PartId, TeamId};
+use intercom_client::{AdminId, Id, TeamId};
 use migration_core::verify::PARTS_NOT_SHOWN;
 use serde_json::Value;
 
-use super::threads::{DESCRIPTION_ATTRIBUTE, TITLE_ATTRIBUTE};
-use super::ticket_lists::TypeAttributes;
+use super::content_parts;
+use super::ticket_lists::{TypeAttributes, DESCRIPTION_ATTRIBUTE, TITLE_ATTRIBUTE};
 use super::values::{author_kind, flatten_custom, text_or_null};
 
 /// One reply or note, as read back.
@@ -27,76 +29,59 @@ pub(crate) struct ObservedPart {
 
 /// The replies and notes of a conversation, in order.
 pub(crate) fn conversation_parts(conversation: &Conversation) -> Vec<ObservedPart> {
-    let parts = conversation
-        .conversation_parts
-        .as_ref()
-        .map(|list| list.conversation_parts.as_slice())
-        .unwrap_or_default();
-    parts
-        .iter()
-        .filter(|part| is_written_part(part.part_type.as_ref().map(PartType::as_str)))
-        .map(|part| {
-            observed_part(
-                &part.id,
-                part.part_type.as_ref().map(PartType::as_str),
-                part.body.as_deref(),
-                part.created_at.map(i64::from),
-                part.author.as_ref(),
-                &part.attachments,
-            )
-        })
-        .collect()
+    written_parts(conversation.conversation_parts.as_ref())
 }
 
 /// The replies and notes of a ticket, in order.
 pub(crate) fn ticket_parts(ticket: &Ticket) -> Vec<ObservedPart> {
-    let parts = ticket
-        .ticket_parts
-        .as_ref()
-        .map(|list| list.ticket_parts.as_slice())
-        .unwrap_or_default();
+    written_parts(ticket.ticket_parts.as_ref())
+}
+
+/// The replies and notes among a conversation's or a ticket's parts, in order.
+fn written_parts(list: Option<&PartList>) -> Vec<ObservedPart> {
+    let parts = list.map(|list| list.parts.as_slice()).unwrap_or_default();
     parts
         .iter()
-        .filter(|part| is_written_part(part.part_type.as_ref().map(PartType::as_str)))
-        .map(|part| {
-            observed_part(
-                &part.id,
-                part.part_type.as_ref().map(PartType::as_str),
-                part.body.as_deref(),
-                part.created_at.map(i64::from),
-                part.author.as_ref(),
-                &part.attachments,
-            )
-        })
+        .filter(|part| is_written_part(part.part_type.as_ref()))
+        .map(ObservedPart::from)
         .collect()
 }
 
-/// One part as read back; conversation and ticket parts carry the same fields under
-/// different types.
-fn observed_part(
-    id: &PartId,
-    part_type: Option<&str>,
-    body: Option<&str>,
-    created_at: Option<i64>,
-    author: Option<&PartAuthor>,
-    attachments: &[PartAttachment],
-) -> ObservedPart {
-    ObservedPart {
-        id: id.to_string(),
-        kind: part_type.unwrap_or_default().to_owned(),
-        body: body.map(str::to_owned),
-        created_at,
-        author_type: author.and_then(|author| author.kind.clone()),
-        author_id: author.and_then(|author| author.id.as_ref().map(Id::to_string)),
-        attachments: attachments.to_vec(),
+impl From<&Part> for ObservedPart {
+    fn from(part: &Part) -> Self {
+        let author = part.author.as_ref();
+        ObservedPart {
+            id: part.id.to_string(),
+            kind: part
+                .part_type
+                .as_ref()
+                .map(PartType::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            body: part.body.clone(),
+            created_at: part.created_at.map(i64::from),
+            author_type: author.and_then(|author| author.kind.clone()),
+            author_id: author.and_then(|author| author.id.as_ref().map(Id::to_string)),
+            attachments: part.attachments.clone(),
+        }
     }
 }
 
 /// Whether a part type is one the migration writes (a reply or a note).
-fn is_written_part(part_type: Option<&str>) -> bool {
-    matches!(part_type, Some("comment" | "note"))
+fn is_written_part(part_type: Option<&PartType>) -> bool {
+    matches!(part_type, Some(PartType::Comment | PartType::Note))
 }
 
+/// `parts.*`, `content_parts.*` and [`PARTS_NOT_SHOWN`] of a conversation's or a ticket's parts.
+fn insert_parts(fields: &mut BTreeMap<String, Value>, list: Option<&PartList>) {
+    flatten_parts(fields, &written_parts(list));
+    content_parts::insert(fields, list);
+    if let Some(list) = list {
+        insert_not_shown(fields, list.parts.len(), list.total_count);
+    }
+}
+
+/// A conversation's fields, under the names verification compares.
 pub(crate) fn flatten_conversation(
     conversation: &Conversation,
     fields: &mut BTreeMap<String, Value>,
@@ -139,23 +124,14 @@ pub(crate) fn flatten_conversation(
         .unwrap_or_default();
     tags.sort();
     fields.insert("tags".into(), tags.into());
-    let contacts = conversation
-        .contacts
-        .as_ref()
-        .map(|list| ids(list.contacts.iter().map(|contact| contact.id.clone())))
-        .unwrap_or_default();
-    fields.insert("contact_ids".into(), contacts.into());
-    insert_assignees(
+    insert_people(
         fields,
+        conversation.contacts.as_ref(),
         conversation.admin_assignee_id.as_ref(),
         conversation.team_assignee_id.as_ref(),
     );
     flatten_custom(fields, &conversation.custom_attributes);
-    flatten_parts(fields, &conversation_parts(conversation));
-    super::content_parts::insert_conversation(fields, conversation);
-    if let Some(list) = &conversation.conversation_parts {
-        insert_not_shown(fields, list.conversation_parts.len(), list.total_count);
-    }
+    insert_parts(fields, conversation.conversation_parts.as_ref());
 }
 
 /// A ticket's fields; list attributes read back as item ids show as the labels `lists` gives
@@ -206,14 +182,9 @@ pub(crate) fn flatten_ticket(
                 .map(|ticket_type| ticket_type.id.as_str()),
         ),
     );
-    let contacts = ticket
-        .contacts
-        .as_ref()
-        .map(|list| ids(list.contacts.iter().map(|contact| contact.id.clone())))
-        .unwrap_or_default();
-    fields.insert("contact_ids".into(), contacts.into());
-    insert_assignees(
+    insert_people(
         fields,
+        ticket.contacts.as_ref(),
         ticket.admin_assignee_id.as_ref(),
         ticket.team_assignee_id.as_ref(),
     );
@@ -226,11 +197,7 @@ pub(crate) fn flatten_ticket(
         .collect();
     lists.show_labels(&mut custom);
     flatten_custom(fields, &custom);
-    flatten_parts(fields, &ticket_parts(ticket));
-    super::content_parts::insert_ticket(fields, ticket);
-    if let Some(list) = &ticket.ticket_parts {
-        insert_not_shown(fields, list.ticket_parts.len(), list.total_count);
-    }
+    insert_parts(fields, ticket.ticket_parts.as_ref());
 }
 
 /// The most parts Intercom returns with a conversation or a ticket: "If you have more than that
@@ -251,12 +218,17 @@ fn insert_not_shown(fields: &mut BTreeMap<String, Value>, returned: usize, total
     fields.insert(PARTS_NOT_SHOWN.into(), value);
 }
 
-/// Assignee ids as text; Intercom's `0` means nobody.
-fn insert_assignees(
+/// `contact_ids`, and the assignee ids as text (Intercom's `0` means nobody).
+fn insert_people(
     fields: &mut BTreeMap<String, Value>,
+    contacts: Option<&ConversationContacts>,
     admin: Option<&AdminId>,
     team: Option<&TeamId>,
 ) {
+    let contacts = contacts
+        .map(|list| ids(list.contacts.iter().map(|contact| contact.id.clone())))
+        .unwrap_or_default();
+    fields.insert("contact_ids".into(), contacts.into());
     let assigned = |id: Option<&str>| text_or_null(id.filter(|id| *id != "0"));
     fields.insert(
         "admin_assignee_id".into(),
@@ -376,6 +348,12 @@ mod tests {
         assert!(!fields.contains_key("custom_attributes._default_title_"));
         assert_eq!(fields["parts.count"], json!(1));
         assert_eq!(fields["parts.0.body"], json!("Fixed"));
+        assert_eq!(fields["parts.0.author_id"], json!("1"));
+        assert_eq!(
+            fields["content_parts.count"],
+            json!(1),
+            "the state change is an event"
+        );
         assert!(
             !fields.contains_key(PARTS_NOT_SHOWN),
             "every part was shown"

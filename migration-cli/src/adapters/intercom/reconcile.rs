@@ -36,11 +36,11 @@ use migration_core::{
 use super::destination::{id_of, outcome, IntercomDestination};
 use super::errors::reading;
 use super::flatten::{conversation_parts, ticket_parts};
-use super::session::invalidate;
+use super::name_index::invalidate;
 use super::signatures::{
     company_created_as, contact_created_as, conversation_matches, part_matches,
 };
-use super::threads::TITLE_ATTRIBUTE;
+use super::ticket_lists::TITLE_ATTRIBUTE;
 use super::values::name_key;
 
 /// How far Intercom's clock and ours may disagree when comparing creation times.
@@ -63,61 +63,18 @@ impl IntercomDestination {
                 self.ensure_found(self.ensure_attribute_lookup(definition).await?)
             }
             DestinationOp::EnsureTicketType(definition) => {
-                invalidate(&self.session.ticket_types).await;
-                let types = self
-                    .client
-                    .ticket_types()
-                    .list()
-                    .await
-                    .map_err(reading("listing ticket types"))?;
-                let wanted = name_key(&definition.name);
-                let found = types.into_iter().find(|ticket_type| {
-                    ticket_type.name.as_deref().map(name_key) == Some(wanted.clone())
-                });
-                self.ensure_found(found.map(|ticket_type| {
-                    let created = ticket_type.created_at.map(i64::from);
-                    (ticket_type.id.into_string(), created)
-                }))
+                self.ensure_found(self.ticket_type_lookup(&definition.name).await?)
             }
             DestinationOp::EnsureTicketTypeAttribute {
                 ticket_type,
                 attribute,
             } => {
                 let type_id = id_of(refs, ticket_type)?;
-                self.session
-                    .ticket_type_attributes
-                    .lock()
-                    .await
-                    .remove(type_id);
-                let attributes = self
-                    .client
-                    .ticket_types()
-                    .list_attributes(&type_id.into())
-                    .await
-                    .map_err(reading(format!(
-                        "listing the attributes of ticket type {type_id}"
-                    )))?;
-                let wanted = name_key(&attribute.name);
-                let found = attributes
-                    .into_iter()
-                    .find(|own| own.name.as_deref().map(name_key) == Some(wanted.clone()));
-                self.ensure_found(
-                    found.map(|own| (own.id.into_string(), own.created_at.map(i64::from))),
-                )
+                self.ensure_found(self.type_attribute_lookup(type_id, &attribute.name).await?)
             }
             DestinationOp::EnsureTag { name } => {
-                invalidate(&self.session.tags).await;
-                let tags = self
-                    .client
-                    .tags()
-                    .list()
-                    .await
-                    .map_err(reading("listing tags"))?;
-                let found = tags
-                    .into_iter()
-                    .find(|tag| tag.name.as_deref().map(name_key) == Some(name_key(name)));
                 // Tags carry no creation time: one found is taken as existing before the run.
-                self.ensure_found(found.map(|tag| (tag.id.into_string(), None)))
+                self.ensure_found(self.tag_lookup(name).await?.map(|id| (id, None)))
             }
             DestinationOp::UpsertCompany(company) => self.reconcile_company(company).await,
             DestinationOp::UpsertContact(contact) => self.reconcile_contact(contact).await,
@@ -156,6 +113,70 @@ impl IntercomDestination {
                 self.reconcile_state(thread, *state, refs).await
             }
         }
+    }
+
+    /// The id and creation time of the ticket type called `name`, read afresh.
+    async fn ticket_type_lookup(
+        &self,
+        name: &str,
+    ) -> Result<Option<(String, Option<i64>)>, PortError> {
+        invalidate(&self.session.ticket_types).await;
+        let types = self
+            .client
+            .ticket_types()
+            .list()
+            .await
+            .map_err(reading("listing ticket types"))?;
+        let wanted = name_key(name);
+        let found = types
+            .into_iter()
+            .find(|ticket_type| ticket_type.name.as_deref().map(name_key) == Some(wanted.clone()));
+        Ok(found.map(|ticket_type| {
+            let created = ticket_type.created_at.map(i64::from);
+            (ticket_type.id.into_string(), created)
+        }))
+    }
+
+    /// The id and creation time of the attribute called `name` on ticket type `type_id`, read
+    /// afresh.
+    async fn type_attribute_lookup(
+        &self,
+        type_id: &str,
+        name: &str,
+    ) -> Result<Option<(String, Option<i64>)>, PortError> {
+        self.session
+            .ticket_type_attributes
+            .lock()
+            .await
+            .remove(type_id);
+        let attributes = self
+            .client
+            .ticket_types()
+            .list_attributes(&type_id.into())
+            .await
+            .map_err(reading(format!(
+                "listing the attributes of ticket type {type_id}"
+            )))?;
+        let wanted = name_key(name);
+        let found = attributes
+            .into_iter()
+            .find(|own| own.name.as_deref().map(name_key) == Some(wanted.clone()));
+        Ok(found.map(|own| (own.id.into_string(), own.created_at.map(i64::from))))
+    }
+
+    /// The id of the tag called `name`, read afresh.
+    async fn tag_lookup(&self, name: &str) -> Result<Option<String>, PortError> {
+        invalidate(&self.session.tags).await;
+        let tags = self
+            .client
+            .tags()
+            .list()
+            .await
+            .map_err(reading("listing tags"))?;
+        Ok(tags
+            .into_iter()
+            .find(|tag| tag.name.as_deref().map(name_key) == Some(name_key(name)))
+            .map(|tag| tag.id.into_string()))
     }
 
     /// A schema object found by name: created by this migration when Intercom dated it after

@@ -24,10 +24,10 @@ use serde_json::Value;
 
 use super::destination::{outcome, updated, IntercomDestination};
 use super::errors::{reading, rejected, writing};
+use super::name_index::{find_in, remember_in, KnownObject, NameIndex};
 use super::schema_requests::{
     conversation_attribute_request, data_attribute_request, ticket_attribute_request, wire_category,
 };
-use super::session::{find_in, remember_in, KnownObject, NameIndex};
 use super::ticket_lists::TypeAttributes;
 use super::values::name_key;
 

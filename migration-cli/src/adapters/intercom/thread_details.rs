@@ -21,8 +21,7 @@ use serde_json::Value;
 use super::destination::{id_of, updated, IntercomDestination};
 use super::errors::{reading, rejected, writing};
 use super::options::TicketStateCategoryKey;
-use super::threads::TITLE_ATTRIBUTE;
-use super::ticket_lists::TICKET_TYPE_FIELD;
+use super::ticket_lists::{TICKET_TYPE_FIELD, TITLE_ATTRIBUTE};
 use super::values::{custom_attributes, CUSTOM_PREFIX};
 
 impl IntercomDestination {

@@ -22,12 +22,8 @@ use super::errors::{rejected, writing};
 use super::flatten::conversation_parts;
 use super::session::CreatedTicket;
 use super::signatures::part_matches;
+use super::ticket_lists::DESCRIPTION_ATTRIBUTE;
 use super::values::custom_attributes;
-
-/// Intercom's ticket attribute holding the title.
-pub(crate) const TITLE_ATTRIBUTE: &str = "_default_title_";
-/// Intercom's ticket attribute holding the description.
-pub(crate) const DESCRIPTION_ATTRIBUTE: &str = "_default_description_";
 
 impl IntercomDestination {
     pub(crate) async fn create_conversation(
@@ -126,12 +122,8 @@ impl IntercomDestination {
                     .find(|observed| part_matches(observed, part, author_id))
                     .map(|observed| observed.id.clone())
                     .or_else(|| {
-                        conversation.conversation_parts.and_then(|parts| {
-                            parts
-                                .conversation_parts
-                                .last()
-                                .map(|part| part.id.clone().into_string())
-                        })
+                        let parts = conversation.conversation_parts?.parts;
+                        parts.last().map(|part| part.id.to_string())
                     })
             }
             RecordKind::Ticket => {

@@ -10,26 +10,21 @@
 //! returns the id or the label, so a read accepts both: an id is shown as its label, anything
 //! else as it is.
 //!
-//! The items come with the ticket type, which the process mostly has at hand: `GET
-//! /ticket_types` read by the checks, the answer to a ticket type's or an attribute's create,
-//! the `ticket_type` every ticket read carries. Otherwise `GET /ticket_types/{id}` is read once
-//! per type and process (a resumed process has not run the schema stage), and once more when a
-//! write names an attribute or label the type did not have, in case it changed since.
+//! `ticket_type_cache.rs` reads and keeps these per ticket type for the process.
 
 use std::collections::HashMap;
 
 use intercom_client::common::CustomAttributes;
 use intercom_client::ticket_types::{TicketType, TicketTypeAttribute};
-use intercom_client::tickets::Ticket;
-use migration_core::PortError;
 use serde_json::Value;
 
-use super::destination::IntercomDestination;
-use super::errors::{reading, rejected};
-use super::session::KnownObject;
-use super::threads::{DESCRIPTION_ATTRIBUTE, TITLE_ATTRIBUTE};
+use super::name_index::KnownObject;
 use super::values::name_key;
 
+/// Intercom's ticket attribute holding the title.
+pub(crate) const TITLE_ATTRIBUTE: &str = "_default_title_";
+/// Intercom's ticket attribute holding the description.
+pub(crate) const DESCRIPTION_ATTRIBUTE: &str = "_default_description_";
 /// The before-image field naming the ticket type whose items its list values belong to.
 pub(crate) const TICKET_TYPE_FIELD: &str = "ticket_type_id";
 
@@ -159,6 +154,28 @@ impl TypeAttributes {
             .any(|name| is_custom(name) && self.get(name).is_none())
     }
 
+    /// Whether `attributes` name an attribute or list label this read of the type lacks, so
+    /// that reading the type again may find it; a read that was itself such a re-read never is.
+    pub(crate) fn is_stale_for(&self, attributes: &CustomAttributes) -> bool {
+        !self.reread && (self.lacks_any(attributes) || self.item_ids(attributes).is_err())
+    }
+
+    /// This read, marked as the re-read a stale one asked for.
+    pub(crate) fn marked_reread(self) -> Self {
+        Self {
+            reread: true,
+            ..self
+        }
+    }
+
+    /// The type as refusals name it: `name (id)`, or the id when its name is unknown.
+    pub(crate) fn describe_type(&self, type_id: &str) -> String {
+        match &self.type_name {
+            Some(name) => format!("{name} ({type_id})"),
+            None => type_id.to_owned(),
+        }
+    }
+
     /// `attributes` with every list value as item ids: a label becomes its item's id, an item
     /// id and `null` stay, arrays (attributes allowing several values) are translated item by
     /// item. Attributes the type does not have, and those that are no lists, are left as they
@@ -271,127 +288,13 @@ pub(crate) fn list_options(input_options: Option<&Value>) -> Vec<ListItem> {
 
 /// Whether `attributes` names any attribute besides the title and description, the only ones
 /// that need no ticket type to be written.
-fn names_custom(attributes: &CustomAttributes) -> bool {
+pub(crate) fn names_custom(attributes: &CustomAttributes) -> bool {
     attributes.keys().any(|name| is_custom(name))
 }
 
 /// Whether `name` is an attribute besides the title and description every ticket type has.
 fn is_custom(name: &str) -> bool {
     name != TITLE_ATTRIBUTE && name != DESCRIPTION_ATTRIBUTE
-}
-
-impl IntercomDestination {
-    /// `attributes` of a ticket of type `type_id`, ready to write: list values as item ids.
-    /// A label the attribute does not have is refused, naming type, attribute and value.
-    pub(crate) async fn with_item_ids(
-        &self,
-        type_id: &str,
-        attributes: CustomAttributes,
-    ) -> Result<CustomAttributes, PortError> {
-        if !names_custom(&attributes) {
-            return Ok(attributes);
-        }
-        let mut indexes = self.session.ticket_type_attributes.lock().await;
-        if !indexes.contains_key(type_id) {
-            let known = self.read_type_attributes(type_id).await?;
-            indexes.insert(type_id.to_owned(), known);
-        }
-        let stale = indexes.get(type_id).is_some_and(|known| {
-            !known.reread && (known.lacks_any(&attributes) || known.item_ids(&attributes).is_err())
-        });
-        if stale {
-            let mut known = self.read_type_attributes(type_id).await?;
-            known.reread = true;
-            indexes.insert(type_id.to_owned(), known);
-        }
-        let known = indexes.entry(type_id.to_owned()).or_default();
-        known.item_ids(&attributes).map_err(|miss| {
-            let ticket_type = match &known.type_name {
-                Some(name) => format!("{name} ({type_id})"),
-                None => type_id.to_owned(),
-            };
-            rejected(miss.describe(&ticket_type))
-        })
-    }
-
-    /// The attributes of the type of `ticket`, to show its list values: the ones it was read
-    /// with, else those this process knows (read once per type if need be).
-    pub(crate) async fn lists_of(
-        &self,
-        ticket: &Ticket,
-    ) -> Result<TypeAttributes, intercom_client::Error> {
-        let Some(ticket_type) = &ticket.ticket_type else {
-            return Ok(TypeAttributes::default());
-        };
-        let type_id = ticket_type.id.as_str();
-        let mut indexes = self.session.ticket_type_attributes.lock().await;
-        if TypeAttributes::lists_attributes(ticket_type) {
-            let known = TypeAttributes::from_type(ticket_type);
-            indexes
-                .entry(type_id.to_owned())
-                .or_insert_with(|| known.clone());
-            return Ok(known);
-        }
-        if let Some(known) = indexes.get(type_id) {
-            return Ok(known.clone());
-        }
-        let known = self.type_attributes(type_id).await?;
-        indexes.insert(type_id.to_owned(), known.clone());
-        Ok(known)
-    }
-
-    /// The type of ticket `id`: remembered from its create, else named by its before-image,
-    /// else read (`GET /tickets/{id}`, only when neither is at hand).
-    pub(crate) async fn ticket_type_of(
-        &self,
-        id: &str,
-        previous: &std::collections::BTreeMap<String, Value>,
-    ) -> Result<String, PortError> {
-        if let Some(type_id) = self.session.created_ticket_type(id) {
-            return Ok(type_id);
-        }
-        if let Some(type_id) = previous.get(TICKET_TYPE_FIELD).and_then(Value::as_str) {
-            return Ok(type_id.to_owned());
-        }
-        let ticket = self
-            .client
-            .tickets()
-            .get(&id.into())
-            .await
-            .map_err(reading(format!("reading ticket {id} for its ticket type")))?;
-        let type_id = ticket
-            .ticket_type
-            .as_ref()
-            .map(|ticket_type| ticket_type.id.to_string())
-            .ok_or_else(|| rejected(format!("ticket {id} shows no ticket type")))?;
-        if let Some(ticket_type) = &ticket.ticket_type {
-            if TypeAttributes::lists_attributes(ticket_type) {
-                let mut indexes = self.session.ticket_type_attributes.lock().await;
-                indexes
-                    .entry(type_id.clone())
-                    .or_insert_with(|| TypeAttributes::from_type(ticket_type));
-            }
-        }
-        Ok(type_id)
-    }
-
-    /// `GET /ticket_types/{id}`, indexed.
-    pub(crate) async fn read_type_attributes(
-        &self,
-        type_id: &str,
-    ) -> Result<TypeAttributes, PortError> {
-        self.type_attributes(type_id)
-            .await
-            .map_err(reading(format!("reading ticket type {type_id}")))
-    }
-
-    async fn type_attributes(
-        &self,
-        type_id: &str,
-    ) -> Result<TypeAttributes, intercom_client::Error> {
-        let ticket_type = self.client.ticket_types().get(&type_id.into()).await?;
-        Ok(TypeAttributes::from_type(&ticket_type))
-    }
 }
 
 #[cfg(test)]
@@ -511,6 +414,18 @@ mod tests {
         assert!(names_custom(&attributes(json!({"vivantio_id": 1}))));
         let known = TypeAttributes::from_type(&ticket_type());
         assert!(known.lacks_any(&attributes(json!({"colour": "red"}))));
+        assert!(known.is_stale_for(&attributes(json!({"colour": "red"}))));
+        assert!(known.is_stale_for(&attributes(json!({"vivantio_priority": "Urgent"}))));
+        assert!(!known.is_stale_for(&attributes(json!({"vivantio_priority": "High"}))));
+        assert!(
+            !known
+                .clone()
+                .marked_reread()
+                .is_stale_for(&attributes(json!({"colour": "red"}))),
+            "a re-read is not read again"
+        );
+        assert_eq!(known.describe_type("10000001"), "Bug (10000001)");
+        assert_eq!(TypeAttributes::default().describe_type("7"), "7");
         assert!(!known.lacks_any(&attributes(
             json!({"vivantio_id": 1, "_default_description_": "y"})
         )));

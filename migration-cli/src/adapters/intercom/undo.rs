@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::destination::IntercomDestination;
 use super::errors::{rejected, write_error};
-use super::threads::TITLE_ATTRIBUTE;
+use super::ticket_lists::TITLE_ATTRIBUTE;
 use super::values::{custom_from_previous, previous_text};
 
 /// What a step does and to which record, without the values it restores (customer text).
@@ -204,90 +204,14 @@ impl IntercomDestination {
         id: &str,
         previous: &BTreeMap<String, Value>,
     ) -> Result<(), PortError> {
-        let client = &self.client;
-        let context =
-            |error: Error| write_error(&format!("restoring {} {id}", kind.prefix()), &error);
         match kind {
-            RecordKind::Company => {
-                let custom_attributes = custom_from_previous(previous);
-                let website = previous_text(previous, "website");
-                let name = previous_text(previous, "name");
-                match previous_text(previous, "company_id") {
-                    // Upserting by company_id is the only way to put remote_created_at back.
-                    Some(company_id) => {
-                        let request = UpsertCompanyRequest {
-                            company_id,
-                            name,
-                            website,
-                            custom_attributes,
-                            remote_created_at: previous
-                                .get("remote_created_at")
-                                .and_then(Value::as_i64)
-                                .map(Into::into),
-                            ..Default::default()
-                        };
-                        client
-                            .companies()
-                            .upsert(&request)
-                            .await
-                            .map(drop)
-                            .map_err(context)
-                    }
-                    None => {
-                        let request = UpdateCompanyRequest {
-                            name,
-                            website,
-                            custom_attributes,
-                            ..Default::default()
-                        };
-                        client
-                            .companies()
-                            .update(&id.into(), &request)
-                            .await
-                            .map(drop)
-                            .map_err(context)
-                    }
-                }
-            }
-            RecordKind::Contact => {
-                // Fields that were empty before cannot be emptied again through the typed
-                // request; custom attributes can (they are sent as null).
-                let request = ContactRequest {
-                    external_id: previous_text(previous, "external_id"),
-                    email: previous_text(previous, "email"),
-                    phone: previous_text(previous, "phone"),
-                    name: previous_text(previous, "name"),
-                    signed_up_at: previous
-                        .get("signed_up_at")
-                        .and_then(Value::as_i64)
-                        .map(Into::into),
-                    custom_attributes: custom_from_previous(previous),
-                    ..Default::default()
-                };
-                client
-                    .contacts()
-                    .update(&id.into(), &request)
-                    .await
-                    .map(drop)
-                    .map_err(context)
-            }
+            RecordKind::Company => self.restore_company(id, previous).await,
+            RecordKind::Contact => self.restore_contact(id, previous).await,
             RecordKind::Conversation | RecordKind::Ticket => {
                 self.restore_thread(kind, id, previous).await
             }
             RecordKind::Article => match previous_text(previous, "body") {
-                Some(body) => {
-                    let request = UpdateArticleRequest {
-                        body: Some(body),
-                        ..Default::default()
-                    };
-                    client
-                        .help_center()
-                        .articles()
-                        .update(&id.into(), &request)
-                        .await
-                        .map(drop)
-                        .map_err(context)
-                }
+                Some(body) => self.restore_article(id, body).await,
                 None => Ok(()),
             },
             RecordKind::Attribute | RecordKind::TicketType | RecordKind::TicketTypeAttribute => {
@@ -302,6 +226,87 @@ impl IntercomDestination {
                 other.prefix()
             ))),
         }
+    }
+
+    async fn restore_company(
+        &self,
+        id: &str,
+        previous: &BTreeMap<String, Value>,
+    ) -> Result<(), PortError> {
+        let companies = self.client.companies();
+        let custom_attributes = custom_from_previous(previous);
+        let website = previous_text(previous, "website");
+        let name = previous_text(previous, "name");
+        let written = match previous_text(previous, "company_id") {
+            // Upserting by company_id is the only way to put remote_created_at back.
+            Some(company_id) => {
+                let request = UpsertCompanyRequest {
+                    company_id,
+                    name,
+                    website,
+                    custom_attributes,
+                    remote_created_at: previous
+                        .get("remote_created_at")
+                        .and_then(Value::as_i64)
+                        .map(Into::into),
+                    ..Default::default()
+                };
+                companies.upsert(&request).await
+            }
+            None => {
+                let request = UpdateCompanyRequest {
+                    name,
+                    website,
+                    custom_attributes,
+                    ..Default::default()
+                };
+                companies.update(&id.into(), &request).await
+            }
+        };
+        written
+            .map(drop)
+            .map_err(restoring(RecordKind::Company, id))
+    }
+
+    async fn restore_contact(
+        &self,
+        id: &str,
+        previous: &BTreeMap<String, Value>,
+    ) -> Result<(), PortError> {
+        // Fields that were empty before cannot be emptied again through the typed request;
+        // custom attributes can (they are sent as null).
+        let request = ContactRequest {
+            external_id: previous_text(previous, "external_id"),
+            email: previous_text(previous, "email"),
+            phone: previous_text(previous, "phone"),
+            name: previous_text(previous, "name"),
+            signed_up_at: previous
+                .get("signed_up_at")
+                .and_then(Value::as_i64)
+                .map(Into::into),
+            custom_attributes: custom_from_previous(previous),
+            ..Default::default()
+        };
+        self.client
+            .contacts()
+            .update(&id.into(), &request)
+            .await
+            .map(drop)
+            .map_err(restoring(RecordKind::Contact, id))
+    }
+
+    async fn restore_article(&self, id: &str, body: String) -> Result<(), PortError> {
+        let request = UpdateArticleRequest {
+            body: Some(body),
+            ..Default::default()
+        };
+        self.client
+            .help_center()
+            .articles()
+            .update(&id.into(), &request)
+            .await
+            .map(drop)
+            .map_err(restoring(RecordKind::Article, id))
     }
 
     async fn restore_thread(
@@ -432,6 +437,11 @@ impl IntercomDestination {
             ))),
         }
     }
+}
+
+/// Turns a client error into the port's, naming the record being restored.
+fn restoring(kind: RecordKind, id: &str) -> impl Fn(Error) -> PortError + '_ {
+    move |error| write_error(&format!("restoring {} {id}", kind.prefix()), &error)
 }
 
 #[cfg(test)]

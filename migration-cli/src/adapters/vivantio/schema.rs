@@ -5,8 +5,8 @@ use std::future::Future;
 
 use futures::{stream, StreamExt, TryStreamExt};
 use migration_core::model::source::{
-    LegacyField, Origin, SourceSchema, CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE,
-    KNOWLEDGE_BASE_RECORD_TYPE,
+    Category, CustomForm, Group, LegacyField, Origin, Priority, SlaTarget, SourceSchema, Status,
+    CALLER_RECORD_TYPE, CLIENT_RECORD_TYPE, KNOWLEDGE_BASE_RECORD_TYPE,
 };
 use migration_core::PortError;
 use vivantio_client::config as wire;
@@ -38,65 +38,48 @@ pub async fn read_schema(
         .map(|ticket_type| ticket_type.id.get())
         .collect();
     let width = options.concurrency();
-
-    let per_type = each(&record_types, width, |record_type| async move {
-        let config = client.configuration();
-        let context = |what: &str| format!("{what} of record type {record_type}");
-        let statuses = config
-            .statuses(record_type.into())
-            .await
-            .map_err(with_context(context("statuses")))?;
-        let priorities = config
-            .priorities(record_type.into())
-            .await
-            .map_err(with_context(context("priorities")))?;
-        let categories = config
-            .categories(record_type.into())
-            .await
-            .map_err(with_context(context("categories")))?;
-        let legacy = match config.extension_fields(record_type.into()).await {
-            Ok(legacy) => Some(legacy),
-            Err(error) if error.is_unknown_action() => None,
-            Err(error) => return Err(port_error(&context("extension fields"), &error)),
-        };
-        Ok::<_, PortError>((
-            statuses
-                .into_iter()
-                .map(|s| convert::status(s, record_type))
-                .collect::<Vec<_>>(),
-            priorities
-                .into_iter()
-                .map(|p| convert::priority(p, record_type))
-                .collect::<Vec<_>>(),
-            categories
-                .into_iter()
-                .map(|c| convert::category(c, record_type))
-                .collect::<Vec<_>>(),
-            legacy.map(|legacy| {
-                legacy
-                    .into_iter()
-                    .map(|l| convert::legacy_field(l, record_type))
-                    .collect::<Vec<_>>()
-            }),
-        ))
+    let per_type = each(&record_types, width, |record_type| {
+        TypeConfig::read(client, record_type)
     })
     .await?;
-
     let mut schema = SourceSchema {
         ticket_types: ticket_types.into_iter().map(convert::ticket_type).collect(),
         ..SourceSchema::default()
     };
-    let mut legacy_missing = false;
-    for (statuses, priorities, categories, legacy) in per_type {
-        schema.statuses.extend(statuses);
-        schema.priorities.extend(priorities);
-        schema.categories.extend(categories);
-        match legacy {
-            Some(legacy) => schema.legacy_fields.extend(legacy),
-            None => legacy_missing = true,
-        }
+    let legacy_missing = TypeConfig::add_all(per_type, &mut schema);
+    let (groups, scan) =
+        groups_and_scan(client, options, wire, listed, legacy_missing, &mut schema).await?;
+    if !record_types.contains(&KNOWLEDGE_BASE_RECORD_TYPE) {
+        add_knowledge_base_categories(client, &mut schema).await?;
     }
-    let groups = match config.groups().await {
+    schema.custom_forms = custom_forms(client, &record_types, width).await?;
+    schema.agents = config
+        .users()
+        .await
+        .map_err(with_context("agents"))?
+        .into_iter()
+        .map(convert::agent)
+        .collect();
+    schema.groups = each(&groups, width, |group| group_with_members(client, group)).await?;
+    dedupe(&mut schema);
+    schema.sla_targets = sla_targets(client, &schema, width).await?;
+    schema.origins = origins(options, &scan);
+    Ok(schema)
+}
+
+/// The groups, and one pass over the tickets when the tenant cannot list its groups or its
+/// legacy fields (`legacy_missing`) or the origins in use are asked for: what cannot be listed
+/// is rebuilt from the tickets (the legacy fields straight into `schema`), said in the wire
+/// log, and the tickets seen are kept in the listed tickets.
+async fn groups_and_scan(
+    client: &Client,
+    options: &VivantioSourceOptions,
+    wire: &WireLog,
+    listed: &ListedTickets,
+    legacy_missing: bool,
+    schema: &mut SourceSchema,
+) -> Result<(Vec<wire::Group>, TicketScan), PortError> {
+    let groups = match client.configuration().groups().await {
         Ok(groups) => Some(groups),
         Err(error) if error.is_unknown_action() => None,
         Err(error) => return Err(port_error("groups", &error)),
@@ -122,17 +105,103 @@ pub async fn read_schema(
         );
         scan.groups()
     });
-    if !record_types.contains(&KNOWLEDGE_BASE_RECORD_TYPE) {
-        let kb = config
-            .knowledge_base_categories()
+    Ok((groups, scan))
+}
+
+/// What the instance configures for one ticket record type.
+struct TypeConfig {
+    statuses: Vec<Status>,
+    priorities: Vec<Priority>,
+    categories: Vec<Category>,
+    /// None when the tenant does not answer `ExtensionFieldSelectByRecordTypeId`.
+    legacy: Option<Vec<LegacyField>>,
+}
+
+impl TypeConfig {
+    /// Reads the statuses, priorities, categories and legacy fields of `record_type`.
+    async fn read(client: &Client, record_type: i64) -> Result<Self, PortError> {
+        let config = client.configuration();
+        let context = |what: &str| format!("{what} of record type {record_type}");
+        let statuses = config
+            .statuses(record_type.into())
             .await
-            .map_err(with_context("knowledge-base categories"))?;
-        schema.categories.extend(
-            kb.into_iter()
-                .map(|c| convert::category(c, KNOWLEDGE_BASE_RECORD_TYPE)),
-        );
+            .map_err(with_context(context("statuses")))?;
+        let priorities = config
+            .priorities(record_type.into())
+            .await
+            .map_err(with_context(context("priorities")))?;
+        let categories = config
+            .categories(record_type.into())
+            .await
+            .map_err(with_context(context("categories")))?;
+        let legacy = match config.extension_fields(record_type.into()).await {
+            Ok(legacy) => Some(legacy),
+            Err(error) if error.is_unknown_action() => None,
+            Err(error) => return Err(port_error(&context("extension fields"), &error)),
+        };
+        Ok(Self {
+            statuses: statuses
+                .into_iter()
+                .map(|s| convert::status(s, record_type))
+                .collect(),
+            priorities: priorities
+                .into_iter()
+                .map(|p| convert::priority(p, record_type))
+                .collect(),
+            categories: categories
+                .into_iter()
+                .map(|c| convert::category(c, record_type))
+                .collect(),
+            legacy: legacy.map(|legacy| {
+                legacy
+                    .into_iter()
+                    .map(|l| convert::legacy_field(l, record_type))
+                    .collect()
+            }),
+        })
     }
 
+    /// Adds every type's configuration to `schema`; true when some type's legacy fields could
+    /// not be listed, so they must be found from the tickets.
+    fn add_all(per_type: Vec<Self>, schema: &mut SourceSchema) -> bool {
+        let mut legacy_missing = false;
+        for config in per_type {
+            schema.statuses.extend(config.statuses);
+            schema.priorities.extend(config.priorities);
+            schema.categories.extend(config.categories);
+            match config.legacy {
+                Some(legacy) => schema.legacy_fields.extend(legacy),
+                None => legacy_missing = true,
+            }
+        }
+        legacy_missing
+    }
+}
+
+/// Adds the knowledge-base categories, for a tenant whose ticket types do not include the
+/// knowledge base's record type.
+async fn add_knowledge_base_categories(
+    client: &Client,
+    schema: &mut SourceSchema,
+) -> Result<(), PortError> {
+    let kb = client
+        .configuration()
+        .knowledge_base_categories()
+        .await
+        .map_err(with_context("knowledge-base categories"))?;
+    schema.categories.extend(
+        kb.into_iter()
+            .map(|c| convert::category(c, KNOWLEDGE_BASE_RECORD_TYPE)),
+    );
+    Ok(())
+}
+
+/// The custom forms of every ticket record type, of organisations and of callers.
+async fn custom_forms(
+    client: &Client,
+    record_types: &[i64],
+    width: usize,
+) -> Result<Vec<CustomForm>, PortError> {
     let form_owners: Vec<i64> = record_types
         .iter()
         .copied()
@@ -156,31 +225,34 @@ pub async fn read_schema(
         )
     })
     .await?;
-    schema.custom_forms = forms.into_iter().flatten().collect();
+    Ok(forms.into_iter().flatten().collect())
+}
 
-    schema.agents = config
-        .users()
+/// `group` with its members.
+async fn group_with_members(client: &Client, group: wire::Group) -> Result<Group, PortError> {
+    let members = client
+        .configuration()
+        .users_in_group(group.id)
         .await
-        .map_err(with_context("agents"))?
-        .into_iter()
-        .map(convert::agent)
-        .collect();
-    schema.groups = each(&groups, width, |group| async move {
-        let members = client
-            .configuration()
-            .users_in_group(group.id)
-            .await
-            .map_err(with_context(format!("members of group {}", group.id)))?;
-        Ok::<_, PortError>(convert::group(group, &members))
-    })
-    .await?;
+        .map_err(with_context(format!("members of group {}", group.id)))?;
+    Ok(convert::group(group, &members))
+}
 
+/// Keeps the first of each record the types share.
+fn dedupe(schema: &mut SourceSchema) {
     dedupe_by_id(&mut schema.statuses, |s| s.id);
     dedupe_by_id(&mut schema.priorities, |p| p.id);
     dedupe_by_id(&mut schema.categories, |c| c.id);
     dedupe_by_id(&mut schema.legacy_fields, |l| l.id);
     dedupe_by_id(&mut schema.custom_forms, |f| f.id);
+}
 
+/// The SLA targets of every priority of `schema`.
+async fn sla_targets(
+    client: &Client,
+    schema: &SourceSchema,
+    width: usize,
+) -> Result<Vec<SlaTarget>, PortError> {
     let priority_ids: Vec<i64> = schema.priorities.iter().map(|p| p.id).collect();
     let targets = each(&priority_ids, width, |priority| async move {
         let targets = client
@@ -196,11 +268,9 @@ pub async fn read_schema(
         )
     })
     .await?;
-    schema.sla_targets = targets.into_iter().flatten().collect();
-    dedupe_by_id(&mut schema.sla_targets, |t| t.id);
-
-    schema.origins = origins(options, &scan);
-    Ok(schema)
+    let mut targets: Vec<SlaTarget> = targets.into_iter().flatten().collect();
+    dedupe_by_id(&mut targets, |t| t.id);
+    Ok(targets)
 }
 
 /// The named origins, plus (when asked) every code found on a ticket, sorted by code.

@@ -1,8 +1,6 @@
 //! The benchmark's figures, computed from the run report, the simulator's counters and the
 //! samples taken during the run, and rendered as one table whose format stays stable.
 
-use std::fmt::Write as _;
-
 use fixtures::sim::intercom::SimStats;
 use migration_core::engine::{RunReport, Stage};
 use migration_core::forecast::Forecast;
@@ -151,30 +149,7 @@ pub struct BenchFigures {
 impl BenchFigures {
     /// Computes the figures.
     pub fn compute(inputs: Inputs<'_>) -> Self {
-        let mut by_stage = std::collections::BTreeMap::<Stage, u64>::new();
-        let mut unclaimed = 0;
-        for (route, count) in &inputs.stats.operations {
-            match routes::stage_of(route) {
-                Some(stage) => *by_stage.entry(stage).or_default() += count,
-                None => unclaimed += count,
-            }
-        }
-        let stages = inputs
-            .report
-            .stages
-            .iter()
-            .map(|stage| StageRow {
-                stage: stage_name(stage.stage),
-                records: stage.records.moved,
-                operations: stage.operations.sent,
-                requests: by_stage.remove(&stage.stage).unwrap_or(0),
-                forecast: inputs
-                    .forecast
-                    .map(|forecast| forecast.requests_of(stage.stage)),
-            })
-            .collect();
-        // A stage the report does not list made no requests the table could show.
-        unclaimed += by_stage.values().sum::<u64>();
+        let (stages, unclaimed) = stage_rows(&inputs);
         let writes = inputs
             .stats
             .operations
@@ -267,7 +242,29 @@ impl BenchFigures {
 
     /// The table, in a format kept stable for comparisons across versions.
     pub fn table(&self) -> String {
-        let mut out = String::new();
+        let mut lines = vec![self.title_line()];
+        lines.extend(self.stage_lines());
+        lines.push(self.requests_line());
+        lines.push(self.per_ticket_line());
+        lines.push(self.rate_line());
+        lines.push(self.wall_time_line());
+        if let Some(forecast) = &self.forecast {
+            lines.push(forecast.line());
+        }
+        lines.push(self.cpu_line());
+        lines.push(format!(
+            "peak memory    {:.1} MB (resident, migration process)",
+            self.usage.peak_rss_bytes as f64 / 1_000_000.0
+        ));
+        lines.push(self.plan_line());
+        lines.push(self.extraction_line());
+        lines.join("\n")
+    }
+}
+
+impl BenchFigures {
+    /// The table's first line: the instance, the limit and the settings the run had.
+    fn title_line(&self) -> String {
         let limit = match (self.per_app_per_minute, self.limit_per_minute) {
             (Some(per_app), Some(limit)) => format!(
                 "{} app(s) at {}/min each, held to {}/min",
@@ -277,8 +274,7 @@ impl BenchFigures {
             ),
             _ => format!("{} app(s), limit lifted", self.apps),
         };
-        let _ = writeln!(
-            out,
+        format!(
             "vivantio2intercom bench: {} tickets{}, {limit}, concurrency {}, attachments {} MiB ({})",
             thousands(self.tickets),
             if self.minimal_history {
@@ -289,95 +285,106 @@ impl BenchFigures {
             self.concurrency,
             self.attachment_memory_mib,
             self.outcome
-        );
-        let _ = writeln!(
-            out,
+        )
+    }
+
+    /// The per-stage rows under their heading, and the total over all stages.
+    fn stage_lines(&self) -> Vec<String> {
+        let row =
+            |stage: &str, records: u64, operations: u64, requests: u64, forecast: Option<u64>| {
+                format!(
+                    "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2} {:>9}",
+                    stage,
+                    records,
+                    operations,
+                    requests,
+                    ratio(operations, records),
+                    ratio(requests, records),
+                    forecast.map_or("-".to_string(), |n| n.to_string())
+                )
+            };
+        let mut lines = vec![format!(
             "{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
             "stage", "records", "ops", "requests", "ops/rec", "req/rec", "forecast"
-        );
-        let forecast = |requests: Option<u64>| requests.map_or("-".to_string(), |n| n.to_string());
-        for row in &self.stages {
-            let _ = writeln!(
-                out,
-                "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2} {:>9}",
-                row.stage,
-                row.records,
-                row.operations,
-                row.requests,
-                ratio(row.operations, row.records),
-                ratio(row.requests, row.records),
-                forecast(row.forecast)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "{:<14} {:>9} {:>9} {:>9} {:>9.2} {:>9.2} {:>9}",
+        )];
+        lines.extend(self.stages.iter().map(|stage| {
+            row(
+                &stage.stage,
+                stage.records,
+                stage.operations,
+                stage.requests,
+                stage.forecast,
+            )
+        }));
+        lines.push(row(
             "all stages",
             self.records(),
             self.operations(),
             self.stage_requests(),
-            ratio(self.operations(), self.records()),
-            ratio(self.stage_requests(), self.records()),
-            forecast(self.forecast.as_ref().map(|f| f.forecast.intercom_requests))
-        );
-        let _ = writeln!(
-            out,
+            self.forecast.as_ref().map(|f| f.forecast.intercom_requests),
+        ));
+        lines
+    }
+
+    /// The table's `requests` line: Intercom's count, its writes and its 429 answers.
+    fn requests_line(&self) -> String {
+        format!(
             "requests       {} to Intercom ({} writes, {} outside stages), {} answered 429 ({:.2}%)",
             thousands(self.requests),
             thousands(self.writes),
             thousands(self.unclaimed_requests),
             thousands(self.rate_limited),
             self.rate_limited_share() * 100.0
-        );
-        let _ = writeln!(out, "{}", self.per_ticket_line());
+        )
+    }
+
+    /// The table's `rate` line: the rate over whole windows, beside the limit when there is one.
+    fn rate_line(&self) -> String {
         let share = self.achieved_share().map_or_else(String::new, |share| {
             format!(" = {:.1}% of the limit", share * 100.0)
         });
-        let _ = writeln!(
-            out,
+        format!(
             "rate           {}/min over {} whole windows ({} s){share}; {:.0} writes/s over the run",
             thousands(self.achieved_per_minute.round() as u64),
             self.measured_windows,
             self.measured_seconds,
             self.writes_per_second()
-        );
+        )
+    }
+
+    /// The table's `wall time` line, beside the lower bound the limit sets.
+    fn wall_time_line(&self) -> String {
         let bound = match (self.lower_bound_ms, self.wall_over_lower_bound()) {
             (Some(bound), Some(factor)) => {
                 format!("; lower bound {} = {factor:.3}x", seconds(bound))
             }
             _ => String::new(),
         };
-        let _ = writeln!(out, "wall time      {}{bound}", seconds(self.wall_ms));
-        if let Some(forecast) = &self.forecast {
-            let _ = writeln!(out, "{}", forecast.line());
-        }
-        let _ = writeln!(
-            out,
+        format!("wall time      {}{bound}", seconds(self.wall_ms))
+    }
+
+    /// The table's `CPU time` line: the migration's, and its share of one core.
+    fn cpu_line(&self) -> String {
+        format!(
             "CPU time       {} (user {}, system {}) = {:.0}% of one core",
             seconds(millis(self.usage.cpu())),
             seconds(millis(self.usage.user)),
             seconds(millis(self.usage.system)),
             ratio(millis(self.usage.cpu()), self.wall_ms) * 100.0
-        );
-        let _ = writeln!(
-            out,
-            "peak memory    {:.1} MB (resident, migration process)",
-            self.usage.peak_rss_bytes as f64 / 1_000_000.0
-        );
-        let _ = writeln!(out, "{}", self.plan_line());
-        let _ = write!(
-            out,
+        )
+    }
+
+    /// The table's `extraction` line: how Vivantio's reads and Intercom's writes overlapped.
+    fn extraction_line(&self) -> String {
+        format!(
             "extraction     {} Vivantio requests over {}; load over {}; both under way for {}",
             thousands(self.overlap.vivantio_requests),
             seconds(self.overlap.extraction_ms),
             seconds(self.overlap.load_ms),
             seconds(self.overlap.overlap_ms)
-        );
-        out
+        )
     }
-}
 
-impl BenchFigures {
     /// Vivantio requests of the run.
     pub fn vivantio_requests(&self) -> u64 {
         self.vivantio_operations.values().sum()
@@ -403,6 +410,36 @@ impl BenchFigures {
             self.plan_memory_ratio()
         )
     }
+}
+
+/// One row per stage the report lists, with the requests of its routes; and the requests no
+/// listed stage claims.
+fn stage_rows(inputs: &Inputs<'_>) -> (Vec<StageRow>, u64) {
+    let mut by_stage = std::collections::BTreeMap::<Stage, u64>::new();
+    let mut unclaimed = 0;
+    for (route, count) in &inputs.stats.operations {
+        match routes::stage_of(route) {
+            Some(stage) => *by_stage.entry(stage).or_default() += count,
+            None => unclaimed += count,
+        }
+    }
+    let stages = inputs
+        .report
+        .stages
+        .iter()
+        .map(|stage| StageRow {
+            stage: stage_name(stage.stage),
+            records: stage.records.moved,
+            operations: stage.operations.sent,
+            requests: by_stage.remove(&stage.stage).unwrap_or(0),
+            forecast: inputs
+                .forecast
+                .map(|forecast| forecast.requests_of(stage.stage)),
+        })
+        .collect();
+    // A stage the report does not list made no requests the table could show.
+    unclaimed += by_stage.values().sum::<u64>();
+    (stages, unclaimed)
 }
 
 /// Requests per minute over the windows that lie wholly inside the run.
@@ -579,5 +616,85 @@ mod tests {
             per_ticket,
             "per ticket     0.00 Intercom requests, 2.50 Vivantio requests (10 tickets)"
         );
+    }
+
+    #[test]
+    fn the_table_keeps_its_format_at_a_limit() {
+        let ms = std::time::Duration::from_millis;
+        let stage = |stage: &str, records, operations, requests, forecast| StageRow {
+            stage: stage.to_owned(),
+            records,
+            operations,
+            requests,
+            forecast,
+        };
+        let figures = BenchFigures {
+            tickets: 1_000,
+            minimal_history: true,
+            apps: 2,
+            per_app_per_minute: Some(10_000),
+            limit_per_minute: Some(20_000),
+            concurrency: 8,
+            attachment_memory_mib: 32,
+            outcome: "Completed".to_owned(),
+            stages: vec![
+                stage("contacts", 500, 1_000, 1_010, Some(1_000)),
+                stage("tickets", 1_000, 7_000, 6_500, None),
+            ],
+            requests: 7_600,
+            writes: 7_000,
+            unclaimed_requests: 90,
+            rate_limited: 76,
+            wall_ms: 30_000,
+            lower_bound_ms: Some(22_800),
+            achieved_per_minute: 15_123.4,
+            measured_windows: 2,
+            measured_seconds: 20,
+            usage: ChildUsage {
+                user: ms(3_000),
+                system: ms(500),
+                peak_rss_bytes: 64_300_000,
+            },
+            plan: PlanRun {
+                wall_ms: 4_200,
+                usage: ChildUsage {
+                    user: ms(3_100),
+                    system: ms(0),
+                    peak_rss_bytes: 100_000_000,
+                },
+            },
+            overlap: Overlap {
+                vivantio_requests: 6_170,
+                extraction_ms: 25_000,
+                load_ms: 29_500,
+                overlap_ms: 24_500,
+            },
+            operations: Default::default(),
+            vivantio_operations: [("Ticket/Select".to_owned(), 6_170)].into(),
+            forecast: None,
+        };
+        // Tools compare these tables across versions: every line, space and the missing final
+        // newline are part of the format.
+        let expected = [
+            "vivantio2intercom bench: 1,000 tickets (minimal history), 2 app(s) at 10,000/min \
+             each, held to 20,000/min, concurrency 8, attachments 32 MiB (Completed)",
+            "stage            records       ops  requests   ops/rec   req/rec  forecast",
+            "contacts             500      1000      1010      2.00      2.02      1000",
+            "tickets             1000      7000      6500      7.00      6.50         -",
+            "all stages          1500      8000      7510      5.33      5.01         -",
+            "requests       7,600 to Intercom (7,000 writes, 90 outside stages), 76 answered 429 \
+             (1.00%)",
+            "per ticket     7.60 Intercom requests, 6.17 Vivantio requests (1,000 tickets)",
+            "rate           15,123/min over 2 whole windows (20 s) = 75.6% of the limit; 233 \
+             writes/s over the run",
+            "wall time      30.0 s; lower bound 22.8 s = 1.316x",
+            "CPU time       3.5 s (user 3.0 s, system 0.5 s) = 12% of one core",
+            "peak memory    64.3 MB (resident, migration process)",
+            "plan           4.2 s wall, 3.1 s CPU; peak memory 100.0 MB = 1.56x the migration's",
+            "extraction     6,170 Vivantio requests over 25.0 s; load over 29.5 s; both under way \
+             for 24.5 s",
+        ]
+        .join("\n");
+        assert_eq!(figures.table(), expected);
     }
 }

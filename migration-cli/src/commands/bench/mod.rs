@@ -16,7 +16,7 @@ pub use figures::{BenchFigures, LoadWindow, PlanRun, Sample, StageRow};
 pub use usage::ChildUsage;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fixtures::generator::{GeneratorConfig, History};
@@ -27,11 +27,10 @@ use migration_core::engine::RunReport;
 
 use super::forecast::PlanForecast;
 use super::{confirm, discover, doctor, plan, Outcome};
-use crate::cli::GlobalArgs;
-use crate::config::{Config, CONFIG_FILE};
 use crate::error::{CliError, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL};
 use crate::progress::Progress;
 use crate::project::Project;
+use crate::settings::ProjectOptions;
 
 /// The per-app limit announced when the limit is lifted: a million requests a second.
 const LIFTED_PER_MINUTE: u32 = 60_000_000;
@@ -76,66 +75,26 @@ impl BenchOptions {
 
 /// Runs the benchmark and renders its table.
 pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, CliError> {
-    let dir = match &options.dir {
-        Some(dir) => dir.clone(),
-        None => {
-            std::env::temp_dir().join(format!("vivantio2intercom-bench-{}", std::process::id()))
-        }
-    };
-    std::fs::create_dir_all(&dir)
-        .map_err(|error| CliError::failed(format!("cannot create {}: {error}", dir.display())))?;
+    let dir = bench_dir(&options)?;
     progress.say(&format!(
         "generating an instance of {} tickets in {}",
         options.tickets,
         dir.display()
     ));
     let instance = generate_instance(&dir, options.tickets, options.minimal_history)?;
-    let vivantio = VivantioSim::start(VivantioSimConfig::default(), instance)
-        .await
-        .map_err(|error| {
-            CliError::failed(format!("cannot start the Vivantio simulator: {error}"))
-        })?;
-    let intercom = IntercomSim::start(intercom_config(&options)).map_err(|error| {
-        CliError::failed(format!("cannot start the Intercom simulator: {error}"))
-    })?;
+    let (vivantio, intercom) = start_simulators(instance, &options).await?;
     let global = prepare_project(&dir, &vivantio, &intercom, &options)?;
     let project = Project::open_with_env(&global, bench_env)?;
     progress.say("discover, propose a mapping and confirm; doctor times Vivantio's reads");
-    discover::run(&project).await?;
-    // Proposed here, so that the child `plan` below keeps this mapping (and its confirmation)
-    // and measures its reading and pre-flight validation alone.
-    plan::propose_only(&project).await?;
-    confirm::run(&project, "bench").await?;
-    // Its latency and the limit the workspace announces are the pace of `plan`'s forecast.
-    doctor::run(&project, &doctor::DoctorOptions::default()).await?;
+    prepare_migration(&project).await?;
 
     progress.say("planning (a child process; its CPU and memory are measured)");
-    let planned = run_child(&dir, &global, &vivantio, &intercom, ChildCommand::Plan).await?;
-    if planned.exit_code != EXIT_OK {
-        return Err(CliError::failed(format!(
-            "plan failed (exit code {}, see {})",
-            planned.exit_code,
-            planned.stderr_path.display()
-        )));
-    }
-
+    let planned = run_plan(&dir, &global, &vivantio, &intercom).await?;
     intercom.reset_stats();
     vivantio.clear_requests();
     progress.say("migrating (a child process; its CPU and memory are measured)");
     let load = run_child(&dir, &global, &vivantio, &intercom, ChildCommand::Migrate).await?;
-    let report_text = std::fs::read_to_string(&load.stdout_path).map_err(|error| {
-        CliError::failed(format!(
-            "cannot read {}: {error}",
-            load.stdout_path.display()
-        ))
-    })?;
-    let report: RunReport = serde_json::from_str(&report_text).map_err(|error| {
-        CliError::failed(format!(
-            "the migration did not print a run report (exit code {}, see {}): {error}",
-            load.exit_code,
-            load.stderr_path.display()
-        ))
-    })?;
+    let report = run_report(&load)?;
     let stats = intercom.stats();
     let vivantio_operations = compare::vivantio_routes(
         vivantio
@@ -164,12 +123,7 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
         forecast: forecast.as_ref().map(|forecast| &forecast.in_scope),
         vivantio_operations: &vivantio_operations,
     });
-    let json_path = dir.join("bench.json");
-    let json = serde_json::to_string_pretty(&figures)
-        .map_err(|error| CliError::failed(format!("cannot encode the figures: {error}")))?;
-    std::fs::write(&json_path, json).map_err(|error| {
-        CliError::failed(format!("cannot write {}: {error}", json_path.display()))
-    })?;
+    let json_path = write_figures(&dir, &figures)?;
     let mut human = figures.table();
     human.push_str(&format!("\nfigures: {}", json_path.display()));
     // The migration's own code when it finished (0, or 6 when it rejected records), else
@@ -179,6 +133,93 @@ pub async fn run(options: BenchOptions, progress: &Progress) -> Result<Outcome, 
         _ => EXIT_FAILED,
     };
     Ok(Outcome::ok(human, &figures).with_exit(exit))
+}
+
+/// The folder asked for, or a new one in the temporary folder; created.
+fn bench_dir(options: &BenchOptions) -> Result<PathBuf, CliError> {
+    let dir = match &options.dir {
+        Some(dir) => dir.clone(),
+        None => {
+            std::env::temp_dir().join(format!("vivantio2intercom-bench-{}", std::process::id()))
+        }
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| CliError::failed(format!("cannot create {}: {error}", dir.display())))?;
+    Ok(dir)
+}
+
+/// Both simulators, the Vivantio one serving `instance`.
+async fn start_simulators(
+    instance: Instance,
+    options: &BenchOptions,
+) -> Result<(VivantioSim, IntercomSim), CliError> {
+    let vivantio = VivantioSim::start(VivantioSimConfig::default(), instance)
+        .await
+        .map_err(|error| {
+            CliError::failed(format!("cannot start the Vivantio simulator: {error}"))
+        })?;
+    let intercom = IntercomSim::start(intercom_config(options)).map_err(|error| {
+        CliError::failed(format!("cannot start the Intercom simulator: {error}"))
+    })?;
+    Ok((vivantio, intercom))
+}
+
+/// What a person does before migrating: discover, propose a mapping, confirm it, `doctor`.
+async fn prepare_migration(project: &Project) -> Result<(), CliError> {
+    discover::run(project).await?;
+    // Proposed here, so that the child `plan` below keeps this mapping (and its confirmation)
+    // and measures its reading and pre-flight validation alone.
+    plan::propose_only(project).await?;
+    confirm::run(project, "bench").await?;
+    // Its latency and the limit the workspace announces are the pace of `plan`'s forecast.
+    doctor::run(project, &doctor::DoctorOptions::default()).await?;
+    Ok(())
+}
+
+/// `plan` in a child process; an error when it did not succeed.
+async fn run_plan(
+    dir: &Path,
+    global: &ProjectOptions,
+    vivantio: &VivantioSim,
+    intercom: &IntercomSim,
+) -> Result<ChildRun, CliError> {
+    let planned = run_child(dir, global, vivantio, intercom, ChildCommand::Plan).await?;
+    if planned.exit_code != EXIT_OK {
+        return Err(CliError::failed(format!(
+            "plan failed (exit code {}, see {})",
+            planned.exit_code,
+            planned.stderr_path.display()
+        )));
+    }
+    Ok(planned)
+}
+
+/// The run report the child migration printed.
+fn run_report(load: &ChildRun) -> Result<RunReport, CliError> {
+    let report_text = std::fs::read_to_string(&load.stdout_path).map_err(|error| {
+        CliError::failed(format!(
+            "cannot read {}: {error}",
+            load.stdout_path.display()
+        ))
+    })?;
+    serde_json::from_str(&report_text).map_err(|error| {
+        CliError::failed(format!(
+            "the migration did not print a run report (exit code {}, see {}): {error}",
+            load.exit_code,
+            load.stderr_path.display()
+        ))
+    })
+}
+
+/// Writes the figures to `bench.json` in `dir`; returns its path.
+fn write_figures(dir: &Path, figures: &BenchFigures) -> Result<PathBuf, CliError> {
+    let json_path = dir.join("bench.json");
+    let json = serde_json::to_string_pretty(figures)
+        .map_err(|error| CliError::failed(format!("cannot encode the figures: {error}")))?;
+    std::fs::write(&json_path, json).map_err(|error| {
+        CliError::failed(format!("cannot write {}: {error}", json_path.display()))
+    })?;
+    Ok(json_path)
 }
 
 /// The forecast the child `plan` printed (`None` when its output holds none).
@@ -265,46 +306,23 @@ fn prepare_project(
     vivantio: &VivantioSim,
     intercom: &IntercomSim,
     options: &BenchOptions,
-) -> Result<GlobalArgs, CliError> {
+) -> Result<ProjectOptions, CliError> {
     let project_dir = dir.join("project");
     std::fs::create_dir_all(&project_dir).map_err(|error| {
         CliError::failed(format!("cannot create {}: {error}", project_dir.display()))
     })?;
     // Each bench starts from an empty state: the simulators are new.
     let _ = std::fs::remove_dir_all(project_dir.join(".vivantio2intercom"));
-    crate::commands::init::run(&project_dir, true).map_err(|error| {
-        CliError::failed(format!("cannot write the bench configuration: {error}"))
-    })?;
-    let config_path = project_dir.join(CONFIG_FILE);
-    let mut config = Config::load(&config_path)?;
-    config.vivantio.request_interval_ms = 0;
-    config.vivantio.max_concurrency = 8;
+    let mut config = super::demo::simulator_config(&project_dir)?;
     config.intercom.token_envs = (1..=options.apps.max(1)).map(token_env).collect();
     config.intercom.concurrency = options.concurrency.max(1);
     config.intercom.attachment_memory_mib = options.attachment_memory_mib.max(1);
-    config.intercom.fallback_admin = Some("migration@example.com".into());
-    // The simulator's search index never lags.
-    config.intercom.search_index_lag_seconds = 0;
     config.intercom.workspace_rate_limit_per_minute = options.workspace_per_minute;
-    // Relative to the project folder, like a person's configuration.
-    let inventory = fixtures::sample::write_inventory(&project_dir).map_err(CliError::failed)?;
-    config.paths.inventory = inventory.file_name().map(PathBuf::from);
-    let text = toml::to_string_pretty(&config)
-        .map_err(|error| CliError::failed(format!("cannot encode the configuration: {error}")))?;
-    std::fs::write(&config_path, text).map_err(|error| {
-        CliError::failed(format!("cannot write {}: {error}", config_path.display()))
-    })?;
-    Ok(GlobalArgs {
-        config: config_path,
+    let config_path = super::demo::write_config(&project_dir, &config)?;
+    Ok(ProjectOptions {
         vivantio_url: Some(vivantio.platform_url()),
-        vivantio_tenant_url: None,
         intercom_url: Some(intercom.base_url()),
-        vivantio_timeout: None,
-        intercom_timeout: None,
-        json: true,
-        verbose: 0,
-        quiet: true,
-        progress_interval: crate::progress::DEFAULT_INTERVAL,
+        ..ProjectOptions::new(config_path)
     })
 }
 
@@ -348,17 +366,54 @@ struct ChildRun {
 /// Runs `child_command` in a child process, sampling both simulators while it runs.
 async fn run_child(
     dir: &Path,
-    global: &GlobalArgs,
+    global: &ProjectOptions,
     vivantio: &VivantioSim,
     intercom: &IntercomSim,
     child_command: ChildCommand,
 ) -> Result<ChildRun, CliError> {
     let stdout_path = dir.join(format!("bench-{}.json", child_command.name()));
     let stderr_path = dir.join(format!("bench-{}.stderr", child_command.name()));
-    let open = |path: &Path| {
-        std::fs::File::create(path)
-            .map_err(|error| CliError::failed(format!("cannot create {}: {error}", path.display())))
-    };
+    let mut command = child_process(global, intercom, child_command)?;
+    command
+        .stdout(create_file(&stdout_path)?)
+        .stderr(create_file(&stderr_path)?);
+    // The kernel adds up the CPU time of every child waited for: this child's is the growth.
+    let earlier = usage::children().unwrap_or_default();
+    let started_unix = unix_now();
+    let started = Instant::now();
+    let child = command.spawn().map_err(|error| {
+        CliError::failed(format!(
+            "cannot start `{}`: {error}",
+            child_command.args().join(" ")
+        ))
+    })?;
+    let watched = watch(child, child_command, started, vivantio, intercom).await?;
+    let wall = started.elapsed();
+    let mut samples = watched.samples;
+    samples.push(sample(wall, vivantio, intercom));
+    Ok(ChildRun {
+        exit_code: watched.status.code().unwrap_or(EXIT_FAILED),
+        stdout_path,
+        stderr_path,
+        samples,
+        window: LoadWindow {
+            started_unix,
+            wall_ms: millis(wall),
+        },
+        usage: ChildUsage {
+            peak_rss_bytes: watched.peak_rss_bytes,
+            ..usage::children().unwrap_or_default().since(earlier)
+        },
+    })
+}
+
+/// This same program running `child_command` against the bench's project and simulators,
+/// with their credentials in its environment.
+fn child_process(
+    global: &ProjectOptions,
+    intercom: &IntercomSim,
+    child_command: ChildCommand,
+) -> Result<Command, CliError> {
     let exe = std::env::current_exe()
         .map_err(|error| CliError::failed(format!("cannot find this program: {error}")))?;
     let mut command = Command::new(exe);
@@ -367,9 +422,7 @@ async fn run_child(
         .arg(&global.config)
         .args(["--json", "-q"])
         .args(child_command.args())
-        .stdin(Stdio::null())
-        .stdout(open(&stdout_path)?)
-        .stderr(open(&stderr_path)?);
+        .stdin(Stdio::null());
     if let Some(url) = &global.vivantio_url {
         command.args(["--vivantio-url", url]);
     }
@@ -385,16 +438,29 @@ async fn run_child(
             command.env(&name, value);
         }
     }
-    // The kernel adds up the CPU time of every child waited for: this child's is the growth.
-    let earlier = usage::children().unwrap_or_default();
-    let started_unix = unix_now();
-    let started = Instant::now();
-    let mut child = command.spawn().map_err(|error| {
-        CliError::failed(format!(
-            "cannot start `{}`: {error}",
-            child_command.args().join(" ")
-        ))
-    })?;
+    Ok(command)
+}
+
+fn create_file(path: &Path) -> Result<std::fs::File, CliError> {
+    std::fs::File::create(path)
+        .map_err(|error| CliError::failed(format!("cannot create {}: {error}", path.display())))
+}
+
+/// What was seen of a child process while it ran.
+struct Watched {
+    status: ExitStatus,
+    samples: Vec<Sample>,
+    peak_rss_bytes: u64,
+}
+
+/// Waits for `child`, polling its memory high-water mark and sampling both simulators.
+async fn watch(
+    mut child: Child,
+    child_command: ChildCommand,
+    started: Instant,
+    vivantio: &VivantioSim,
+    intercom: &IntercomSim,
+) -> Result<Watched, CliError> {
     let mut samples = Vec::new();
     let mut peak_rss_bytes = 0;
     let mut next_sample = started;
@@ -405,11 +471,7 @@ async fn run_child(
             peak_rss_bytes = peak_rss_bytes.max(peak);
         }
         if Instant::now() >= next_sample {
-            samples.push(Sample {
-                at_ms: millis(started.elapsed()),
-                vivantio_requests: vivantio.request_count() as u64,
-                intercom_requests: intercom.stats().requests,
-            });
+            samples.push(sample(started.elapsed(), vivantio, intercom));
             next_sample += SAMPLE_EVERY;
         }
         match child.try_wait() {
@@ -423,26 +485,20 @@ async fn run_child(
             }
         }
     };
-    let wall = started.elapsed();
-    samples.push(Sample {
-        at_ms: millis(wall),
+    Ok(Watched {
+        status,
+        samples,
+        peak_rss_bytes,
+    })
+}
+
+/// Both simulators' request counters, `elapsed` into the run.
+fn sample(elapsed: Duration, vivantio: &VivantioSim, intercom: &IntercomSim) -> Sample {
+    Sample {
+        at_ms: millis(elapsed),
         vivantio_requests: vivantio.request_count() as u64,
         intercom_requests: intercom.stats().requests,
-    });
-    Ok(ChildRun {
-        exit_code: status.code().unwrap_or(EXIT_FAILED),
-        stdout_path,
-        stderr_path,
-        samples,
-        window: LoadWindow {
-            started_unix,
-            wall_ms: millis(wall),
-        },
-        usage: ChildUsage {
-            peak_rss_bytes,
-            ..usage::children().unwrap_or_default().since(earlier)
-        },
-    })
+    }
 }
 
 fn unix_now() -> f64 {

@@ -11,7 +11,7 @@ use vivantio_client::actions::ActionOptions;
 use vivantio_client::assumptions::registry::{ids, Assumption, IfWrong, Subject, REGISTRY};
 use vivantio_client::census::{CensusReport, Problem};
 use vivantio_client::query::Query;
-use vivantio_client::{endpoints as ep, Client, Error, SystemArea};
+use vivantio_client::{endpoints as ep, Client, Error, RecordTypeId, SystemArea};
 
 use super::{Check, Side};
 use crate::project::Project;
@@ -161,8 +161,19 @@ struct Probes {
     latencies: Vec<Duration>,
 }
 
+/// Calls each action the migration reads, in the order a run first calls them: the first
+/// answer of an action decides its verdict.
 async fn probe(client: &Client, calls: &mut Calls) -> Probes {
     let mut probes = Probes::default();
+    probe_configuration(client, calls).await;
+    probe_tickets(client, calls, &mut probes).await;
+    probe_people_and_articles(client, calls, &mut probes).await;
+    probe_odata_counts(client, &mut probes).await;
+    probes
+}
+
+/// The configuration actions: ticket types and what hangs off the first one, users and groups.
+async fn probe_configuration(client: &Client, calls: &mut Calls) {
     let config = client.configuration();
     let types = config.ticket_types().await;
     calls.note(ep::TICKET_TYPE_SELECT_ALL.path, &types);
@@ -171,26 +182,7 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
         .ok()
         .and_then(|types| types.first().map(|t| t.id));
     if let Some(record_type) = record_type {
-        let statuses = config.statuses(record_type).await;
-        calls.note(ep::STATUS_SELECT_BY_RECORD_TYPE.path, &statuses);
-        let priorities = config.priorities(record_type).await;
-        calls.note(ep::PRIORITY_SELECT_BY_RECORD_TYPE.path, &priorities);
-        let categories = config.categories(record_type).await;
-        calls.note(ep::CATEGORY_SELECT_BY_RECORD_TYPE.path, &categories);
-        let legacy = config.extension_fields(record_type).await;
-        calls.note(ep::EXTENSION_FIELD_SELECT_BY_RECORD_TYPE.path, &legacy);
-        if let Some(priority) = priorities.ok().and_then(|p| p.first().map(|p| p.id)) {
-            let targets = config.sla_stage_targets(priority).await;
-            calls.note(ep::SLA_STAGE_TARGET_SELECT_BY_PRIORITY.path, &targets);
-        }
-        for owner in [
-            record_type,
-            CLIENT_RECORD_TYPE.into(),
-            CALLER_RECORD_TYPE.into(),
-        ] {
-            let forms = client.custom_forms().definitions(owner).await;
-            calls.note(ep::CUSTOM_FORM_DEFINITIONS_BY_RECORD_TYPE.path, &forms);
-        }
+        probe_record_type(client, record_type, calls).await;
     }
     let users = config.users().await;
     calls.note(ep::USER_SELECT_ALL.path, &users);
@@ -200,7 +192,37 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
         let members = config.users_in_group(group).await;
         calls.note(ep::USER_SELECT_BY_GROUP.path, &members);
     }
+}
 
+/// The configuration of one ticket type, and the custom form definitions of tickets, clients
+/// and callers.
+async fn probe_record_type(client: &Client, record_type: RecordTypeId, calls: &mut Calls) {
+    let config = client.configuration();
+    let statuses = config.statuses(record_type).await;
+    calls.note(ep::STATUS_SELECT_BY_RECORD_TYPE.path, &statuses);
+    let priorities = config.priorities(record_type).await;
+    calls.note(ep::PRIORITY_SELECT_BY_RECORD_TYPE.path, &priorities);
+    let categories = config.categories(record_type).await;
+    calls.note(ep::CATEGORY_SELECT_BY_RECORD_TYPE.path, &categories);
+    let legacy = config.extension_fields(record_type).await;
+    calls.note(ep::EXTENSION_FIELD_SELECT_BY_RECORD_TYPE.path, &legacy);
+    if let Some(priority) = priorities.ok().and_then(|p| p.first().map(|p| p.id)) {
+        let targets = config.sla_stage_targets(priority).await;
+        calls.note(ep::SLA_STAGE_TARGET_SELECT_BY_PRIORITY.path, &targets);
+    }
+    for owner in [
+        record_type,
+        CLIENT_RECORD_TYPE.into(),
+        CALLER_RECORD_TYPE.into(),
+    ] {
+        let forms = client.custom_forms().definitions(owner).await;
+        calls.note(ep::CUSTOM_FORM_DEFINITIONS_BY_RECORD_TYPE.path, &forms);
+    }
+}
+
+/// The first window of tickets, what completes the first few, their form values and one
+/// attachment download.
+async fn probe_tickets(client: &Client, calls: &mut Calls, probes: &mut Probes) {
     let tickets = first(client.tickets().stream(Query::match_all())).await;
     probes.paging = Some(tickets.as_ref().map(Vec::len).map_err(ToString::to_string));
     calls.note(ep::TICKET_SELECT.path, &tickets);
@@ -208,44 +230,55 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
         .as_ref()
         .map(|tickets| tickets.iter().map(|t| t.id.get()).collect())
         .unwrap_or_default();
-    let ticket_ids: Vec<i64> = form_candidates
-        .iter()
-        .take(PROBE_TICKETS)
-        .copied()
-        .collect();
     let mut guid = None;
-    for id in ticket_ids {
-        let tickets = client.tickets();
-        let times = &mut probes.latencies;
-        let actions = timed(
-            client,
-            times,
-            tickets.actions(id.into(), ActionOptions::default()),
-        )
-        .await;
-        calls.note(ep::TICKET_ACTION_SELECT_BY_PARENT.path, &actions);
-        let parents = timed(client, times, tickets.parents(id.into())).await;
-        calls.note(ep::TICKET_SELECT_PARENTS.path, &parents);
-        let sla = timed(client, times, tickets.sla_stages(id.into())).await;
-        calls.note(ep::TICKET_SLA_STAGE_INSTANCES.path, &sla);
-        let files = timed(
-            client,
-            times,
-            client.attachments().list(id, SystemArea::Ticket),
-        )
-        .await;
-        calls.note(ep::ATTACHMENT_SELECT_BY_PARENT.path, &files);
-        if guid.is_none() {
-            guid = files.ok().and_then(|files| {
-                files
-                    .into_iter()
-                    .find(|file| file.size.is_none_or(|size| size <= PROBE_DOWNLOAD_BYTES))
-                    .and_then(|file| file.attachment_guid)
-            });
-        }
+    for id in form_candidates.iter().take(PROBE_TICKETS).copied() {
+        let found = probe_ticket(client, id, calls, &mut probes.latencies).await;
+        guid = guid.or(found);
     }
-    // Form values sit on some tickets only: look through the first window until one has any.
-    for id in &form_candidates {
+    probe_form_instances(client, &form_candidates, calls).await;
+    if let Some(guid) = guid {
+        probes.download = Some(probe_download(client, &guid, calls).await);
+    }
+}
+
+/// The timed reads that complete one ticket; returns the guid of an attachment small enough
+/// to download.
+async fn probe_ticket(
+    client: &Client,
+    id: i64,
+    calls: &mut Calls,
+    times: &mut Vec<Duration>,
+) -> Option<String> {
+    let tickets = client.tickets();
+    let actions = timed(
+        client,
+        times,
+        tickets.actions(id.into(), ActionOptions::default()),
+    )
+    .await;
+    calls.note(ep::TICKET_ACTION_SELECT_BY_PARENT.path, &actions);
+    let parents = timed(client, times, tickets.parents(id.into())).await;
+    calls.note(ep::TICKET_SELECT_PARENTS.path, &parents);
+    let sla = timed(client, times, tickets.sla_stages(id.into())).await;
+    calls.note(ep::TICKET_SLA_STAGE_INSTANCES.path, &sla);
+    let files = timed(
+        client,
+        times,
+        client.attachments().list(id, SystemArea::Ticket),
+    )
+    .await;
+    calls.note(ep::ATTACHMENT_SELECT_BY_PARENT.path, &files);
+    files.ok().and_then(|files| {
+        files
+            .into_iter()
+            .find(|file| file.size.is_none_or(|size| size <= PROBE_DOWNLOAD_BYTES))
+            .and_then(|file| file.attachment_guid)
+    })
+}
+
+/// Form values sit on some tickets only: looks through the first window until one has any.
+async fn probe_form_instances(client: &Client, candidates: &[i64], calls: &mut Calls) {
+    for id in candidates {
         let forms = client
             .custom_forms()
             .instances(None, *id, SystemArea::Ticket)
@@ -257,19 +290,23 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
             break;
         }
     }
-    if let Some(guid) = guid {
-        let downloaded = client
-            .attachments()
-            .download_at_most(&guid, Some(PROBE_DOWNLOAD_BYTES))
-            .await;
-        calls.note_count(ep::ATTACHMENT_DOWNLOAD.path, downloaded.as_ref().map(|_| 1));
-        probes.download = Some(
-            downloaded
-                .map(|file| file.size)
-                .map_err(|error| error.to_string()),
-        );
-    }
+}
 
+/// Downloads one attachment: its size, or why it failed.
+async fn probe_download(client: &Client, guid: &str, calls: &mut Calls) -> Result<u64, String> {
+    let downloaded = client
+        .attachments()
+        .download_at_most(guid, Some(PROBE_DOWNLOAD_BYTES))
+        .await;
+    calls.note_count(ep::ATTACHMENT_DOWNLOAD.path, downloaded.as_ref().map(|_| 1));
+    downloaded
+        .map(|file| file.size)
+        .map_err(|error| error.to_string())
+}
+
+/// The first window of clients, callers and articles, and the first inline image an article
+/// shows.
+async fn probe_people_and_articles(client: &Client, calls: &mut Calls, probes: &mut Probes) {
     let clients = first(client.clients().stream(Query::match_all())).await;
     calls.note(ep::CLIENT_SELECT.path, &clients);
     let callers = first(client.callers().stream(Query::match_all())).await;
@@ -290,7 +327,11 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
                 .map(|image| image.content_type.unwrap_or_default()),
         );
     }
+}
 
+/// The OData counts of callers and clients, and, where they are small enough, every record
+/// read to compare.
+async fn probe_odata_counts(client: &Client, probes: &mut Probes) {
     for feed in ["Callers", "Clients"] {
         let counted = client.odata().count(feed).await;
         if let Ok(Some(count)) = counted {
@@ -308,7 +349,6 @@ async fn probe(client: &Client, calls: &mut Calls) -> Probes {
             .odata
             .insert(feed, counted.map_err(|error| error.to_string()));
     }
-    probes
 }
 
 /// The first [`PROBE_RECORDS`] records of a stream.
@@ -335,12 +375,12 @@ fn inline_image_url(html: &str) -> Option<String> {
 
 /// Whether both hosts answered.
 fn hosts(project: &Project, calls: &Calls, probes: &Probes) -> Check {
-    let platform = &project.config.vivantio.platform_url;
+    let platform = &project.settings.vivantio.platform_url;
     let check = Check::new(Side::Vivantio, "hosts", format!("{platform}api/…"));
     if let Some(fatal) = &calls.fatal {
         return check.failed(fatal);
     }
-    match &project.config.vivantio.tenant_url {
+    match &project.settings.vivantio.tenant_url {
         None => check.cannot_tell(
             "no vivantio.tenant_url: inline images are fetched from the platform host, and the \
              extraction cannot be reconciled with the tenant's OData counts",
@@ -423,6 +463,7 @@ fn judge(
     }
 }
 
+/// The verdict on a behaviour, from the probes and what the census saw while reading.
 fn behaviour(
     assumption: &Assumption,
     calls: &Calls,
@@ -434,85 +475,126 @@ fn behaviour(
     let observed = census
         .observations
         .iter()
-        .find(|o| o.assumption == id && o.problem == Problem::Contradicted);
+        .find(|o| o.assumption == id && o.problem == Problem::Contradicted)
+        .map(|observation| observation.detail.as_str());
     let check = |call: &str| Check::new(Side::Vivantio, id, call);
+    match id {
+        ids::ID_QUERYABLE | ids::TOO_MANY_WORDING | ids::DATE_FORMS => {
+            first_window(check("Ticket/Select (first window)"), id, probes, on_wrong)
+        }
+        ids::NO_SILENT_TRUNCATION | ids::ID_FILTER_HONOURED => halves(
+            check("Ticket/Select (first window and its halves)"),
+            observed,
+            probes,
+            on_wrong,
+        ),
+        ids::EXTRACTION_COMPLETE => extraction(
+            check("GET <tenant>/odata/Callers, /odata/Clients ($count)"),
+            probes,
+            on_wrong,
+        ),
+        ids::INLINE_IMAGES_BASIC_AUTH => inline_images(
+            check("GET <tenant>/Attachment/Inline/… (first article image)"),
+            probes,
+            on_wrong,
+        ),
+        _ => while_reading(check("(while reading)"), observed, calls, on_wrong),
+    }
+}
+
+/// Assumptions the first ticket window proves by being read, or contradicts by the error
+/// that names them.
+fn first_window(
+    call: Check,
+    id: &str,
+    probes: &Probes,
+    on_wrong: &dyn Fn(Check, &str) -> Check,
+) -> Check {
     let paging_error = probes
         .paging
         .as_ref()
         .and_then(|paging| paging.as_ref().err());
-    match id {
-        ids::ID_QUERYABLE | ids::TOO_MANY_WORDING | ids::DATE_FORMS => {
-            let call = check("Ticket/Select (first window)");
-            match (&probes.paging, &paging_error) {
-                (_, Some(error)) if error.contains(id) => on_wrong(call, error),
-                (Some(Ok(read)), _) if id == ids::TOO_MANY_WORDING => call.cannot_tell(format!(
-                    "no refusal came back ({read} tickets read); a refusal in other words stops the read with its own message"
-                )),
-                (Some(Ok(read)), _) => call.held(format!("{read} tickets read through windows on Id")),
-                _ => call.cannot_tell("the ticket read did not get that far"),
-            }
+    match (&probes.paging, &paging_error) {
+        (_, Some(error)) if error.contains(id) => on_wrong(call, error),
+        (Some(Ok(read)), _) if id == ids::TOO_MANY_WORDING => call.cannot_tell(format!(
+            "no refusal came back ({read} tickets read); a refusal in other words stops the read with its own message"
+        )),
+        (Some(Ok(read)), _) => call.held(format!("{read} tickets read through windows on Id")),
+        _ => call.cannot_tell("the ticket read did not get that far"),
+    }
+}
+
+/// Assumptions proven by reading the first window again in halves.
+fn halves(
+    call: Check,
+    observed: Option<&str>,
+    probes: &Probes,
+    on_wrong: &dyn Fn(Check, &str) -> Check,
+) -> Check {
+    match observed {
+        Some(detail) => on_wrong(call, detail),
+        None if matches!(probes.paging, Some(Ok(_))) => {
+            call.held("the first window was read again in halves and matched")
         }
-        ids::NO_SILENT_TRUNCATION | ids::ID_FILTER_HONOURED => {
-            let call = check("Ticket/Select (first window and its halves)");
-            match observed {
-                Some(observation) => on_wrong(call, &observation.detail),
-                None if matches!(probes.paging, Some(Ok(_))) => {
-                    call.held("the first window was read again in halves and matched")
+        None => call.cannot_tell("the ticket read did not get that far"),
+    }
+}
+
+/// Whether every caller and organisation the OData feed counts was read.
+fn extraction(call: Check, probes: &Probes, on_wrong: &dyn Fn(Check, &str) -> Check) -> Check {
+    let mut short = Vec::new();
+    let mut counted = Vec::new();
+    for (feed, answer) in &probes.odata {
+        if let Ok(Some(count)) = answer {
+            counted.push(format!("{count} {}", feed.to_ascii_lowercase()));
+            if let Some(read) = probes.full_counts.get(feed) {
+                if (*read as u64) < *count {
+                    short.push(format!(
+                        "{read} {} read against {count} counted",
+                        feed.to_ascii_lowercase()
+                    ));
                 }
-                None => call.cannot_tell("the ticket read did not get that far"),
             }
         }
-        ids::EXTRACTION_COMPLETE => {
-            let call = check("GET <tenant>/odata/Callers, /odata/Clients ($count)");
-            let mut short = Vec::new();
-            let mut counted = Vec::new();
-            for (feed, answer) in &probes.odata {
-                if let Ok(Some(count)) = answer {
-                    counted.push(format!("{count} {}", feed.to_ascii_lowercase()));
-                    if let Some(read) = probes.full_counts.get(feed) {
-                        if (*read as u64) < *count {
-                            short.push(format!(
-                                "{read} {} read against {count} counted",
-                                feed.to_ascii_lowercase()
-                            ));
-                        }
-                    }
-                }
-            }
-            if !short.is_empty() {
-                on_wrong(call, &short.join(", "))
-            } else if counted.is_empty() {
-                call.cannot_tell("no OData count: the extraction cannot be reconciled with one")
-            } else if probes.full_counts.len() == counted.len() {
-                call.held(format!(
-                    "every record counted was read ({}); each run is reconciled again",
-                    counted.join(", ")
-                ))
-            } else {
-                call.cannot_tell(format!(
-                    "the feed counts {}: each run's extraction is reconciled with it",
-                    counted.join(", ")
-                ))
-            }
-        }
-        ids::INLINE_IMAGES_BASIC_AUTH => {
-            let call = check("GET <tenant>/Attachment/Inline/… (first article image)");
-            match &probes.image {
-                Some(Ok(content_type)) => call.held(format!("an image came back ({content_type})")),
-                Some(Err(error)) if error.is_not_an_image() => on_wrong(call, &error.to_string()),
-                Some(Err(error)) => {
-                    call.cannot_tell(format!("the image could not be read: {error}"))
-                }
-                None => call.cannot_tell("no article body shows a Vivantio image"),
-            }
-        }
-        _ => match observed {
-            Some(observation) => on_wrong(check("(while reading)"), &observation.detail),
-            None if calls.fatal.is_none() => {
-                check("(while reading)").cannot_tell("checked while the migration reads")
-            }
-            None => check("(while reading)").cannot_tell("the tenant could not be read"),
-        },
+    }
+    if !short.is_empty() {
+        on_wrong(call, &short.join(", "))
+    } else if counted.is_empty() {
+        call.cannot_tell("no OData count: the extraction cannot be reconciled with one")
+    } else if probes.full_counts.len() == counted.len() {
+        call.held(format!(
+            "every record counted was read ({}); each run is reconciled again",
+            counted.join(", ")
+        ))
+    } else {
+        call.cannot_tell(format!(
+            "the feed counts {}: each run's extraction is reconciled with it",
+            counted.join(", ")
+        ))
+    }
+}
+
+/// Whether the tenant host served an article's inline image to the API user.
+fn inline_images(call: Check, probes: &Probes, on_wrong: &dyn Fn(Check, &str) -> Check) -> Check {
+    match &probes.image {
+        Some(Ok(content_type)) => call.held(format!("an image came back ({content_type})")),
+        Some(Err(error)) if error.is_not_an_image() => on_wrong(call, &error.to_string()),
+        Some(Err(error)) => call.cannot_tell(format!("the image could not be read: {error}")),
+        None => call.cannot_tell("no article body shows a Vivantio image"),
+    }
+}
+
+/// Behaviours only a real read shows: contradicted if the census saw it, else left to the run.
+fn while_reading(
+    call: Check,
+    observed: Option<&str>,
+    calls: &Calls,
+    on_wrong: &dyn Fn(Check, &str) -> Check,
+) -> Check {
+    match observed {
+        Some(detail) => on_wrong(call, detail),
+        None if calls.fatal.is_none() => call.cannot_tell("checked while the migration reads"),
+        None => call.cannot_tell("the tenant could not be read"),
     }
 }
 

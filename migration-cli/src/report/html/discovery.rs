@@ -2,10 +2,13 @@
 
 use migration_core::reject::Severity;
 
-use super::{details, escape, list_file, more, put};
+use super::tables::{groups, listed, table, Placement};
+use super::{escape, put};
 use crate::report::lists::Listed;
 use crate::report::model::{CompanyWithoutContacts, DiscoverySummary, IntercomSummary};
 use crate::report::sections::PreflightSection;
+use crate::report::summary::{self, article_tallies, largest_files, preflight_findings};
+use crate::report::table::Tone;
 use crate::report::words;
 
 /// The discovery section: both sides side by side.
@@ -47,36 +50,20 @@ pub(super) fn section(out: &mut String, discovery: &DiscoverySummary) {
         ],
     );
     if !discovery.attachments.largest.is_empty() {
-        out.push_str(
-            "<h4>Largest files</h4><table class=\"data compact\"><thead><tr><th>File</th>\
-             <th>Ticket</th><th class=\"num\">Size</th></tr></thead><tbody>",
+        out.push_str("<h4>Largest files</h4>");
+        table(
+            out,
+            &largest_files(&discovery.attachments),
+            Placement::Section,
         );
-        for file in &discovery.attachments.largest {
-            put!(
-                out,
-                "<tr><td class=\"wrap-text\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-                escape(&file.file_name),
-                file.ticket_id,
-                words::bytes(file.bytes)
-            );
-        }
-        out.push_str("</tbody></table>\n");
     }
     if !discovery.articles.is_empty() {
-        out.push_str(
-            "<h4>Articles per category and language</h4><table class=\"data compact\"><thead>\
-             <tr><th>Category</th><th>Language</th><th class=\"num\">Articles</th></tr></thead><tbody>",
+        out.push_str("<h4>Articles per category and language</h4>");
+        table(
+            out,
+            &article_tallies(&discovery.articles),
+            Placement::Section,
         );
-        for tally in &discovery.articles {
-            put!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-                escape(&tally.category),
-                escape(&tally.language),
-                words::count(tally.articles)
-            );
-        }
-        out.push_str("</tbody></table>\n");
     }
     out.push_str("</div>\n");
     intercom(out, &discovery.intercom);
@@ -104,10 +91,7 @@ fn intercom(out: &mut String, intercom: &IntercomSummary) {
         "Ticket types".to_string(),
         words::count(intercom.ticket_types.len() as u64),
     ));
-    facts.push((
-        "Help Center".to_string(),
-        words::help_center_text(intercom.help_center),
-    ));
+    facts.push(("Help Center".to_string(), intercom.help_center.text()));
     facts_table(out, facts);
     chips(out, "Teams", &intercom.teams);
     chips(out, "Ticket types", &intercom.ticket_types);
@@ -178,41 +162,10 @@ pub(super) fn preflight(out: &mut String, report: &PreflightSection) {
             escape(&report.redactions.lines().join(" · "))
         );
     }
-    let findings = &report.findings;
-    if findings.is_empty() {
+    if report.findings.is_empty() {
         out.push_str("<p class=\"empty\">Nothing to report: every record moves as it is.</p>\n");
     }
-    list_file(out, findings.file.as_deref());
-    for group in &findings.groups {
-        let mut body = String::from(
-            "<table class=\"data\"><thead><tr><th>Severity</th><th>Record</th><th>What</th>\
-             <th>Fix</th></tr></thead><tbody>",
-        );
-        for finding in &group.examples {
-            let severity = words::wire_name(&finding.severity);
-            put!(
-                body,
-                "<tr><td><span class=\"sev sev-{severity}\">{severity}</span></td>\
-                 <td class=\"nowrap\">{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&finding.record.to_string()),
-                escape(&finding.message),
-                escape(&finding.fix)
-            );
-        }
-        body.push_str("</tbody></table>");
-        more(
-            &mut body,
-            group.examples.len(),
-            group.count,
-            findings.file.as_deref(),
-        );
-        let summary = format!(
-            "<code>{}</code><span class=\"pill\">{}</span>",
-            escape(&group.reason),
-            words::count(group.count)
-        );
-        details(out, false, &summary, &body);
-    }
+    groups(out, &preflight_findings(report), false);
     out.push_str("</section>\n");
 }
 
@@ -221,9 +174,6 @@ pub(super) fn companies_without_contacts(
     out: &mut String,
     companies: &Listed<CompanyWithoutContacts>,
 ) {
-    if companies.is_empty() {
-        return;
-    }
     out.push_str(
         "<section id=\"unlisted-companies\">\n<h2>Companies Intercom will not list</h2>\n\
          <p class=\"lede\">No migrated contact is attached to these companies. Intercom leaves a \
@@ -231,31 +181,11 @@ pub(super) fn companies_without_contacts(
          Inbox) until a contact is attached; it exists, and a lookup by <code>company_id</code> \
          finds it.</p>\n",
     );
-    list_file(out, companies.file.as_deref());
-    let mut body = String::from(
-        "<table class=\"data\"><thead><tr><th>Record</th><th>company_id</th><th>Name</th>\
-         </tr></thead><tbody>",
+    listed(
+        out,
+        &summary::companies_without_contacts(companies),
+        true,
+        Tone::Plain,
     );
-    for company in &companies.first {
-        put!(
-            body,
-            "<tr><td class=\"nowrap\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
-            escape(&company.record.to_string()),
-            escape(&company.company_id),
-            escape(&company.name)
-        );
-    }
-    body.push_str("</tbody></table>");
-    more(
-        &mut body,
-        companies.first.len(),
-        companies.total,
-        companies.file.as_deref(),
-    );
-    let summary = format!(
-        "Companies without contacts<span class=\"pill\">{}</span>",
-        words::count(companies.total)
-    );
-    details(out, true, &summary, &body);
     out.push_str("</section>\n");
 }

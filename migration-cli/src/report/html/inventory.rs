@@ -3,8 +3,9 @@
 
 use migration_core::inventory::{InventoryItem, WrittenInventory};
 
-use super::{escape, list, put};
-use crate::report::figures::INVENTORY_KINDS;
+use super::tables::list;
+use super::{escape, put};
+use crate::report::figures::{inventory_groups, labelled_lists};
 use crate::report::words;
 
 /// The inventory section, one group per kind.
@@ -16,11 +17,7 @@ pub(super) fn section(out: &mut String, inventory: &WrittenInventory) {
     if inventory.items.is_empty() {
         out.push_str("<p class=\"empty\">The admin inventory file lists nothing.</p>\n");
     }
-    for (kind, heading) in INVENTORY_KINDS {
-        let items: Vec<&InventoryItem> = inventory.of_kind(kind).collect();
-        if items.is_empty() {
-            continue;
-        }
+    for (heading, items) in inventory_groups(inventory) {
         put!(
             out,
             "<h3>{heading} <span class=\"pill\">{}</span></h3>\n",
@@ -60,10 +57,9 @@ fn card(out: &mut String, item: &InventoryItem) {
             escape(trigger)
         );
     }
-    labelled_list(out, "Conditions", &item.conditions);
-    labelled_list(out, "Actions", &item.actions);
-    labelled_list(out, "Business hours", &item.business_hours);
-    labelled_list(out, "Clock stops when", &item.pause_rules);
+    for (label, items) in labelled_lists(item) {
+        labelled_list(out, label, items);
+    }
     put!(
         out,
         "</div><div class=\"inv-target\"><p class=\"target-title\">In Intercom: {}</p><ol>",

@@ -5,11 +5,15 @@
 mod discovery;
 mod inventory;
 mod runs;
+mod tables;
 mod verification;
 
-use super::figures::{Headline, ObjectRow, Verdict};
+use super::figures::{Headline, Verdict};
 use super::model::MigrationReport;
+use super::outline::Part;
+use super::summary::objects_table;
 use super::words;
+use tables::{table, Placement};
 
 /// The page's style sheet, inlined into every page.
 const STYLE: &str = include_str!("style.css");
@@ -35,27 +39,22 @@ pub fn to_html(report: &MigrationReport) -> String {
         escape(&report.project)
     );
     header(&mut out, report);
-    contents(&mut out, report);
+    let parts = report.parts();
+    contents(&mut out, &parts);
     out.push_str("<main class=\"wrap\">\n");
-    objects(&mut out, report);
-    if let Some(discovery) = &report.discovery {
-        discovery::section(&mut out, discovery);
-    }
-    if let Some(preflight) = &report.preflight {
-        discovery::preflight(&mut out, preflight);
-    }
-    discovery::companies_without_contacts(&mut out, &report.companies_without_contacts);
-    if !report.runs.is_empty() {
-        runs::section(&mut out, &report.runs);
-    }
-    if let Some(verification) = &report.verification {
-        verification::section(&mut out, verification);
-    }
-    if let Some(rollback) = &report.rollback {
-        verification::rollback(&mut out, rollback);
-    }
-    if let Some(written) = &report.inventory {
-        inventory::section(&mut out, written);
+    for part in parts {
+        match part {
+            Part::Objects => objects(&mut out, report),
+            Part::Discovery(found) => discovery::section(&mut out, found),
+            Part::Preflight(findings) => discovery::preflight(&mut out, findings),
+            Part::UnlistedCompanies(companies) => {
+                discovery::companies_without_contacts(&mut out, companies);
+            }
+            Part::Runs(runs) => runs::section(&mut out, runs),
+            Part::Verification(verified) => verification::section(&mut out, verified),
+            Part::Rollback(undone) => verification::rollback(&mut out, undone),
+            Part::Inventory(written) => inventory::section(&mut out, written),
+        }
     }
     put!(
         out,
@@ -178,39 +177,30 @@ fn kpi(out: &mut String, tone: &str, value: &str, label: &str, note: &str) {
     );
 }
 
-fn contents(out: &mut String, report: &MigrationReport) {
-    let mut links: Vec<(&str, &str)> = vec![("objects", "Counts per object")];
-    if report.discovery.is_some() {
-        links.push(("discovery", "Discovery"));
-    }
-    if report.preflight.is_some() {
-        links.push(("preflight", "Pre-flight"));
-    }
-    if !report.companies_without_contacts.is_empty() {
-        links.push(("unlisted-companies", "Companies Intercom will not list"));
-    }
-    if !report.runs.is_empty() {
-        links.push(("runs", "Runs"));
-    }
-    if report.verification.is_some() {
-        links.push(("verification", "Verification"));
-    }
-    if report.rollback.is_some() {
-        links.push(("rollback", "Rollback"));
-    }
-    if report.inventory.is_some() {
-        links.push(("inventory", "Written inventory"));
-    }
+fn contents(out: &mut String, parts: &[Part<'_>]) {
     out.push_str("<nav class=\"toc wrap\">");
-    for (anchor, title) in links {
-        put!(out, "<a href=\"#{anchor}\">{title}</a>");
+    for part in parts {
+        put!(out, "<a href=\"#{}\">{}</a>", anchor(part), part.title());
     }
     out.push_str("</nav>\n");
 }
 
+/// The id of a part's section on the page.
+fn anchor(part: &Part<'_>) -> &'static str {
+    match part {
+        Part::Objects => "objects",
+        Part::Discovery(_) => "discovery",
+        Part::Preflight(_) => "preflight",
+        Part::UnlistedCompanies(_) => "unlisted-companies",
+        Part::Runs(_) => "runs",
+        Part::Verification(_) => "verification",
+        Part::Rollback(_) => "rollback",
+        Part::Inventory(_) => "inventory",
+    }
+}
+
 fn objects(out: &mut String, report: &MigrationReport) {
     out.push_str("<section id=\"objects\">\n<h2>Counts per object</h2>\n");
-    let rows = report.object_rows();
     let Some(baseline) = report.baseline_run() else {
         out.push_str("<p class=\"empty\">Nothing has run yet.</p>\n</section>\n");
         return;
@@ -221,66 +211,12 @@ fn objects(out: &mut String, report: &MigrationReport) {
          Intercom.</p>\n",
         escape(&words::run_title(baseline.mode, baseline.dry_run).to_lowercase())
     );
-    // The column shows only when the scope left something out.
-    let scoped = rows.iter().any(|row| row.out_of_scope > 0);
-    out.push_str("<table class=\"data\"><thead><tr><th>Object</th><th class=\"num\">Source</th>");
-    if scoped {
-        out.push_str("<th class=\"num\">Out of scope</th>");
-    }
-    out.push_str(
-        "<th class=\"num\">In Intercom</th><th class=\"progress-col\"></th>\
-         <th class=\"num\">Rejected</th><th class=\"num\">Failed</th>\
-         <th class=\"num\">Verified</th></tr></thead>\n<tbody>\n",
-    );
-    for row in &rows {
-        object_row(out, row, scoped);
-    }
-    out.push_str("</tbody></table>\n</section>\n");
-}
-
-fn object_row(out: &mut String, row: &ObjectRow, scoped: bool) {
-    let share = if row.in_scope() == 0 {
-        0.0
-    } else {
-        (row.moved as f64 * 100.0 / row.in_scope() as f64).min(100.0)
-    };
-    let verified = match row.verified {
-        Some(counts) if counts.differing + counts.missing > 0 => format!(
-            "<span class=\"bad-text\">{} of {}</span>",
-            words::count(counts.matching),
-            words::count(counts.checked)
-        ),
-        Some(counts) => format!(
-            "<span class=\"good-text\">{} of {}</span>",
-            words::count(counts.matching),
-            words::count(counts.checked)
-        ),
-        None => "<span class=\"muted\">–</span>".to_string(),
-    };
-    put!(
+    table(
         out,
-        "<tr><td>{}</td><td class=\"num\">{}</td>",
-        escape(&words::humanize(row.object.as_str())),
-        words::count(row.source)
+        &objects_table(&report.object_rows()),
+        Placement::Section,
     );
-    if scoped {
-        put!(
-            out,
-            "<td class=\"num\">{}</td>",
-            words::count(row.out_of_scope)
-        );
-    }
-    put!(
-        out,
-        "<td class=\"num\">{}</td>\
-         <td class=\"progress-col\"><span class=\"meter\"><span style=\"width:{share:.1}%\"></span></span></td>\
-         <td class=\"num{}\">{}</td><td class=\"num{}\">{}</td><td class=\"num\">{verified}</td></tr>\n",
-        words::count(row.moved),
-        if row.rejected > 0 { " warn-text" } else { "" },
-        words::count(row.rejected),
-        if row.failed > 0 { " bad-text" } else { "" },
-        words::count(row.failed),
-    );
+    out.push_str("</section>\n");
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -297,61 +233,6 @@ pub(crate) fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// A `<details>` block: a summary line and a body, open or closed.
-pub(crate) fn details(out: &mut String, open: bool, summary: &str, body: &str) {
-    put!(
-        out,
-        "<details class=\"group\"{}><summary>{summary}</summary>\n<div class=\"group-body\">{body}</div></details>\n",
-        if open { " open" } else { "" }
-    );
-}
-
-/// The line naming the file that holds every record of a list (nothing without one).
-pub(crate) fn list_file(out: &mut String, file: Option<&str>) {
-    if let Some(file) = file {
-        put!(
-            out,
-            "<p class=\"list-file\">Every record, one per line (JSON Lines): \
-             <a href=\"{0}\">{0}</a></p>\n",
-            escape(file)
-        );
-    }
-}
-
-/// Under the records shown of a group or list, when they are not all of it: how many are
-/// shown, and where the rest are.
-pub(crate) fn more(out: &mut String, shown: usize, total: u64, file: Option<&str>) {
-    if shown as u64 >= total {
-        return;
-    }
-    put!(
-        out,
-        "<p class=\"more\">The first {} of {}",
-        words::count(shown as u64),
-        words::count(total)
-    );
-    if let Some(file) = file {
-        put!(
-            out,
-            "; every one is in <a href=\"{0}\">{0}</a>",
-            escape(file)
-        );
-    }
-    out.push_str(".</p>");
-}
-
-/// A list of escaped items, or nothing when there are none.
-pub(crate) fn list(out: &mut String, items: &[String]) {
-    if items.is_empty() {
-        return;
-    }
-    out.push_str("<ul>");
-    for item in items {
-        put!(out, "<li>{}</li>", escape(item));
-    }
-    out.push_str("</ul>");
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use migration_core::inventory::{InventoryItem, WrittenInventory};
 
 use super::{line_start, put, text};
-use crate::report::figures::INVENTORY_KINDS;
+use crate::report::figures::{inventory_groups, labelled_lists};
 
 /// The inventory section, one group per kind.
 pub(super) fn section(out: &mut String, inventory: &WrittenInventory) {
@@ -15,11 +15,7 @@ pub(super) fn section(out: &mut String, inventory: &WrittenInventory) {
     if inventory.items.is_empty() {
         out.push_str("The admin inventory file lists nothing.\n\n");
     }
-    for (kind, heading) in INVENTORY_KINDS {
-        let items: Vec<&InventoryItem> = inventory.of_kind(kind).collect();
-        if items.is_empty() {
-            continue;
-        }
+    for (heading, items) in inventory_groups(inventory) {
         put!(out, "### {heading} ({})\n\n", items.len());
         for item in items {
             entry(out, item);
@@ -42,10 +38,9 @@ fn entry(out: &mut String, item: &InventoryItem) {
     if let Some(trigger) = &item.trigger {
         put!(out, "- **Trigger:** {}\n", text(trigger));
     }
-    nested(out, "Conditions", &item.conditions);
-    nested(out, "Actions", &item.actions);
-    nested(out, "Business hours", &item.business_hours);
-    nested(out, "Clock stops when", &item.pause_rules);
+    for (label, items) in labelled_lists(item) {
+        nested(out, label, items);
+    }
     put!(
         out,
         "\n**In Intercom: {}**\n\n",

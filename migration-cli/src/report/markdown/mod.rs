@@ -5,13 +5,18 @@
 
 mod inventory;
 mod runs;
+mod tables;
+mod verification;
 
 use migration_core::reject::Severity;
 
 use super::lists::Listed;
 use super::model::{CompanyWithoutContacts, DiscoverySummary, MigrationReport};
+use super::outline::Part;
 use super::sections::PreflightSection;
+use super::summary::{self, article_tallies, largest_files, objects_table, preflight_findings};
 use super::words;
+use tables::{groups, listed, table};
 
 /// Appends formatted text to a `String`; writing into a `String` cannot fail.
 macro_rules! put {
@@ -26,25 +31,17 @@ pub(crate) use put;
 pub fn to_markdown(report: &MigrationReport) -> String {
     let mut out = String::with_capacity(32 * 1024);
     header(&mut out, report);
-    objects(&mut out, report);
-    if let Some(discovery) = &report.discovery {
-        discovery_section(&mut out, discovery);
-    }
-    if let Some(preflight) = &report.preflight {
-        preflight_section(&mut out, preflight);
-    }
-    companies_without_contacts(&mut out, &report.companies_without_contacts);
-    if !report.runs.is_empty() {
-        runs::section(&mut out, &report.runs);
-    }
-    if let Some(verification) = &report.verification {
-        runs::verification(&mut out, verification);
-    }
-    if let Some(rollback) = &report.rollback {
-        runs::rollback(&mut out, rollback);
-    }
-    if let Some(inventory) = &report.inventory {
-        inventory::section(&mut out, inventory);
+    for part in report.parts() {
+        match part {
+            Part::Objects => objects(&mut out, report),
+            Part::Discovery(found) => discovery_section(&mut out, found),
+            Part::Preflight(findings) => preflight_section(&mut out, findings),
+            Part::UnlistedCompanies(companies) => companies_without_contacts(&mut out, companies),
+            Part::Runs(runs) => runs::section(&mut out, runs),
+            Part::Verification(verified) => verification::section(&mut out, verified),
+            Part::Rollback(undone) => verification::rollback(&mut out, undone),
+            Part::Inventory(written) => inventory::section(&mut out, written),
+        }
     }
     while out.ends_with("\n\n") {
         out.pop();
@@ -126,54 +123,12 @@ fn objects(out: &mut String, report: &MigrationReport) {
         out.push_str("Nothing has run yet.\n\n");
         return;
     };
-    let rows = report.object_rows();
-    // The column shows only when the scope left something out.
-    let scoped = rows.iter().any(|row| row.out_of_scope > 0);
     put!(
         out,
         "From the {}: records already moved by an earlier run count as in Intercom.\n\n",
         words::run_title(baseline.mode, baseline.dry_run).to_lowercase()
     );
-    if scoped {
-        out.push_str(
-            "| Object | Source | Out of scope | In Intercom | Rejected | Failed | Verified |\n\
-             | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
-        );
-    } else {
-        out.push_str(
-            "| Object | Source | In Intercom | Rejected | Failed | Verified |\n\
-             | --- | ---: | ---: | ---: | ---: | ---: |\n",
-        );
-    }
-    for row in rows {
-        let verified = row.verified.map_or_else(
-            || "–".to_string(),
-            |counts| {
-                format!(
-                    "{} of {}",
-                    words::count(counts.matching),
-                    words::count(counts.checked)
-                )
-            },
-        );
-        put!(
-            out,
-            "| {} | {} |",
-            words::humanize(row.object.as_str()),
-            words::count(row.source)
-        );
-        if scoped {
-            put!(out, " {} |", words::count(row.out_of_scope));
-        }
-        put!(
-            out,
-            " {} | {} | {} | {verified} |\n",
-            words::count(row.moved),
-            words::count(row.rejected),
-            words::count(row.failed)
-        );
-    }
-    out.push('\n');
+    table(out, &objects_table(&report.object_rows()));
 }
 
 fn discovery_section(out: &mut String, discovery: &DiscoverySummary) {
@@ -189,7 +144,7 @@ fn discovery_section(out: &mut String, discovery: &DiscoverySummary) {
     put!(
         out,
         "\n- Custom fields: {} modern, {} legacy\n- Agents: {} · groups: {}\n\
-         - Attachments: {} ({}), {} over Intercom's size limit\n",
+         - Attachments: {} ({}), {} over Intercom's size limit\n\n",
         words::count(discovery.custom_fields.modern),
         words::count(discovery.custom_fields.legacy),
         words::count(discovery.agents),
@@ -199,34 +154,15 @@ fn discovery_section(out: &mut String, discovery: &DiscoverySummary) {
         words::count(discovery.attachments.over_limit)
     );
     if !discovery.attachments.largest.is_empty() {
-        out.push_str("\nLargest files:\n\n| File | Ticket | Size |\n| --- | ---: | ---: |\n");
-        for file in &discovery.attachments.largest {
-            put!(
-                out,
-                "| {} | {} | {} |\n",
-                cell(&file.file_name),
-                file.ticket_id,
-                words::bytes(file.bytes)
-            );
-        }
+        out.push_str("Largest files:\n\n");
+        table(out, &largest_files(&discovery.attachments));
     }
     if !discovery.articles.is_empty() {
-        out.push_str(
-            "\nArticles per category and language:\n\n| Category | Language | Articles |\n\
-             | --- | --- | ---: |\n",
-        );
-        for tally in &discovery.articles {
-            put!(
-                out,
-                "| {} | {} | {} |\n",
-                cell(&tally.category),
-                cell(&tally.language),
-                words::count(tally.articles)
-            );
-        }
+        out.push_str("Articles per category and language:\n\n");
+        table(out, &article_tallies(&discovery.articles));
     }
     let intercom = &discovery.intercom;
-    out.push_str("\n### Intercom workspace\n\n");
+    out.push_str("### Intercom workspace\n\n");
     for (model, attributes) in &intercom.attributes {
         put!(
             out,
@@ -241,7 +177,7 @@ fn discovery_section(out: &mut String, discovery: &DiscoverySummary) {
         words::count(intercom.admins),
         names(&intercom.teams),
         names(&intercom.ticket_types),
-        words::help_center_text(intercom.help_center)
+        intercom.help_center.text()
     );
     if !intercom.sla_note.is_empty() {
         put!(out, "\n> **SLAs.** {}\n", text(&intercom.sla_note));
@@ -282,43 +218,14 @@ fn preflight_section(out: &mut String, report: &PreflightSection) {
             report.redactions.lines().join(" · ")
         );
     }
-    let findings = &report.findings;
-    if findings.is_empty() {
+    if report.findings.is_empty() {
         out.push_str("Nothing to report: every record moves as it is.\n\n");
     }
-    list_file(out, findings.file.as_deref());
-    for group in &findings.groups {
-        put!(
-            out,
-            "### {} ({})\n\n| Severity | Record | What | Fix |\n| --- | --- | --- | --- |\n",
-            code(&group.reason),
-            words::count(group.count)
-        );
-        for finding in &group.examples {
-            put!(
-                out,
-                "| {} | {} | {} | {} |\n",
-                words::wire_name(&finding.severity),
-                cell(&finding.record.to_string()),
-                cell(&finding.message),
-                cell(&finding.fix)
-            );
-        }
-        out.push('\n');
-        more(
-            out,
-            group.examples.len(),
-            group.count,
-            findings.file.as_deref(),
-        );
-    }
+    groups(out, &preflight_findings(report), Some("###"));
 }
 
 /// The companies Intercom will leave out of its company lists until a contact is attached.
 fn companies_without_contacts(out: &mut String, companies: &Listed<CompanyWithoutContacts>) {
-    if companies.is_empty() {
-        return;
-    }
     put!(
         out,
         "## Companies Intercom will not list ({})\n\n\
@@ -327,53 +234,7 @@ fn companies_without_contacts(out: &mut String, companies: &Listed<CompanyWithou
          contact is attached; it exists, and a lookup by `company_id` finds it.\n\n",
         words::count(companies.total)
     );
-    list_file(out, companies.file.as_deref());
-    out.push_str("| Record | company_id | Name |\n| --- | --- | --- |\n");
-    for company in &companies.first {
-        put!(
-            out,
-            "| {} | {} | {} |\n",
-            cell(&company.record.to_string()),
-            code(&company.company_id),
-            cell(&company.name)
-        );
-    }
-    out.push('\n');
-    more(
-        out,
-        companies.first.len(),
-        companies.total,
-        companies.file.as_deref(),
-    );
-}
-
-/// The paragraph naming the file that holds every record of a list (nothing without one).
-pub(crate) fn list_file(out: &mut String, file: Option<&str>) {
-    if let Some(file) = file {
-        put!(
-            out,
-            "Every record, one per line (JSON Lines): {}\n\n",
-            link(file)
-        );
-    }
-}
-
-/// Under the records shown of a group or list, when they are not all of it: how many are
-/// shown, and where the rest are.
-pub(crate) fn more(out: &mut String, shown: usize, total: u64, file: Option<&str>) {
-    if shown as u64 >= total {
-        return;
-    }
-    put!(
-        out,
-        "The first {} of {}",
-        words::count(shown as u64),
-        words::count(total)
-    );
-    if let Some(file) = file {
-        put!(out, "; every one is in {}", link(file));
-    }
-    out.push_str(".\n\n");
+    listed(out, &summary::companies_without_contacts(companies));
 }
 
 /// A link to a file beside the document: its name as the text, the name percent-encoded

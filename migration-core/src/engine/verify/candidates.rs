@@ -12,7 +12,7 @@ use super::super::EngineError;
 use crate::keys::RecordKey;
 use crate::model::destination::FileRef;
 use crate::model::source::{SourceKind, SourceRef};
-use crate::ops::{DestinationOp, Operation};
+use crate::ops::{DestinationOp, Mark, Operation};
 use crate::ports::RecordStatus;
 use crate::verify::{expectations, Comparison, Expectation, Expected};
 
@@ -24,7 +24,7 @@ pub(super) struct Candidate {
     pub(super) files: Vec<(usize, Vec<FileRef>)>,
     /// Marks of the operations that add the thread's parts, in order (their journalled
     /// outcomes hold the part ids).
-    pub(super) part_marks: Vec<String>,
+    pub(super) part_marks: Vec<Mark>,
 }
 
 impl Candidate {
@@ -33,74 +33,17 @@ impl Candidate {
     }
 }
 
+/// A source record with the operations its mapping gives, when it moves.
+type MappedRecord = (SourceRef, Option<Vec<Operation>>);
+
 /// Every moved record within the scope with what it should look like, in source order.
 pub(super) fn candidates<'c>(
     context: &'c Context<'_, '_>,
 ) -> impl Stream<Item = Result<Vec<Candidate>, EngineError>> + Send + 'c {
-    let source = context.source();
-    let mapper = &context.mapper;
-    let directory = mapper.directory();
-    let scope = &context.scope;
-    let companies =
-        source
-            .organisations()
-            .map_err(EngineError::Source)
-            .map_ok(move |organisation| {
-                (
-                    SourceRef::new(SourceKind::Organisation, organisation.id),
-                    directory
-                        .moves_organisation(organisation.id)
-                        .then(|| mapper.map_organisation(&organisation).ok())
-                        .flatten()
-                        .map(|mapped| mapped.operations),
-                )
-            });
-    let contacts = source
-        .callers()
-        .map_err(EngineError::Source)
-        .map_ok(move |caller| {
-            (
-                SourceRef::new(SourceKind::Caller, caller.id),
-                directory
-                    .moves_caller(caller.id)
-                    .then(|| mapper.map_caller(&caller).ok())
-                    .flatten()
-                    .map(|mapped| mapped.operations),
-            )
-        });
-    let articles = source
-        .articles()
-        .map_err(EngineError::Source)
-        .map_ok(move |article| {
-            let mapped = scope
-                .article(&article)
-                .then(|| context.with_articles(|known| mapper.map_article(&article, known)));
-            (
-                SourceRef::new(SourceKind::Article, article.id),
-                mapped
-                    .and_then(|mapped| mapped.ok())
-                    .map(|mapped| mapped.operations),
-            )
-        });
-    let tickets = source
-        .tickets_reading(None, scope.in_full())
-        .map_err(EngineError::Source)
-        .and_then(move |ticket| async move {
-            let record = SourceRef::new(SourceKind::Ticket, ticket.id);
-            if !context.scope.ticket(&ticket) {
-                return Ok((record, None));
-            }
-            let work = context.ticket_work(&ticket).await?;
-            let operations = work.work.into_iter().find_map(|item| match item {
-                Work::Group(group) if group.record.is_some() => Some(group.operations),
-                _ => None,
-            });
-            Ok((record, operations))
-        });
-    companies
-        .chain(contacts)
-        .chain(articles)
-        .chain(tickets)
+    companies(context)
+        .chain(contacts(context))
+        .chain(articles(context))
+        .chain(tickets(context))
         .and_then(move |(record, operations)| async move {
             let Some(operations) = operations else {
                 return Ok(Vec::new());
@@ -117,10 +60,96 @@ pub(super) fn candidates<'c>(
         })
 }
 
+fn companies<'c>(
+    context: &'c Context<'_, '_>,
+) -> impl Stream<Item = Result<MappedRecord, EngineError>> + Send + 'c {
+    let mapper = &context.mapper;
+    let directory = mapper.directory();
+    context
+        .source()
+        .organisations()
+        .map_err(EngineError::Source)
+        .map_ok(move |organisation| {
+            (
+                SourceRef::new(SourceKind::Organisation, organisation.id),
+                directory
+                    .moves_organisation(organisation.id)
+                    .then(|| mapper.map_organisation(&organisation).ok())
+                    .flatten()
+                    .map(|mapped| mapped.operations),
+            )
+        })
+}
+
+fn contacts<'c>(
+    context: &'c Context<'_, '_>,
+) -> impl Stream<Item = Result<MappedRecord, EngineError>> + Send + 'c {
+    let mapper = &context.mapper;
+    let directory = mapper.directory();
+    context
+        .source()
+        .callers()
+        .map_err(EngineError::Source)
+        .map_ok(move |caller| {
+            (
+                SourceRef::new(SourceKind::Caller, caller.id),
+                directory
+                    .moves_caller(caller.id)
+                    .then(|| mapper.map_caller(&caller).ok())
+                    .flatten()
+                    .map(|mapped| mapped.operations),
+            )
+        })
+}
+
+fn articles<'c>(
+    context: &'c Context<'_, '_>,
+) -> impl Stream<Item = Result<MappedRecord, EngineError>> + Send + 'c {
+    let mapper = &context.mapper;
+    context
+        .source()
+        .articles()
+        .map_err(EngineError::Source)
+        .map_ok(move |article| {
+            let mapped = context
+                .scope
+                .article(&article)
+                .then(|| context.with_articles(|known| mapper.map_article(&article, known)));
+            (
+                SourceRef::new(SourceKind::Article, article.id),
+                mapped
+                    .and_then(|mapped| mapped.ok())
+                    .map(|mapped| mapped.operations),
+            )
+        })
+}
+
+/// The tickets, each with the operations of its own record (not its placeholder contact).
+fn tickets<'c>(
+    context: &'c Context<'_, '_>,
+) -> impl Stream<Item = Result<MappedRecord, EngineError>> + Send + 'c {
+    context
+        .source()
+        .tickets_reading(None, context.scope.in_full())
+        .map_err(EngineError::Source)
+        .and_then(move |ticket| async move {
+            let record = SourceRef::new(SourceKind::Ticket, ticket.id);
+            if !context.scope.ticket(&ticket) {
+                return Ok((record, None));
+            }
+            let work = context.ticket_work(&ticket).await?;
+            let operations = work.work.into_iter().find_map(|item| match item {
+                Work::Group(group) if group.record.is_some() => Some(group.operations),
+                _ => None,
+            });
+            Ok((record, operations))
+        })
+}
+
 fn expected_records(record: SourceRef, operations: &[Operation]) -> Vec<Candidate> {
     let mut files: BTreeMap<RecordKey, Vec<(usize, Vec<FileRef>)>> = BTreeMap::new();
     let mut indexes: BTreeMap<&RecordKey, usize> = BTreeMap::new();
-    let mut marks: BTreeMap<&RecordKey, Vec<String>> = BTreeMap::new();
+    let mut marks: BTreeMap<&RecordKey, Vec<Mark>> = BTreeMap::new();
     for operation in operations {
         if let DestinationOp::AddPart { thread, part } = &operation.op {
             marks

@@ -84,78 +84,122 @@ pub(super) async fn take_foreign_parts(
     if count == 0 {
         return Ok(Vec::new());
     }
-    let mut written = HashSet::new();
-    let mut unknown = 0usize;
-    for mark in &candidate.part_marks {
-        let outcome = context
-            .store()
-            .completed(mark)
-            .await
-            .map_err(EngineError::Store)?;
-        match outcome.and_then(|outcome| outcome.destination) {
-            Some(destination) => {
-                written.insert(destination.id);
-            }
-            None => unknown += 1,
-        }
-    }
-    // A part whose id the journal lacks is recognised by its historical time instead.
-    let mut expected_times: Vec<i64> = if unknown > 0 {
-        candidate
-            .expectation
-            .fields
-            .iter()
-            .filter(|(field, _)| field.starts_with("parts.") && field.ends_with(".created_at"))
-            .filter_map(|(_, expected)| expected.value.as_i64())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let text = |field: &str| {
-        observed
-            .fields
-            .get(field)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+    let mut written = Written::of(context, candidate).await?;
     let mut foreign = Vec::new();
     for index in 0..count {
-        let prefix = format!("{CONTENT_PARTS}.{index}");
-        let Some(part_id) = text(&format!("{prefix}.id")) else {
+        let part = ContentPart {
+            fields: &observed.fields,
+            prefix: format!("{CONTENT_PARTS}.{index}"),
+        };
+        let Some(part_id) = part.text("id") else {
             continue;
         };
-        if written.contains(&part_id) {
+        let created_at = part.created_at();
+        if written.claims(&part_id, created_at) {
             continue;
-        }
-        let created_at = observed
-            .fields
-            .get(&format!("{prefix}.created_at"))
-            .and_then(Value::as_i64);
-        if unknown > 0 {
-            if let Some(position) =
-                created_at.and_then(|at| expected_times.iter().position(|expected| *expected == at))
-            {
-                expected_times.swap_remove(position);
-                unknown -= 1;
-                continue;
-            }
         }
         foreign.push(ForeignPart {
             record: candidate.record,
             key: key.clone(),
             destination_id: observed.id.clone(),
             part_id,
-            kind: text(&format!("{prefix}.kind")).unwrap_or_default(),
-            author: text(&format!("{prefix}.author")).unwrap_or_else(|| "unknown".into()),
-            author_id: text(&format!("{prefix}.author_id")),
-            author_name: text(&format!("{prefix}.author_name")),
+            kind: part.text("kind").unwrap_or_default(),
+            author: part.text("author").unwrap_or_else(|| "unknown".into()),
+            author_id: part.text("author_id"),
+            author_name: part.text("author_name"),
             created_at,
-            body_start: body_start(text(&format!("{prefix}.body")).as_deref()),
+            body_start: body_start(part.text("body").as_deref()),
         });
     }
     let ids: HashSet<&str> = foreign.iter().map(|part| part.part_id.as_str()).collect();
     drop_parts(&mut observed.fields, &ids);
     Ok(foreign)
+}
+
+/// The parts the runs wrote to a thread: the ids the journal holds, and how many it lacks the
+/// id of with the historical times the mapping gives the parts (such a part is recognised by
+/// its time instead).
+struct Written {
+    ids: HashSet<String>,
+    unknown: usize,
+    times: Vec<i64>,
+}
+
+impl Written {
+    /// What the journal says of the parts of `candidate`.
+    async fn of(context: &Context<'_, '_>, candidate: &Candidate) -> Result<Self, EngineError> {
+        let mut ids = HashSet::new();
+        let mut unknown = 0usize;
+        for mark in &candidate.part_marks {
+            let outcome = context
+                .store()
+                .completed(mark)
+                .await
+                .map_err(EngineError::Store)?;
+            match outcome.and_then(|outcome| outcome.destination) {
+                Some(destination) => {
+                    ids.insert(destination.id);
+                }
+                None => unknown += 1,
+            }
+        }
+        let times = if unknown > 0 {
+            candidate
+                .expectation
+                .fields
+                .iter()
+                .filter(|(field, _)| field.starts_with("parts.") && field.ends_with(".created_at"))
+                .filter_map(|(_, expected)| expected.value.as_i64())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Self {
+            ids,
+            unknown,
+            times,
+        })
+    }
+
+    /// Whether the part `id` written at `created_at` is one the runs wrote; a part recognised
+    /// by its time uses that time up.
+    fn claims(&mut self, id: &str, created_at: Option<i64>) -> bool {
+        if self.ids.contains(id) {
+            return true;
+        }
+        if self.unknown == 0 {
+            return false;
+        }
+        let Some(position) =
+            created_at.and_then(|at| self.times.iter().position(|expected| *expected == at))
+        else {
+            return false;
+        };
+        self.times.swap_remove(position);
+        self.unknown -= 1;
+        true
+    }
+}
+
+/// One content part as the observed fields show it (`content_parts.<n>.*`).
+struct ContentPart<'o> {
+    fields: &'o BTreeMap<String, Value>,
+    prefix: String,
+}
+
+impl ContentPart<'_> {
+    fn text(&self, field: &str) -> Option<String> {
+        self.fields
+            .get(&format!("{}.{field}", self.prefix))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
+    fn created_at(&self) -> Option<i64> {
+        self.fields
+            .get(&format!("{}.created_at", self.prefix))
+            .and_then(Value::as_i64)
+    }
 }
 
 /// The first characters of a body's text, whitespace collapsed.

@@ -23,6 +23,9 @@ use sha2::{Digest, Sha256};
 use super::context::Context;
 use super::{Engine, EngineError, Event};
 use crate::keys::{RecordKey, RecordKind};
+use crate::model::destination::ObservedRecord;
+use crate::model::source::SourceRef;
+use crate::ops::Mark;
 use crate::spec::ConfirmedSpec;
 use crate::verify::{compare, Comparison, Expected};
 use candidates::{candidates, expect_parent_tag, Candidate};
@@ -37,21 +40,7 @@ pub(crate) async fn verify(
 ) -> Result<VerifyReport, EngineError> {
     let started = Instant::now();
     let context = Context::prepare(engine, spec, true).await?;
-    let mut articles = engine.source().articles();
-    while let Some(article) = articles.try_next().await.map_err(EngineError::Source)? {
-        let key = RecordKey::article(article.id);
-        if let Some(known) = engine
-            .store()
-            .lookup(&key)
-            .await
-            .map_err(EngineError::Store)?
-        {
-            context.know_article(&key, &known);
-        }
-        // Only looks up the re-hosted images (a verification hosts nothing), so the expected
-        // body shows their URLs.
-        context.host_images(&article.body_html).await?;
-    }
+    know_articles(&context).await?;
     let mut report = VerifyReport {
         selection: options.selection,
         objects: BTreeMap::new(),
@@ -65,17 +54,8 @@ pub(crate) async fn verify(
         .map_ok(|found| stream::iter(found.into_iter().map(Ok::<Candidate, EngineError>)))
         .try_flatten();
     let mut candidates = std::pin::pin!(candidates);
-    let mut chosen: Vec<Candidate> = Vec::new();
-    let mut reservoir = match options.selection {
-        VerifySelection::Count { seed, .. } | VerifySelection::PerKind { seed, .. } => {
-            Some(SplitMix64(seed))
-        }
-        _ => None,
-    };
-    let mut seen = 0u64;
-    let mut per_kind: BTreeMap<RecordKind, (Vec<Candidate>, u64)> = BTreeMap::new();
+    let mut selector = Selector::new(options.selection);
     let concurrency = engine.config().concurrency;
-    // All and Percent compare as they go (bounded); Count must see every record first.
     let mut checking = Vec::new();
     while let Some(candidate) = candidates.try_next().await? {
         if context.stopped() {
@@ -86,37 +66,92 @@ pub(crate) async fn verify(
             continue;
         };
         report.objects.entry(key.kind()).or_default().migrated += 1;
-        match (options.selection, &mut reservoir) {
-            (VerifySelection::All, _) => checking.push(candidate),
+        checking.extend(selector.offer(&key, candidate));
+        if checking.len() >= concurrency {
+            let batch = std::mem::take(&mut checking);
+            check_all(&context, options, batch, &mut report).await?;
+        }
+    }
+    checking.extend(selector.into_chosen());
+    check_all(&context, options, checking, &mut report).await?;
+    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(report)
+}
+
+/// Learns the destination record of every moved article and looks up its re-hosted images
+/// (a verification hosts nothing), so the expected bodies show the links and image URLs the
+/// runs wrote.
+async fn know_articles(context: &Context<'_, '_>) -> Result<(), EngineError> {
+    let mut articles = context.source().articles();
+    while let Some(article) = articles.try_next().await.map_err(EngineError::Source)? {
+        let key = RecordKey::article(article.id);
+        if let Some(known) = context
+            .store()
+            .lookup(&key)
+            .await
+            .map_err(EngineError::Store)?
+        {
+            context.know_article(&key, &known);
+        }
+        context.host_images(&article.body_html).await?;
+    }
+    Ok(())
+}
+
+/// Which records a [`VerifySelection`] checks. All and Percent decide as each record comes, so
+/// they compare as they go (bounded); Count and PerKind keep a seeded reservoir until every
+/// record was seen.
+struct Selector {
+    selection: VerifySelection,
+    reservoir: Option<SplitMix64>,
+    /// Count's reservoir, and how many records it saw.
+    chosen: Vec<Candidate>,
+    seen: u64,
+    /// PerKind's reservoirs, with how many records each saw.
+    per_kind: BTreeMap<RecordKind, (Vec<Candidate>, u64)>,
+}
+
+impl Selector {
+    fn new(selection: VerifySelection) -> Self {
+        let reservoir = match selection {
+            VerifySelection::Count { seed, .. } | VerifySelection::PerKind { seed, .. } => {
+                Some(SplitMix64(seed))
+            }
+            _ => None,
+        };
+        Self {
+            selection,
+            reservoir,
+            chosen: Vec::new(),
+            seen: 0,
+            per_kind: BTreeMap::new(),
+        }
+    }
+
+    /// Takes the record `key`; returns it when it is to be checked now.
+    fn offer(&mut self, key: &RecordKey, candidate: Candidate) -> Option<Candidate> {
+        match (self.selection, &mut self.reservoir) {
+            (VerifySelection::All, _) => return Some(candidate),
             (VerifySelection::Percent { percent, seed }, _) => {
-                if key_hash(seed, &key) % 100 < u64::from(percent) {
-                    checking.push(candidate);
-                }
+                return (key_hash(seed, key) % 100 < u64::from(percent)).then_some(candidate);
             }
             (VerifySelection::Count { records, .. }, Some(rng)) => {
-                keep_sampled(&mut chosen, &mut seen, records, candidate, rng);
+                keep_sampled(&mut self.chosen, &mut self.seen, records, candidate, rng);
             }
             (VerifySelection::PerKind { records, .. }, Some(rng)) => {
-                let (chosen, seen) = per_kind.entry(key.kind()).or_default();
+                let (chosen, seen) = self.per_kind.entry(key.kind()).or_default();
                 keep_sampled(chosen, seen, records, candidate, rng);
             }
             (VerifySelection::Count { .. } | VerifySelection::PerKind { .. }, None) => {}
         }
-        if checking.len() >= concurrency {
-            check_all(
-                &context,
-                options,
-                std::mem::take(&mut checking),
-                &mut report,
-            )
-            .await?;
-        }
+        None
     }
-    checking.append(&mut chosen);
-    checking.extend(per_kind.into_values().flat_map(|(chosen, _)| chosen));
-    check_all(&context, options, checking, &mut report).await?;
-    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    Ok(report)
+
+    /// What the reservoirs kept, once every record was offered.
+    fn into_chosen(self) -> impl Iterator<Item = Candidate> {
+        let per_kind = self.per_kind.into_values().flat_map(|(chosen, _)| chosen);
+        self.chosen.into_iter().chain(per_kind)
+    }
 }
 
 /// Reservoir sampling: after `seen` candidates, `chosen` holds `records` of them, each
@@ -186,43 +221,9 @@ async fn check(
     let Some(key) = candidate.key().cloned() else {
         return Ok((RecordKind::File, true, Vec::new(), None));
     };
-    let record = candidate.record;
-    let missing = |destination_id: Option<String>, expected: &str| Difference {
-        record,
-        key: key.clone(),
-        destination_id,
-        field: "record".into(),
-        expected: Value::String(expected.into()),
-        found: None,
-    };
-    let Some(destination) = context
-        .store()
-        .lookup(&key)
-        .await
-        .map_err(EngineError::Store)?
-    else {
-        return Ok((
-            key.kind(),
-            false,
-            vec![missing(None, "in the ID map")],
-            None,
-        ));
-    };
-    let observed = context
-        .destination()
-        .read_back(key.kind(), &destination.id)
-        .await
-        .map_err(|error| EngineError::Destination {
-            mark: key.to_string(),
-            error,
-        })?;
-    let Some(mut observed) = observed else {
-        return Ok((
-            key.kind(),
-            false,
-            vec![missing(Some(destination.id), "present in the destination")],
-            None,
-        ));
+    let mut observed = match read_back(context, &key, candidate.record).await? {
+        Ok(observed) => observed,
+        Err(missing) => return Ok((key.kind(), false, vec![missing], None)),
     };
     if key.kind().is_thread() {
         expect_parent_tag(context, &key, &mut candidate.expectation).await?;
@@ -235,25 +236,79 @@ async fn check(
         }
     }
     if options.attachment_checksums {
-        for (part, files) in std::mem::take(&mut candidate.files) {
-            for (position, file) in files.iter().enumerate() {
-                let payload = context
-                    .source()
-                    .attachment(file)
-                    .await
-                    .map_err(EngineError::Source)?;
-                let checksum = hex::encode(Sha256::digest(&payload.bytes));
-                candidate.expectation.fields.insert(
-                    format!("parts.{part}.attachments.{position}.sha256"),
-                    Expected {
-                        value: Value::String(checksum),
-                        comparison: Comparison::Exact,
-                    },
-                );
-            }
+        expect_checksums(context, &mut candidate).await?;
+    }
+    Ok(compared(context, &candidate, &key, &observed))
+}
+
+/// The record `key` as the destination shows it; `Err` with the difference when it is not in
+/// the ID map or not in the destination.
+async fn read_back(
+    context: &Context<'_, '_>,
+    key: &RecordKey,
+    record: SourceRef,
+) -> Result<Result<ObservedRecord, Difference>, EngineError> {
+    let missing = |destination_id: Option<String>, expected: &str| Difference {
+        record,
+        key: key.clone(),
+        destination_id,
+        field: "record".into(),
+        expected: Value::String(expected.into()),
+        found: None,
+    };
+    let Some(destination) = context
+        .store()
+        .lookup(key)
+        .await
+        .map_err(EngineError::Store)?
+    else {
+        return Ok(Err(missing(None, "in the ID map")));
+    };
+    let observed = context
+        .destination()
+        .read_back(key.kind(), &destination.id)
+        .await
+        .map_err(|error| EngineError::Destination {
+            mark: Mark::from(key.to_string()),
+            error,
+        })?;
+    Ok(observed.ok_or_else(|| missing(Some(destination.id), "present in the destination")))
+}
+
+/// Expects the SHA-256 of each attachment as the source has it now.
+async fn expect_checksums(
+    context: &Context<'_, '_>,
+    candidate: &mut Candidate,
+) -> Result<(), EngineError> {
+    for (part, files) in std::mem::take(&mut candidate.files) {
+        for (position, file) in files.iter().enumerate() {
+            let payload = context
+                .source()
+                .attachment(file)
+                .await
+                .map_err(EngineError::Source)?;
+            let checksum = hex::encode(Sha256::digest(&payload.bytes));
+            candidate.expectation.fields.insert(
+                format!("parts.{part}.attachments.{position}.sha256"),
+                Expected {
+                    value: Value::String(checksum),
+                    comparison: Comparison::Exact,
+                },
+            );
         }
     }
-    let diff = compare(&candidate.expectation, &observed);
+    Ok(())
+}
+
+/// What the comparison of a found record with its expectation says.
+fn compared(
+    context: &Context<'_, '_>,
+    candidate: &Candidate,
+    key: &RecordKey,
+    observed: &ObservedRecord,
+) -> Checked {
+    let record = candidate.record;
+    let diff = compare(&candidate.expectation, observed);
     context.emit(Event::RecordVerified {
         key: key.clone(),
         differences: diff.differences.len(),
@@ -276,5 +331,5 @@ async fn check(
             found: difference.actual,
         })
         .collect();
-    Ok((key.kind(), true, differences, unreadable))
+    (key.kind(), true, differences, unreadable)
 }

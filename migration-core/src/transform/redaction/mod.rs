@@ -503,7 +503,7 @@ mod tests {
         Mapped {
             operations: vec![Operation::changing(
                 Phase::Parts,
-                "part:1".into(),
+                "part:1",
                 DestinationOp::AddPart { thread, part },
             )],
             findings: vec![Finding::new(

@@ -1,8 +1,10 @@
-//! The command line: every command, flag and its help text.
+//! The command line: every command, flag and its help text. Only the binary sees it: it turns
+//! what was typed into the library's options structs.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use migration_cli::settings::ProjectOptions;
 
 /// Move a helpdesk from Vivantio to Intercom: plan the mapping, validate it, load exactly once,
 /// verify field by field, and roll back what was created.
@@ -84,9 +86,23 @@ pub struct GlobalArgs {
         env = "V2I_PROGRESS_INTERVAL",
         value_name = "INTERVAL",
         default_value = "30s",
-        value_parser = crate::progress::parse_interval
+        value_parser = migration_cli::progress::parse_interval
     )]
     pub progress_interval: std::time::Duration,
+}
+
+impl GlobalArgs {
+    /// Where the project's settings come from besides its file.
+    pub fn project_options(&self) -> ProjectOptions {
+        ProjectOptions {
+            config: self.config.clone(),
+            vivantio_url: self.vivantio_url.clone(),
+            vivantio_tenant_url: self.vivantio_tenant_url.clone(),
+            intercom_url: self.intercom_url.clone(),
+            vivantio_timeout: self.vivantio_timeout,
+            intercom_timeout: self.intercom_timeout,
+        }
+    }
 }
 
 /// What to do.
@@ -208,6 +224,23 @@ pub struct BenchArgs {
     /// Folder for the instance, project and figures (kept; default: a new temporary folder).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+}
+
+#[cfg(feature = "simulators")]
+impl BenchArgs {
+    /// The bench's options, as the library takes them.
+    pub fn options(&self) -> migration_cli::commands::bench::BenchOptions {
+        migration_cli::commands::bench::BenchOptions {
+            tickets: self.tickets,
+            per_minute: (!self.unlimited).then_some(self.per_minute),
+            apps: self.apps,
+            workspace_per_minute: self.workspace_per_minute,
+            concurrency: self.concurrency,
+            attachment_memory_mib: self.attachment_memory_mib,
+            minimal_history: self.minimal_history,
+            dir: self.dir.clone(),
+        }
+    }
 }
 
 /// Options of `migrate`.
