@@ -1,7 +1,6 @@
-mod common;
-
-use common::{setup, Expect};
 use serde_json::json;
+
+use crate::common::{setup, Expect};
 
 #[tokio::test]
 async fn admins_list_get_and_me() {

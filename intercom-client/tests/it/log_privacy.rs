@@ -1,14 +1,13 @@
 //! What the client logs never quotes Intercom's answer: a retried failure is logged by kind,
 //! status and request id, since Intercom's error messages can echo the request's content.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
-use common::{error_list, setup};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
+
+use crate::common::{error_list, setup};
 
 #[tokio::test]
 async fn a_retried_failure_is_logged_without_intercoms_message() {

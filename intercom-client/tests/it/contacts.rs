@@ -1,11 +1,10 @@
-mod common;
-
-use common::{company_json, contact_json, error_list, setup, Expect};
 use futures::TryStreamExt;
 use intercom_client::contacts::{Contact, ContactRequest, ContactRole, ContactSearchOptions};
 use intercom_client::search::{SearchQuery, SearchSort, SortOrder};
 use intercom_client::{Cursor, Error, Page};
 use serde_json::json;
+
+use crate::common::{company_json, contact_json, error_list, setup, Expect};
 
 #[tokio::test]
 async fn create_user_sends_every_field_and_parses_the_contact() {

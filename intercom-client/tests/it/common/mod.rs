@@ -1,6 +1,4 @@
 //! Shared helpers for the wiremock tests.
-#![allow(dead_code)]
-
 use std::time::Duration;
 
 use intercom_client::Client;

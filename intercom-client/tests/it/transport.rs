@@ -1,14 +1,14 @@
 //! Retries, rate limiting, timeouts, error parsing and secrecy of the token.
-mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::{client_for, contact_json, error_list, setup, TOKEN};
 use intercom_client::contacts::ContactRequest;
 use intercom_client::{Client, Error, WaitCause};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::{client_for, contact_json, error_list, setup, TOKEN};
 
 fn now_epoch() -> u64 {
     SystemTime::now()

@@ -1,8 +1,5 @@
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{setup, Expect};
 use futures::TryStreamExt;
 use intercom_client::help_center::{
     ArticleContent, ArticleSearch, ArticleState, ArticleTranslations, CollectionContent,
@@ -10,6 +7,8 @@ use intercom_client::help_center::{
     UpdateCollectionRequest,
 };
 use serde_json::json;
+
+use crate::common::{setup, Expect};
 
 fn collection(id: &str, parent: Option<&str>) -> serde_json::Value {
     json!({"id": id, "workspace_id": "ecahpwf5", "name": "Printers", "url": "http://help.example/collection-17",

@@ -10,23 +10,18 @@
 //! The description lives beside the repository; without it the test prints SKIPPED and passes,
 //! unless `V2I_REQUIRE_SHARED=1`.
 
-#[path = "common/mod.rs"]
-mod common;
-#[path = "contract/inbox.rs"]
 mod inbox;
-#[path = "contract/openapi.rs"]
 mod openapi;
-#[path = "contract/operations.rs"]
 mod operations;
-#[path = "contract/records.rs"]
 mod records;
-#[path = "contract/scenario.rs"]
 mod scenario;
 
 use std::sync::Arc;
 
 use serde_json::Value;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::common;
 
 /// Operations whose request schema in the 2.16 description is self-contradictory, with why.
 /// For these the body's top-level `oneOf` is checked as `anyOf`.

@@ -1,7 +1,5 @@
 //! Data attributes (contacts, companies) and conversation attributes.
-mod common;
 
-use common::{setup, Expect};
 use intercom_client::conversation_attributes::{
     AttributeReference, ConversationAttributeType, CreateConversationAttributeRequest,
     UpdateConversationAttributeRequest,
@@ -12,6 +10,8 @@ use intercom_client::data_attributes::{
 };
 use intercom_client::Error;
 use serde_json::json;
+
+use crate::common::{setup, Expect};
 
 fn data_attribute(id: u64, name: &str, data_type: &str) -> serde_json::Value {
     json!({"type": "data_attribute", "id": id, "model": "contact", "name": name,

@@ -1,7 +1,6 @@
-mod common;
-
-use common::{setup, Expect};
 use serde_json::json;
+
+use crate::common::{setup, Expect};
 
 fn tag(id: &str, name: &str) -> serde_json::Value {
     json!({"type": "tag", "id": id, "name": name})

@@ -1,6 +1,3 @@
-mod common;
-
-use common::{conversation_json, setup, Expect};
 use futures::TryStreamExt;
 use intercom_client::conversations::{
     Assignee, Assignment, ConversationState, CreateConversationRequest, PartType,
@@ -10,6 +7,8 @@ use intercom_client::replies::{AdminReply, AttachmentFile, ContactReply, Reply};
 use intercom_client::search::SearchQuery;
 use intercom_client::{AdminId, Error};
 use serde_json::json;
+
+use crate::common::{conversation_json, setup, Expect};
 
 #[tokio::test]
 async fn create_with_a_historical_timestamp_returns_the_conversation_id() {

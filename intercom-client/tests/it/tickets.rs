@@ -1,7 +1,5 @@
 //! Tickets, ticket types (and their attributes) and ticket states.
-mod common;
 
-use common::{setup, ticket_json, Expect};
 use futures::TryStreamExt;
 use intercom_client::replies::{AdminReply, ContactIdentity, ContactReply};
 use intercom_client::search::SearchQuery;
@@ -15,6 +13,8 @@ use intercom_client::tickets::{
 };
 use intercom_client::Error;
 use serde_json::json;
+
+use crate::common::{setup, ticket_json, Expect};
 
 fn ticket_type(id: &str) -> serde_json::Value {
     json!({"type": "ticket_type", "id": id, "category": "Back-office", "name": "Bug", "description": "",

@@ -1,9 +1,8 @@
-mod common;
-
-use common::{company_json, error_list, setup, Expect};
 use futures::TryStreamExt;
 use intercom_client::companies::{UpdateCompanyRequest, UpsertCompanyRequest};
 use serde_json::json;
+
+use crate::common::{company_json, error_list, setup, Expect};
 
 #[tokio::test]
 async fn upsert_sends_company_id_and_remote_created_at() {
