@@ -4,7 +4,7 @@
 #   scripts/screenshot-report.sh REPORT.html [OUT.png] [WIDTHxHEIGHT]
 #
 # The example in docs/report-screenshot.png comes from the test report:
-#   V2I_REPORT_EXAMPLE_DIR=/tmp/report-example cargo test -p migration-cli --test report write_all
+#   V2I_REPORT_EXAMPLE_DIR=/tmp/report-example cargo test -p migration-cli --test it report::write_all
 #   scripts/screenshot-report.sh /tmp/report-example/report.html docs/report-screenshot.png
 #
 # Needs Chromium (Debian: `apt-get install -y chromium`; installed here when missing and run as

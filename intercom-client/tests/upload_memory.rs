@@ -1,6 +1,7 @@
 //! Peak heap while a large attachment is uploaded: the file is held once (shared bytes) and its
 //! base64 is produced chunk by chunk, so the peak stays near the file's own size. Its own test
-//! binary, because it installs a counting global allocator.
+//! binary, because it installs a counting global allocator (one per process, with process-wide
+//! counters); the other tests are in `tests/it/`.
 //!
 //! Only allocations made on this test's thread are counted; the client runs on a current-thread
 //! runtime there, and the Intercom simulator serves from a thread of its own (not counted), so

@@ -2,6 +2,9 @@
 //! with a counting allocator while 200,000 callers are streamed into it (as the engine does).
 //! Maps of strings took about 220 bytes a caller; the compact directory must stay under 48,
 //! which keeps half a million callers (an instance of a million tickets) near 20 MB.
+//!
+//! Its own test binary (the other tests are in `tests/it/`), because it installs a counting
+//! global allocator: one per process, with process-wide counters.
 
 use migration_core::model::source::Caller;
 use migration_core::SourceDirectory;

@@ -1,6 +1,7 @@
 //! Peak heap while a large attachment is downloaded: the base64 inside the JSON answer is
 //! decoded as the body arrives, so the answer is never held whole beside the decoded file. Its
-//! own test binary, because it installs a counting global allocator.
+//! own test binary, because it installs a counting global allocator (one per process, with
+//! process-wide counters); the other tests are in `tests/it/`.
 //!
 //! Only allocations made on this test's thread are counted. The server is a small HTTP/1.1
 //! responder on a thread of its own that writes the answer in pieces (not counted), so what is

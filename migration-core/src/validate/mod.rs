@@ -16,7 +16,7 @@
 //! per kind under `out_of_scope`.
 //!
 //! The findings are those of a check over the whole instance held in memory
-//! (`tests/preflight_streaming.rs` holds them equal), with one difference a run shares: a
+//! (`tests/it/preflight_streaming.rs` holds them equal), with one difference a run shares: a
 //! ticket is mapped without its parent's record, so the parent reference attribute carries
 //! the parent's id rather than its ticket number, and control characters in a parent's ticket
 //! number are not reported on the child.
