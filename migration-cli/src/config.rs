@@ -364,8 +364,8 @@ impl Credentials {
 }
 
 impl Config {
-    /// Reads a configuration file: its syntax, keys and types (the values are checked by
-    /// [`crate::settings::Settings`]).
+    /// Reads a configuration file: its syntax, keys and types (the values are checked when a
+    /// project opens, by the settings layer).
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,

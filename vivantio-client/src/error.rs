@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::enums::ErrorType;
-use crate::envelope::{ApiMessage, InfoMessage};
+use crate::messages::{ApiMessage, InfoMessage};
 
 /// Everything that can go wrong talking to Vivantio.
 #[derive(Debug, thiserror::Error)]

@@ -63,6 +63,7 @@ pub mod error;
 pub mod ids;
 pub mod limiter;
 pub mod locations;
+mod messages;
 pub mod odata;
 pub mod paging;
 pub mod query;

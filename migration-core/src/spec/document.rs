@@ -13,7 +13,7 @@ use super::policies::{
 use super::redaction::RedactionPolicy;
 use super::rules::{FieldRule, LegacyFieldRule, PriorityRule, StatusRule, TicketTypeRule};
 use super::scope::Scope;
-use crate::error::SpecError;
+use super::SpecError;
 use crate::model::source::WireArea;
 
 /// The version of the document format this crate writes and reads.

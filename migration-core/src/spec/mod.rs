@@ -9,6 +9,7 @@ mod classify;
 mod confidence;
 mod dimensions;
 mod document;
+mod error;
 mod hash;
 mod issues;
 pub mod names;
@@ -30,6 +31,7 @@ pub use dimensions::{
     DimensionAttribute, NamedCategory,
 };
 pub use document::{Confirmation, MappingSpec, WirePolicy, SPEC_FORMAT_VERSION};
+pub use error::SpecError;
 pub use hash::SpecHash;
 pub use issues::{CheckReport, IssueCode, SpecIssue};
 pub use notes::value_at;
@@ -55,7 +57,6 @@ pub use targets::{
 };
 pub use usage::{FieldUsage, FieldUse, UNUSED_SHARE};
 
-use crate::error::SpecError;
 use crate::model::destination::DestinationSchema;
 use crate::model::source::SourceSchema;
 

@@ -9,7 +9,7 @@ use toml_edit::{DocumentMut, Item};
 use super::confidence::Confidence;
 use super::document::MappingSpec;
 use super::propose::{Proposal, ProposalNote};
-use crate::error::SpecError;
+use super::SpecError;
 
 /// The keys that tell array entries apart, so an entry is found again after a person
 /// reorders, inserts or removes entries.
